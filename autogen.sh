@@ -1,0 +1,3 @@
+#!/bin/sh
+# Creates ./configure from a git checkout (release tarballs ship it).
+exec autoreconf --force --install "$(dirname "$0")"

@@ -1,0 +1,176 @@
+#include "diag.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+/* Lines longer than this are shown as a window around the span. */
+#define SHOW_MAX 160
+#define SHOW_BEFORE 60
+
+struct diag {
+	FILE *out;
+	unsigned errors;
+	bool gave_up;
+	bool last_dropped;	/* the last error was dropped: drop its notes too */
+};
+
+struct diag *diag_new(struct arena *a, FILE *out)
+{
+	struct diag *d = arena_alloc(a, sizeof(*d));
+	d->out = out;
+	return d;
+}
+
+unsigned diag_error_count(const struct diag *d)
+{
+	return d->errors;
+}
+
+bool diag_gave_up(const struct diag *d)
+{
+	return d->gave_up;
+}
+
+/* Prints one display character of the source line at P and the matching
+ * character of the caret line.  Control bytes and invalid UTF-8 show as '?',
+ * so the caret stays aligned and no raw garbage reaches the terminal. */
+static const char *show_char(FILE *out, const char *p, const char *end,
+			     char *caret_line, size_t *ncaret, char mark)
+{
+	unsigned char c = (unsigned char)*p;
+	if (c == '\t') {
+		fputc('\t', out);
+		caret_line[(*ncaret)++] = mark == ' ' ? '\t' : mark;
+		return p + 1;
+	}
+	unsigned n = utf8_sequence_length((const unsigned char *)p, (size_t)(end - p));
+	if (c < 0x20 || c == 0x7f || n == 0) {
+		fputc('?', out);
+		n = 1;
+	} else {
+		fwrite(p, 1, n, out);
+	}
+	caret_line[(*ncaret)++] = mark;
+	return p + n;
+}
+
+static void show_source(struct diag *d, struct span at)
+{
+	const struct source *src = at.src;
+	unsigned line, col;
+	source_line_col(src, at.begin, &line, &col);
+	uint32_t len;
+	const char *text = source_line(src, line, &len);
+	uint32_t line_begin = (uint32_t)(text - src->text);
+
+	uint32_t mark_begin = at.begin - line_begin;
+	uint32_t mark_end = at.end > at.begin ? at.end - line_begin : mark_begin + 1;
+	if (mark_end > len + 1)
+		mark_end = len + 1;	/* a span running past the line ends at it */
+
+	uint32_t show_begin = 0, show_end = len;
+	if (len > SHOW_MAX) {
+		show_begin = mark_begin > SHOW_BEFORE ? mark_begin - SHOW_BEFORE : 0;
+		show_end = show_begin + SHOW_MAX < len ? show_begin + SHOW_MAX : len;
+		/* Step back to the start of a UTF-8 sequence. */
+		while (show_begin > 0 && ((unsigned char)text[show_begin] & 0xc0) == 0x80)
+			show_begin--;
+		if (mark_end > show_end + 1)
+			mark_end = show_end + 1;
+	}
+
+	char caret_line[SHOW_MAX * 2 + 16];
+	size_t ncaret = 0;
+	fprintf(d->out, " %4u | ", line);
+	if (show_begin > 0) {
+		fputs("...", d->out);
+		memcpy(caret_line, "   ", 3);
+		ncaret = 3;
+	}
+	const char *p = text + show_begin, *stop = text + show_end;
+	while (p < stop && ncaret < sizeof(caret_line) - 8) {
+		uint32_t off = (uint32_t)(p - text);
+		char mark = off < mark_begin || off >= mark_end ? ' '
+			    : off == mark_begin ? '^' : '~';
+		p = show_char(d->out, p, text + len, caret_line, &ncaret, mark);
+	}
+	if (show_end < len)
+		fputs("...", d->out);
+	if (mark_begin >= show_end)	/* the span is at the end of the line */
+		caret_line[ncaret++] = '^';
+	while (ncaret > 0 && (caret_line[ncaret - 1] == ' ' || caret_line[ncaret - 1] == '\t'))
+		ncaret--;
+	fprintf(d->out, "\n      | %.*s\n", (int)ncaret, caret_line);
+}
+
+static void report(struct diag *d, const char *kind, struct span at,
+		   const char *fmt, va_list ap)
+{
+	if (at.src) {
+		unsigned line, col;
+		source_line_col(at.src, at.begin, &line, &col);
+		fprintf(d->out, "%s:%u:%u: %s: ", at.src->name, line, col, kind);
+	} else {
+		fprintf(d->out, "kernelscript: %s: ", kind);
+	}
+	vfprintf(d->out, fmt, ap);
+	fputc('\n', d->out);
+	if (at.src)
+		show_source(d, at);
+}
+
+static bool count_error(struct diag *d)
+{
+	if (d->gave_up) {
+		d->last_dropped = true;
+		return false;
+	}
+	if (++d->errors == DIAG_MAX_ERRORS)
+		d->gave_up = true;
+	d->last_dropped = false;
+	return true;
+}
+
+void diag_error(struct diag *d, struct span at, const char *fmt, ...)
+{
+	if (!count_error(d))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	report(d, "error", at, fmt, ap);
+	va_end(ap);
+	if (d->gave_up)
+		fprintf(d->out, "kernelscript: too many errors (%d); stopping\n",
+			DIAG_MAX_ERRORS);
+}
+
+void diag_warning(struct diag *d, struct span at, const char *fmt, ...)
+{
+	d->last_dropped = d->gave_up;
+	if (d->gave_up)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	report(d, "warning", at, fmt, ap);
+	va_end(ap);
+}
+
+void diag_note(struct diag *d, struct span at, const char *fmt, ...)
+{
+	if (d->last_dropped)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	report(d, "note", at, fmt, ap);
+	va_end(ap);
+}
+
+void diag_error_plain(struct diag *d, const char *fmt, ...)
+{
+	if (!count_error(d))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	report(d, "error", (struct span){0}, fmt, ap);
+	va_end(ap);
+}

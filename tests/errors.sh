@@ -1,0 +1,27 @@
+#!/bin/sh
+# Diagnostic tests: each tests/errors/NAME.ks must make 'kernelscript check'
+# exit with status 1 and print exactly tests/errors/NAME.err on stderr,
+# source lines and carets included.
+# UPDATE=1 rewrites the .err files (review the diff before committing).
+. "$(dirname "$0")/lib.sh"
+
+cd "$TESTS_SRCDIR/errors" || exit 1
+for ks in *.ks; do
+	name=${ks%.ks}
+	status=0
+	"$KS" check "$ks" >/dev/null 2>"$tmpdir/err" || status=$?
+	if [ "${UPDATE:-}" = 1 ] && [ $status -eq 1 ]; then
+		cp "$tmpdir/err" "$name.err"
+	fi
+	if [ $status -ne 1 ]; then
+		fail "$name" "exit status $status, expected 1"
+		sed 's/^/    /' "$tmpdir/err"
+	elif [ ! -f "$name.err" ]; then
+		fail "$name" "no $name.err"
+	elif compare "$name" "$name.err" "$tmpdir/err"; then
+		pass "$name"
+	else
+		fail "$name"
+	fi
+done
+summary
