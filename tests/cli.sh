@@ -1,0 +1,52 @@
+#!/bin/sh
+# The command line: help, version, usage errors, and commands that are not
+# there yet saying so instead of pretending to work.
+. "$(dirname "$0")/lib.sh"
+
+# expect NAME STATUS PATTERN COMMAND...: COMMAND exits with STATUS and its
+# output (stdout and stderr together) matches the grep pattern PATTERN, or
+# is empty when PATTERN is.
+expect() {
+	name=$1 want=$2 pattern=$3
+	shift 3
+	status=0
+	"$@" >"$tmpdir/out" 2>&1 || status=$?
+	if [ "$status" -ne "$want" ]; then
+		fail "$name" "exit status $status, expected $want"
+		sed 's/^/    /' "$tmpdir/out"
+	elif [ -z "$pattern" ] && [ -s "$tmpdir/out" ]; then
+		fail "$name" "expected no output"
+		sed 's/^/    /' "$tmpdir/out"
+	elif [ -n "$pattern" ] && ! grep -q -e "$pattern" "$tmpdir/out"; then
+		fail "$name" "output does not match '$pattern'"
+		sed 's/^/    /' "$tmpdir/out"
+	else
+		pass "$name"
+	fi
+}
+
+printf 'fn main() -> i32 {\n    return 0\n}\n' >"$tmpdir/ok.ks"
+printf 'fn main() -> i32 {\n    return (0\n}\n' >"$tmpdir/bad.ks"
+
+expect help 0 '^Usage: kernelscript COMMAND' "$KS" --help
+expect help-short 0 '^Usage: kernelscript COMMAND' "$KS" -h
+expect version 0 '^kernelscript [0-9]' "$KS" --version
+expect no-command 2 'missing command' "$KS"
+expect unknown-command 2 "unknown command 'frobnicate'" "$KS" frobnicate
+expect check-help 0 '^Usage: kernelscript check' "$KS" check --help
+expect check-no-file 2 'expected exactly one FILE.ks' "$KS" check
+expect check-bad-option 2 'bad option' "$KS" check --frobnicate x.ks
+expect check-ok 0 '' "$KS" check "$tmpdir/ok.ks"
+expect check-error 1 'bad.ks:3:1: error: ' "$KS" check "$tmpdir/bad.ks"
+expect check-missing-file 1 "kernelscript: error: cannot read '$tmpdir/none.ks': No such file or directory" \
+	"$KS" check "$tmpdir/none.ks"
+expect dump-ast 0 '^1:1 fn main() -> i32$' "$KS" check --dump-ast "$tmpdir/ok.ks"
+expect compile-not-yet 1 "'compile' is not available" "$KS" compile "$tmpdir/ok.ks"
+expect init-not-yet 1 "'init' is not available" "$KS" init xdp demo
+
+expect ks2c-help 0 '^Usage: ks2c' "$KS2C" --help
+expect ks2c-version 0 '^ks2c (kernelscript) [0-9]' "$KS2C" --version
+expect ks2c-no-file 2 'expected one FILE.ks' "$KS2C"
+expect ks2c-error 1 'bad.ks:3:1: error: ' "$KS2C" "$tmpdir/bad.ks"
+expect ks2c-not-yet 1 'C generation is not available' "$KS2C" "$tmpdir/ok.ks"
+summary
