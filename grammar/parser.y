@@ -781,6 +781,8 @@ rel_expr:
 	| rel_expr '<' bor_expr	{ $$ = binary(A, @$, BIN_LT, $1, $3); }
 	| rel_expr LE bor_expr	{ $$ = binary(A, @$, BIN_LE, $1, $3); }
 	| rel_expr '>' bor_expr	{ $$ = binary(A, @$, BIN_GT, $1, $3); }
+	/* A line may end with '>' (see src/newlines.c). */
+	| rel_expr '>' NL bor_expr { $$ = binary(A, @$, BIN_GT, $1, $4); }
 	| rel_expr GE bor_expr	{ $$ = binary(A, @$, BIN_GE, $1, $3); }
 	;
 

@@ -4,7 +4,7 @@
  * The raw scanner reports every newline; this filter passes one on only
  *  - outside ( ) and [ ] (a call or index may span lines freely),
  *  - after a token that can end a statement (a name, a literal, a closing
- *    bracket, return, break, continue), and
+ *    bracket, the '>' of a generic type, return, break, continue), and
  *  - before a token that can begin one: a line starting with '}', else,
  *    catch, ')' or a binary operator continues the previous line.
  * A ';' is taken as a newline.  Runs of newlines become one. */
@@ -15,13 +15,16 @@
 
 #include "lexer.h"
 
-static bool ends_statement(int token)
+static bool ends_statement(const struct parse_state *ps)
 {
-	switch (token) {
+	if (ps->last_is_member)
+		return true;	/* p->type: a keyword used as a name */
+	switch (ps->last) {
 	case IDENT: case INT: case CHAR_LIT: case STRING:
 	case KW_TRUE: case KW_FALSE: case KW_NULL:
 	case KW_RETURN: case KW_BREAK: case KW_CONTINUE:
 	case ')': case ']': case '}':
+	case '>':	/* hash<u32, u64>; the grammar takes 'a >' NL 'b' too */
 		return true;
 	default:
 		return false;
@@ -37,7 +40,7 @@ static bool continues_line(int token)
 	case KW_ELSE: case KW_CATCH: case KW_AS: case KW_IN:
 	case ARROW: case DOTDOT: case EQ: case NE: case LE: case GE: case AND: case OR:
 	case SHL: case SHR: case '<': case '>': case '+': case '/': case '%':
-	case '|': case '^': case '=':
+	case '|': case '^': case '=': case '?':
 	case ADD_ASSIGN: case SUB_ASSIGN: case MUL_ASSIGN: case DIV_ASSIGN:
 	case MOD_ASSIGN: case AND_ASSIGN: case OR_ASSIGN: case XOR_ASSIGN:
 	case SHL_ASSIGN: case SHR_ASSIGN:
@@ -117,7 +120,7 @@ static bool newline_ends_statement(struct parse_state *ps, int token, struct spa
 	}
 	if (inside_parens(ps) || continues_line(token))
 		return false;
-	return ps->newline_forced || ends_statement(ps->last);
+	return ps->newline_forced || ends_statement(ps);
 }
 
 int next_token(YYSTYPE *lval, YYLTYPE *lloc, struct parse_state *ps)
@@ -126,6 +129,7 @@ int next_token(YYSTYPE *lval, YYLTYPE *lloc, struct parse_state *ps)
 		ps->held = false;
 		*lval = ps->held_value;
 		*lloc = ps->held_span;
+		ps->last_is_member = false;
 		ps->last = ps->held_token;
 		track_brackets(ps, ps->last);
 		return ps->last;
@@ -151,10 +155,12 @@ int next_token(YYSTYPE *lval, YYLTYPE *lloc, struct parse_state *ps)
 				ps->held_value = *lval;
 				ps->held_span = *lloc;
 				*lloc = ps->newline_span;
+				ps->last_is_member = false;
 				ps->last = NL;
 				return NL;
 			}
 		}
+		ps->last_is_member = ps->last == '.' || ps->last == ARROW;
 		ps->last = token;
 		track_brackets(ps, token);
 		return token;

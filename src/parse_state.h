@@ -27,6 +27,7 @@ struct parse_state {
 
 	/* newline filter (src/newlines.c) */
 	int last;		/* last token handed to the parser */
+	bool last_is_member;	/* ... and it followed '.' or '->' */
 	bool newline_pending;	/* a newline was read since the last token */
 	bool newline_forced;	/* ... and it was a ';' */
 	struct span newline_span;
