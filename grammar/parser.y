@@ -11,6 +11,9 @@
 %define api.pure full
 %define parse.error custom
 %define parse.lac full
+/* Reduce only on a lookahead that fits: error rules then reduce at the
+ * newline that ends the bad line, and the list before them survives. */
+%define lr.default-reduction accepting
 %define api.location.type {struct span}
 %locations
 %param {struct parse_state *ps}
@@ -311,7 +314,7 @@ decl:
 		$$->local = $1.local;
 		$$->span.begin = @1.begin;
 	}
-	| error			{ $$ = NULL; }
+	| error			{ $$ = NULL; yyerrok; }
 	;
 
 prefix_list:
@@ -432,7 +435,7 @@ fn_decl:
 /* A '{' that opens a body may stand on the next line. */
 lbrace:
 	'{'
-	| NL '{'
+	| NL '{'		{ @$ = @2; }
 	;
 
 params_opt:
@@ -623,7 +626,7 @@ block:
 
 block_nl:
 	block
-	| NL block		{ $$ = $2; }
+	| NL block		{ $$ = $2; @$ = @2; }
 	;
 
 stmts:
@@ -689,7 +692,7 @@ stmt:
 		$$ = ast_stmt_new(A, STMT_DEFER, @$);
 		$$->deferred = $2;
 	}
-	| error			{ $$ = NULL; }
+	| error			{ $$ = NULL; yyerrok; }
 	;
 
 assign_op:

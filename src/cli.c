@@ -18,11 +18,11 @@ int run_front_end(const char *path, const struct front_options *opts, FILE *err)
 		goto out;
 	}
 	struct program *program = parse_source(arena, diag, src);
-	if (diag_error_count(diag) == 0) {
-		if (opts->dump_ast)
-			ast_dump(stdout, program);
+	/* The tree is printed even after errors: it shows what recovery kept. */
+	if (opts->dump_ast)
+		ast_dump(stdout, program);
+	if (diag_error_count(diag) == 0)
 		status = 0;
-	}
 out:
 	arena_free(arena);
 	return status;

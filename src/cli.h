@@ -6,7 +6,8 @@
 #include <stdio.h>
 
 struct front_options {
-	bool dump_ast;		/* print the syntax tree to standard output */
+	bool dump_ast;		/* print the syntax tree to standard output,
+				   even after errors */
 };
 
 /* Loads, parses and checks PATH; diagnostics go to ERR.  Returns the exit

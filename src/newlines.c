@@ -24,6 +24,7 @@ static bool ends_statement(const struct parse_state *ps)
 	case KW_TRUE: case KW_FALSE: case KW_NULL:
 	case KW_RETURN: case KW_BREAK: case KW_CONTINUE:
 	case ')': case ']': case '}':
+	case YYerror:	/* a bad literal or stray character */
 	case '>':	/* hash<u32, u64>; the grammar takes 'a >' NL 'b' too */
 		return true;
 	default:
