@@ -1122,6 +1122,51 @@ static void test_recover_from_lexer_errors(void)
 	CU_ASSERT_TRUE(text_is(expr_text(unit_decl(p, 0)->var.init), "3"));
 }
 
+static void test_recover_keeps_what_came_before(void)
+{
+	struct program *p = unit_parse("const A = 1\n"
+				       "const B = 2\n"
+				       "const D = )\n"
+				       "const C = 3\n");
+	CU_ASSERT_TRUE(unit_one_error(3, 11, "expected expression, found ')'"));
+	CU_ASSERT_EQUAL_FATAL(p->decls.len, 3);
+	CU_ASSERT_TRUE(unit_streq(unit_decl(p, 0)->name, "A"));
+	CU_ASSERT_TRUE(unit_streq(unit_decl(p, 1)->name, "B"));
+	CU_ASSERT_TRUE(unit_streq(unit_decl(p, 2)->name, "C"));
+
+	struct vec *body = unit_parse_body("x = 1\nvar = 1\ny = 2\n");
+	CU_ASSERT_EQUAL(unit.errors, 1);
+	CU_ASSERT_EQUAL_FATAL(body->len, 2);
+	CU_ASSERT_TRUE(text_is(expr_text(unit_stmt(body, 0)->assign.target), "x"));
+	CU_ASSERT_TRUE(text_is(expr_text(unit_stmt(body, 1)->assign.target), "y"));
+}
+
+static void test_recover_reports_adjacent_errors(void)
+{
+	unit_parse("fn f() {\n var = 1\n var = 2\n}\nconst = 1\nconst = 2\n");
+	CU_ASSERT_EQUAL(unit.errors, 4);
+	CU_ASSERT_TRUE(unit_error_at(0, 2, 6));
+	CU_ASSERT_TRUE(unit_error_at(1, 3, 6));
+	CU_ASSERT_TRUE(unit_error_at(2, 5, 7));
+	CU_ASSERT_TRUE(unit_error_at(3, 6, 7));
+}
+
+static void test_recover_after_bad_literal_line(void)
+{
+	struct program *p = unit_parse("const a = 99999999999999999999\nconst b = 2\n");
+	CU_ASSERT_TRUE(unit_one_error(1, 11, "integer literal is too large for 64 bits"));
+	CU_ASSERT_EQUAL_FATAL(p->decls.len, 1);
+	CU_ASSERT_TRUE(unit_streq(unit_decl(p, 0)->name, "b"));
+}
+
+static void test_body_on_next_line_span(void)
+{
+	struct program *p = unit_parse("fn f()\n{\n}\n");
+	CU_ASSERT_EQUAL(unit.errors, 0);
+	CU_ASSERT_EQUAL_FATAL(p->decls.len, 1);
+	CU_ASSERT_TRUE(span_is(unit_decl(p, 0)->fn.body->span, 2, 1, 3, 2));
+}
+
 static void test_syntax_error_message(void)
 {
 	/* After a type name, '[' or '<' could continue the type. */
@@ -1211,6 +1256,10 @@ int main(void)
 		{ "recover between statements", test_recover_between_statements },
 		{ "recover from unclosed parenthesis", test_recover_unclosed_paren },
 		{ "recover from lexer errors", test_recover_from_lexer_errors },
+		{ "recovery keeps what came before", test_recover_keeps_what_came_before },
+		{ "recovery reports adjacent errors", test_recover_reports_adjacent_errors },
+		{ "recover after a bad literal's line", test_recover_after_bad_literal_line },
+		{ "body on the next line: span", test_body_on_next_line_span },
 		{ "syntax error message", test_syntax_error_message },
 		{ "error limit", test_error_limit },
 		{ "nesting too deep", test_nesting_too_deep },
