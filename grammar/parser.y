@@ -59,6 +59,68 @@ void yyerror(YYLTYPE *lloc, struct parse_state *ps, const char *msg);
 
 #define A (ps->arena)
 
+/* Called by the error rules when they reduce, at the token that ends the bad
+ * item.  When recovery skipped exactly the bad item (no bracket left open or
+ * closed early), the parser may report the very next error; otherwise
+ * bison's rule of three good tokens first keeps a cascade quiet. */
+static void end_recovery(struct parse_state *ps, int *errstatus)
+{
+	if (ps->recovering && ps->error_depth == ps->error_line_depth &&
+	    ps->depth == ps->error_depth)
+		*errstatus = 0;
+	ps->recovering = false;
+}
+
+/* Expressions deeper than this are an error: every later stage walks them
+ * recursively.  Chains like a + b + ... or p.a.a... grow the tree without
+ * growing the parser's stack, so YYMAXDEPTH alone does not bound them. */
+#define MAX_EXPR_DEPTH 1000
+
+static uint32_t depth_of(const struct expr *e)
+{
+	return e ? e->depth : 0;
+}
+
+/* Sets E's depth from its operands; past the limit, reports once and gives
+ * back E's first operand so the tree stays shallow. */
+static struct expr *limit_depth(struct parse_state *ps, struct expr *e)
+{
+	struct expr *first = NULL, *second = NULL, *third = NULL;
+	switch (e->kind) {
+	case EXPR_UNARY: first = e->unary.operand; break;
+	case EXPR_BINARY: first = e->binary.lhs; second = e->binary.rhs; break;
+	case EXPR_CAST: first = e->cast.operand; break;
+	case EXPR_FIELD: case EXPR_ARROW: first = e->field.base; break;
+	case EXPR_INDEX: first = e->index.base; second = e->index.index; break;
+	case EXPR_CALL:
+		first = e->call.callee;
+		for (size_t i = 0; i < e->call.args.len; i++)
+			if (depth_of(e->call.args.items[i]) > depth_of(second))
+				second = e->call.args.items[i];
+		break;
+	case EXPR_CONDITIONAL:
+		first = e->conditional.cond;
+		second = e->conditional.then;
+		third = e->conditional.otherwise;
+		break;
+	default:
+		break;
+	}
+	uint32_t d = depth_of(first);
+	if (depth_of(second) > d)
+		d = depth_of(second);
+	if (depth_of(third) > d)
+		d = depth_of(third);
+	e->depth = d + 1;
+	if (e->depth <= MAX_EXPR_DEPTH)
+		return e;
+	if (!ps->depth_reported)
+		diag_error(ps->diag, e->span,
+			   "expression nested more than %d levels deep", MAX_EXPR_DEPTH);
+	ps->depth_reported = true;
+	return first;
+}
+
 static struct vec vec_of(struct arena *a, void *item)
 {
 	struct vec v = { 0 };
@@ -314,7 +376,7 @@ decl:
 		$$->local = $1.local;
 		$$->span.begin = @1.begin;
 	}
-	| error			{ $$ = NULL; yyerrok; }
+	| error			{ $$ = NULL; end_recovery(ps, &yyerrstatus); }
 	;
 
 prefix_list:
@@ -446,7 +508,7 @@ params_opt:
 
 params:
 	param			{ $$ = vec_of(A, $1); }
-	| params ',' param	{ $$ = $1; vec_push(A, &$$, $3); }
+	| params ',' param	{ $$ = $1; if ($3) vec_push(A, &$$, $3); }
 	;
 
 param:
@@ -473,11 +535,12 @@ struct_body:
 
 struct_members:
 	struct_member				{ $$ = vec_of(A, $1); }
-	| struct_members sep struct_member	{ $$ = $1; vec_push(A, &$$, $3); }
+	| struct_members sep struct_member	{ $$ = $1; if ($3) vec_push(A, &$$, $3); }
 	;
 
 struct_member:
 	name ':' type		{ $$ = new_member(A, @$, $1, $3, NULL); }
+	| error			{ $$ = NULL; end_recovery(ps, &yyerrstatus); }
 	;
 
 enum_body:
@@ -488,12 +551,13 @@ enum_body:
 
 enum_members:
 	enum_member			{ $$ = vec_of(A, $1); }
-	| enum_members sep enum_member	{ $$ = $1; vec_push(A, &$$, $3); }
+	| enum_members sep enum_member	{ $$ = $1; if ($3) vec_push(A, &$$, $3); }
 	;
 
 enum_member:
 	IDENT			{ $$ = new_member(A, @$, $1, NULL, NULL); }
 	| IDENT '=' expr	{ $$ = new_member(A, @$, $1, NULL, $3); }
+	| error			{ $$ = NULL; end_recovery(ps, &yyerrstatus); }
 	;
 
 config_body:
@@ -504,12 +568,13 @@ config_body:
 
 config_members:
 	config_member				{ $$ = vec_of(A, $1); }
-	| config_members sep config_member	{ $$ = $1; vec_push(A, &$$, $3); }
+	| config_members sep config_member	{ $$ = $1; if ($3) vec_push(A, &$$, $3); }
 	;
 
 config_member:
 	name ':' type		{ $$ = new_member(A, @$, $1, $3, NULL); }
 	| name ':' type '=' expr { $$ = new_member(A, @$, $1, $3, $5); }
+	| error			{ $$ = NULL; end_recovery(ps, &yyerrstatus); }
 	;
 
 impl_body:
@@ -520,7 +585,7 @@ impl_body:
 
 impl_items:
 	impl_item			{ $$ = vec_of(A, $1); }
-	| impl_items sep impl_item	{ $$ = $1; vec_push(A, &$$, $3); }
+	| impl_items sep impl_item	{ $$ = $1; if ($3) vec_push(A, &$$, $3); }
 	;
 
 impl_item:
@@ -534,6 +599,7 @@ impl_item:
 		$$ = named_decl(A, DECL_FIELD, @$, $1, @1);
 		$$->var.init = $3;
 	}
+	| error			{ $$ = NULL; end_recovery(ps, &yyerrstatus); }
 	;
 
 /* ---- types ---------------------------------------------------------------- */
@@ -574,7 +640,7 @@ array_type:
 
 types:
 	type			{ $$ = vec_of(A, $1); }
-	| types ',' type	{ $$ = $1; vec_push(A, &$$, $3); }
+	| types ',' type	{ $$ = $1; if ($3) vec_push(A, &$$, $3); }
 	;
 
 fn_type_params_opt:
@@ -584,7 +650,7 @@ fn_type_params_opt:
 
 fn_type_params:
 	fn_type_param				{ $$ = vec_of(A, $1); }
-	| fn_type_params ',' fn_type_param	{ $$ = $1; vec_push(A, &$$, $3); }
+	| fn_type_params ',' fn_type_param	{ $$ = $1; if ($3) vec_push(A, &$$, $3); }
 	;
 
 fn_type_param:
@@ -692,7 +758,7 @@ stmt:
 		$$ = ast_stmt_new(A, STMT_DEFER, @$);
 		$$->deferred = $2;
 	}
-	| error			{ $$ = NULL; yyerrok; }
+	| error			{ $$ = NULL; end_recovery(ps, &yyerrstatus); }
 	;
 
 assign_op:
@@ -746,8 +812,8 @@ catch_code:
  * follows opens the loop body. */
 iterable:
 	IDENT			{ $$ = ident(A, @$, $1); }
-	| iterable '.' name	{ $$ = member(A, @$, EXPR_FIELD, $1, $3, @3); }
-	| iterable ARROW name	{ $$ = member(A, @$, EXPR_ARROW, $1, $3, @3); }
+	| iterable '.' name	{ $$ = limit_depth(ps, member(A, @$, EXPR_FIELD, $1, $3, @3)); }
+	| iterable ARROW name	{ $$ = limit_depth(ps, member(A, @$, EXPR_ARROW, $1, $3, @3)); }
 	| '(' expr ')'		{ $$ = $2; }
 	;
 
@@ -760,69 +826,70 @@ expr:
 		$$->conditional.cond = $1;
 		$$->conditional.then = $3;
 		$$->conditional.otherwise = $5;
+		$$ = limit_depth(ps, $$);
 	}
 	;
 
 or_expr:
 	and_expr
-	| or_expr OR and_expr	{ $$ = binary(A, @$, BIN_OR, $1, $3); }
+	| or_expr OR and_expr	{ $$ = limit_depth(ps, binary(A, @$, BIN_OR, $1, $3)); }
 	;
 
 and_expr:
 	eq_expr
-	| and_expr AND eq_expr	{ $$ = binary(A, @$, BIN_AND, $1, $3); }
+	| and_expr AND eq_expr	{ $$ = limit_depth(ps, binary(A, @$, BIN_AND, $1, $3)); }
 	;
 
 eq_expr:
 	rel_expr
-	| eq_expr EQ rel_expr	{ $$ = binary(A, @$, BIN_EQ, $1, $3); }
-	| eq_expr NE rel_expr	{ $$ = binary(A, @$, BIN_NE, $1, $3); }
+	| eq_expr EQ rel_expr	{ $$ = limit_depth(ps, binary(A, @$, BIN_EQ, $1, $3)); }
+	| eq_expr NE rel_expr	{ $$ = limit_depth(ps, binary(A, @$, BIN_NE, $1, $3)); }
 	;
 
 rel_expr:
 	bor_expr
-	| rel_expr '<' bor_expr	{ $$ = binary(A, @$, BIN_LT, $1, $3); }
-	| rel_expr LE bor_expr	{ $$ = binary(A, @$, BIN_LE, $1, $3); }
-	| rel_expr '>' bor_expr	{ $$ = binary(A, @$, BIN_GT, $1, $3); }
+	| rel_expr '<' bor_expr	{ $$ = limit_depth(ps, binary(A, @$, BIN_LT, $1, $3)); }
+	| rel_expr LE bor_expr	{ $$ = limit_depth(ps, binary(A, @$, BIN_LE, $1, $3)); }
+	| rel_expr '>' bor_expr	{ $$ = limit_depth(ps, binary(A, @$, BIN_GT, $1, $3)); }
 	/* A line may end with '>' (see src/newlines.c). */
-	| rel_expr '>' NL bor_expr { $$ = binary(A, @$, BIN_GT, $1, $4); }
-	| rel_expr GE bor_expr	{ $$ = binary(A, @$, BIN_GE, $1, $3); }
+	| rel_expr '>' NL bor_expr { $$ = limit_depth(ps, binary(A, @$, BIN_GT, $1, $4)); }
+	| rel_expr GE bor_expr	{ $$ = limit_depth(ps, binary(A, @$, BIN_GE, $1, $3)); }
 	;
 
 /* Bitwise operators bind tighter than comparisons (unlike C), so
  * 'flags & MASK == 0' means '(flags & MASK) == 0'.  See docs/LANGUAGE.md. */
 bor_expr:
 	bxor_expr
-	| bor_expr '|' bxor_expr { $$ = binary(A, @$, BIN_BITOR, $1, $3); }
+	| bor_expr '|' bxor_expr { $$ = limit_depth(ps, binary(A, @$, BIN_BITOR, $1, $3)); }
 	;
 
 bxor_expr:
 	band_expr
-	| bxor_expr '^' band_expr { $$ = binary(A, @$, BIN_BITXOR, $1, $3); }
+	| bxor_expr '^' band_expr { $$ = limit_depth(ps, binary(A, @$, BIN_BITXOR, $1, $3)); }
 	;
 
 band_expr:
 	shift_expr
-	| band_expr '&' shift_expr { $$ = binary(A, @$, BIN_BITAND, $1, $3); }
+	| band_expr '&' shift_expr { $$ = limit_depth(ps, binary(A, @$, BIN_BITAND, $1, $3)); }
 	;
 
 shift_expr:
 	add_expr
-	| shift_expr SHL add_expr { $$ = binary(A, @$, BIN_SHL, $1, $3); }
-	| shift_expr SHR add_expr { $$ = binary(A, @$, BIN_SHR, $1, $3); }
+	| shift_expr SHL add_expr { $$ = limit_depth(ps, binary(A, @$, BIN_SHL, $1, $3)); }
+	| shift_expr SHR add_expr { $$ = limit_depth(ps, binary(A, @$, BIN_SHR, $1, $3)); }
 	;
 
 add_expr:
 	mul_expr
-	| add_expr '+' mul_expr	{ $$ = binary(A, @$, BIN_ADD, $1, $3); }
-	| add_expr '-' mul_expr	{ $$ = binary(A, @$, BIN_SUB, $1, $3); }
+	| add_expr '+' mul_expr	{ $$ = limit_depth(ps, binary(A, @$, BIN_ADD, $1, $3)); }
+	| add_expr '-' mul_expr	{ $$ = limit_depth(ps, binary(A, @$, BIN_SUB, $1, $3)); }
 	;
 
 mul_expr:
 	cast_expr
-	| mul_expr '*' cast_expr { $$ = binary(A, @$, BIN_MUL, $1, $3); }
-	| mul_expr '/' cast_expr { $$ = binary(A, @$, BIN_DIV, $1, $3); }
-	| mul_expr '%' cast_expr { $$ = binary(A, @$, BIN_MOD, $1, $3); }
+	| mul_expr '*' cast_expr { $$ = limit_depth(ps, binary(A, @$, BIN_MUL, $1, $3)); }
+	| mul_expr '/' cast_expr { $$ = limit_depth(ps, binary(A, @$, BIN_DIV, $1, $3)); }
+	| mul_expr '%' cast_expr { $$ = limit_depth(ps, binary(A, @$, BIN_MOD, $1, $3)); }
 	;
 
 cast_expr:
@@ -831,31 +898,34 @@ cast_expr:
 		$$ = ast_expr_new(A, EXPR_CAST, @$);
 		$$->cast.operand = $1;
 		$$->cast.type = $3;
+		$$ = limit_depth(ps, $$);
 	}
 	;
 
 unary_expr:
 	postfix_expr
-	| '!' unary_expr	{ $$ = unary(A, @$, UNARY_NOT, $2); }
-	| '-' unary_expr	{ $$ = unary(A, @$, UNARY_NEG, $2); }
-	| '*' unary_expr	{ $$ = unary(A, @$, UNARY_DEREF, $2); }
-	| '&' unary_expr	{ $$ = unary(A, @$, UNARY_ADDR, $2); }
-	| '~' unary_expr	{ $$ = unary(A, @$, UNARY_BITNOT, $2); }
+	| '!' unary_expr	{ $$ = limit_depth(ps, unary(A, @$, UNARY_NOT, $2)); }
+	| '-' unary_expr	{ $$ = limit_depth(ps, unary(A, @$, UNARY_NEG, $2)); }
+	| '*' unary_expr	{ $$ = limit_depth(ps, unary(A, @$, UNARY_DEREF, $2)); }
+	| '&' unary_expr	{ $$ = limit_depth(ps, unary(A, @$, UNARY_ADDR, $2)); }
+	| '~' unary_expr	{ $$ = limit_depth(ps, unary(A, @$, UNARY_BITNOT, $2)); }
 	;
 
 postfix_expr:
 	primary
-	| postfix_expr '.' name	  { $$ = member(A, @$, EXPR_FIELD, $1, $3, @3); }
-	| postfix_expr ARROW name { $$ = member(A, @$, EXPR_ARROW, $1, $3, @3); }
+	| postfix_expr '.' name	  { $$ = limit_depth(ps, member(A, @$, EXPR_FIELD, $1, $3, @3)); }
+	| postfix_expr ARROW name { $$ = limit_depth(ps, member(A, @$, EXPR_ARROW, $1, $3, @3)); }
 	| postfix_expr '[' expr ']' {
 		$$ = ast_expr_new(A, EXPR_INDEX, @$);
 		$$->index.base = $1;
 		$$->index.index = $3;
+		$$ = limit_depth(ps, $$);
 	}
 	| postfix_expr '(' args_opt ')' {
 		$$ = ast_expr_new(A, EXPR_CALL, @$);
 		$$->call.callee = $1;
 		$$->call.args = $3;
+		$$ = limit_depth(ps, $$);
 	}
 	;
 
@@ -914,7 +984,7 @@ args_opt:
 
 args:
 	expr			{ $$ = vec_of(A, $1); }
-	| args ',' expr		{ $$ = $1; vec_push(A, &$$, $3); }
+	| args ',' expr		{ $$ = $1; if ($3) vec_push(A, &$$, $3); }
 	;
 
 array_elems:
@@ -929,7 +999,7 @@ struct_lit_body:
 
 field_inits:
 	field_init			{ $$ = vec_of(A, $1); }
-	| field_inits sep field_init	{ $$ = $1; vec_push(A, &$$, $3); }
+	| field_inits sep field_init	{ $$ = $1; if ($3) vec_push(A, &$$, $3); }
 	;
 
 field_init:
@@ -939,6 +1009,7 @@ field_init:
 		$$->name = $1;
 		$$->value = $3;
 	}
+	| error			{ $$ = NULL; end_recovery(ps, &yyerrstatus); }
 	;
 
 match_body:
@@ -949,7 +1020,7 @@ match_body:
 
 arms:
 	arm			{ $$ = vec_of(A, $1); }
-	| arms sep arm		{ $$ = $1; vec_push(A, &$$, $3); }
+	| arms sep arm		{ $$ = $1; if ($3) vec_push(A, &$$, $3); }
 	;
 
 arm:
@@ -965,6 +1036,7 @@ arm:
 		$$->pattern = $1;
 		$$->body = $3;
 	}
+	| error			{ $$ = NULL; end_recovery(ps, &yyerrstatus); }
 	;
 
 pattern:
@@ -1050,6 +1122,16 @@ static bool starts_declaration(yysymbol_kind_t s)
 	return named_in(s, names);
 }
 
+/* Keywords that may stand where a member name is expected. */
+static bool keyword_name(yysymbol_kind_t s)
+{
+	static const char *const names[] = {
+		"type", "default", "match", "in", "from", "config", "local", "pin",
+		"new", "delete", "str", NULL,
+	};
+	return named_in(s, names);
+}
+
 /* Tokens that continue an expression already complete on their left. */
 static bool continues_expression(yysymbol_kind_t s)
 {
@@ -1085,29 +1167,39 @@ static const char *symbol_text(struct parse_state *ps, yysymbol_kind_t s)
 	return arena_printf(A, "'%s'", name);
 }
 
-/* The unexpected token, with its text when that says more than its kind. */
+/* The unexpected token, with its text when that says more than its kind:
+ * at most 20 characters of it, control bytes and bad UTF-8 escaped. */
 static const char *found_text(struct parse_state *ps, yysymbol_kind_t s, struct span at)
 {
 	switch (s) {
 	case YYSYMBOL_IDENT: case YYSYMBOL_INT: case YYSYMBOL_STRING:
-	case YYSYMBOL_CHAR_LIT: {
-		uint32_t len = at.end - at.begin;
-		const char *dots = "";
-		if (len > 24) {
-			len = 20;
-			dots = "...";
-		}
-		for (uint32_t i = 0; i < len; i++)
-			if (at.src->text[at.begin + i] == '\n')
-				len = i;
-		return arena_printf(A, "%s %s%.*s%s%s", yysymbol_name(s),
-				    s == YYSYMBOL_IDENT ? "'" : "", (int)len,
-				    at.src->text + at.begin, dots,
-				    s == YYSYMBOL_IDENT ? "'" : "");
-	}
+	case YYSYMBOL_CHAR_LIT:
+		break;
 	default:
 		return symbol_text(ps, s);
 	}
+	char text[128];
+	size_t n = 0;
+	unsigned shown = 0;
+	const unsigned char *p = (const unsigned char *)at.src->text + at.begin;
+	const unsigned char *end = (const unsigned char *)at.src->text + at.end;
+	while (p < end && *p != '\n' && shown < 20) {
+		unsigned len = utf8_sequence_length(p, (size_t)(end - p));
+		if (len == 0 || *p < 0x20 || *p == 0x7f) {
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "\\x%02x", *p);
+			len = 1;
+		} else {
+			memcpy(text + n, p, len);
+			n += len;
+		}
+		p += len;
+		shown++;
+	}
+	if (p < end)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "...");
+	text[n] = '\0';
+	const char *quote = s == YYSYMBOL_IDENT ? "'" : "";
+	return arena_printf(A, "%s %s%s%s", yysymbol_name(s), quote, text, quote);
 }
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, struct parse_state *ps)
@@ -1118,11 +1210,19 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parse_state *ps
 	struct span at = *yypcontext_location(ctx);
 	const char *found = found_text(ps, token, at);
 
+	note_syntax_error(ps);
+	if (token == YYSYMBOL_KW_ELSE && !contains(expected, n, YYSYMBOL_KW_ELSE)) {
+		diag_error(ps->diag, at, "'else' without a matching 'if'");
+		return 0;
+	}
+
 	const char *words[8];
 	int nwords = 0;
 	bool expression = n > 0 && contains(expected, n, YYSYMBOL_INT) &&
 			  contains(expected, n, YYSYMBOL_STRING);
-	bool type = !expression && n > 0 && contains(expected, n, YYSYMBOL_KW_STR);
+	bool name = !expression && contains(expected, n, YYSYMBOL_IDENT) &&
+		    contains(expected, n, YYSYMBOL_KW_DEFAULT);
+	bool type = !expression && !name && contains(expected, n, YYSYMBOL_KW_STR);
 	bool declaration = n > 0 && contains(expected, n, YYSYMBOL_KW_EXTERN);
 	bool operator = false;
 	for (int i = 0; i < n; i++)
@@ -1131,7 +1231,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parse_state *ps
 	for (int i = 0; i < n; i++) {
 		yysymbol_kind_t s = expected[i];
 		if ((expression && starts_expression(s)) || (type && starts_type(s)) ||
-		    (declaration && starts_declaration(s)) ||
+		    (declaration && starts_declaration(s)) || (name && keyword_name(s)) ||
 		    (operator && continues_expression(s)))
 			continue;
 		if (nwords == 4) {
@@ -1161,5 +1261,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parse_state *ps
 			 i == 0 ? "" : i == nwords - 1 ? " or " : ", ", words[i]);
 	}
 	diag_error(ps->diag, at, "expected %s, found %s", list, found);
+	if (token == YYSYMBOL_YYEOF && ps->depth > 0 && ps->brackets[ps->depth - 1].kind == '{') {
+		uint32_t open = ps->brackets[ps->depth - 1].offset;
+		diag_note(ps->diag, (struct span){ at.src, open, open + 1 },
+			  "to close this '{'");
+	}
 	return 0;
 }

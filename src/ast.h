@@ -116,6 +116,7 @@ struct match_arm {
 struct expr {
 	enum expr_kind kind;
 	struct span span;
+	uint32_t depth;		/* 1 + the deepest operand: later stages recurse */
 	union {
 		struct {
 			uint64_t value;

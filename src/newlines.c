@@ -53,36 +53,57 @@ static bool continues_line(int token)
 
 static bool inside_parens(const struct parse_state *ps)
 {
-	return ps->depth > 0 && ps->brackets[ps->depth - 1] != '{';
+	return ps->depth > 0 && ps->brackets[ps->depth - 1].kind != '{';
 }
 
-static void track_brackets(struct parse_state *ps, int token)
+static void push_bracket(struct parse_state *ps, char kind, struct span at)
 {
+	if (ps->depth == ps->brackets_cap) {
+		size_t cap = ps->brackets_cap ? ps->brackets_cap * 2 : 64;
+		struct bracket *b = arena_alloc(ps->arena, cap * sizeof(*b));
+		if (ps->depth)
+			memcpy(b, ps->brackets, ps->depth * sizeof(*b));
+		ps->brackets = b;
+		ps->brackets_cap = cap;
+	}
+	ps->brackets[ps->depth++] = (struct bracket){
+		.kind = kind,
+		.impl_body = kind == '{' && ps->impl_pending,
+		.offset = at.begin,
+	};
+	if (kind == '{') {
+		ps->impl_pending = false;
+		ps->line_depth = ps->depth;	/* a statement list may start */
+	}
+}
+
+/* Pops to the bracket that TOKEN closes.  An unclosed ( or [ inside braces
+ * ends with its '}', so one missing ')' does not swallow the newlines of
+ * the rest of the file; a ')' or ']' with no opener is ignored. */
+static void pop_bracket(struct parse_state *ps, int token)
+{
+	char open = token == ')' ? '(' : token == ']' ? '[' : '{';
+	size_t i = ps->depth;
+	while (i > 0 && ps->brackets[i - 1].kind != open &&
+	       (token == '}' || ps->brackets[i - 1].kind != '{'))
+		i--;
+	if (i > 0 && ps->brackets[i - 1].kind == open)
+		ps->depth = i - 1;
+}
+
+static void track_brackets(struct parse_state *ps, int token, struct span at)
+{
+	ps->depth_before = ps->depth;
 	switch (token) {
 	case '(': case '[': case '{':
-		if (ps->depth == ps->brackets_cap) {
-			size_t cap = ps->brackets_cap ? ps->brackets_cap * 2 : 64;
-			char *b = arena_alloc(ps->arena, cap);
-			if (ps->depth)
-				memcpy(b, ps->brackets, ps->depth);
-			ps->brackets = b;
-			ps->brackets_cap = cap;
-		}
-		ps->brackets[ps->depth++] = (char)token;
+		push_bracket(ps, (char)token, at);
 		break;
-	case ')': case ']': case '}': {
-		/* Pop to the matching opener.  An unclosed ( or [ inside braces
-		 * ends with its '}', so one missing ')' does not swallow the
-		 * newlines of the rest of the file. */
-		char open = token == ')' ? '(' : token == ']' ? '[' : '{';
-		size_t i = ps->depth;
-		while (i > 0 && ps->brackets[i - 1] != open &&
-		       (token == '}' || ps->brackets[i - 1] != '{'))
-			i--;
-		if (i > 0 && ps->brackets[i - 1] == open)
-			ps->depth = i - 1;
+	case ')': case ']': case '}':
+		pop_bracket(ps, token);
 		break;
-	}
+	case KW_IMPL:
+		ps->impl_pending = true;
+		break;
 	}
 }
 
@@ -103,10 +124,36 @@ static bool starts_top_declaration(const struct parse_state *ps, int token, stru
 static void close_open_parens(struct parse_state *ps)
 {
 	for (size_t i = 0; i < ps->depth; i++)
-		if (ps->brackets[i] != '{') {
+		if (ps->brackets[i].kind != '{') {
 			ps->depth = i;
 			return;
 		}
+}
+
+/* A declaration keyword at the start of a line inside braces (other than
+ * a function of an impl block) means a '}' is missing: report it once, at
+ * the keyword, and have the filter hand the parser the missing braces. */
+static void close_missing_braces(struct parse_state *ps, int token, struct span at)
+{
+	close_open_parens(ps);
+	if (ps->depth == 0)
+		return;
+	const struct bracket *inner = &ps->brackets[ps->depth - 1];
+	if (inner->impl_body && (token == KW_FN || token == '@'))
+		return;
+	diag_error(ps->diag, at, "expected '}' before '%.*s'",
+		   (int)(token == '@' ? 1 : at.end - at.begin), ps->src->text + at.begin);
+	diag_note(ps->diag, (struct span){ ps->src, inner->offset, inner->offset + 1 },
+		  "to close this '{'");
+	ps->braces_to_close = ps->depth;
+	ps->recovering = false;
+}
+
+void note_syntax_error(struct parse_state *ps)
+{
+	ps->recovering = true;
+	ps->error_depth = ps->depth_before;
+	ps->error_line_depth = ps->line_depth;
 }
 
 /* Whether a newline (or ';') seen before TOKEN ends a statement. */
@@ -114,56 +161,92 @@ static bool newline_ends_statement(struct parse_state *ps, int token, struct spa
 {
 	if (ps->last == NL || ps->last == YYEMPTY)
 		return false;	/* nothing to end */
-	if (starts_top_declaration(ps, token, at)) {
-		close_open_parens(ps);
-		if (ps->depth == 0)
-			return true;
-	}
+	if (starts_top_declaration(ps, token, at) && ps->depth == 0)
+		return true;
+	/* While recovering, a bad statement's own blocks end nothing: the
+	 * parser resumes at the first line end back at the error's depth. */
+	if (ps->recovering && ps->depth > ps->error_depth)
+		return false;
 	if (inside_parens(ps) || continues_line(token))
 		return false;
 	return ps->newline_forced || ends_statement(ps);
 }
 
+static void hold(struct parse_state *ps, int token, const YYSTYPE *value, struct span at)
+{
+	ps->held = true;
+	ps->held_token = token;
+	ps->held_value = *value;
+	ps->held_span = at;
+}
+
+/* The next token for the parser: a '}' owed for a missing one, a newline
+ * that ends a statement, or the next token the scanner read. */
 int next_token(YYSTYPE *lval, YYLTYPE *lloc, struct parse_state *ps)
 {
-	if (ps->held) {
-		ps->held = false;
-		*lval = ps->held_value;
-		*lloc = ps->held_span;
-		ps->last_is_member = false;
-		ps->last = ps->held_token;
-		track_brackets(ps, ps->last);
-		return ps->last;
-	}
 	for (;;) {
-		if (diag_gave_up(ps->diag))
-			return YYEOF;
-		int token = raw_lex(lval, lloc, ps->scanner);
-		if (token == NL || (token == ';' && !inside_parens(ps))) {
-			if (!ps->newline_pending)
-				ps->newline_span = *lloc;
-			ps->newline_pending = true;
-			ps->newline_forced |= token == ';';
-			continue;
+		if (ps->braces_to_close > 0) {
+			ps->braces_to_close--;
+			*lloc = (struct span){ ps->src, ps->held_span.begin, ps->held_span.begin };
+			ps->last_is_member = false;
+			ps->last = '}';
+			track_brackets(ps, '}', *lloc);
+			return '}';
+		}
+		int token;
+		if (ps->held) {
+			ps->held = false;
+			token = ps->held_token;
+			*lval = ps->held_value;
+			*lloc = ps->held_span;
+		} else {
+			if (diag_gave_up(ps->diag))
+				return YYEOF;
+			token = raw_lex(lval, lloc, ps->scanner);
+			if (token == YYEOF)	/* just after the last token */
+				*lloc = (struct span){ ps->src, ps->last_end, ps->last_end };
+			else if (token != NL)
+				ps->last_end = lloc->end;
+			if (token == NL || (token == ';' && !inside_parens(ps))) {
+				if (!ps->newline_pending)
+					ps->newline_span = *lloc;
+				ps->newline_pending = true;
+				ps->newline_forced |= token == ';';
+				continue;
+			}
 		}
 		if (ps->newline_pending) {
+			if (starts_top_declaration(ps, token, *lloc)) {
+				close_missing_braces(ps, token, *lloc);
+				if (ps->braces_to_close > 0) {
+					hold(ps, token, lval, *lloc);
+					continue;
+				}
+			}
 			bool ends = newline_ends_statement(ps, token, *lloc);
 			ps->newline_pending = false;
 			ps->newline_forced = false;
 			if (ends) {
-				ps->held = true;
-				ps->held_token = token;
-				ps->held_value = *lval;
-				ps->held_span = *lloc;
+				hold(ps, token, lval, *lloc);
 				*lloc = ps->newline_span;
 				ps->last_is_member = false;
 				ps->last = NL;
+				ps->depth_before = ps->depth;
+				ps->line_depth = ps->depth;
 				return NL;
 			}
 		}
 		ps->last_is_member = ps->last == '.' || ps->last == ARROW;
 		ps->last = token;
-		track_brackets(ps, token);
+		track_brackets(ps, token, *lloc);
+		/* While recovering, the bad statement's own brackets and all
+		 * within them are skipped whole: otherwise the '}' of its body
+		 * would look like the end of the block around it. */
+		if (ps->recovering && token != YYEOF &&
+		    (ps->depth_before > ps->error_depth || ps->depth > ps->error_depth))
+			continue;
+		if (token == YYerror)	/* the scanner reported it */
+			note_syntax_error(ps);
 		return token;
 	}
 }

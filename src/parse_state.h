@@ -27,6 +27,7 @@ struct parse_state {
 
 	/* newline filter (src/newlines.c) */
 	int last;		/* last token handed to the parser */
+	uint32_t last_end;	/* where the last token read ended */
 	bool last_is_member;	/* ... and it followed '.' or '->' */
 	bool newline_pending;	/* a newline was read since the last token */
 	bool newline_forced;	/* ... and it was a ';' */
@@ -35,10 +36,26 @@ struct parse_state {
 	int held_token;
 	YYSTYPE held_value;
 	struct span held_span;
-	char *brackets;		/* stack of open ( [ { */
+	struct bracket {
+		char kind;		/* ( [ or { */
+		bool impl_body;		/* the { of an impl block */
+		uint32_t offset;	/* where it was opened */
+	} *brackets;		/* the stack of open brackets */
 	size_t depth, brackets_cap;
+	bool impl_pending;	/* 'impl' seen, its '{' not yet */
+	size_t braces_to_close;	/* '}' the filter still owes the parser */
+	size_t depth_before;	/* depth before the last token handed over */
+	size_t line_depth;	/* depth where the current statement began */
+
+	/* error recovery (see end_recovery in grammar/parser.y) */
+	bool recovering;	/* between an error and its error rule */
+	size_t error_depth;	/* depth where the error was found */
+	size_t error_line_depth;	/* line_depth at that moment */
+	bool depth_reported;	/* an expression was too deep */
 };
 
 void scan_buf_add(struct parse_state *ps, const char *bytes, uint32_t len);
+/* Newline filter: note that the token just handed over is in error. */
+void note_syntax_error(struct parse_state *ps);
 
 #endif

@@ -76,19 +76,29 @@ struct source *source_load(struct arena *a, const char *path, const char **why)
 unsigned utf8_sequence_length(const unsigned char *s, size_t n)
 {
 	unsigned len;
+	unsigned char lo = 0x80, hi = 0xbf;	/* range of the second byte */
 	if (s[0] < 0x80)
 		return 1;
-	else if ((s[0] & 0xe0) == 0xc0 && s[0] >= 0xc2)
+	else if (s[0] >= 0xc2 && s[0] <= 0xdf)
 		len = 2;
-	else if ((s[0] & 0xf0) == 0xe0)
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
 		len = 3;
-	else if ((s[0] & 0xf8) == 0xf0 && s[0] <= 0xf4)
+		if (s[0] == 0xe0)
+			lo = 0xa0;	/* no overlong forms */
+		else if (s[0] == 0xed)
+			hi = 0x9f;	/* no surrogates */
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
 		len = 4;
-	else
+		if (s[0] == 0xf0)
+			lo = 0x90;	/* no overlong forms */
+		else if (s[0] == 0xf4)
+			hi = 0x8f;	/* nothing past U+10FFFF */
+	} else {
 		return 0;
-	if (len > n)
+	}
+	if (len > n || s[1] < lo || s[1] > hi)
 		return 0;
-	for (unsigned i = 1; i < len; i++)
+	for (unsigned i = 2; i < len; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 	return len;

@@ -18,18 +18,20 @@ pass() {
 	echo "[PASS] $1"
 }
 
+# fail NAME [WHY]: also shows the diff of the last failed compare.
 fail() {
 	failed=$((failed + 1))
 	echo "[FAIL] $1${2:+: $2}"
+	if [ -s "$tmpdir/diff" ]; then
+		sed 's/^/    /' "$tmpdir/diff"
+		: >"$tmpdir/diff"
+	fi
 }
 
-# compare NAME EXPECTED-FILE ACTUAL-FILE: PASS when equal, FAIL with a diff.
+# compare NAME EXPECTED-FILE ACTUAL-FILE: true when equal; otherwise the
+# diff is kept for fail to show.
 compare() {
-	if diff -u "$2" "$3" >"$tmpdir/diff"; then
-		return 0
-	fi
-	sed 's/^/    /' "$tmpdir/diff"
-	return 1
+	diff -u "$2" "$3" >"$tmpdir/diff"
 }
 
 summary() {

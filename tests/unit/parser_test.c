@@ -1061,13 +1061,17 @@ static void test_recover_between_declarations(void)
 	CU_ASSERT_EQUAL(unit.errors, 2);
 	CU_ASSERT_TRUE(unit_error_at(0, 1, 13));
 	CU_ASSERT_TRUE(unit_error_at(1, 3, 15));
-	CU_ASSERT_EQUAL_FATAL(p->decls.len, 2);
-	CU_ASSERT_EQUAL(unit_decl(p, 0)->kind, DECL_CONST);
-	CU_ASSERT_TRUE(unit_streq(unit_decl(p, 0)->name, "OK"));
-	CU_ASSERT_TRUE(span_is(unit_decl(p, 0)->span, 4, 1, 4, 13));
-	CU_ASSERT_EQUAL(unit_decl(p, 1)->kind, DECL_FN);
-	CU_ASSERT_TRUE(unit_streq(unit_decl(p, 1)->name, "good"));
-	CU_ASSERT_EQUAL(unit_decl(p, 1)->fn.body->block.len, 1);
+	/* The struct survives without its bad member. */
+	CU_ASSERT_EQUAL_FATAL(p->decls.len, 3);
+	CU_ASSERT_EQUAL(unit_decl(p, 0)->kind, DECL_STRUCT);
+	CU_ASSERT_TRUE(unit_streq(unit_decl(p, 0)->name, "S"));
+	CU_ASSERT_EQUAL(unit_decl(p, 0)->members.len, 0);
+	CU_ASSERT_EQUAL(unit_decl(p, 1)->kind, DECL_CONST);
+	CU_ASSERT_TRUE(unit_streq(unit_decl(p, 1)->name, "OK"));
+	CU_ASSERT_TRUE(span_is(unit_decl(p, 1)->span, 4, 1, 4, 13));
+	CU_ASSERT_EQUAL(unit_decl(p, 2)->kind, DECL_FN);
+	CU_ASSERT_TRUE(unit_streq(unit_decl(p, 2)->name, "good"));
+	CU_ASSERT_EQUAL(unit_decl(p, 2)->fn.body->block.len, 1);
 }
 
 static void test_recover_between_statements(void)
