@@ -66,7 +66,8 @@ void *arena_alloc(struct arena *a, size_t size)
 char *arena_strndup(struct arena *a, const char *s, size_t len)
 {
 	char *p = arena_alloc(a, len + 1);
-	memcpy(p, s, len);
+	if (len)
+		memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
 }
