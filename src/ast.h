@@ -17,6 +17,8 @@ struct ast_type;
 struct expr;
 struct stmt;
 struct decl;
+struct type;		/* src/types.h: filled in by the checker */
+struct symbol;		/* src/sema.h: filled in by the checker */
 
 /* ---- types as written ---------------------------------------------------- */
 
@@ -117,6 +119,8 @@ struct expr {
 	enum expr_kind kind;
 	struct span span;
 	uint32_t depth;		/* 1 + the deepest operand: later stages recurse */
+	const struct type *type;	/* checker: the expression's type */
+	struct symbol *sym;	/* checker: what a name, call or member refers to */
 	union {
 		struct {
 			uint64_t value;
@@ -211,6 +215,8 @@ struct catch_clause {
 struct stmt {
 	enum stmt_kind kind;
 	struct span span;
+	struct symbol *sym;	/* checker: the variable a VAR, CONST, IF or FOR binds */
+	struct symbol *sym2;	/* checker: FOR_EACH's value variable */
 	struct stmt *deferred;	/* DEFER of a block (expr is then NULL) */
 	union {
 		struct expr *expr;	/* EXPR, THROW, DEFER, DELETE, RETURN (may be NULL) */
@@ -282,6 +288,7 @@ struct param {
 	struct span span;
 	const char *name;	/* NULL in a function type's unnamed parameter */
 	struct ast_type *type;
+	struct symbol *sym;	/* checker: the parameter's symbol */
 };
 
 /* A member of a struct, enum or config: name, type and/or value. */
@@ -290,11 +297,14 @@ struct member {
 	const char *name;
 	struct ast_type *type;	/* struct, config */
 	struct expr *value;	/* enum value, config default; may be NULL */
+	const struct type *resolved;	/* checker: the member's type */
+	int64_t enum_value;	/* checker: an enum member's value */
 };
 
 struct decl {
 	enum decl_kind kind;
 	struct span span;
+	struct symbol *sym;	/* checker: the symbol it declares */
 	const char *name;
 	struct span name_span;
 	struct vec attrs;	/* struct attr * */

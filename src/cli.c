@@ -5,11 +5,12 @@
 #include "diag.h"
 #include "parse.h"
 
-int run_front_end(const char *path, const struct front_options *opts, FILE *err)
+int run_front_end(const char *path, const struct front_options *opts, FILE *err,
+		  struct front_result *result)
 {
 	struct arena *arena = arena_new();
 	struct diag *diag = diag_new(arena, err);
-	int status = 1;
+	struct checked_program *checked = NULL;
 
 	const char *why = NULL;
 	struct source *src = source_load(arena, path, &why);
@@ -21,9 +22,19 @@ int run_front_end(const char *path, const struct front_options *opts, FILE *err)
 	/* The tree is printed even after errors: it shows what recovery kept. */
 	if (opts->dump_ast)
 		ast_dump(stdout, program);
-	if (diag_error_count(diag) == 0)
-		status = 0;
-out:
-	arena_free(arena);
+	/* Checking a tree with holes in it would only add noise. */
+	if (opts->parse_only || diag_error_count(diag))
+		goto out;
+	struct check_options check = { .btf = NULL };
+	checked = check_program(arena, diag, program, &check);
+out:;
+	int status = diag_error_count(diag) ? 1 : 0;
+	if (result && status == 0) {
+		result->arena = arena;
+		result->diag = diag;
+		result->program = checked;
+	} else {
+		arena_free(arena);
+	}
 	return status;
 }

@@ -5,13 +5,26 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "sema.h"
+
 struct front_options {
 	bool dump_ast;		/* print the syntax tree to standard output,
 				   even after errors */
+	bool parse_only;	/* stop after parsing */
+	const char *btf_path;	/* kernel BTF; NULL for the running kernel's */
+};
+
+/* What the front end made of one file, for the code generators. */
+struct front_result {
+	struct arena *arena;
+	struct diag *diag;
+	struct checked_program *program;	/* NULL unless it checked cleanly */
 };
 
 /* Loads, parses and checks PATH; diagnostics go to ERR.  Returns the exit
- * status: 0 when the program is well-formed, 1 when it has errors. */
-int run_front_end(const char *path, const struct front_options *opts, FILE *err);
+ * status: 0 when the program is well-formed, 1 when it has errors.  With
+ * RESULT, the caller gets the checked program and frees RESULT->arena. */
+int run_front_end(const char *path, const struct front_options *opts, FILE *err,
+		  struct front_result *result);
 
 #endif

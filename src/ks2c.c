@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct front_options opts = { 0 };
-	int status = run_front_end(argv[1], &opts, stderr);
+	int status = run_front_end(argv[1], &opts, stderr, NULL);
 	if (status != 0)
 		return status;
 	fputs("ks2c: error: C generation is not available in this version\n", stderr);

@@ -11,8 +11,10 @@ static const char usage_text[] =
 	"Usage: kernelscript COMMAND [OPTIONS]\n"
 	"\n"
 	"Commands:\n"
-	"  check [--dump-ast] FILE.ks   report the errors in FILE.ks; with --dump-ast\n"
-	"                               also print its syntax tree\n"
+	"  check [--parse-only] [--dump-ast] FILE.ks\n"
+	"                               report the errors in FILE.ks; with --dump-ast\n"
+	"                               also print its syntax tree; with --parse-only\n"
+	"                               check the syntax alone\n"
 	"  compile FILE.ks [-o DIR]     write the C project for FILE.ks (not yet available)\n"
 	"  init TYPE NAME               start a project from a template (not yet available)\n"
 	"\n"
@@ -34,6 +36,7 @@ static int do_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "dump-ast", no_argument, NULL, 'a' },
+		{ "parse-only", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -45,8 +48,11 @@ static int do_check(int argc, char **argv)
 		case 'a':
 			opts.dump_ast = true;
 			break;
+		case 'p':
+			opts.parse_only = true;
+			break;
 		case 'h':
-			fputs("Usage: kernelscript check [--dump-ast] FILE.ks\n", stdout);
+			fputs("Usage: kernelscript check [--parse-only] [--dump-ast] FILE.ks\n", stdout);
 			return 0;
 		default:
 			return usage_error("%s", "check: bad option");
@@ -54,7 +60,7 @@ static int do_check(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return usage_error("%s", "check: expected exactly one FILE.ks");
-	return run_front_end(argv[optind], &opts, stderr);
+	return run_front_end(argv[optind], &opts, stderr, NULL);
 }
 
 static int not_yet(const char *command)

@@ -1,0 +1,638 @@
+/* The check stage, whole-program part: includes, global names, declared
+ * types, function placement.  Expressions are in check_expr.c, statements
+ * in check_stmt.c. */
+#include "check_internal.h"
+
+#include <string.h>
+
+#include "kernel_types.h"
+#include "parse.h"
+
+/* ---- global symbol table ------------------------------------------------ */
+
+static size_t hash_name(const char *s)
+{
+	size_t h = 5381;
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+struct symbol *global_lookup(struct checker *c, const char *name)
+{
+	if (!c->table_cap)
+		return NULL;
+	for (size_t i = hash_name(name) & (c->table_cap - 1);; i = (i + 1) & (c->table_cap - 1)) {
+		if (!c->table[i])
+			return NULL;
+		if (!strcmp(c->table[i]->name, name))
+			return c->table[i];
+	}
+}
+
+static void table_insert(struct checker *c, struct symbol *sym)
+{
+	if ((c->table_len + 1) * 2 > c->table_cap) {
+		size_t cap = c->table_cap ? c->table_cap * 2 : 256;
+		struct symbol **old = c->table;
+		size_t old_cap = c->table_cap;
+		c->table = arena_alloc(A, cap * sizeof(*c->table));
+		c->table_cap = cap;
+		c->table_len = 0;
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i])
+				table_insert(c, old[i]);
+	}
+	size_t i = hash_name(sym->name) & (c->table_cap - 1);
+	while (c->table[i])
+		i = (i + 1) & (c->table_cap - 1);
+	c->table[i] = sym;
+	c->table_len++;
+}
+
+struct symbol *new_symbol(struct checker *c, enum symbol_kind kind, const char *name,
+			  struct span span)
+{
+	struct symbol *sym = arena_alloc(A, sizeof(*sym));
+	sym->kind = kind;
+	sym->name = name;
+	sym->span = span;
+	sym->type = &type_error;
+	return sym;
+}
+
+/* Declares a global name; a second declaration of it is an error. */
+static struct symbol *declare_global(struct checker *c, enum symbol_kind kind,
+				     const char *name, struct span span, struct decl *decl)
+{
+	struct symbol *old = global_lookup(c, name);
+	if (old) {
+		diag_error(c->diag, span, "'%s' is already declared", name);
+		if (old->span.src)
+			diag_note(c->diag, old->span, "'%s' was declared here", name);
+		return NULL;
+	}
+	struct symbol *sym = new_symbol(c, kind, name, span);
+	sym->decl = decl;
+	if (decl)
+		decl->sym = sym;
+	table_insert(c, sym);
+	return sym;
+}
+
+/* ---- local scopes --------------------------------------------------------- */
+
+void push_scope(struct checker *c)
+{
+	struct scope *s = arena_alloc(A, sizeof(*s));
+	s->up = c->scope;
+	c->scope = s;
+}
+
+void pop_scope(struct checker *c)
+{
+	c->scope = c->scope->up;
+}
+
+void declare_local(struct checker *c, struct symbol *sym)
+{
+	struct vec *names = &c->scope->symbols;
+	for (size_t i = 0; i < names->len; i++) {
+		struct symbol *old = names->items[i];
+		if (!strcmp(old->name, sym->name)) {
+			diag_error(c->diag, sym->span, "'%s' is already declared in this scope",
+				   sym->name);
+			diag_note(c->diag, old->span, "'%s' was declared here", sym->name);
+			return;
+		}
+	}
+	vec_push(A, names, sym);
+}
+
+struct symbol *lookup(struct checker *c, const char *name)
+{
+	for (struct scope *s = c->scope; s; s = s->up)
+		for (size_t i = s->symbols.len; i-- > 0;) {
+			struct symbol *sym = s->symbols.items[i];
+			if (!strcmp(sym->name, name))
+				return sym;
+		}
+	return global_lookup(c, name);
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return 99;
+	size_t row[65];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+static void consider(const char *name, const char *candidate, const char **best,
+		     size_t *best_distance)
+{
+	size_t d = edit_distance(name, candidate);
+	if (d < *best_distance && d <= (strlen(name) + 2) / 3) {
+		*best = candidate;
+		*best_distance = d;
+	}
+}
+
+const char *suggest(struct checker *c, const char *name)
+{
+	const char *best = NULL;
+	size_t best_distance = 99;
+	for (struct scope *s = c->scope; s; s = s->up)
+		for (size_t i = 0; i < s->symbols.len; i++)
+			consider(name, ((struct symbol *)s->symbols.items[i])->name, &best,
+				 &best_distance);
+	for (size_t i = 0; i < c->table_cap; i++)
+		if (c->table[i])
+			consider(name, c->table[i]->name, &best, &best_distance);
+	return best ? arena_printf(A, "; did you mean '%s'?", best) : "";
+}
+
+/* ---- builtins -------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	enum builtin builtin;
+	const struct type *ret;
+} builtins[] = {
+	{ "print", BUILTIN_PRINT, &type_i32 },
+	{ "load", BUILTIN_LOAD, &type_program },
+	{ "attach", BUILTIN_ATTACH, &type_i32 },
+	{ "detach", BUILTIN_DETACH, &type_void },
+	{ "sleep", BUILTIN_SLEEP, &type_void },
+	/* BPF helpers a program may call by name */
+	{ "bpf_ktime_get_ns", BUILTIN_BPF_HELPER, &type_u64 },
+	{ "bpf_ktime_get_boot_ns", BUILTIN_BPF_HELPER, &type_u64 },
+	{ "bpf_get_current_pid_tgid", BUILTIN_BPF_HELPER, &type_u64 },
+	{ "bpf_get_current_uid_gid", BUILTIN_BPF_HELPER, &type_u64 },
+	{ "bpf_get_smp_processor_id", BUILTIN_BPF_HELPER, &type_u32 },
+	{ "bpf_get_prandom_u32", BUILTIN_BPF_HELPER, &type_u32 },
+};
+
+/* Values the kernel defines as macros, so they are in no BTF: programs
+ * may use them without declaring them. */
+static const struct {
+	const char *name;
+	int64_t value;
+} builtin_constants[] = {
+	{ "TC_ACT_UNSPEC", -1 }, { "TC_ACT_OK", 0 }, { "TC_ACT_RECLASSIFY", 1 },
+	{ "TC_ACT_SHOT", 2 }, { "TC_ACT_PIPE", 3 }, { "TC_ACT_STOLEN", 4 },
+	{ "TC_ACT_QUEUED", 5 }, { "TC_ACT_REPEAT", 6 }, { "TC_ACT_REDIRECT", 7 },
+	{ "XDP_ABORTED", 0 }, { "XDP_DROP", 1 }, { "XDP_PASS", 2 }, { "XDP_TX", 3 },
+	{ "XDP_REDIRECT", 4 },
+};
+
+/* Builtins take the names the program left free: a program may declare
+ * its own print, or an extern for a BPF helper. */
+static void declare_builtins(struct checker *c)
+{
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
+		if (global_lookup(c, builtins[i].name))
+			continue;
+		struct symbol *sym = new_symbol(c, SYM_BUILTIN, builtins[i].name, (struct span){ 0 });
+		sym->builtin = builtins[i].builtin;
+		sym->type = builtins[i].ret;
+		table_insert(c, sym);
+	}
+	for (size_t i = 0; i < sizeof(builtin_constants) / sizeof(builtin_constants[0]); i++) {
+		if (global_lookup(c, builtin_constants[i].name))
+			continue;
+		struct symbol *sym = new_symbol(c, SYM_CONST, builtin_constants[i].name,
+						(struct span){ 0 });
+		sym->type = builtin_constants[i].name[0] == 'T' ? &type_i32 : &type_u32;
+		sym->has_value = true;
+		sym->value = builtin_constants[i].value;
+		sym->builtin = BUILTIN_CONSTANT;
+		table_insert(c, sym);
+	}
+}
+
+/* ---- includes -------------------------------------------------------------- */
+
+static const char *dir_of(struct arena *a, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? arena_strndup(a, path, (size_t)(slash - path + 1)) : "";
+}
+
+/* Appends PROGRAM's declarations to the flat list, replacing each include
+ * by the declarations of the file it names (each file once). */
+static void flatten(struct checker *c, struct program *program, struct vec *seen, int depth)
+{
+	for (size_t i = 0; i < program->decls.len; i++) {
+		struct decl *d = program->decls.items[i];
+		if (d->kind != DECL_INCLUDE) {
+			vec_push(A, &c->cp->decls, d);
+			continue;
+		}
+		const char *path = d->path[0] == '/' ? d->path
+				   : arena_printf(A, "%s%s", dir_of(A, program->src->name), d->path);
+		bool done = false;
+		for (size_t j = 0; j < seen->len && !done; j++)
+			done = !strcmp(seen->items[j], path);
+		if (done)
+			continue;
+		if (depth > 32) {
+			diag_error(c->diag, d->span, "includes nested too deeply");
+			continue;
+		}
+		vec_push(A, seen, (void *)path);
+		const char *why;
+		struct source *src = source_load(A, path, &why);
+		if (!src) {
+			diag_error(c->diag, d->span, "cannot read '%s': %s", path, why);
+			continue;
+		}
+		flatten(c, parse_source(A, c->diag, src), seen, depth + 1);
+	}
+}
+
+/* ---- declarations ------------------------------------------------------------ */
+
+static bool is_kernel_struct(struct checker *c, const struct decl *d)
+{
+	if (c->btf)
+		return kernel_btf_has_struct(c->btf, d->name);
+	/* Without BTF, what a header declares is taken as the kernel's. */
+	size_t n = strlen(d->span.src->name);
+	return n > 3 && !strcmp(d->span.src->name + n - 3, ".kh");
+}
+
+static bool is_kernel_enum(struct checker *c, const struct decl *d)
+{
+	if (c->btf)
+		return kernel_btf_has_enum(c->btf, d->name);
+	size_t n = strlen(d->span.src->name);
+	return n > 3 && !strcmp(d->span.src->name + n - 3, ".kh");
+}
+
+/* First pass: every global name, so declarations may refer to each other
+ * in any order. */
+static void declare(struct checker *c, struct decl *d)
+{
+	struct symbol *sym;
+	switch (d->kind) {
+	case DECL_FN:
+		sym = declare_global(c, SYM_FUNCTION, d->name, d->name_span, d);
+		if (sym) {
+			sym->fn = arena_alloc(A, sizeof(*sym->fn));
+			sym->fn->decl = d;
+			vec_push(A, &c->cp->functions, sym->fn);
+		}
+		break;
+	case DECL_EXTERN:
+		declare_global(c, SYM_EXTERN, d->name, d->name_span, d);
+		break;
+	case DECL_STRUCT: {
+		sym = declare_global(c, SYM_STRUCT, d->name, d->name_span, d);
+		if (!sym)
+			break;
+		struct type *t = type_new(A, TY_STRUCT);
+		t->name = d->name;
+		t->decl = d;
+		t->kernel = is_kernel_struct(c, d);
+		sym->type = t;
+		vec_push(A, &c->cp->types, sym);
+		break;
+	}
+	case DECL_ENUM: {
+		sym = declare_global(c, SYM_ENUM, d->name, d->name_span, d);
+		if (!sym)
+			break;
+		struct type *t = type_new(A, TY_ENUM);
+		t->name = d->name;
+		t->decl = d;
+		t->kernel = is_kernel_enum(c, d);
+		sym->type = t;
+		vec_push(A, &c->cp->types, sym);
+		for (size_t i = 0; i < d->members.len; i++) {
+			struct member *m = d->members.items[i];
+			struct symbol *k = declare_global(c, SYM_ENUM_CONST, m->name, m->span, NULL);
+			if (k) {
+				k->type = t;
+				k->decl = d;
+				k->has_value = true;
+			}
+		}
+		break;
+	}
+	case DECL_TYPE:
+		sym = declare_global(c, SYM_TYPE_ALIAS, d->name, d->name_span, d);
+		if (sym)
+			vec_push(A, &c->cp->types, sym);
+		break;
+	case DECL_CONFIG: {
+		sym = declare_global(c, SYM_CONFIG, d->name, d->name_span, d);
+		if (!sym)
+			break;
+		struct type *t = type_new(A, TY_STRUCT);
+		t->name = d->name;
+		t->decl = d;
+		sym->type = t;
+		vec_push(A, &c->cp->configs, sym);
+		break;
+	}
+	case DECL_MAP:
+		sym = declare_global(c, SYM_MAP, d->name, d->name_span, d);
+		if (sym) {
+			sym->pinned = d->pinned;
+			vec_push(A, &c->cp->maps, sym);
+		}
+		break;
+	case DECL_VAR:
+		sym = declare_global(c, SYM_GLOBAL, d->name, d->name_span, d);
+		if (sym) {
+			sym->pinned = d->pinned;
+			sym->local = d->local;
+			vec_push(A, &c->cp->globals, sym);
+		}
+		break;
+	case DECL_CONST:
+		sym = declare_global(c, SYM_CONST, d->name, d->name_span, d);
+		if (sym)
+			vec_push(A, &c->cp->consts, sym);
+		break;
+	case DECL_IMPL:
+	case DECL_IMPORT:
+		diag_error(c->diag, d->span, "'%s' declarations are not supported yet",
+			   decl_kind_name(d->kind));
+		break;
+	case DECL_INCLUDE:
+	case DECL_FIELD:
+		break;
+	}
+}
+
+static const struct type *map_type(struct checker *c, const struct decl *d)
+{
+	const struct ast_type *t = d->var.type;
+	enum map_kind kind;
+	if (!map_kind_by_name(t->name, &kind)) {
+		diag_error(c->diag, t->span, "unknown map type '%s'", t->name);
+		return &type_error;
+	}
+	if (t->args.len != 2) {
+		diag_error(c->diag, t->span, "a %s map takes a key and a value type", t->name);
+		return &type_error;
+	}
+	struct type *m = type_new(A, TY_MAP);
+	m->map_kind = kind;
+	m->key = resolve_type(c, t->args.items[0]);
+	m->value = resolve_type(c, t->args.items[1]);
+	int64_t n = 0;
+	if (t->sizes.len != 1 || !const_value(c, t->sizes.items[0], &n) || n <= 0)
+		diag_error(c->diag, t->span, "a map needs one positive size: %s<K, V>(N)", t->name);
+	m->max_entries = (uint64_t)n;
+	return m;
+}
+
+static void check_map_flags(struct checker *c, struct decl *d)
+{
+	for (size_t i = 0; i < d->attrs.len; i++) {
+		const struct attr *a = d->attrs.items[i];
+		if (strcmp(a->name, "flags"))
+			diag_error(c->diag, a->span, "'@%s' does not apply to a map", a->name);
+	}
+}
+
+static bool is_zero_init(const struct expr *e)
+{
+	if (!e)
+		return true;
+	switch (e->kind) {
+	case EXPR_INT: case EXPR_CHAR: return e->integer.value == 0;
+	case EXPR_BOOL: return !e->boolean;
+	case EXPR_NULL: return true;
+	default: return false;
+	}
+}
+
+static void resolve_enum(struct checker *c, struct decl *d)
+{
+	int64_t next = 0;
+	for (size_t i = 0; i < d->members.len; i++) {
+		struct member *m = d->members.items[i];
+		if (m->value && !const_value(c, m->value, &next))
+			diag_error(c->diag, m->value->span, "an enum value must be a constant integer");
+		m->enum_value = next;
+		struct symbol *k = global_lookup(c, m->name);
+		if (k && k->kind == SYM_ENUM_CONST && k->decl == d)
+			k->value = next;
+		next++;
+	}
+}
+
+static void resolve_members(struct checker *c, struct decl *d)
+{
+	for (size_t i = 0; i < d->members.len; i++) {
+		struct member *m = d->members.items[i];
+		m->resolved = resolve_type(c, m->type);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(((struct member *)d->members.items[j])->name, m->name))
+				diag_error(c->diag, m->span, "duplicate member '%s'", m->name);
+		if (m->value) {
+			const struct type *t = check_expr(c, m->value);
+			if (!assignable(m->resolved, t, m->value))
+				diag_error(c->diag, m->value->span, "'%s' is %s but its default is %s",
+					   m->name, type_name(A, m->resolved), type_name(A, t));
+		}
+	}
+}
+
+/* The placement of a function, from its attributes. */
+static void place_function(struct checker *c, struct function_info *fn)
+{
+	struct decl *d = fn->decl;
+	fn->side = SIDE_USERSPACE;
+	static const struct {
+		const char *attr;
+		enum fn_side side;
+		enum prog_kind prog;
+	} kinds[] = {
+		{ "xdp", SIDE_PROGRAM, PROG_XDP },
+		{ "tc", SIDE_PROGRAM, PROG_TC },
+		{ "tracepoint", SIDE_PROGRAM, PROG_TRACEPOINT },
+		{ "probe", SIDE_PROGRAM, PROG_PROBE },
+		{ "kprobe", SIDE_PROGRAM, PROG_PROBE },
+		{ "perf_event", SIDE_PROGRAM, PROG_PERF_EVENT },
+		{ "helper", SIDE_HELPER, PROG_NONE },
+		{ "kfunc", SIDE_KFUNC, PROG_NONE },
+		{ "private", SIDE_PRIVATE, PROG_NONE },
+		{ "test", SIDE_TEST, PROG_NONE },
+	};
+	for (size_t i = 0; i < d->attrs.len; i++) {
+		const struct attr *a = d->attrs.items[i];
+		size_t k = 0;
+		while (k < sizeof(kinds) / sizeof(kinds[0]) && strcmp(kinds[k].attr, a->name))
+			k++;
+		if (k == sizeof(kinds) / sizeof(kinds[0])) {
+			diag_error(c->diag, a->span, "unknown attribute '@%s' on a function", a->name);
+			continue;
+		}
+		fn->side = kinds[k].side;
+		fn->prog = kinds[k].prog;
+		if (a->args.len == 1 && ((struct expr *)a->args.items[0])->kind == EXPR_STRING)
+			fn->target = ((struct expr *)a->args.items[0])->string.bytes;
+		else if (a->has_args && a->args.len != 0)
+			diag_error(c->diag, a->span, "'@%s' takes one string", a->name);
+	}
+	if (fn->prog == PROG_TC) {
+		if (!fn->target || (strcmp(fn->target, "ingress") && strcmp(fn->target, "egress")))
+			diag_error(c->diag, d->span, "@tc needs a direction: @tc(\"ingress\") or @tc(\"egress\")");
+	} else if (fn->prog == PROG_TRACEPOINT) {
+		if (!fn->target || !strchr(fn->target, '/'))
+			diag_error(c->diag, d->span, "@tracepoint needs \"category/event\", as in @tracepoint(\"sched/sched_switch\")");
+	}
+	if (fn->side != SIDE_USERSPACE)
+		c->cp->has_programs = true;
+	if (fn->side == SIDE_USERSPACE && !strcmp(d->name, "main"))
+		c->cp->main_fn = fn;
+}
+
+static void resolve_signature(struct checker *c, struct function_info *fn)
+{
+	struct decl *d = fn->decl;
+	struct type *t = type_new(A, TY_FUNCTION);
+	for (size_t i = 0; i < d->fn.params.len; i++) {
+		struct param *p = d->fn.params.items[i];
+		vec_push(A, &t->params, (void *)resolve_type(c, p->type));
+	}
+	t->ret = d->fn.ret ? resolve_type(c, d->fn.ret) : &type_void;
+	fn->type = t;
+	d->sym->type = t;
+}
+
+static void resolve_decl(struct checker *c, struct decl *d)
+{
+	struct symbol *sym = d->sym;
+	if (!sym && d->kind != DECL_ENUM)
+		return;
+	switch (d->kind) {
+	case DECL_STRUCT:
+	case DECL_CONFIG:
+		resolve_members(c, d);
+		break;
+	case DECL_ENUM:
+		resolve_enum(c, d);
+		break;
+	case DECL_TYPE:
+		sym->type = type_with_alias(A, resolve_type(c, d->var.type), d->name);
+		break;
+	case DECL_MAP:
+		sym->type = map_type(c, d);
+		check_map_flags(c, d);
+		break;
+	case DECL_VAR:
+	case DECL_CONST: {
+		const struct type *init = d->var.init ? check_expr(c, d->var.init) : NULL;
+		sym->type = d->var.type ? resolve_type(c, d->var.type) : init;
+		if (init && !assignable(sym->type, init, d->var.init))
+			diag_error(c->diag, d->var.init->span, "'%s' is %s but is given %s",
+				   d->name, type_name(A, sym->type), type_name(A, init));
+		sym->in_bss = is_zero_init(d->var.init);
+		if (d->kind == DECL_CONST &&
+		    (sym->has_value = const_value(c, d->var.init, &sym->value)) == false &&
+		    type_is_integer(sym->type))
+			diag_error(c->diag, d->var.init->span, "a const needs a constant value");
+		if (d->pinned && d->local)
+			diag_error(c->diag, d->span, "a local variable cannot be pinned");
+		for (size_t i = 0; i < d->attrs.len; i++)
+			diag_error(c->diag, ((struct attr *)d->attrs.items[i])->span,
+				   "a variable takes no attributes");
+		break;
+	}
+	case DECL_FN:
+		place_function(c, sym->fn);
+		resolve_signature(c, sym->fn);
+		break;
+	case DECL_EXTERN: {
+		struct type *t = type_new(A, TY_FUNCTION);
+		for (size_t i = 0; i < d->fn.params.len; i++)
+			vec_push(A, &t->params,
+				 (void *)resolve_type(c, ((struct param *)d->fn.params.items[i])->type));
+		t->ret = d->fn.ret ? resolve_type(c, d->fn.ret) : &type_void;
+		sym->type = t;
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+const char *prog_kind_name(enum prog_kind kind)
+{
+	static const char *const names[] = {
+		[PROG_NONE] = "", [PROG_XDP] = "xdp", [PROG_TC] = "tc",
+		[PROG_TRACEPOINT] = "tracepoint", [PROG_PROBE] = "probe",
+		[PROG_PERF_EVENT] = "perf_event", [PROG_STRUCT_OPS] = "struct_ops",
+	};
+	return names[kind];
+}
+
+bool side_is_bpf(enum fn_side side)
+{
+	return side == SIDE_PROGRAM || side == SIDE_HELPER;
+}
+
+static const char *base_name(struct arena *a, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	const char *dot = strrchr(base, '.');
+	return dot && dot != base ? arena_strndup(a, base, (size_t)(dot - base)) : base;
+}
+
+struct checked_program *check_program(struct arena *a, struct diag *d,
+				      struct program *main,
+				      const struct check_options *opts)
+{
+	struct checker checker = { .arena = a, .diag = d, .btf = opts->btf };
+	struct checker *c = &checker;
+	c->cp = arena_alloc(a, sizeof(*c->cp));
+	c->cp->main = main;
+	c->cp->name = base_name(a, main->src->name);
+	c->cp->btf = opts->btf;
+
+	struct vec seen = { 0 };
+	vec_push(a, &seen, (void *)main->src->name);
+	flatten(c, main, &seen, 0);
+
+	for (size_t i = 0; i < c->cp->decls.len; i++)
+		declare(c, c->cp->decls.items[i]);
+	declare_builtins(c);
+	/* Types first, so that values and signatures can use them. */
+	for (size_t i = 0; i < c->cp->decls.len; i++) {
+		struct decl *decl = c->cp->decls.items[i];
+		if (decl->kind == DECL_STRUCT || decl->kind == DECL_ENUM || decl->kind == DECL_TYPE)
+			resolve_decl(c, decl);
+	}
+	for (size_t i = 0; i < c->cp->decls.len; i++) {
+		struct decl *decl = c->cp->decls.items[i];
+		if (decl->kind != DECL_STRUCT && decl->kind != DECL_ENUM && decl->kind != DECL_TYPE)
+			resolve_decl(c, decl);
+	}
+	for (size_t i = 0; i < c->cp->functions.len; i++)
+		check_body(c, c->cp->functions.items[i]);
+	return c->cp;
+}

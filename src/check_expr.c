@@ -1,0 +1,624 @@
+/* The check stage: types of written types and of expressions. */
+#include "check_internal.h"
+
+#include <string.h>
+
+#include "kernel_types.h"
+
+/* ---- written types ------------------------------------------------------- */
+
+static uint64_t const_len(struct checker *c, const struct expr *e, const char *what)
+{
+	int64_t n = 0;
+	if (!e || !const_value(c, e, &n) || n <= 0) {
+		diag_error(c->diag, e ? e->span : (struct span){ 0 },
+			   "%s needs a positive constant length", what);
+		return 1;
+	}
+	return (uint64_t)n;
+}
+
+const struct type *resolve_type(struct checker *c, const struct ast_type *t)
+{
+	if (!t)
+		return &type_error;
+	switch (t->kind) {
+	case TYPE_NAME: {
+		const struct type *prim = type_primitive(t->name);
+		if (prim)
+			return prim;
+		struct symbol *sym = global_lookup(c, t->name);
+		if (sym && (sym->kind == SYM_STRUCT || sym->kind == SYM_ENUM ||
+			    sym->kind == SYM_TYPE_ALIAS)) {
+			if (sym->kind == SYM_TYPE_ALIAS && sym->type->kind == TY_ERROR &&
+			    sym->decl->var.type)	/* used before its declaration */
+				sym->type = type_with_alias(A, resolve_type(c, sym->decl->var.type),
+							    sym->name);
+			return sym->type;
+		}
+		if (c->btf && kernel_btf_has_struct(c->btf, t->name)) {
+			struct type *k = type_new(A, TY_STRUCT);
+			k->name = t->name;
+			k->kernel = true;
+			return k;
+		}
+		diag_error(c->diag, t->span, "unknown type '%s'%s", t->name, suggest(c, t->name));
+		return &type_error;
+	}
+	case TYPE_STR:
+		return type_str(A, const_len(c, t->len, "str(N)"));
+	case TYPE_ARRAY:
+		return type_array(A, resolve_type(c, t->elem), const_len(c, t->len, "an array"));
+	case TYPE_POINTER:
+		return type_pointer(A, resolve_type(c, t->elem));
+	case TYPE_FUNCTION: {
+		struct type *f = type_new(A, TY_FUNCTION);
+		for (size_t i = 0; i < t->args.len; i++)
+			vec_push(A, &f->params,
+				 (void *)resolve_type(c, ((struct param *)t->args.items[i])->type));
+		f->ret = t->ret ? resolve_type(c, t->ret) : &type_void;
+		return f;
+	}
+	case TYPE_GENERIC: {
+		enum map_kind kind;
+		if (!strcmp(t->name, "ringbuf") && t->args.len == 1) {
+			struct type *r = type_new(A, TY_RINGBUF);
+			r->elem = resolve_type(c, t->args.items[0]);
+			return r;
+		}
+		if (map_kind_by_name(t->name, &kind) && t->args.len == 2) {
+			struct type *m = type_new(A, TY_MAP);
+			m->map_kind = kind;
+			m->key = resolve_type(c, t->args.items[0]);
+			m->value = resolve_type(c, t->args.items[1]);
+			return m;
+		}
+		diag_error(c->diag, t->span, "unknown type '%s<...>'", t->name);
+		return &type_error;
+	}
+	}
+	return &type_error;
+}
+
+const struct member *find_member(const struct type *t, const char *name)
+{
+	if (t->kind != TY_STRUCT || !t->decl)
+		return NULL;
+	for (size_t i = 0; i < t->decl->members.len; i++) {
+		const struct member *m = t->decl->members.items[i];
+		if (!strcmp(m->name, name))
+			return m;
+	}
+	return NULL;
+}
+
+/* ---- compatibility --------------------------------------------------------- */
+
+bool assignable(const struct type *to, const struct type *from, const struct expr *value)
+{
+	if (types_equal(to, from))
+		return true;
+	if (type_is_integer(to) && type_is_integer(from))
+		return true;	/* TODO(types): only conversions that cannot lose data */
+	if (to->kind == TY_BOOL && type_is_integer(from) && value && value->kind == EXPR_INT)
+		return false;
+	if (to->kind == TY_POINTER && from->kind == TY_NULL)
+		return true;
+	if (to->kind == TY_POINTER && from->kind == TY_POINTER &&
+	    (to->elem->kind == TY_VOID || from->elem->kind == TY_VOID))
+		return true;
+	if (to->kind == TY_STR && from->kind == TY_STR)	/* a literal may fill it, NUL aside */
+		return from->len <= to->len || (value && value->kind == EXPR_STRING &&
+						 value->string.len <= to->len);
+	if (to->kind == TY_ARRAY && from->kind == TY_ARRAY)
+		return from->len <= to->len && assignable(to->elem, from->elem, NULL);
+	return false;
+}
+
+bool const_value(struct checker *c, const struct expr *e, int64_t *value)
+{
+	int64_t l, r;
+	if (!e)
+		return false;
+	switch (e->kind) {
+	case EXPR_INT:
+	case EXPR_CHAR:
+		*value = (int64_t)e->integer.value;
+		return true;
+	case EXPR_IDENT: {
+		struct symbol *sym = global_lookup(c, e->ident);
+		if (!sym || !(sym->kind == SYM_ENUM_CONST || sym->kind == SYM_CONST))
+			return false;
+		if (sym->kind == SYM_CONST && !sym->has_value && sym->decl)
+			sym->has_value = const_value(c, sym->decl->var.init, &sym->value);
+		*value = sym->value;
+		return sym->has_value;
+	}
+	case EXPR_UNARY:
+		if (!const_value(c, e->unary.operand, &l))
+			return false;
+		switch (e->unary.op) {
+		case UNARY_NEG: *value = -l; return true;
+		case UNARY_BITNOT: *value = ~l; return true;
+		case UNARY_NOT: *value = !l; return true;
+		default: return false;
+		}
+	case EXPR_BINARY:
+		if (!const_value(c, e->binary.lhs, &l) || !const_value(c, e->binary.rhs, &r))
+			return false;
+		switch (e->binary.op) {
+		case BIN_ADD: *value = l + r; return true;
+		case BIN_SUB: *value = l - r; return true;
+		case BIN_MUL: *value = l * r; return true;
+		case BIN_DIV: if (!r) return false; *value = l / r; return true;
+		case BIN_MOD: if (!r) return false; *value = l % r; return true;
+		case BIN_SHL: *value = (int64_t)((uint64_t)l << (r & 63)); return true;
+		case BIN_SHR: *value = l >> (r & 63); return true;
+		case BIN_BITAND: *value = l & r; return true;
+		case BIN_BITOR: *value = l | r; return true;
+		case BIN_BITXOR: *value = l ^ r; return true;
+		default: return false;
+		}
+	case EXPR_CAST:
+		return const_value(c, e->cast.operand, value);
+	case EXPR_SIZEOF: {
+		const struct type *t = resolve_type(c, e->sizeof_type);
+		*value = (int64_t)type_size(t);
+		return *value > 0;
+	}
+	default:
+		return false;
+	}
+}
+
+/* ---- expressions --------------------------------------------------------- */
+
+static const struct type *set(struct expr *e, const struct type *t)
+{
+	e->type = t;
+	return t;
+}
+
+/* The wider of two integer types, as C's usual arithmetic conversions. */
+static const struct type *arithmetic(const struct type *a, const struct type *b)
+{
+	if (a->kind == TY_ERROR || b->kind == TY_ERROR)
+		return &type_error;
+	unsigned abits = a->kind == TY_INT ? a->bits : 32;
+	unsigned bbits = b->kind == TY_INT ? b->bits : 32;
+	bool as = a->kind == TY_INT ? a->is_signed : true;
+	bool bs = b->kind == TY_INT ? b->is_signed : true;
+	if (abits < 32 && bbits < 32)
+		return &type_i32;
+	if (abits != bbits)
+		return abits > bbits ? type_int(abits, as) : type_int(bbits, bs);
+	return type_int(abits, as && bs);
+}
+
+static const struct type *check_ident(struct checker *c, struct expr *e)
+{
+	struct symbol *sym = lookup(c, e->ident);
+	if (!sym) {
+		diag_error(c->diag, e->span, "'%s' is not declared%s", e->ident,
+			   suggest(c, e->ident));
+		return set(e, &type_error);
+	}
+	e->sym = sym;
+	switch (sym->kind) {
+	case SYM_STRUCT:
+	case SYM_ENUM:
+	case SYM_TYPE_ALIAS:
+		diag_error(c->diag, e->span, "'%s' is a type, not a value", e->ident);
+		return set(e, &type_error);
+	case SYM_GLOBAL:
+		if (sym->local && c->fn && !in_bpf(c))
+			diag_error(c->diag, e->span,
+				   "'%s' is a local variable of the eBPF side: userspace cannot see it",
+				   e->ident);
+		break;
+	default:
+		break;
+	}
+	return set(e, sym->type);
+}
+
+/* Packet pointers: the kernel keeps them as u32 fields of the context,
+ * programs use them as pointers into the packet. */
+static bool is_packet_pointer(const struct type *base, const char *field)
+{
+	if (base->kind != TY_STRUCT || !base->kernel)
+		return false;
+	if (strcmp(base->name, "xdp_md") && strcmp(base->name, "__sk_buff"))
+		return false;
+	return !strcmp(field, "data") || !strcmp(field, "data_end") ||
+	       !strcmp(field, "data_meta");
+}
+
+static const struct type *check_member(struct checker *c, struct expr *e)
+{
+	const struct type *base = check_expr(c, e->field.base);
+	if (base->kind == TY_ERROR)
+		return set(e, base);
+	/* '.' and '->' both reach through one pointer, as the reference does. */
+	const struct type *record = base->kind == TY_POINTER ? base->elem : base;
+	if (record->kind != TY_STRUCT) {
+		diag_error(c->diag, e->field.name_span, "%s has no fields (it is %s)",
+			   e->kind == EXPR_ARROW ? "the pointee" : "this value",
+			   type_name(A, base));
+		return set(e, &type_error);
+	}
+	if (is_packet_pointer(record, e->field.name))
+		return set(e, type_pointer(A, &type_u8));
+	const struct member *m = find_member(record, e->field.name);
+	if (m)
+		return set(e, m->resolved ? m->resolved : &type_error);
+	if (record->kernel && !record->decl && c->btf) {
+		const struct type *t = kernel_btf_member_type(c->btf, A, record->name, e->field.name);
+		if (t)
+			return set(e, t);
+	}
+	diag_error(c->diag, e->field.name_span, "'%s' has no field '%s'", record->name,
+		   e->field.name);
+	return set(e, &type_error);
+}
+
+static const struct type *check_index(struct checker *c, struct expr *e)
+{
+	const struct type *base = check_expr(c, e->index.base);
+	const struct type *index = check_expr(c, e->index.index);
+	switch (base->kind) {
+	case TY_ERROR:
+		return set(e, base);
+	case TY_MAP:
+		if (!assignable(base->key, index, e->index.index))
+			diag_error(c->diag, e->index.index->span, "the key of '%s' is %s, not %s",
+				   e->index.base->kind == EXPR_IDENT ? e->index.base->ident : "this map",
+				   type_name(A, base->key), type_name(A, index));
+		return set(e, base->value);
+	case TY_ARRAY:
+	case TY_POINTER:
+	case TY_STR:
+		if (!type_is_integer(index))
+			diag_error(c->diag, e->index.index->span, "an index must be an integer, not %s",
+				   type_name(A, index));
+		return set(e, base->kind == TY_STR ? &type_char : base->elem);
+	default:
+		diag_error(c->diag, e->index.base->span, "%s cannot be indexed",
+			   type_name(A, base));
+		return set(e, &type_error);
+	}
+}
+
+static void check_args(struct checker *c, struct expr *e)
+{
+	for (size_t i = 0; i < e->call.args.len; i++)
+		check_expr(c, e->call.args.items[i]);
+}
+
+static bool want_args(struct checker *c, struct expr *e, size_t n, const char *name)
+{
+	if (e->call.args.len == n)
+		return true;
+	diag_error(c->diag, e->span, "'%s' takes %zu argument%s, not %zu", name, n,
+		   n == 1 ? "" : "s", e->call.args.len);
+	return false;
+}
+
+static const struct type *check_builtin(struct checker *c, struct expr *e, struct symbol *sym)
+{
+	check_args(c, e);
+	bool user_only = sym->builtin == BUILTIN_LOAD || sym->builtin == BUILTIN_ATTACH ||
+			 sym->builtin == BUILTIN_DETACH || sym->builtin == BUILTIN_SLEEP;
+	if (user_only && in_bpf(c))
+		diag_error(c->diag, e->span, "'%s' is for userspace: eBPF code cannot call it",
+			   sym->name);
+	if (sym->builtin == BUILTIN_BPF_HELPER && c->fn && !in_bpf(c))
+		diag_error(c->diag, e->span, "'%s' is a BPF helper: only eBPF code can call it",
+			   sym->name);
+	struct expr *first = e->call.args.len ? e->call.args.items[0] : NULL;
+	switch (sym->builtin) {
+	case BUILTIN_PRINT:
+		if (!first || first->kind != EXPR_STRING)
+			diag_error(c->diag, first ? first->span : e->span,
+				   "print needs a format string first");
+		break;
+	case BUILTIN_LOAD:
+		if (want_args(c, e, 1, "load") &&
+		    (!first->sym || first->sym->kind != SYM_FUNCTION ||
+		     first->sym->fn->side != SIDE_PROGRAM))
+			diag_error(c->diag, first->span,
+				   "load takes an eBPF program: a function with @xdp, @tc, @tracepoint, ...");
+		break;
+	case BUILTIN_ATTACH:
+		if (want_args(c, e, 3, "attach")) {
+			if (first->type->kind != TY_PROGRAM && first->type->kind != TY_ERROR)
+				diag_error(c->diag, first->span, "attach takes what load() returned");
+			const struct type *target = ((struct expr *)e->call.args.items[1])->type;
+			if (target->kind != TY_STR && target->kind != TY_ERROR)
+				diag_error(c->diag, ((struct expr *)e->call.args.items[1])->span,
+					   "the attach target is a string: an interface or \"category/event\"");
+		}
+		break;
+	case BUILTIN_DETACH:
+		if (want_args(c, e, 1, "detach") && first->type->kind != TY_PROGRAM &&
+		    first->type->kind != TY_ERROR)
+			diag_error(c->diag, first->span, "detach takes what load() returned");
+		break;
+	case BUILTIN_SLEEP:
+		if (want_args(c, e, 1, "sleep") && !type_is_integer(first->type))
+			diag_error(c->diag, first->span, "sleep takes milliseconds");
+		break;
+	default:
+		break;
+	}
+	return set(e, sym->type);
+}
+
+static const struct type *check_call(struct checker *c, struct expr *e)
+{
+	struct expr *callee = e->call.callee;
+	if (callee->kind != EXPR_IDENT) {
+		check_args(c, e);
+		diag_error(c->diag, callee->span, "only named functions can be called");
+		return set(e, &type_error);
+	}
+	struct symbol *sym = lookup(c, callee->ident);
+	if (!sym) {
+		check_args(c, e);
+		diag_error(c->diag, callee->span, "'%s' is not declared%s", callee->ident,
+			   suggest(c, callee->ident));
+		return set(e, &type_error);
+	}
+	callee->sym = e->sym = sym;
+	if (sym->kind == SYM_BUILTIN)
+		return check_builtin(c, e, sym);
+	check_args(c, e);
+	const struct type *f = sym->type;
+	if (sym->kind != SYM_FUNCTION && sym->kind != SYM_EXTERN) {
+		if (f->kind != TY_FUNCTION) {
+			diag_error(c->diag, callee->span, "'%s' is not a function", callee->ident);
+			return set(e, &type_error);
+		}
+	}
+	if (sym->kind == SYM_FUNCTION && c->fn) {
+		enum fn_side to = sym->fn->side;
+		if (to == SIDE_PROGRAM && in_bpf(c))
+			;	/* a tail call: checked where tail calls are planned */
+		else if (in_bpf(c) && !side_is_bpf(to) && to != SIDE_KFUNC)
+			diag_error(c->diag, callee->span,
+				   "'%s' runs in userspace: eBPF code cannot call it", sym->name);
+		else if (!in_bpf(c) && c->fn->side == SIDE_USERSPACE && to != SIDE_USERSPACE)
+			diag_error(c->diag, callee->span,
+				   "'%s' runs in the kernel: userspace cannot call it%s", sym->name,
+				   to == SIDE_PROGRAM ? " (load and attach it)" : "");
+	}
+	if (f->kind != TY_FUNCTION)
+		return set(e, &type_error);
+	if (f->params.len != e->call.args.len) {
+		diag_error(c->diag, e->span, "'%s' takes %zu argument%s, not %zu", sym->name,
+			   f->params.len, f->params.len == 1 ? "" : "s", e->call.args.len);
+	} else {
+		for (size_t i = 0; i < f->params.len; i++) {
+			struct expr *arg = e->call.args.items[i];
+			if (!assignable(f->params.items[i], arg->type, arg))
+				diag_error(c->diag, arg->span, "argument %zu of '%s' is %s, not %s",
+					   i + 1, sym->name, type_name(A, f->params.items[i]),
+					   type_name(A, arg->type));
+		}
+	}
+	return set(e, f->ret);
+}
+
+static const struct type *check_binary(struct checker *c, struct expr *e)
+{
+	const struct type *l = check_expr(c, e->binary.lhs);
+	const struct type *r = check_expr(c, e->binary.rhs);
+	if (l->kind == TY_ERROR || r->kind == TY_ERROR)
+		return set(e, &type_error);
+	switch (e->binary.op) {
+	case BIN_AND:
+	case BIN_OR:
+		if (!type_is_scalar(l) || !type_is_scalar(r))
+			diag_error(c->diag, e->span, "'%s' needs conditions, not %s and %s",
+				   binary_op_text(e->binary.op), type_name(A, l), type_name(A, r));
+		return set(e, &type_bool);
+	case BIN_EQ: case BIN_NE: case BIN_LT: case BIN_LE: case BIN_GT: case BIN_GE:
+		if (!(type_is_scalar(l) && type_is_scalar(r)) &&
+		    !(l->kind == TY_NULL || r->kind == TY_NULL) && !types_equal(l, r) &&
+		    !(l->kind == TY_STR && r->kind == TY_STR &&
+		      (e->binary.op == BIN_EQ || e->binary.op == BIN_NE)))
+			diag_error(c->diag, e->span, "cannot compare %s with %s",
+				   type_name(A, l), type_name(A, r));
+		return set(e, &type_bool);
+	case BIN_ADD:
+	case BIN_SUB:
+		if (l->kind == TY_POINTER && type_is_integer(r))
+			return set(e, l);
+		if (e->binary.op == BIN_ADD && r->kind == TY_POINTER && type_is_integer(l))
+			return set(e, r);
+		if (e->binary.op == BIN_SUB && l->kind == TY_POINTER && r->kind == TY_POINTER)
+			return set(e, &type_i64);
+		/* fall through */
+	default:
+		if (!type_is_integer(l) || !type_is_integer(r)) {
+			diag_error(c->diag, e->span, "'%s' needs integers, not %s and %s",
+				   binary_op_text(e->binary.op), type_name(A, l), type_name(A, r));
+			return set(e, &type_error);
+		}
+		if (e->binary.op == BIN_SHL || e->binary.op == BIN_SHR)
+			return set(e, l->kind == TY_INT ? l : &type_i32);
+		return set(e, arithmetic(l, r));
+	}
+}
+
+static const struct type *check_unary(struct checker *c, struct expr *e)
+{
+	const struct type *t = check_expr(c, e->unary.operand);
+	if (t->kind == TY_ERROR)
+		return set(e, t);
+	switch (e->unary.op) {
+	case UNARY_NOT:
+		if (!type_is_scalar(t))
+			diag_error(c->diag, e->span, "'!' needs a condition, not %s", type_name(A, t));
+		return set(e, &type_bool);
+	case UNARY_NEG:
+	case UNARY_BITNOT:
+		if (!type_is_integer(t)) {
+			diag_error(c->diag, e->span, "'%s' needs an integer, not %s",
+				   unary_op_text(e->unary.op), type_name(A, t));
+			return set(e, &type_error);
+		}
+		return set(e, t);
+	case UNARY_DEREF:
+		if (t->kind != TY_POINTER) {
+			diag_error(c->diag, e->span, "only a pointer can be dereferenced, not %s",
+				   type_name(A, t));
+			return set(e, &type_error);
+		}
+		return set(e, t->elem);
+	case UNARY_ADDR:
+		return set(e, type_pointer(A, t));
+	}
+	return set(e, &type_error);
+}
+
+static const struct type *check_struct_literal(struct checker *c, struct expr *e)
+{
+	struct symbol *sym = global_lookup(c, e->struct_lit.name);
+	const struct type *t = sym ? sym->type : NULL;
+	if (!sym || !t || t->kind != TY_STRUCT) {
+		diag_error(c->diag, e->span, "'%s' is not a struct%s", e->struct_lit.name,
+			   sym ? "" : suggest(c, e->struct_lit.name));
+		for (size_t i = 0; i < e->struct_lit.fields.len; i++)
+			check_expr(c, ((struct field_init *)e->struct_lit.fields.items[i])->value);
+		return set(e, &type_error);
+	}
+	for (size_t i = 0; i < e->struct_lit.fields.len; i++) {
+		struct field_init *f = e->struct_lit.fields.items[i];
+		const struct type *v = check_expr(c, f->value);
+		const struct member *m = find_member(t, f->name);
+		if (!m)
+			diag_error(c->diag, f->span, "'%s' has no field '%s'", t->name, f->name);
+		else if (!assignable(m->resolved, v, f->value))
+			diag_error(c->diag, f->value->span, "field '%s' is %s, not %s", f->name,
+				   type_name(A, m->resolved), type_name(A, v));
+	}
+	return set(e, t);
+}
+
+/* A block's value, as a match arm gives it: its last expression
+ * statement, or the value of an if/else standing last. */
+static const struct type *block_value_type(const struct stmt *block)
+{
+	const struct stmt *last = block->block.len ? block->block.items[block->block.len - 1] : NULL;
+	if (!last)
+		return &type_void;
+	if (last->kind == STMT_EXPR && last->expr->type)
+		return last->expr->type;
+	if (last->kind == STMT_IF)
+		return block_value_type(last->if_.then);
+	return &type_void;
+}
+
+static const struct type *check_match(struct checker *c, struct expr *e)
+{
+	const struct type *scrutinee = check_expr(c, e->match.scrutinee);
+	const struct type *result = NULL;
+	for (size_t i = 0; i < e->match.arms.len; i++) {
+		struct match_arm *arm = e->match.arms.items[i];
+		if (arm->pattern) {
+			const struct type *p = check_expr(c, arm->pattern);
+			if (!assignable(scrutinee, p, arm->pattern) && !types_equal(scrutinee, p))
+				diag_error(c->diag, arm->pattern->span, "this pattern is %s, the value %s",
+					   type_name(A, p), type_name(A, scrutinee));
+		}
+		const struct type *v;
+		if (arm->value) {
+			v = check_expr(c, arm->value);
+		} else {
+			/* A block arm's value is its last expression statement. */
+			push_scope(c);
+			struct vec *stmts = &arm->body->block;
+			for (size_t j = 0; j < stmts->len; j++)
+				check_stmt(c, stmts->items[j]);
+			pop_scope(c);
+			v = block_value_type(arm->body);
+		}
+		if (!result || result->kind == TY_ERROR || result->kind == TY_VOID)
+			result = v;
+	}
+	return set(e, result ? result : &type_void);
+}
+
+const struct type *check_expr(struct checker *c, struct expr *e)
+{
+	switch (e->kind) {
+	case EXPR_INT:
+		return set(e, e->integer.value > UINT32_MAX ? &type_u64 : &type_u32);
+	case EXPR_CHAR:
+		return set(e, &type_char);
+	case EXPR_BOOL:
+		return set(e, &type_bool);
+	case EXPR_STRING:
+		return set(e, type_str(A, e->string.len + 1));
+	case EXPR_NULL:
+		return set(e, &type_null);
+	case EXPR_IDENT:
+		return check_ident(c, e);
+	case EXPR_UNARY:
+		return check_unary(c, e);
+	case EXPR_BINARY:
+		return check_binary(c, e);
+	case EXPR_CONDITIONAL: {
+		check_expr(c, e->conditional.cond);
+		const struct type *a = check_expr(c, e->conditional.then);
+		const struct type *b = check_expr(c, e->conditional.otherwise);
+		if (!assignable(a, b, e->conditional.otherwise))
+			diag_error(c->diag, e->span, "the two values are %s and %s",
+				   type_name(A, a), type_name(A, b));
+		return set(e, a);
+	}
+	case EXPR_CAST: {
+		const struct type *from = check_expr(c, e->cast.operand);
+		const struct type *to = resolve_type(c, e->cast.type);
+		if (from->kind != TY_ERROR && to->kind != TY_ERROR &&
+		    !(type_is_scalar(from) && type_is_scalar(to)))
+			diag_error(c->diag, e->span, "cannot cast %s to %s", type_name(A, from),
+				   type_name(A, to));
+		return set(e, to);
+	}
+	case EXPR_SIZEOF: {
+		const struct type *t = resolve_type(c, e->sizeof_type);
+		if (t->kind == TY_VOID)
+			diag_error(c->diag, e->span, "void has no size");
+		return set(e, &type_u64);
+	}
+	case EXPR_FIELD:
+	case EXPR_ARROW:
+		return check_member(c, e);
+	case EXPR_INDEX:
+		return check_index(c, e);
+	case EXPR_CALL:
+		return check_call(c, e);
+	case EXPR_STRUCT_LIT:
+		return check_struct_literal(c, e);
+	case EXPR_ARRAY_LIT: {
+		const struct type *elem = &type_u32;
+		for (size_t i = 0; i < e->array.elems.len; i++) {
+			const struct type *t = check_expr(c, e->array.elems.items[i]);
+			if (i == 0)
+				elem = t;
+		}
+		int64_t n = (int64_t)e->array.elems.len;
+		if (e->array.repeat && !const_value(c, e->array.repeat, &n))
+			diag_error(c->diag, e->array.repeat->span, "[e; N] needs a constant N");
+		return set(e, type_array(A, elem, (uint64_t)(n > 0 ? n : 0)));
+	}
+	case EXPR_MATCH:
+		return check_match(c, e);
+	case EXPR_NEW:
+		diag_error(c->diag, e->span, "'new' is not supported yet");
+		return set(e, &type_error);
+	}
+	return set(e, &type_error);
+}

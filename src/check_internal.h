@@ -1,0 +1,62 @@
+/* Shared by the files of the check stage (check.c, check_expr.c,
+ * check_stmt.c); nothing else includes it. */
+#ifndef KS_CHECK_INTERNAL_H
+#define KS_CHECK_INTERNAL_H
+
+#include "sema.h"
+
+struct scope {
+	struct scope *up;
+	struct vec symbols;	/* struct symbol * */
+};
+
+struct checker {
+	struct arena *arena;
+	struct diag *diag;
+	struct checked_program *cp;
+	const struct kernel_btf *btf;
+
+	/* global names: open addressing, power-of-two size */
+	struct symbol **table;
+	size_t table_cap, table_len;
+
+	/* while checking a function body */
+	struct function_info *fn;
+	struct scope *scope;
+	int loop_depth;
+};
+
+#define A (c->arena)
+
+/* symbols */
+struct symbol *global_lookup(struct checker *c, const char *name);
+struct symbol *lookup(struct checker *c, const char *name);
+struct symbol *new_symbol(struct checker *c, enum symbol_kind kind, const char *name,
+			  struct span span);
+void declare_local(struct checker *c, struct symbol *sym);
+void push_scope(struct checker *c);
+void pop_scope(struct checker *c);
+/* "did you mean 'x'?" for an unknown NAME, or "" */
+const char *suggest(struct checker *c, const char *name);
+
+/* types */
+const struct type *resolve_type(struct checker *c, const struct ast_type *t);
+/* The member NAME of struct or config type T, or NULL. */
+const struct member *find_member(const struct type *t, const char *name);
+/* Whether a value of type FROM may be stored where TO is expected. */
+bool assignable(const struct type *to, const struct type *from, const struct expr *value);
+/* Evaluates a constant integer expression; false if it is not one. */
+bool const_value(struct checker *c, const struct expr *e, int64_t *value);
+
+/* expressions and statements */
+const struct type *check_expr(struct checker *c, struct expr *e);
+void check_stmt(struct checker *c, struct stmt *s);
+void check_body(struct checker *c, struct function_info *fn);
+
+/* The side the current function runs on. */
+static inline bool in_bpf(const struct checker *c)
+{
+	return c->fn && side_is_bpf(c->fn->side);
+}
+
+#endif

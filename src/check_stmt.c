@@ -1,0 +1,264 @@
+/* The check stage: statements and function bodies. */
+#include "check_internal.h"
+
+#include <string.h>
+
+static void check_block(struct checker *c, struct stmt *block)
+{
+	push_scope(c);
+	for (size_t i = 0; i < block->block.len; i++)
+		check_stmt(c, block->block.items[i]);
+	pop_scope(c);
+}
+
+static struct symbol *bind(struct checker *c, enum symbol_kind kind, const char *name,
+			   struct span span, const struct type *type)
+{
+	struct symbol *sym = new_symbol(c, kind, name, span);
+	sym->type = type;
+	declare_local(c, sym);
+	return sym;
+}
+
+/* Whether E names a place that can be assigned to; reports why not. */
+static bool assignable_place(struct checker *c, const struct expr *e)
+{
+	switch (e->kind) {
+	case EXPR_IDENT:
+		if (!e->sym)
+			return true;	/* already reported */
+		switch (e->sym->kind) {
+		case SYM_LOCAL: case SYM_PARAM: case SYM_GLOBAL:
+			return true;
+		case SYM_CONST:
+			diag_error(c->diag, e->span, "'%s' is a constant", e->ident);
+			return false;
+		default:
+			diag_error(c->diag, e->span, "'%s' cannot be assigned to", e->ident);
+			return false;
+		}
+	case EXPR_FIELD:
+	case EXPR_ARROW:
+	case EXPR_INDEX:
+		return true;
+	case EXPR_UNARY:
+		if (e->unary.op == UNARY_DEREF)
+			return true;
+		/* fall through */
+	default:
+		diag_error(c->diag, e->span, "this cannot be assigned to");
+		return false;
+	}
+}
+
+static void check_assign(struct checker *c, struct stmt *s)
+{
+	const struct type *target = check_expr(c, s->assign.target);
+	const struct type *value = check_expr(c, s->assign.value);
+	if (!assignable_place(c, s->assign.target))
+		return;
+	if (s->assign.op.compound) {
+		if (!type_is_integer(target) || !type_is_integer(value))
+			diag_error(c->diag, s->span, "'%s=' needs integers, not %s and %s",
+				   binary_op_text(s->assign.op.op), type_name(A, target),
+				   type_name(A, value));
+		return;
+	}
+	if (!assignable(target, value, s->assign.value))
+		diag_error(c->diag, s->assign.value->span, "cannot assign %s to %s",
+			   type_name(A, value), type_name(A, target));
+}
+
+static void check_var(struct checker *c, struct stmt *s)
+{
+	const struct type *init = s->var.init ? check_expr(c, s->var.init) : NULL;
+	const struct type *type = s->var.type ? resolve_type(c, s->var.type) : init;
+	if (!type)
+		type = &type_error;
+	if (init && s->var.type && !assignable(type, init, s->var.init))
+		diag_error(c->diag, s->var.init->span, "'%s' is %s but is given %s", s->var.name,
+			   type_name(A, type), type_name(A, init));
+	if (type->kind == TY_VOID) {
+		diag_error(c->diag, s->span, "'%s' has no value (void)", s->var.name);
+		type = &type_error;
+	}
+	if (type->kind == TY_NULL) {
+		diag_error(c->diag, s->var.init->span, "give '%s' a pointer type to start it at null",
+			   s->var.name);
+		type = &type_error;
+	}
+	s->sym = bind(c, s->kind == STMT_CONST ? SYM_CONST : SYM_LOCAL, s->var.name,
+		      s->var.name_span, type);
+	if (s->kind == STMT_CONST)
+		s->sym->has_value = const_value(c, s->var.init, &s->sym->value);
+}
+
+static void check_if(struct checker *c, struct stmt *s)
+{
+	const struct type *cond = check_expr(c, s->if_.cond);
+	push_scope(c);
+	if (s->if_.bind) {
+		/* if (var x = m[k]): x is bound to the entry when the key is there. */
+		bool lookup = s->if_.cond->kind == EXPR_INDEX && s->if_.cond->index.base->type &&
+			      s->if_.cond->index.base->type->kind == TY_MAP;
+		if (!lookup && cond->kind != TY_POINTER && cond->kind != TY_ERROR)
+			diag_error(c->diag, s->if_.cond->span,
+				   "'if (var ...)' needs a map lookup or a pointer, not %s",
+				   type_name(A, cond));
+		s->sym = bind(c, SYM_LOCAL, s->if_.bind, s->if_.bind_span, cond);
+		s->sym->map_ref = lookup;
+	} else if (!type_is_scalar(cond) && cond->kind != TY_ERROR) {
+		diag_error(c->diag, s->if_.cond->span, "a condition must be a bool, an integer or a pointer, not %s",
+			   type_name(A, cond));
+	}
+	check_block(c, s->if_.then);
+	pop_scope(c);
+	if (s->if_.otherwise)
+		check_stmt(c, s->if_.otherwise);
+}
+
+static void check_loop_body(struct checker *c, struct stmt *body)
+{
+	c->loop_depth++;
+	check_block(c, body);
+	c->loop_depth--;
+}
+
+static void check_for_range(struct checker *c, struct stmt *s)
+{
+	const struct type *from = check_expr(c, s->for_.from);
+	const struct type *to = check_expr(c, s->for_.to);
+	if (!type_is_integer(from) || !type_is_integer(to))
+		diag_error(c->diag, s->span, "a range needs integers, not %s and %s",
+			   type_name(A, from), type_name(A, to));
+	push_scope(c);
+	s->sym = bind(c, SYM_LOCAL, s->for_.var, s->for_.var_span,
+		      type_is_integer(to) && to->kind == TY_INT && to->bits > 32 ? to : &type_u32);
+	check_loop_body(c, s->for_.body);
+	pop_scope(c);
+}
+
+static void check_for_each(struct checker *c, struct stmt *s)
+{
+	const struct type *m = check_expr(c, s->for_.iterable);
+	const struct type *key = &type_error, *value = &type_error;
+	if (m->kind == TY_MAP) {
+		key = m->key;
+		value = m->value;
+		if (in_bpf(c))
+			diag_error(c->diag, s->span,
+				   "iterating over a map is for userspace (eBPF code looks up keys)");
+	} else if (m->kind != TY_ERROR) {
+		diag_error(c->diag, s->for_.iterable->span, "'for (k, v) in' needs a map, not %s",
+			   type_name(A, m));
+	}
+	push_scope(c);
+	s->sym = bind(c, SYM_LOCAL, s->for_.var, s->for_.var_span, key);
+	s->sym2 = bind(c, SYM_LOCAL, s->for_.value_var, s->for_.value_var_span, value);
+	check_loop_body(c, s->for_.body);
+	pop_scope(c);
+}
+
+static void check_return(struct checker *c, struct stmt *s)
+{
+	const struct type *want = c->fn->type ? c->fn->type->ret : &type_void;
+	if (!s->expr) {
+		/* With a named return, a bare return returns that variable. */
+		if (want->kind != TY_VOID && want->kind != TY_ERROR && !c->fn->decl->fn.ret_name)
+			diag_error(c->diag, s->span, "'%s' must return %s", c->fn->decl->name,
+				   type_name(A, want));
+		return;
+	}
+	const struct type *got = check_expr(c, s->expr);
+	if (want->kind == TY_VOID)
+		diag_error(c->diag, s->expr->span, "'%s' returns nothing", c->fn->decl->name);
+	else if (!assignable(want, got, s->expr))
+		diag_error(c->diag, s->expr->span, "'%s' returns %s, not %s", c->fn->decl->name,
+			   type_name(A, want), type_name(A, got));
+}
+
+void check_stmt(struct checker *c, struct stmt *s)
+{
+	switch (s->kind) {
+	case STMT_EXPR:
+		check_expr(c, s->expr);
+		break;
+	case STMT_VAR:
+	case STMT_CONST:
+		check_var(c, s);
+		break;
+	case STMT_ASSIGN:
+		check_assign(c, s);
+		break;
+	case STMT_IF:
+		check_if(c, s);
+		break;
+	case STMT_WHILE: {
+		const struct type *cond = check_expr(c, s->while_.cond);
+		if (!type_is_scalar(cond) && cond->kind != TY_ERROR)
+			diag_error(c->diag, s->while_.cond->span, "a condition must be a bool, an integer or a pointer, not %s",
+				   type_name(A, cond));
+		check_loop_body(c, s->while_.body);
+		break;
+	}
+	case STMT_FOR_RANGE:
+		check_for_range(c, s);
+		break;
+	case STMT_FOR_EACH:
+		check_for_each(c, s);
+		break;
+	case STMT_RETURN:
+		check_return(c, s);
+		break;
+	case STMT_BREAK:
+	case STMT_CONTINUE:
+		if (!c->loop_depth)
+			diag_error(c->diag, s->span, "'%s' outside a loop",
+				   s->kind == STMT_BREAK ? "break" : "continue");
+		break;
+	case STMT_DELETE: {
+		const struct type *t = check_expr(c, s->expr);
+		bool map_entry = s->expr->kind == EXPR_INDEX && s->expr->index.base->type &&
+				 s->expr->index.base->type->kind == TY_MAP;
+		if (!map_entry && t->kind != TY_POINTER && t->kind != TY_ERROR)
+			diag_error(c->diag, s->expr->span, "delete takes a map entry m[k] or a pointer");
+		break;
+	}
+	case STMT_BLOCK:
+		check_block(c, s);
+		break;
+	case STMT_TRY:
+		check_block(c, s->try_.body);
+		for (size_t i = 0; i < s->try_.catches.len; i++)
+			check_block(c, ((struct catch_clause *)s->try_.catches.items[i])->body);
+		break;
+	case STMT_THROW:
+		check_expr(c, s->expr);
+		break;
+	case STMT_DEFER:
+		if (s->expr)
+			check_expr(c, s->expr);
+		else
+			check_block(c, s->deferred);
+		break;
+	}
+}
+
+void check_body(struct checker *c, struct function_info *fn)
+{
+	struct decl *d = fn->decl;
+	if (!d->fn.body || !fn->type)
+		return;
+	c->fn = fn;
+	c->loop_depth = 0;
+	push_scope(c);
+	for (size_t i = 0; i < d->fn.params.len; i++) {
+		struct param *p = d->fn.params.items[i];
+		p->sym = bind(c, SYM_PARAM, p->name, p->span, fn->type->params.items[i]);
+	}
+	if (d->fn.ret_name)
+		bind(c, SYM_LOCAL, d->fn.ret_name, d->fn.ret->span, fn->type->ret);
+	check_block(c, d->fn.body);
+	pop_scope(c);
+	c->fn = NULL;
+}

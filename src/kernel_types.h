@@ -1,0 +1,20 @@
+/* Kernel types for the checker: the questions it asks of kernel BTF,
+ * answered through src/btf.h. */
+#ifndef KS_KERNEL_TYPES_H
+#define KS_KERNEL_TYPES_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "types.h"
+
+struct kernel_btf;
+
+/* Whether the kernel (vmlinux.h) defines struct NAME / enum NAME. */
+bool kernel_btf_has_struct(const struct kernel_btf *btf, const char *name);
+bool kernel_btf_has_enum(const struct kernel_btf *btf, const char *name);
+/* The type of member FIELD of kernel struct NAME, or NULL. */
+const struct type *kernel_btf_member_type(const struct kernel_btf *btf, struct arena *a,
+					  const char *name, const char *field);
+
+#endif

@@ -1,0 +1,123 @@
+/* The check stage: the whole program's names resolved, every expression
+ * typed, every function placed on its side (eBPF, userspace, kernel module).
+ *
+ * In:  the main file's AST; includes are read and parsed here.
+ * Out: struct checked_program, the facts code generation needs, with the
+ *      AST annotated (expr->type, expr->sym, stmt->sym, decl->sym).
+ * Errors go to diag; the result is only for code generation when
+ * diag_error_count() is 0. */
+#ifndef KS_SEMA_H
+#define KS_SEMA_H
+
+#include "ast.h"
+#include "diag.h"
+#include "types.h"
+
+struct kernel_btf;
+
+enum symbol_kind {
+	SYM_FUNCTION,	/* fn, with or without attributes */
+	SYM_EXTERN,	/* extern kfunc */
+	SYM_BUILTIN,	/* print, load, attach, bpf_ktime_get_ns, ... */
+	SYM_STRUCT,
+	SYM_ENUM,
+	SYM_ENUM_CONST,
+	SYM_TYPE_ALIAS,
+	SYM_CONFIG,
+	SYM_MAP,
+	SYM_GLOBAL,	/* global var */
+	SYM_CONST,	/* global or local const */
+	SYM_LOCAL,	/* local var, if-var binding, loop variable */
+	SYM_PARAM,
+};
+
+/* Where a function runs. */
+enum fn_side {
+	SIDE_USERSPACE,
+	SIDE_PROGRAM,	/* an attached eBPF program: @xdp, @tc, @tracepoint, ... */
+	SIDE_HELPER,	/* @helper: eBPF code called by programs */
+	SIDE_KFUNC,	/* @kfunc: kernel module, callable from eBPF */
+	SIDE_PRIVATE,	/* @private: kernel module, internal */
+	SIDE_TEST,	/* @test */
+};
+
+enum prog_kind {
+	PROG_NONE,
+	PROG_XDP,
+	PROG_TC,
+	PROG_TRACEPOINT,
+	PROG_PROBE,
+	PROG_PERF_EVENT,
+	PROG_STRUCT_OPS,
+};
+
+enum builtin {
+	BUILTIN_NONE,
+	BUILTIN_PRINT,
+	BUILTIN_LOAD,
+	BUILTIN_ATTACH,
+	BUILTIN_DETACH,
+	BUILTIN_SLEEP,
+	BUILTIN_BPF_HELPER,	/* a BPF helper called by its own name */
+	BUILTIN_CONSTANT,	/* TC_ACT_OK and friends: kernel macros */
+};
+
+struct function_info {
+	struct decl *decl;
+	enum fn_side side;
+	enum prog_kind prog;
+	const char *target;	/* @tc: "ingress"/"egress"; @tracepoint: "cat/event" */
+	const struct type *type;	/* TY_FUNCTION */
+	bool uses_ctx;		/* a program whose body names its context */
+};
+
+struct symbol {
+	enum symbol_kind kind;
+	const char *name;
+	struct span span;
+	struct decl *decl;	/* declaring declaration, for global symbols */
+	const struct type *type;
+	/* ENUM_CONST, CONST: the value when known at compile time */
+	bool has_value;
+	int64_t value;
+	/* FUNCTION */
+	struct function_info *fn;
+	/* BUILTIN */
+	enum builtin builtin;
+	/* LOCAL: bound by if (var x = m[k]): x points into the map */
+	bool map_ref;
+	/* GLOBAL: pinned, local (eBPF only), zero-initialised (.bss) */
+	bool pinned, local, in_bss;
+	/* the name to use in generated C when it must differ */
+	const char *c_name;
+};
+
+struct checked_program {
+	const char *name;	/* project name: the main file's base name */
+	struct program *main;
+	struct vec decls;	/* struct decl *: includes flattened, in order */
+	struct vec functions;	/* struct function_info * */
+	struct vec maps;	/* struct symbol * */
+	struct vec globals;	/* struct symbol *: global vars */
+	struct vec configs;	/* struct symbol * */
+	struct vec types;	/* struct symbol *: structs, enums, aliases in order */
+	struct vec consts;	/* struct symbol * */
+	struct function_info *main_fn;	/* userspace main, or NULL */
+	bool has_programs;	/* any eBPF side at all */
+	const struct kernel_btf *btf;	/* may be NULL */
+};
+
+struct check_options {
+	const struct kernel_btf *btf;	/* kernel types; NULL if unavailable */
+};
+
+struct checked_program *check_program(struct arena *a, struct diag *d,
+				      struct program *main,
+				      const struct check_options *opts);
+
+/* The function a program or helper is, from its attributes. */
+const char *prog_kind_name(enum prog_kind kind);
+/* Whether a function of SIDE runs in eBPF (program or helper). */
+bool side_is_bpf(enum fn_side side);
+
+#endif
