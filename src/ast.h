@@ -120,6 +120,7 @@ struct expr {
 	struct span span;
 	uint32_t depth;		/* 1 + the deepest operand: later stages recurse */
 	const struct type *type;	/* checker: the expression's type */
+	const struct type *sizeof_of;	/* checker: the type sizeof measures */
 	struct symbol *sym;	/* checker: what a name, call or member refers to */
 	union {
 		struct {

@@ -591,6 +591,7 @@ const struct type *check_expr(struct checker *c, struct expr *e)
 		const struct type *t = resolve_type(c, e->sizeof_type);
 		if (t->kind == TY_VOID)
 			diag_error(c->diag, e->span, "void has no size");
+		e->sizeof_of = t;
 		return set(e, &type_u64);
 	}
 	case EXPR_FIELD:

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "emit.h"
+#include "init.h"
 
 static const char usage_text[] =
 	"Usage: kernelscript COMMAND [OPTIONS]\n"
@@ -15,8 +17,12 @@ static const char usage_text[] =
 	"                               report the errors in FILE.ks; with --dump-ast\n"
 	"                               also print its syntax tree; with --parse-only\n"
 	"                               check the syntax alone\n"
-	"  compile FILE.ks [-o DIR]     write the C project for FILE.ks (not yet available)\n"
-	"  init TYPE NAME               start a project from a template (not yet available)\n"
+	"  compile FILE.ks [-o DIR]     write the C project for FILE.ks into DIR (default:\n"
+	"                               the file's base name); -v says where\n"
+	"  init TYPE NAME               start project NAME/: a program of TYPE and the\n"
+	"                               kernel types it uses, from BTF; TYPE is xdp,\n"
+	"                               tc[/ingress|/egress] or tracepoint CATEGORY/EVENT;\n"
+	"                               --btf-vmlinux-path FILE reads another kernel's BTF\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help                   show this help and exit\n"
@@ -63,11 +69,96 @@ static int do_check(int argc, char **argv)
 	return run_front_end(argv[optind], &opts, stderr, NULL);
 }
 
-static int not_yet(const char *command)
+/* The output directory: -o DIR, or the file's base name in the current
+ * directory, as the reference compiler does. */
+static const char *default_output(const char *path)
 {
-	fprintf(stderr, "kernelscript: error: '%s' is not available in this version "
-		"(only 'check' is)\n", command);
-	return 1;
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t len = strlen(base);
+	if (len > 3 && !strcmp(base + len - 3, ".ks"))
+		len -= 3;
+	static char dir[4096];
+	snprintf(dir, sizeof(dir), "%.*s", (int)len, base);
+	return dir;
+}
+
+static int do_compile(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "btf-vmlinux-path", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct front_options opts = { 0 };
+	const char *output = NULL;
+	bool verbose = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'b':
+			opts.btf_path = optarg;
+			break;
+		case 'h':
+			fputs("Usage: kernelscript compile FILE.ks [-o DIR] [-v] [--btf-vmlinux-path PATH]\n",
+			      stdout);
+			return 0;
+		default:
+			return usage_error("%s", "compile: bad option");
+		}
+	}
+	if (optind + 1 != argc)
+		return usage_error("%s", "compile: expected exactly one FILE.ks");
+	const char *path = argv[optind];
+	if (!output)
+		output = default_output(path);
+	struct front_result front;
+	int status = run_front_end(path, &opts, stderr, &front);
+	if (status)
+		return status;
+	status = emit_project(front.arena, front.diag, front.program, output);
+	if (!status && verbose)
+		fprintf(stderr, "kernelscript: wrote %s/\n", output);
+	arena_free(front.arena);
+	return status;
+}
+
+static int do_init(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "btf-vmlinux-path", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct init_request req = { 0 };
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			req.btf_path = optarg;
+			break;
+		case 'h':
+			printf("Usage: kernelscript init TYPE NAME [--btf-vmlinux-path FILE]\n"
+			       "Creates NAME/ with NAME.ks, TYPE.kh and README.md.\n"
+			       "TYPE: %s\n", init_types_help);
+			return 0;
+		default:
+			return usage_error("%s", "init: bad option");
+		}
+	}
+	req.args = argv + optind;
+	req.nargs = argc - optind;
+	return run_init(&req, stdout, stderr);
 }
 
 int main(int argc, char **argv)
@@ -85,7 +176,9 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(command, "check"))
 		return do_check(argc - 1, argv + 1);
-	if (!strcmp(command, "compile") || !strcmp(command, "init"))
-		return not_yet(command);
+	if (!strcmp(command, "compile"))
+		return do_compile(argc - 1, argv + 1);
+	if (!strcmp(command, "init"))
+		return do_init(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", command);
 }

@@ -2,7 +2,8 @@
 # Writes a C file holding every template given on the command line, so that
 # kernelscript carries its templates inside itself.  Usage:
 #   embed.sh SRCDIR templates/NAME... >templates_data.c
-# The table names each one without its templates/ prefix.
+# The table names each one without its templates/ prefix (skeleton/ files
+# keep theirs).
 set -e
 srcdir=$1
 shift
@@ -13,10 +14,8 @@ echo 'const struct template_file template_files[] = {'
 for f in "$@"; do
 	name=${f#templates/}
 	printf '\t{ "%s",\n' "$name"
-	awk '{
-		gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t")
-		printf "\t  \"%s\\n\"\n", $0
-	}' "$srcdir/$f"
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/	/\\t/g' \
+	    -e 's/^/	  "/' -e 's/$/\\n"/' "$srcdir/$f"
 	printf '\t},\n'
 done
 printf '\t{ 0 },\n};\n'

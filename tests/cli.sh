@@ -41,12 +41,21 @@ expect check-error 1 'bad.ks:3:1: error: ' "$KS" check "$tmpdir/bad.ks"
 expect check-missing-file 1 "kernelscript: error: cannot read '$tmpdir/none.ks': No such file or directory" \
 	"$KS" check "$tmpdir/none.ks"
 expect dump-ast 0 '^1:1 fn main() -> i32$' "$KS" check --dump-ast "$tmpdir/ok.ks"
-expect compile-not-yet 1 "'compile' is not available" "$KS" compile "$tmpdir/ok.ks"
-expect init-not-yet 1 "'init' is not available" "$KS" init xdp demo
+expect compile-help 0 '^Usage: kernelscript compile' "$KS" compile --help
+expect compile-no-file 2 'expected exactly one FILE.ks' "$KS" compile
+expect compile-error 1 'bad.ks:3:1: error: ' "$KS" compile "$tmpdir/bad.ks" -o "$tmpdir/bad"
+expect compile-ok 0 '' "$KS" compile "$tmpdir/ok.ks" -o "$tmpdir/ok"
+for f in ok.h ok.c Makefile README.md; do
+	if [ -s "$tmpdir/ok/$f" ]; then pass "compile-writes-$f"; else fail "compile-writes-$f"; fi
+done
+if [ -e "$tmpdir/bad" ]; then fail compile-error-writes-nothing; else pass compile-error-writes-nothing; fi
+(cd "$tmpdir" && "$KS" compile ok.ks >/dev/null 2>&1)
+if [ -s "$tmpdir/ok/ok.c" ]; then pass compile-default-dir; else fail compile-default-dir; fi
 
 expect ks2c-help 0 '^Usage: ks2c' "$KS2C" --help
 expect ks2c-version 0 '^ks2c (kernelscript) [0-9]' "$KS2C" --version
 expect ks2c-no-file 2 'expected one FILE.ks' "$KS2C"
 expect ks2c-error 1 'bad.ks:3:1: error: ' "$KS2C" "$tmpdir/bad.ks"
-expect ks2c-not-yet 1 'C generation is not available' "$KS2C" "$tmpdir/ok.ks"
+expect ks2c-prints-c 0 '^/\* ==== ok.c ==== \*/$' "$KS2C" "$tmpdir/ok.ks"
+expect ks2c-user-only 0 '^static __s32 ks_main(void);$' "$KS2C" --user "$tmpdir/ok.ks"
 summary

@@ -1,0 +1,32 @@
+/* The emit stage: a checked program in, the C project out.
+ *
+ *   NAME.h       the program's own types, shared by both sides
+ *   NAME.bpf.c   every eBPF program, helper, map and global (CO-RE C)
+ *   NAME.c       the userspace program, through bpftool's NAME.skel.h
+ *   ks_runtime.h attach/detach/signal runtime (from skeleton/)
+ *   Makefile, README.md
+ *
+ * Code generation problems the checker does not see (a construct this
+ * version cannot generate yet) are reported through diag. */
+#ifndef KS_EMIT_H
+#define KS_EMIT_H
+
+#include <stdio.h>
+
+#include "diag.h"
+#include "sema.h"
+
+/* Writes the whole project into DIR (created if missing).  Returns 0, or
+ * 1 after reporting an error. */
+int emit_project(struct arena *a, struct diag *d, const struct checked_program *cp,
+		 const char *dir);
+
+/* The three C files, for ks2c and for tests. */
+void emit_types_header(struct arena *a, struct diag *d, const struct checked_program *cp,
+		       FILE *out);
+void emit_bpf_file(struct arena *a, struct diag *d, const struct checked_program *cp,
+		   FILE *out);
+void emit_user_file(struct arena *a, struct diag *d, const struct checked_program *cp,
+		    FILE *out);
+
+#endif

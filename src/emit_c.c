@@ -1,0 +1,625 @@
+/* The emit stage: C names, types, expressions and statements, shared by
+ * the eBPF and the userspace file. */
+#include "emit_internal.h"
+
+#include <string.h>
+
+/* ---- output --------------------------------------------------------------- */
+
+void emit_text(struct emitter *e, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(e->out, fmt, ap);
+	va_end(ap);
+}
+
+void emit_line(struct emitter *e, const char *fmt, ...)
+{
+	for (int i = 0; i < e->indent; i++)
+		fputc('\t', e->out);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(e->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', e->out);
+}
+
+void emit_unsupported(struct emitter *e, struct span at, const char *what)
+{
+	diag_error(e->diag, at, "%s cannot be compiled to C by this version yet", what);
+	e->failed = true;
+}
+
+/* ---- names and types ------------------------------------------------------ */
+
+/* Names C reserves, and names the generated code uses itself. */
+static const char *const reserved[] = {
+	"auto", "case", "char", "double", "do", "float", "goto", "int", "long", "register",
+	"short", "signed", "static", "switch", "typedef", "union", "unsigned", "volatile",
+	"inline", "restrict", "main", "skel", "errno", "ctx_", NULL,
+};
+
+const char *c_ident(struct emitter *e, const char *name)
+{
+	for (const char *const *r = reserved; *r; r++)
+		if (!strcmp(*r, name))
+			return arena_printf(A, "%s_", name);
+	return name;
+}
+
+const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+const char *c_skeleton(struct emitter *e)
+{
+	char *name = arena_printf(A, "%s_bpf", e->cp->name);
+	for (char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_'))
+			*p = '_';
+	return name;
+}
+
+const char *c_type(struct emitter *e, const struct type *t)
+{
+	if (t->alias)
+		return t->alias;
+	switch (t->kind) {
+	case TY_VOID: return "void";
+	case TY_BOOL: return "bool";
+	case TY_CHAR: return "char";
+	case TY_INT: return arena_printf(A, "__%c%u", t->is_signed ? 's' : 'u', t->bits);
+	case TY_POINTER:
+		if (t->elem->kind == TY_ARRAY || t->elem->kind == TY_STR)
+			return arena_printf(A, "%s *", c_type(e, t->elem->kind == TY_STR ?
+							      &type_char : t->elem->elem));
+		return arena_printf(A, "%s *", c_type(e, t->elem));
+	case TY_STRUCT: return arena_printf(A, "struct %s", t->name);
+	case TY_ENUM: return arena_printf(A, "enum %s", t->name);
+	case TY_STR: return arena_printf(A, "char[%llu]", (unsigned long long)t->len);
+	case TY_ARRAY:
+		return arena_printf(A, "%s[%llu]", c_type(e, t->elem), (unsigned long long)t->len);
+	case TY_PROGRAM: return "struct bpf_program *";
+	case TY_NULL: return "void *";
+	default: return "int";
+	}
+}
+
+const char *c_decl(struct emitter *e, const struct type *t, const char *name)
+{
+	if (!t->alias && t->kind == TY_STR)
+		return arena_printf(A, "char %s[%llu]", name, (unsigned long long)t->len);
+	if (!t->alias && t->kind == TY_ARRAY)
+		return c_decl(e, t->elem, arena_printf(A, "%s[%llu]", name,
+						       (unsigned long long)t->len));
+	const char *type = c_type(e, t);
+	size_t n = strlen(type);
+	return arena_printf(A, "%s%s%s", type, n && type[n - 1] == '*' ? "" : " ", name);
+}
+
+const char *c_string(struct emitter *e, const char *bytes, uint32_t len)
+{
+	size_t cap = (size_t)len * 4 + 3, n = 0;
+	char *out = arena_alloc(A, cap);
+	out[n++] = '"';
+	for (uint32_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)bytes[i];
+		switch (c) {
+		case '\n': memcpy(out + n, "\\n", 2); n += 2; break;
+		case '\t': memcpy(out + n, "\\t", 2); n += 2; break;
+		case '\r': memcpy(out + n, "\\r", 2); n += 2; break;
+		case '"': memcpy(out + n, "\\\"", 2); n += 2; break;
+		case '\\': memcpy(out + n, "\\\\", 2); n += 2; break;
+		default:
+			if (c < 0x20 || c >= 0x7f) {
+				/* octal: a following digit cannot extend it past 3 */
+				n += (size_t)snprintf(out + n, cap - n, "\\%03o", c);
+			} else {
+				out[n++] = (char)c;
+			}
+		}
+	}
+	out[n++] = '"';
+	out[n] = '\0';
+	return out;
+}
+
+const char *c_map_flag(const char *name)
+{
+	static const char *const flags[][2] = {
+		{ "no_prealloc", "BPF_F_NO_PREALLOC" }, { "no_common_lru", "BPF_F_NO_COMMON_LRU" },
+		{ "rdonly", "BPF_F_RDONLY" }, { "wronly", "BPF_F_WRONLY" },
+		{ "rdonly_prog", "BPF_F_RDONLY_PROG" }, { "wronly_prog", "BPF_F_WRONLY_PROG" },
+		{ "clone", "BPF_F_CLONE" }, { "mmapable", "BPF_F_MMAPABLE" },
+		{ "zero_seed", "BPF_F_ZERO_SEED" },
+	};
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (!strcmp(flags[i][0], name) || !strcmp(flags[i][1], name))
+			return flags[i][1];
+	return NULL;
+}
+
+/* ---- map uses ------------------------------------------------------------- */
+
+struct map_use *map_use(struct emitter *e, const struct symbol *map)
+{
+	for (size_t i = 0; i < e->map_uses.len; i++) {
+		struct map_use *u = e->map_uses.items[i];
+		if (u->map == map)
+			return u;
+	}
+	struct map_use *u = arena_alloc(A, sizeof(*u));
+	u->map = map;
+	vec_push(A, &e->map_uses, u);
+	return u;
+}
+
+const char *binary_op_name(enum binary_op op)
+{
+	static const char *const names[] = {
+		[BIN_ADD] = "add", [BIN_SUB] = "sub", [BIN_MUL] = "mul", [BIN_DIV] = "div",
+		[BIN_MOD] = "mod", [BIN_BITAND] = "and", [BIN_BITOR] = "or",
+		[BIN_BITXOR] = "xor", [BIN_SHL] = "shl", [BIN_SHR] = "shr",
+	};
+	return op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "op";
+}
+
+const struct symbol *indexed_map(const struct expr *x)
+{
+	if (x->kind != EXPR_INDEX || !x->index.base->type || x->index.base->type->kind != TY_MAP)
+		return NULL;
+	const struct expr *base = x->index.base;
+	return base->kind == EXPR_IDENT && base->sym && base->sym->kind == SYM_MAP ? base->sym : NULL;
+}
+
+static void use_constant(struct emitter *e, const struct symbol *sym)
+{
+	for (size_t i = 0; i < e->constants.len; i++)
+		if (e->constants.items[i] == sym)
+			return;
+	vec_push(A, &e->constants, (void *)sym);
+}
+
+/* ---- expressions ------------------------------------------------------------ */
+
+/* C precedence, higher binds tighter. */
+enum {
+	PREC_COMMA = 1, PREC_COND = 3, PREC_OR = 4, PREC_AND = 5, PREC_BITOR = 6,
+	PREC_BITXOR = 7, PREC_BITAND = 8, PREC_EQ = 9, PREC_REL = 10, PREC_SHIFT = 11,
+	PREC_ADD = 12, PREC_MUL = 13, PREC_UNARY = 14, PREC_POSTFIX = 15,
+};
+
+static int binary_prec(enum binary_op op)
+{
+	switch (op) {
+	case BIN_OR: return PREC_OR;
+	case BIN_AND: return PREC_AND;
+	case BIN_BITOR: return PREC_BITOR;
+	case BIN_BITXOR: return PREC_BITXOR;
+	case BIN_BITAND: return PREC_BITAND;
+	case BIN_EQ: case BIN_NE: return PREC_EQ;
+	case BIN_LT: case BIN_LE: case BIN_GT: case BIN_GE: return PREC_REL;
+	case BIN_SHL: case BIN_SHR: return PREC_SHIFT;
+	case BIN_ADD: case BIN_SUB: return PREC_ADD;
+	default: return PREC_MUL;
+	}
+}
+
+static int expr_prec(const struct expr *x)
+{
+	switch (x->kind) {
+	case EXPR_BINARY: return binary_prec(x->binary.op);
+	case EXPR_CONDITIONAL: return PREC_COND;
+	case EXPR_UNARY: case EXPR_CAST: return PREC_UNARY;
+	default: return PREC_POSTFIX;
+	}
+}
+
+/* Whether CHILD, an operand of PARENT, gets parentheses: when C needs
+ * them, and where clang's -Wparentheses wants them for clarity. */
+static bool needs_parens(int parent, const struct expr *child, bool right)
+{
+	int prec = expr_prec(child);
+	if (prec < parent || (prec == parent && right))
+		return true;
+	if (prec == parent || prec >= PREC_UNARY)
+		return false;
+	bool arithmetic = prec == PREC_ADD || prec == PREC_MUL;
+	bool comparison = prec == PREC_EQ || prec == PREC_REL;
+	if (parent == PREC_OR || parent == PREC_AND)
+		return !(arithmetic || comparison);
+	if (parent == PREC_EQ || parent == PREC_REL)
+		return !arithmetic;
+	if (parent == PREC_ADD)
+		return prec != PREC_MUL;
+	return true;	/* inside shifts and bitwise operators, always */
+}
+
+static void emit_operand(struct emitter *e, int parent, const struct expr *x, bool right)
+{
+	bool parens = needs_parens(parent, x, right);
+	if (parens)
+		fputc('(', e->out);
+	emit_expr(e, x);
+	if (parens)
+		fputc(')', e->out);
+}
+
+static bool is_null(const struct expr *x)
+{
+	return x->kind == EXPR_NULL;
+}
+
+/* m[k] == null, m[k] != null: whether the key is there. */
+static bool emit_presence(struct emitter *e, const struct expr *x)
+{
+	if (x->binary.op != BIN_EQ && x->binary.op != BIN_NE)
+		return false;
+	const struct expr *lookup = is_null(x->binary.rhs) ? x->binary.lhs
+				    : is_null(x->binary.lhs) ? x->binary.rhs : NULL;
+	const struct symbol *map = lookup ? indexed_map(lookup) : NULL;
+	if (!map)
+		return false;
+	map_use(e, map)->accessors |= ACC_LOOKUP;
+	emit_text(e, "%s%s_lookup(", x->binary.op == BIN_EQ ? "!" : "", map->name);
+	emit_expr(e, lookup->index.index);
+	emit_text(e, ")");
+	return true;
+}
+
+static void emit_binary(struct emitter *e, const struct expr *x)
+{
+	if (emit_presence(e, x))
+		return;
+	const struct type *l = x->binary.lhs->type, *r = x->binary.rhs->type;
+	if (l && r && l->kind == TY_STR && r->kind == TY_STR) {
+		emit_unsupported(e, x->span, "comparing strings");
+		return;
+	}
+	int prec = binary_prec(x->binary.op);
+	emit_operand(e, prec, x->binary.lhs, false);
+	emit_text(e, " %s ", binary_op_text(x->binary.op));
+	emit_operand(e, prec, x->binary.rhs, true);
+}
+
+/* a.f, p->f, m[k].f: C wants '->' through a pointer. */
+static void emit_member(struct emitter *e, const struct expr *x)
+{
+	const struct expr *base = x->field.base;
+	const struct type *t = base->type;
+	bool pointer = t && t->kind == TY_POINTER;
+	const struct symbol *sym = base->kind == EXPR_IDENT ? base->sym : NULL;
+	if (sym && sym->kind == SYM_LOCAL && sym->map_ref)
+		pointer = true;	/* if (var x = m[k]) binds the entry */
+	if (sym && sym->kind == SYM_CONFIG) {
+		emit_global_ref(e, sym);
+		emit_text(e, ".%s", x->field.name);
+		return;
+	}
+	/* Packet pointers are u32 fields the program uses as pointers. */
+	if (x->type && x->type->kind == TY_POINTER && t && t->kind == TY_POINTER &&
+	    t->elem->kind == TY_STRUCT && t->elem->kernel &&
+	    (!strcmp(t->elem->name, "xdp_md") || !strcmp(t->elem->name, "__sk_buff")) &&
+	    (!strcmp(x->field.name, "data") || !strcmp(x->field.name, "data_end") ||
+	     !strcmp(x->field.name, "data_meta"))) {
+		emit_text(e, "(void *)(long)");
+		emit_operand(e, PREC_POSTFIX, base, false);
+		emit_text(e, "->%s", x->field.name);
+		return;
+	}
+	emit_operand(e, PREC_POSTFIX, base, false);
+	emit_text(e, "%s%s", pointer ? "->" : ".", x->field.name);
+}
+
+static void emit_call(struct emitter *e, const struct expr *x)
+{
+	const struct symbol *sym = x->sym;
+	if (sym && sym->kind == SYM_BUILTIN) {
+		switch (sym->builtin) {
+		case BUILTIN_PRINT:
+			emit_print(e, x);
+			return;
+		case BUILTIN_LOAD:
+			emit_text(e, "load_program(skel->progs.%s)",
+				  ((struct expr *)x->call.args.items[0])->ident);
+			return;
+		case BUILTIN_ATTACH: {
+			const struct expr *prog = x->call.args.items[0];
+			emit_text(e, "attach_program(");
+			emit_expr(e, prog);
+			emit_text(e, ", ");
+			emit_expr(e, x->call.args.items[1]);
+			emit_text(e, ", ");
+			emit_expr(e, x->call.args.items[2]);
+			emit_text(e, ")");
+			return;
+		}
+		case BUILTIN_DETACH:
+			emit_text(e, "ks_detach(");
+			emit_expr(e, x->call.args.items[0]);
+			emit_text(e, ")");
+			return;
+		case BUILTIN_SLEEP:
+			emit_text(e, "ks_sleep_ms(");
+			emit_expr(e, x->call.args.items[0]);
+			emit_text(e, ")");
+			return;
+		default:
+			break;
+		}
+	}
+	emit_operand(e, PREC_POSTFIX, x->call.callee, false);
+	emit_text(e, "(");
+	for (size_t i = 0; i < x->call.args.len; i++) {
+		if (i)
+			emit_text(e, ", ");
+		emit_expr(e, x->call.args.items[i]);
+	}
+	emit_text(e, ")");
+}
+
+static void emit_ident(struct emitter *e, const struct expr *x)
+{
+	const struct symbol *sym = x->sym;
+	if (!sym) {
+		emit_text(e, "%s", c_ident(e, x->ident));
+		return;
+	}
+	switch (sym->kind) {
+	case SYM_GLOBAL:
+	case SYM_CONFIG:
+		emit_global_ref(e, sym);
+		return;
+	case SYM_CONST:
+		if (sym->builtin == BUILTIN_CONSTANT) {
+			use_constant(e, sym);
+			emit_text(e, "%s", sym->name);
+			return;
+		}
+		if (!sym->decl) {	/* a local const */
+			emit_text(e, "%s", c_ident(e, sym->name));
+			return;
+		}
+		emit_text(e, "%s", sym->name);
+		return;
+	case SYM_LOCAL:
+		if (sym->map_ref) {	/* the entry's value */
+			emit_text(e, "*%s", c_ident(e, sym->name));
+			return;
+		}
+		emit_text(e, "%s", c_ident(e, sym->name));
+		return;
+	case SYM_ENUM_CONST:
+		emit_text(e, "%s", sym->c_name ? sym->c_name : sym->name);
+		return;
+	default:
+		emit_text(e, "%s", c_ident(e, sym->name));
+		return;
+	}
+}
+
+static void emit_int(struct emitter *e, const struct expr *x)
+{
+	const char *suffix = x->integer.value > 0x7fffffffULL ? "ULL" : "";
+	if (x->kind == EXPR_CHAR)
+		suffix = "";
+	emit_text(e, "%s%s", x->integer.text, suffix);
+}
+
+/* A match of value arms as a chain of ?: on its scrutinee. */
+static void emit_match(struct emitter *e, const struct expr *x)
+{
+	const struct expr *s = x->match.scrutinee;
+	if (s->kind != EXPR_IDENT) {
+		emit_unsupported(e, s->span, "a match on a computed value");
+		return;
+	}
+	const struct expr *fallback = NULL;
+	emit_text(e, "(");
+	for (size_t i = 0; i < x->match.arms.len; i++) {
+		const struct match_arm *arm = x->match.arms.items[i];
+		if (!arm->value) {
+			emit_unsupported(e, arm->span, "a match arm with a block here");
+			return;
+		}
+		if (!arm->pattern) {
+			fallback = arm->value;
+			continue;
+		}
+		emit_expr(e, s);
+		emit_text(e, " == ");
+		emit_operand(e, PREC_EQ, arm->pattern, true);
+		emit_text(e, " ? ");
+		emit_operand(e, PREC_COND, arm->value, false);
+		emit_text(e, " : ");
+	}
+	if (fallback)
+		emit_operand(e, PREC_COND, fallback, false);
+	else
+		emit_text(e, "0");
+	emit_text(e, ")");
+}
+
+void emit_expr(struct emitter *e, const struct expr *x)
+{
+	switch (x->kind) {
+	case EXPR_INT:
+	case EXPR_CHAR:
+		emit_int(e, x);
+		return;
+	case EXPR_BOOL:
+		emit_text(e, x->boolean ? "true" : "false");
+		return;
+	case EXPR_STRING:
+		emit_text(e, "%s", c_string(e, x->string.bytes, x->string.len));
+		return;
+	case EXPR_NULL:
+		emit_text(e, "NULL");
+		return;
+	case EXPR_IDENT:
+		emit_ident(e, x);
+		return;
+	case EXPR_UNARY:
+		emit_text(e, "%s", unary_op_text(x->unary.op));
+		emit_operand(e, PREC_UNARY, x->unary.operand, false);
+		return;
+	case EXPR_BINARY:
+		emit_binary(e, x);
+		return;
+	case EXPR_CONDITIONAL:
+		emit_operand(e, PREC_OR, x->conditional.cond, false);
+		emit_text(e, " ? ");
+		emit_operand(e, PREC_OR, x->conditional.then, false);
+		emit_text(e, " : ");
+		emit_operand(e, PREC_COND, x->conditional.otherwise, false);
+		return;
+	case EXPR_CAST:
+		emit_text(e, "(%s)", c_type(e, x->type));
+		emit_operand(e, PREC_UNARY, x->cast.operand, false);
+		return;
+	case EXPR_SIZEOF:
+		emit_text(e, "sizeof(%s)", c_type(e, x->sizeof_of ? x->sizeof_of : &type_error));
+		return;
+	case EXPR_FIELD:
+	case EXPR_ARROW:
+		emit_member(e, x);
+		return;
+	case EXPR_INDEX: {
+		const struct symbol *map = indexed_map(x);
+		if (map) {
+			map_use(e, map)->accessors |= ACC_GET;
+			emit_text(e, "%s_get(", map->name);
+			emit_expr(e, x->index.index);
+			emit_text(e, ")");
+			return;
+		}
+		emit_operand(e, PREC_POSTFIX, x->index.base, false);
+		emit_text(e, "[");
+		emit_expr(e, x->index.index);
+		emit_text(e, "]");
+		return;
+	}
+	case EXPR_CALL:
+		emit_call(e, x);
+		return;
+	case EXPR_STRUCT_LIT:
+		emit_text(e, "(struct %s){ ", x->struct_lit.name);
+		for (size_t i = 0; i < x->struct_lit.fields.len; i++) {
+			const struct field_init *f = x->struct_lit.fields.items[i];
+			emit_text(e, "%s.%s = ", i ? ", " : "", f->name);
+			emit_expr(e, f->value);
+		}
+		emit_text(e, " }");
+		return;
+	case EXPR_ARRAY_LIT:
+		emit_text(e, "{ ");
+		if (x->array.repeat && x->array.elems.len == 1 &&
+		    ((struct expr *)x->array.elems.items[0])->kind == EXPR_INT &&
+		    ((struct expr *)x->array.elems.items[0])->integer.value == 0) {
+			emit_text(e, "}");	/* [0; N]: all zero */
+			return;
+		}
+		if (x->array.repeat)
+			emit_unsupported(e, x->span, "[e; N] with a value other than 0");
+		for (size_t i = 0; i < x->array.elems.len; i++) {
+			if (i)
+				emit_text(e, ", ");
+			emit_expr(e, x->array.elems.items[i]);
+		}
+		emit_text(e, " }");
+		return;
+	case EXPR_MATCH:
+		emit_match(e, x);
+		return;
+	case EXPR_NEW:
+		emit_unsupported(e, x->span, "'new'");
+		return;
+	}
+}
+
+/* ---- print ------------------------------------------------------------------ */
+
+/* The printf conversion for a value of type T, for print's arguments
+ * written without one ("print(\"total: \", n)"). */
+static const char *conversion_for(const struct type *t)
+{
+	switch (t->kind) {
+	case TY_INT:
+		if (t->bits == 64)
+			return t->is_signed ? "%lld" : "%llu";
+		return t->is_signed ? "%d" : "%u";
+	case TY_CHAR: return "%c";
+	case TY_STR: return "%s";
+	case TY_POINTER: return "%p";
+	default: return "%d";
+	}
+}
+
+/* The length modifier C wants for an integer argument of type T. */
+static const char *length_for(const struct type *t)
+{
+	return t->kind == TY_INT && t->bits == 64 ? "ll" : "";
+}
+
+/* print's format with each integer conversion's length fixed to its
+ * argument (so -Wformat is satisfied whatever width the value has), and
+ * conversions added for arguments the format does not mention. */
+static const char *print_format(struct emitter *e, const struct expr *call, bool newline)
+{
+	const struct expr *fmt = call->call.args.items[0];
+	size_t argc = call->call.args.len - 1, arg = 0;
+	char *out = arena_alloc(A, fmt->string.len * 2 + argc * 8 + 4);
+	size_t n = 0;
+	const char *p = fmt->string.bytes, *end = p + fmt->string.len;
+	while (p < end) {
+		if (*p != '%') {
+			out[n++] = *p++;
+			continue;
+		}
+		out[n++] = *p++;
+		if (p < end && *p == '%') {
+			out[n++] = *p++;
+			continue;
+		}
+		while (p < end && strchr("-+ #0123456789.", *p))	/* flags, width */
+			out[n++] = *p++;
+		while (p < end && strchr("hlLqjzt", *p))	/* the written length: replaced */
+			p++;
+		if (p >= end)
+			break;
+		const struct type *t = arg < argc ?
+			((struct expr *)call->call.args.items[arg + 1])->type : NULL;
+		if (t && strchr("diouxX", *p)) {
+			const char *len = length_for(t);
+			memcpy(out + n, len, strlen(len));
+			n += strlen(len);
+		}
+		out[n++] = *p++;
+		arg++;
+	}
+	for (; arg < argc; arg++) {
+		const char *conv = conversion_for(((struct expr *)call->call.args.items[arg + 1])->type);
+		out[n++] = ' ';
+		memcpy(out + n, conv, strlen(conv));
+		n += strlen(conv);
+	}
+	if (newline)
+		out[n++] = '\n';
+	return c_string(e, out, (uint32_t)n);
+}
+
+void emit_print(struct emitter *e, const struct expr *call)
+{
+	emit_text(e, "%s(%s", e->bpf ? "bpf_printk" : "printf", print_format(e, call, !e->bpf));
+	for (size_t i = 1; i < call->call.args.len; i++) {
+		const struct expr *arg = call->call.args.items[i];
+		emit_text(e, ", ");
+		/* bool and narrow integers travel as int, as varargs do anyway */
+		emit_expr(e, arg);
+	}
+	emit_text(e, ")");
+}

@@ -1,0 +1,72 @@
+/* Shared by the files of the emit stage; nothing else includes it. */
+#ifndef KS_EMIT_INTERNAL_H
+#define KS_EMIT_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "emit.h"
+
+/* Map accessors a side uses (see emit_map_accessors). */
+enum accessor {
+	ACC_LOOKUP = 1 << 0,	/* NAME_lookup(key): pointer or NULL */
+	ACC_GET = 1 << 1,	/* NAME_get(key): value, 0 when absent */
+	ACC_SET = 1 << 2,	/* NAME_set(key, value) */
+	ACC_DELETE = 1 << 3,	/* NAME_delete(key) */
+	ACC_OP = 1 << 4,	/* NAME_<op>(key, operand), op in the bits above */
+};
+
+struct map_use {
+	const struct symbol *map;
+	unsigned accessors;
+	unsigned ops;		/* 1 << binary_op, for compound assignments */
+};
+
+struct emitter {
+	struct arena *arena;
+	struct diag *diag;
+	const struct checked_program *cp;
+	FILE *out;
+	int indent;
+	bool bpf;			/* writing the eBPF side */
+	const struct function_info *fn;	/* the function being written */
+	struct vec map_uses;		/* struct map_use * */
+	struct vec constants;		/* const struct symbol *: kernel macros used */
+	bool failed;			/* an error was reported */
+};
+
+#define A (e->arena)
+
+/* Output */
+void emit_line(struct emitter *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void emit_text(struct emitter *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void emit_unsupported(struct emitter *e, struct span at, const char *what);
+
+/* Names and types in C */
+const char *c_ident(struct emitter *e, const char *name);
+const char *c_type(struct emitter *e, const struct type *t);
+/* A declaration of NAME with type T: "char name[16]", "__u8 *p". */
+const char *c_decl(struct emitter *e, const struct type *t, const char *name);
+const char *c_string(struct emitter *e, const char *bytes, uint32_t len);
+/* The C spelling of a map flag written in @flags(...), or NULL. */
+const char *c_map_flag(const char *name);
+const char *c_skeleton(struct emitter *e);	/* "NAME_bpf" */
+const char *base_name(const char *path);	/* "dir/x.ks" -> "x.ks" */
+
+/* Expressions and statements */
+void emit_expr(struct emitter *e, const struct expr *x);
+void emit_stmt(struct emitter *e, const struct stmt *s);
+void emit_block_body(struct emitter *e, const struct stmt *block);
+void emit_function_body(struct emitter *e, const struct function_info *fn);
+struct map_use *map_use(struct emitter *e, const struct symbol *map);
+const char *binary_op_name(enum binary_op op);	/* "add", "sub", ... */
+
+/* The map named by an index expression's base, or NULL. */
+const struct symbol *indexed_map(const struct expr *x);
+
+/* Side specific */
+void emit_map_accessors(struct emitter *e);
+void emit_print(struct emitter *e, const struct expr *call);
+void emit_global_ref(struct emitter *e, const struct symbol *sym);
+void emit_for_each(struct emitter *e, const struct stmt *s);
+
+#endif

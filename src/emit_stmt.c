@@ -1,0 +1,345 @@
+/* The emit stage: statements, shared by both sides. */
+#include "emit_internal.h"
+
+#include <string.h>
+
+static bool is_user_main(const struct emitter *e)
+{
+	return !e->bpf && e->fn && e->fn == e->cp->main_fn;
+}
+
+/* var x: T = init.  Arrays and strings take their initialiser in braces
+ * or as a literal; everything else starts at zero when not given. */
+static void emit_var(struct emitter *e, const struct stmt *s)
+{
+	const struct type *t = s->sym ? s->sym->type : &type_error;
+	const char *decl = c_decl(e, t, c_ident(e, s->var.name));
+	const char *qualifier = s->kind == STMT_CONST ? "const " : "";
+	const struct expr *init = s->var.init;
+	if (!init) {
+		bool aggregate = t->kind == TY_STRUCT || t->kind == TY_ARRAY || t->kind == TY_STR;
+		emit_line(e, "%s%s = %s;", qualifier, decl, aggregate ? "{}" : "0");
+		return;
+	}
+	if ((t->kind == TY_STR || t->kind == TY_ARRAY) && init->kind != EXPR_STRING &&
+	    init->kind != EXPR_ARRAY_LIT) {
+		emit_line(e, "%s%s;", qualifier, decl);
+		emit_line(e, "__builtin_memcpy(%s, &", c_ident(e, s->var.name));
+		emit_unsupported(e, init->span, "copying an array or string into a new variable");
+		return;
+	}
+	for (int i = 0; i < e->indent; i++)
+		fputc('\t', e->out);
+	emit_text(e, "%s%s = ", qualifier, decl);
+	emit_expr(e, init);
+	emit_text(e, ";\n");
+}
+
+static void start_line(struct emitter *e)
+{
+	for (int i = 0; i < e->indent; i++)
+		fputc('\t', e->out);
+}
+
+/* m[k] = v, m[k] op= v, m[k].f = v, m[k].f op= v */
+static bool emit_map_assign(struct emitter *e, const struct stmt *s)
+{
+	const struct expr *target = s->assign.target;
+	const struct symbol *map = indexed_map(target);
+	if (map) {
+		struct map_use *u = map_use(e, map);
+		start_line(e);
+		if (s->assign.op.compound) {
+			u->accessors |= ACC_OP;
+			u->ops |= 1u << s->assign.op.op;
+			emit_text(e, "%s_%s(", map->name, binary_op_name(s->assign.op.op));
+		} else {
+			u->accessors |= ACC_SET;
+			emit_text(e, "%s_set(", map->name);
+		}
+		emit_expr(e, target->index.index);
+		emit_text(e, ", ");
+		emit_expr(e, s->assign.value);
+		emit_text(e, ");\n");
+		return true;
+	}
+	/* m[k].f = v changes the entry in place; an absent entry stays absent. */
+	if ((target->kind == EXPR_FIELD || target->kind == EXPR_ARROW) &&
+	    (map = indexed_map(target->field.base))) {
+		if (!e->bpf) {
+			emit_unsupported(e, s->span, "assigning to a field of a map entry in userspace");
+			return true;
+		}
+		map_use(e, map)->accessors |= ACC_LOOKUP;
+		emit_line(e, "{");
+		e->indent++;
+		start_line(e);
+		emit_text(e, "%s *entry = %s_lookup(", c_type(e, map->type->value), map->name);
+		emit_expr(e, target->field.base->index.index);
+		emit_text(e, ");\n");
+		emit_line(e, "if (entry)");
+		e->indent++;
+		start_line(e);
+		emit_text(e, "entry->%s %s= ", target->field.name,
+			  s->assign.op.compound ? binary_op_text(s->assign.op.op) : "");
+		emit_expr(e, s->assign.value);
+		emit_text(e, ";\n");
+		e->indent -= 2;
+		emit_line(e, "}");
+		return true;
+	}
+	return false;
+}
+
+static void emit_assign(struct emitter *e, const struct stmt *s)
+{
+	if (emit_map_assign(e, s))
+		return;
+	const struct type *t = s->assign.target->type;
+	if (t && (t->kind == TY_STR || t->kind == TY_ARRAY) && !s->assign.op.compound) {
+		const struct expr *v = s->assign.value;
+		if (t->kind == TY_STR && v->kind == EXPR_STRING && !e->bpf) {
+			start_line(e);
+			emit_text(e, "snprintf(");
+			emit_expr(e, s->assign.target);
+			emit_text(e, ", sizeof(");
+			emit_expr(e, s->assign.target);
+			emit_text(e, "), \"%%s\", ");
+			emit_expr(e, v);
+			emit_text(e, ");\n");
+			return;
+		}
+		if (v->type && types_equal(t, v->type)) {
+			start_line(e);
+			emit_text(e, "__builtin_memcpy(");
+			emit_expr(e, s->assign.target);
+			emit_text(e, ", ");
+			emit_expr(e, v);
+			emit_text(e, ", sizeof(");
+			emit_expr(e, s->assign.target);
+			emit_text(e, "));\n");
+			return;
+		}
+		emit_unsupported(e, s->span, "this array or string assignment");
+		return;
+	}
+	start_line(e);
+	emit_expr(e, s->assign.target);
+	emit_text(e, " %s= ", s->assign.op.compound ? binary_op_text(s->assign.op.op) : "");
+	emit_expr(e, s->assign.value);
+	emit_text(e, ";\n");
+}
+
+static void emit_braced(struct emitter *e, const struct stmt *block)
+{
+	emit_text(e, "{\n");
+	e->indent++;
+	emit_block_body(e, block);
+	e->indent--;
+	start_line(e);
+	emit_text(e, "}");
+}
+
+static void emit_if(struct emitter *e, const struct stmt *s, bool chained)
+{
+	if (!chained)
+		start_line(e);
+	if (s->if_.bind) {
+		/* if (var x = m[k]) binds x to the entry, if the key is there. */
+		const struct symbol *map = indexed_map(s->if_.cond);
+		const char *name = c_ident(e, s->if_.bind);
+		if (chained) {
+			emit_text(e, "{\n");
+			e->indent++;
+			start_line(e);
+		}
+		if (map) {
+			map_use(e, map)->accessors |= ACC_LOOKUP;
+			emit_text(e, "%s *%s = %s_lookup(", c_type(e, map->type->value), name, map->name);
+			emit_expr(e, s->if_.cond->index.index);
+		} else {
+			emit_text(e, "%s = (", c_decl(e, s->if_.cond->type, name));
+			emit_expr(e, s->if_.cond);
+		}
+		emit_text(e, ");\n");
+		start_line(e);
+		emit_text(e, "if (%s) ", name);
+	} else {
+		emit_text(e, "if (");
+		emit_expr(e, s->if_.cond);
+		emit_text(e, ") ");
+	}
+	emit_braced(e, s->if_.then);
+	if (s->if_.otherwise) {
+		emit_text(e, " else ");
+		if (s->if_.otherwise->kind == STMT_IF) {
+			emit_if(e, s->if_.otherwise, true);
+		} else {
+			emit_braced(e, s->if_.otherwise);
+		}
+	}
+	if (s->if_.bind && chained) {
+		emit_text(e, "\n");
+		e->indent--;
+		start_line(e);
+		emit_text(e, "}");
+	}
+	if (!chained)
+		emit_text(e, "\n");
+}
+
+static void emit_while(struct emitter *e, const struct stmt *s)
+{
+	start_line(e);
+	emit_text(e, "while (");
+	/* A userspace loop also ends when Ctrl-C or SIGTERM asks to stop. */
+	const struct expr *cond = s->while_.cond;
+	bool forever = cond->kind == EXPR_BOOL && cond->boolean;
+	if (!e->bpf) {
+		emit_text(e, "!ks_exiting");
+		if (!forever) {
+			emit_text(e, " && (");
+			emit_expr(e, cond);
+			emit_text(e, ")");
+		}
+	} else {
+		emit_expr(e, cond);
+	}
+	emit_text(e, ") ");
+	emit_braced(e, s->while_.body);
+	emit_text(e, "\n");
+}
+
+static void emit_for_range(struct emitter *e, const struct stmt *s)
+{
+	const char *i = c_ident(e, s->for_.var);
+	start_line(e);
+	emit_text(e, "for (%s = ", c_decl(e, s->sym->type, i));
+	emit_expr(e, s->for_.from);
+	emit_text(e, "; %s < ", i);
+	emit_expr(e, s->for_.to);
+	emit_text(e, "; %s++) ", i);
+	emit_braced(e, s->for_.body);
+	emit_text(e, "\n");
+}
+
+static void emit_return(struct emitter *e, const struct stmt *s)
+{
+	const char *named = e->fn->decl->fn.ret_name;
+	if (is_user_main(e)) {
+		start_line(e);
+		emit_text(e, "return ");
+		if (s->expr)
+			emit_expr(e, s->expr);
+		else
+			emit_text(e, "%s", named ? c_ident(e, named) : "0");
+		emit_text(e, ";\n");
+		return;
+	}
+	start_line(e);
+	if (s->expr) {
+		emit_text(e, "return ");
+		emit_expr(e, s->expr);
+		emit_text(e, ";\n");
+	} else if (named) {
+		emit_text(e, "return %s;\n", c_ident(e, named));
+	} else {
+		emit_text(e, "return;\n");
+	}
+}
+
+void emit_stmt(struct emitter *e, const struct stmt *s)
+{
+	switch (s->kind) {
+	case STMT_EXPR:
+		start_line(e);
+		if (s->expr->kind == EXPR_CALL && s->expr->sym &&
+		    s->expr->sym->builtin == BUILTIN_ATTACH) {
+			/* attach() whose result nobody looks at: failing ends the program */
+			emit_text(e, "if (");
+			emit_expr(e, s->expr);
+			emit_text(e, ")\n");
+			e->indent++;
+			emit_line(e, "exit(1);");
+			e->indent--;
+			return;
+		}
+		emit_expr(e, s->expr);
+		emit_text(e, ";\n");
+		return;
+	case STMT_VAR:
+	case STMT_CONST:
+		emit_var(e, s);
+		return;
+	case STMT_ASSIGN:
+		emit_assign(e, s);
+		return;
+	case STMT_IF:
+		emit_if(e, s, false);
+		return;
+	case STMT_WHILE:
+		emit_while(e, s);
+		return;
+	case STMT_FOR_RANGE:
+		emit_for_range(e, s);
+		return;
+	case STMT_FOR_EACH:
+		emit_for_each(e, s);
+		return;
+	case STMT_RETURN:
+		emit_return(e, s);
+		return;
+	case STMT_BREAK:
+		emit_line(e, "break;");
+		return;
+	case STMT_CONTINUE:
+		emit_line(e, "continue;");
+		return;
+	case STMT_DELETE: {
+		const struct symbol *map = indexed_map(s->expr);
+		if (!map) {
+			emit_unsupported(e, s->span, "'delete' of a pointer");
+			return;
+		}
+		map_use(e, map)->accessors |= ACC_DELETE;
+		start_line(e);
+		emit_text(e, "%s_delete(", map->name);
+		emit_expr(e, s->expr->index.index);
+		emit_text(e, ");\n");
+		return;
+	}
+	case STMT_BLOCK:
+		start_line(e);
+		emit_braced(e, s);
+		emit_text(e, "\n");
+		return;
+	case STMT_TRY:
+		emit_unsupported(e, s->span, "'try'");
+		return;
+	case STMT_THROW:
+		emit_unsupported(e, s->span, "'throw'");
+		return;
+	case STMT_DEFER:
+		emit_unsupported(e, s->span, "'defer'");
+		return;
+	}
+}
+
+void emit_block_body(struct emitter *e, const struct stmt *block)
+{
+	for (size_t i = 0; i < block->block.len; i++)
+		emit_stmt(e, block->block.items[i]);
+}
+
+void emit_function_body(struct emitter *e, const struct function_info *fn)
+{
+	const struct decl *d = fn->decl;
+	if (d->fn.ret_name)
+		emit_line(e, "%s = 0;", c_decl(e, fn->type->ret, c_ident(e, d->fn.ret_name)));
+	emit_block_body(e, d->fn.body);
+	/* A named return falls off the end by returning its variable. */
+	const struct stmt *last = d->fn.body->block.len
+		? d->fn.body->block.items[d->fn.body->block.len - 1] : NULL;
+	if (d->fn.ret_name && (!last || last->kind != STMT_RETURN))
+		emit_line(e, "return %s;", c_ident(e, d->fn.ret_name));
+}

@@ -1,0 +1,451 @@
+/* The emit stage: NAME.c, the userspace program.  It drives the eBPF side
+ * through bpftool's skeleton (NAME.skel.h) and skeleton/ks_runtime.h. */
+#include "emit_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- map accessors ---------------------------------------------------------- */
+
+/* Userspace reads a per-CPU map as the sum over CPUs, like bpftool shows
+ * it summed; other maps read as the entry, 0 when absent. */
+static void emit_user_accessors(struct emitter *e, const struct map_use *u)
+{
+	const char *m = u->map->name;
+	const struct type *t = u->map->type;
+	const char *key = c_type(e, t->key), *value = c_type(e, t->value);
+	bool percpu = type_is_percpu_map(t);
+	if (percpu && (u->accessors & ~ACC_GET) && !type_is_integer(t->value)) {
+		emit_unsupported(e, u->map->span, "writing a per-CPU map from userspace");
+		return;
+	}
+	if (u->accessors & (ACC_GET | ACC_OP)) {
+		emit_line(e, "/* %s[key]: %s */", m,
+			  percpu ? "the sum over all CPUs, 0 when absent" : "0 when the key is absent");
+		emit_line(e, "static %s %s_get(%s key)", value, m, key);
+		emit_line(e, "{");
+		if (percpu) {
+			emit_line(e, "\tint ncpus = libbpf_num_possible_cpus();");
+			emit_line(e, "\t%s values[ncpus > 0 ? ncpus : 1], sum = 0;", value);
+			emit_line(e, "\tif (ncpus > 0 && !bpf_map__lookup_elem(skel->maps.%s, &key, sizeof(key), values, sizeof(values), 0))", m);
+			emit_line(e, "\t\tfor (int cpu = 0; cpu < ncpus; cpu++)");
+			emit_line(e, "\t\t\tsum += values[cpu];");
+			emit_line(e, "\treturn sum;");
+		} else {
+			emit_line(e, "\t%s value = {};", value);
+			emit_line(e, "\tbpf_map__lookup_elem(skel->maps.%s, &key, sizeof(key), &value, sizeof(value), 0);", m);
+			emit_line(e, "\treturn value;");
+		}
+		emit_line(e, "}");
+		emit_line(e, "%s", "");
+	}
+	if (u->accessors & ACC_LOOKUP) {
+		emit_line(e, "static bool %s_lookup(%s key)", m, key);
+		emit_line(e, "{");
+		emit_line(e, "\t%s value%s;", value, percpu ? "s[libbpf_num_possible_cpus()]" : "");
+		emit_line(e, "\treturn !bpf_map__lookup_elem(skel->maps.%s, &key, sizeof(key), &value%s, sizeof(value%s), 0);",
+			  m, percpu ? "s" : "", percpu ? "s" : "");
+		emit_line(e, "}");
+		emit_line(e, "%s", "");
+	}
+	if (u->accessors & (ACC_SET | ACC_OP)) {
+		emit_line(e, "static int %s_set(%s key, %s value)", m, key, value);
+		emit_line(e, "{");
+		if (percpu) {
+			emit_line(e, "\t/* every CPU gets the value */");
+			emit_line(e, "\tint ncpus = libbpf_num_possible_cpus();");
+			emit_line(e, "\t%s values[ncpus > 0 ? ncpus : 1];", value);
+			emit_line(e, "\tfor (int cpu = 0; cpu < ncpus; cpu++)");
+			emit_line(e, "\t\tvalues[cpu] = cpu ? 0 : value;");
+			emit_line(e, "\tint err = bpf_map__update_elem(skel->maps.%s, &key, sizeof(key), values, sizeof(values), BPF_ANY);", m);
+		} else {
+			emit_line(e, "\tint err = bpf_map__update_elem(skel->maps.%s, &key, sizeof(key), &value, sizeof(value), BPF_ANY);", m);
+		}
+		emit_line(e, "\tif (err)");
+		emit_line(e, "\t\tfprintf(stderr, \"Failed to update map %s: %%s\\n\", strerror(-err));", m);
+		emit_line(e, "\treturn err;");
+		emit_line(e, "}");
+		emit_line(e, "%s", "");
+	}
+	if (u->accessors & ACC_DELETE) {
+		emit_line(e, "static int %s_delete(%s key)", m, key);
+		emit_line(e, "{");
+		emit_line(e, "\treturn bpf_map__delete_elem(skel->maps.%s, &key, sizeof(key), 0);", m);
+		emit_line(e, "}");
+		emit_line(e, "%s", "");
+	}
+	for (enum binary_op op = BIN_ADD; op <= BIN_SHR; op++) {
+		if (!(u->ops & (1u << op)))
+			continue;
+		emit_line(e, "static void %s_%s(%s key, %s operand)", m, binary_op_name(op), key, value);
+		emit_line(e, "{");
+		emit_line(e, "\t%s_set(key, %s_get(key) %s operand);", m, m, binary_op_text(op));
+		emit_line(e, "}");
+		emit_line(e, "%s", "");
+	}
+}
+
+void emit_for_each(struct emitter *e, const struct stmt *s)
+{
+	const struct symbol *map = s->for_.iterable->sym;
+	if (e->bpf || !map || map->kind != SYM_MAP) {
+		emit_unsupported(e, s->span, "this 'for (k, v) in' loop");
+		return;
+	}
+	map_use(e, map)->accessors |= ACC_GET;
+	const char *k = c_ident(e, s->for_.var), *v = c_ident(e, s->for_.value_var);
+	const char *m = map->name;
+	emit_line(e, "{");
+	e->indent++;
+	emit_line(e, "%s;", c_decl(e, map->type->key, k));
+	emit_line(e, "for (int more = !bpf_map__get_next_key(skel->maps.%s, NULL, &%s, sizeof(%s)); more && !ks_exiting;", m, k, k);
+	emit_line(e, "     more = !bpf_map__get_next_key(skel->maps.%s, &%s, &%s, sizeof(%s))) {", m, k, k, k);
+	e->indent++;
+	emit_line(e, "%s = %s_get(%s);", c_decl(e, map->type->value, v), m, k);
+	emit_block_body(e, s->for_.body);
+	e->indent--;
+	emit_line(e, "}");
+	e->indent--;
+	emit_line(e, "}");
+}
+
+/* ---- load and attach -------------------------------------------------------- */
+
+static void emit_load_attach(struct emitter *e)
+{
+	const struct checked_program *cp = e->cp;
+	const char *skeleton = c_skeleton(e);
+	emit_line(e, "/* load(): the first call loads the whole object, every program in it. */");
+	emit_line(e, "static struct bpf_program *load_program(struct bpf_program *prog)");
+	emit_line(e, "{");
+	emit_line(e, "\tstatic bool loaded;");
+	emit_line(e, "\tif (!loaded) {");
+	emit_line(e, "\t\tint err = %s__load(skel);", skeleton);
+	emit_line(e, "\t\tif (err) {");
+	emit_line(e, "\t\t\tfprintf(stderr, \"Failed to load BPF object: %%s\\n\", strerror(-err));");
+	emit_line(e, "\t\t\texit(1);");
+	emit_line(e, "\t\t}");
+	emit_line(e, "\t\tloaded = true;");
+	emit_line(e, "\t}");
+	emit_line(e, "\treturn prog;");
+	emit_line(e, "}");
+	emit_line(e, "%s", "");
+	emit_line(e, "/* attach(): each program to the kind of target its attribute names. */");
+	emit_line(e, "static int attach_program(struct bpf_program *prog, const char *target, __u32 flags)");
+	emit_line(e, "{");
+	bool flags_used = false;
+	for (size_t i = 0; i < cp->functions.len; i++) {
+		const struct function_info *fn = cp->functions.items[i];
+		if (fn->side != SIDE_PROGRAM)
+			continue;
+		emit_line(e, "\tif (prog == skel->progs.%s)", fn->decl->name);
+		switch (fn->prog) {
+		case PROG_XDP:
+			emit_line(e, "\t\treturn ks_attach_xdp(prog, target, flags);");
+			flags_used = true;
+			break;
+		case PROG_TC:
+			emit_line(e, "\t\treturn ks_attach_tc(prog, target, %s, flags);",
+				  !strcmp(fn->target, "ingress") ? "true" : "false");
+			flags_used = true;
+			break;
+		case PROG_TRACEPOINT:
+			emit_line(e, "\t\treturn ks_attach_tracepoint(prog, target);");
+			break;
+		default:
+			emit_line(e, "\t\treturn -EOPNOTSUPP;");
+			break;
+		}
+	}
+	if (!flags_used)
+		emit_line(e, "\t(void)flags;");
+	emit_line(e, "\tfprintf(stderr, \"Failed to attach: not a program of this object\\n\");");
+	emit_line(e, "\treturn -EINVAL;");
+	emit_line(e, "}");
+	emit_line(e, "%s", "");
+}
+
+/* ---- functions ---------------------------------------------------------------- */
+
+static const char *user_name(struct emitter *e, const struct function_info *fn)
+{
+	return fn == e->cp->main_fn ? "ks_main" : c_ident(e, fn->decl->name);
+}
+
+static const char *signature(struct emitter *e, const struct function_info *fn)
+{
+	const struct decl *d = fn->decl;
+	const char *list = d->fn.params.len ? "" : "void";
+	for (size_t i = 0; i < d->fn.params.len; i++) {
+		const struct param *p = d->fn.params.items[i];
+		list = arena_printf(A, "%s%s%s", list, i ? ", " : "",
+				    c_decl(e, fn->type->params.items[i], c_ident(e, p->name)));
+	}
+	const struct type *ret = fn == e->cp->main_fn ? &type_i32 : fn->type->ret;
+	return c_decl(e, ret, arena_printf(A, "%s(%s)", user_name(e, fn), list));
+}
+
+static void emit_user_function(struct emitter *e, const struct function_info *fn)
+{
+	const struct decl *d = fn->decl;
+	e->fn = fn;
+	unsigned line, col;
+	source_line_col(d->span.src, d->span.begin, &line, &col);
+	emit_line(e, "/* %s:%u */", base_name(d->span.src->name), line);
+	emit_line(e, "static %s", signature(e, fn));
+	emit_line(e, "{");
+	e->indent++;
+	for (size_t i = 0; i < d->fn.params.len; i++) {
+		const struct param *p = d->fn.params.items[i];
+		(void)p;
+	}
+	emit_function_body(e, fn);
+	const struct stmt *last = d->fn.body->block.len
+		? d->fn.body->block.items[d->fn.body->block.len - 1] : NULL;
+	if (fn == e->cp->main_fn && (!last || last->kind != STMT_RETURN) && !d->fn.ret_name)
+		emit_line(e, "return 0;");
+	e->indent--;
+	emit_line(e, "}");
+	emit_line(e, "%s", "");
+	e->fn = NULL;
+}
+
+/* ---- command line -------------------------------------------------------------- */
+
+static const struct type *args_type(const struct checked_program *cp)
+{
+	const struct function_info *main = cp->main_fn;
+	if (!main || main->type->params.len != 1)
+		return NULL;
+	const struct type *t = main->type->params.items[0];
+	return t->kind == TY_STRUCT && t->decl ? t : NULL;
+}
+
+static void emit_parse_args(struct emitter *e, const struct type *args)
+{
+	const struct decl *d = args->decl;
+	bool numbers = false;
+	for (size_t i = 0; i < d->members.len; i++)
+		numbers |= type_is_integer(((struct member *)d->members.items[i])->resolved);
+	if (numbers) {
+		emit_line(e, "static int parse_number(const char *option, const char *text, long long min,");
+		emit_line(e, "\t\t\tunsigned long long max, unsigned long long *value)");
+		emit_line(e, "{");
+		emit_line(e, "\tchar *end;");
+		emit_line(e, "\terrno = 0;");
+		emit_line(e, "\tif (min < 0 && text[0] == '-') {");
+		emit_line(e, "\t\tlong long n = strtoll(text, &end, 0);");
+		emit_line(e, "\t\t*value = (unsigned long long)n;");
+		emit_line(e, "\t\tif (!errno && *end == '\\0' && end != text && n >= min)");
+		emit_line(e, "\t\t\treturn 0;");
+		emit_line(e, "\t} else {");
+		emit_line(e, "\t\t*value = strtoull(text, &end, 0);");
+		emit_line(e, "\t\tif (!errno && *end == '\\0' && end != text && text[0] != '-' && *value <= max)");
+		emit_line(e, "\t\t\treturn 0;");
+		emit_line(e, "\t}");
+		emit_line(e, "\tfprintf(stderr, \"--%%s: '%%s' is not a number in range\\n\", option, text);");
+		emit_line(e, "\treturn -1;");
+		emit_line(e, "}");
+		emit_line(e, "%s", "");
+	}
+	emit_line(e, "static void usage(FILE *out, const char *prog)");
+	emit_line(e, "{");
+	emit_line(e, "\tfprintf(out, \"Usage: %%s [OPTIONS]\\n\\nOptions:\\n\", prog);");
+	for (size_t i = 0; i < d->members.len; i++) {
+		const struct member *m = d->members.items[i];
+		const char *arg = m->resolved->kind == TY_BOOL ? "" : "=VALUE";
+		emit_line(e, "\tfprintf(out, \"  --%s%s\\t(%s)\\n\");", m->name, arg,
+			  type_name(A, m->resolved));
+	}
+	emit_line(e, "\tfprintf(out, \"  -v, --verbose\\tshow libbpf's debug messages\\n\");");
+	emit_line(e, "\tfprintf(out, \"  -h, --help\\tshow this help\\n\");");
+	emit_line(e, "}");
+	emit_line(e, "%s", "");
+	emit_line(e, "static int parse_args(int argc, char **argv, struct %s *args, bool *verbose)", args->name);
+	emit_line(e, "{");
+	emit_line(e, "\tstatic const struct option options[] = {");
+	for (size_t i = 0; i < d->members.len; i++) {
+		const struct member *m = d->members.items[i];
+		emit_line(e, "\t\t{ \"%s\", %s, NULL, 0 },", m->name,
+			  m->resolved->kind == TY_BOOL ? "no_argument" : "required_argument");
+	}
+	emit_line(e, "\t\t{ \"verbose\", no_argument, NULL, 'v' },");
+	emit_line(e, "\t\t{ \"help\", no_argument, NULL, 'h' },");
+	emit_line(e, "\t\t{ 0 },");
+	emit_line(e, "\t};");
+	emit_line(e, "\tint opt, index;");
+	if (numbers)
+		emit_line(e, "\tunsigned long long number;");
+	emit_line(e, "\twhile ((opt = getopt_long(argc, argv, \"vh\", options, &index)) != -1) {");
+	emit_line(e, "\t\tswitch (opt) {");
+	emit_line(e, "\t\tcase 'v':");
+	emit_line(e, "\t\t\t*verbose = true;");
+	emit_line(e, "\t\t\tbreak;");
+	emit_line(e, "\t\tcase 'h':");
+	emit_line(e, "\t\t\tusage(stdout, argv[0]);");
+	emit_line(e, "\t\t\texit(0);");
+	emit_line(e, "\t\tcase 0:");
+	emit_line(e, "\t\t\tswitch (index) {");
+	for (size_t i = 0; i < d->members.len; i++) {
+		const struct member *m = d->members.items[i];
+		const struct type *t = m->resolved;
+		emit_line(e, "\t\t\tcase %zu:", i);
+		if (t->kind == TY_BOOL) {
+			emit_line(e, "\t\t\t\targs->%s = true;", m->name);
+		} else if (t->kind == TY_STR) {
+			emit_line(e, "\t\t\t\tif (strlen(optarg) >= sizeof(args->%s)) {", m->name);
+			emit_line(e, "\t\t\t\t\tfprintf(stderr, \"--%s: longer than %llu characters\\n\");",
+				  m->name, (unsigned long long)(t->len - 1));
+			emit_line(e, "\t\t\t\t\treturn -1;");
+			emit_line(e, "\t\t\t\t}");
+			emit_line(e, "\t\t\t\tstrcpy(args->%s, optarg);", m->name);
+		} else if (type_is_integer(t)) {
+			unsigned bits = t->kind == TY_INT ? t->bits : 32;
+			bool is_signed = t->kind == TY_INT ? t->is_signed : true;
+			const char *min = !is_signed ? "0" : bits == 64 ? "-0x7fffffffffffffffLL - 1"
+					  : arena_printf(A, "-(1LL << %u)", bits - 1);
+			const char *max = bits == 64 ? (is_signed ? "0x7fffffffffffffffULL" : "~0ULL")
+					  : arena_printf(A, "(1ULL << %u) - 1", is_signed ? bits - 1 : bits);
+			emit_line(e, "\t\t\t\tif (parse_number(\"%s\", optarg, %s, %s, &number))", m->name, min, max);
+			emit_line(e, "\t\t\t\t\treturn -1;");
+			emit_line(e, "\t\t\t\targs->%s = (%s)number;", m->name, c_type(e, t));
+		} else {
+			emit_unsupported(e, m->span, "a command-line option of this type");
+		}
+		emit_line(e, "\t\t\t\tbreak;");
+	}
+	emit_line(e, "\t\t\t}");
+	emit_line(e, "\t\t\tbreak;");
+	emit_line(e, "\t\tdefault:");
+	emit_line(e, "\t\t\tusage(stderr, argv[0]);");
+	emit_line(e, "\t\t\treturn -1;");
+	emit_line(e, "\t\t}");
+	emit_line(e, "\t}");
+	emit_line(e, "\tif (optind < argc) {");
+	emit_line(e, "\t\tfprintf(stderr, \"unexpected argument '%%s'\\n\", argv[optind]);");
+	emit_line(e, "\t\treturn -1;");
+	emit_line(e, "\t}");
+	emit_line(e, "\treturn 0;");
+	emit_line(e, "}");
+	emit_line(e, "%s", "");
+}
+
+static void emit_main(struct emitter *e)
+{
+	const struct checked_program *cp = e->cp;
+	const struct type *args = args_type(cp);
+	const char *skeleton = c_skeleton(e);
+	if (cp->has_programs) {
+		emit_line(e, "static void cleanup(void)");
+		emit_line(e, "{");
+		emit_line(e, "\tks_detach_all();");
+		emit_line(e, "\t%s__destroy(skel);", skeleton);
+		emit_line(e, "}");
+		emit_line(e, "%s", "");
+	}
+	if (args)
+		emit_parse_args(e, args);
+	emit_line(e, "int main(int argc, char **argv)");
+	emit_line(e, "{");
+	emit_line(e, "\tbool verbose = false;");
+	if (args) {
+		emit_line(e, "\tstruct %s args = {};", args->name);
+		emit_line(e, "\tif (parse_args(argc, argv, &args, &verbose))");
+		emit_line(e, "\t\treturn 2;");
+	} else {
+		emit_line(e, "\tif (argc > 1 && (!strcmp(argv[1], \"-v\") || !strcmp(argv[1], \"--verbose\")))");
+		emit_line(e, "\t\tverbose = true;");
+	}
+	bool pinned = false;
+	for (size_t i = 0; i < cp->maps.len; i++)
+		pinned |= ((const struct symbol *)cp->maps.items[i])->pinned;
+	if (cp->has_programs) {
+		emit_line(e, "\tks_setup(verbose);");
+		if (pinned) {
+			const char *dir = arena_printf(A, "/sys/fs/bpf/%s", cp->name);
+			emit_line(e, "\t/* pinned maps live in %s, shared with the next run */", dir);
+			emit_line(e, "\tif (ks_ensure_bpffs() || (mkdir(\"%s\", 0700) && errno != EEXIST)) {", dir);
+			emit_line(e, "\t\tfprintf(stderr, \"Failed to create %s: %%s\\n\", strerror(errno));", dir);
+			emit_line(e, "\t\treturn 1;");
+			emit_line(e, "\t}");
+			emit_line(e, "\tLIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = \"%s\");", dir);
+			emit_line(e, "\tskel = %s__open_opts(&opts);", skeleton);
+		} else {
+			emit_line(e, "\tskel = %s__open();", skeleton);
+		}
+		emit_line(e, "\tif (!skel) {");
+		emit_line(e, "\t\tfprintf(stderr, \"Failed to open BPF object: %%s\\n\", strerror(errno));");
+		emit_line(e, "\t\treturn 1;");
+		emit_line(e, "\t}");
+		emit_line(e, "\tatexit(cleanup);");
+	} else {
+		emit_line(e, "\t(void)verbose;");
+	}
+	if (cp->main_fn)
+		emit_line(e, "\treturn ks_main(%s);", args ? "args" : "");
+	else
+		emit_line(e, "\treturn 0;");
+	emit_line(e, "}");
+}
+
+void emit_user_file(struct arena *a, struct diag *d, const struct checked_program *cp,
+		    FILE *out)
+{
+	char *body = NULL;
+	size_t body_len = 0;
+	FILE *functions = open_memstream(&body, &body_len);
+	struct emitter emitter = { .arena = a, .diag = d, .cp = cp, .out = functions };
+	struct emitter *e = &emitter;
+	for (size_t i = 0; i < cp->functions.len; i++) {
+		const struct function_info *fn = cp->functions.items[i];
+		if (fn->side == SIDE_USERSPACE && fn->decl->fn.body)
+			emit_user_function(e, fn);
+	}
+	emit_main(e);
+	fclose(functions);
+
+	e->out = out;
+	emit_line(e, "// SPDX-License-Identifier: GPL-2.0");
+	emit_line(e, "/* Generated by kernelscript from %s.ks: the userspace side. */", cp->name);
+	emit_line(e, "#include <errno.h>");
+	emit_line(e, "#include <getopt.h>");
+	emit_line(e, "#include <stdbool.h>");
+	emit_line(e, "#include <stdio.h>");
+	emit_line(e, "#include <stdlib.h>");
+	emit_line(e, "#include <string.h>");
+	emit_line(e, "#include <sys/stat.h>");
+	emit_line(e, "#include <linux/types.h>");
+	emit_line(e, "#include <bpf/bpf.h>");
+	emit_line(e, "#include <bpf/libbpf.h>");
+	emit_line(e, "#include \"%s.h\"", cp->name);
+	if (cp->has_programs) {
+		emit_line(e, "#include \"%s.skel.h\"", cp->name);
+		emit_line(e, "#include \"ks_runtime.h\"");
+		emit_line(e, "%s", "");
+		emit_line(e, "static struct %s *skel;", c_skeleton(e));
+	}
+	emit_line(e, "%s", "");
+	for (size_t i = 0; i < cp->consts.len; i++) {
+		const struct symbol *sym = cp->consts.items[i];
+		emit_text(e, "static const %s = ", c_decl(e, sym->type, sym->name));
+		emit_expr(e, sym->decl->var.init);
+		emit_text(e, ";\n");
+	}
+	for (size_t i = 0; i < e->map_uses.len; i++)
+		emit_user_accessors(e, e->map_uses.items[i]);
+	if (cp->has_programs)
+		emit_load_attach(e);
+	/* Prototypes: functions may call each other in any order. */
+	bool any = false;
+	for (size_t i = 0; i < cp->functions.len; i++) {
+		const struct function_info *fn = cp->functions.items[i];
+		if (fn->side == SIDE_USERSPACE && fn->decl->fn.body) {
+			emit_line(e, "static %s;", signature(e, fn));
+			any = true;
+		}
+	}
+	if (any)
+		emit_line(e, "%s", "");
+	fwrite(body, 1, body_len, out);
+	free(body);
+}
