@@ -50,6 +50,11 @@ static void table_insert(struct checker *c, struct symbol *sym)
 	c->table_len++;
 }
 
+void declare_kernel_constant(struct checker *c, struct symbol *sym)
+{
+	table_insert(c, sym);
+}
+
 struct symbol *new_symbol(struct checker *c, enum symbol_kind kind, const char *name,
 			  struct span span)
 {
@@ -416,6 +421,8 @@ static void check_map_flags(struct checker *c, struct decl *d)
 	}
 }
 
+/* Whether E is all zero bits, so that clang puts its variable in .bss
+ * (and the skeleton in skel->bss) rather than .data. */
 static bool is_zero_init(const struct expr *e)
 {
 	if (!e)
@@ -424,6 +431,17 @@ static bool is_zero_init(const struct expr *e)
 	case EXPR_INT: case EXPR_CHAR: return e->integer.value == 0;
 	case EXPR_BOOL: return !e->boolean;
 	case EXPR_NULL: return true;
+	case EXPR_STRING: return e->string.len == 0;
+	case EXPR_ARRAY_LIT:
+		for (size_t i = 0; i < e->array.elems.len; i++)
+			if (!is_zero_init(e->array.elems.items[i]))
+				return false;
+		return true;
+	case EXPR_STRUCT_LIT:
+		for (size_t i = 0; i < e->struct_lit.fields.len; i++)
+			if (!is_zero_init(((struct field_init *)e->struct_lit.fields.items[i])->value))
+				return false;
+		return true;
 	default: return false;
 	}
 }
@@ -530,8 +548,14 @@ static void resolve_decl(struct checker *c, struct decl *d)
 		return;
 	switch (d->kind) {
 	case DECL_STRUCT:
+		resolve_members(c, d);
+		break;
 	case DECL_CONFIG:
 		resolve_members(c, d);
+		sym->in_bss = true;
+		for (size_t i = 0; i < d->members.len; i++)
+			if (!is_zero_init(((struct member *)d->members.items[i])->value))
+				sym->in_bss = false;
 		break;
 	case DECL_ENUM:
 		resolve_enum(c, d);

@@ -36,12 +36,9 @@ const struct type *resolve_type(struct checker *c, const struct ast_type *t)
 							    sym->name);
 			return sym->type;
 		}
-		if (c->btf && kernel_btf_has_struct(c->btf, t->name)) {
-			struct type *k = type_new(A, TY_STRUCT);
-			k->name = t->name;
-			k->kernel = true;
+		const struct type *k = kernel_type(c->btf, A, t->name);
+		if (k)
 			return k;
-		}
 		diag_error(c->diag, t->span, "unknown type '%s'%s", t->name, suggest(c, t->name));
 		return &type_error;
 	}
@@ -195,9 +192,28 @@ static const struct type *arithmetic(const struct type *a, const struct type *b)
 	return type_int(abits, as && bs);
 }
 
+/* A kernel enumerator (BPF_ANY, IPPROTO_TCP) named without a declaration:
+ * vmlinux.h has it, so it becomes a global symbol of its own. */
+static struct symbol *kernel_constant(struct checker *c, const char *name)
+{
+	int64_t value;
+	const char *enum_name;
+	if (!kernel_btf_constant(c->btf, name, &value, &enum_name))
+		return NULL;
+	struct symbol *sym = new_symbol(c, SYM_ENUM_CONST, name, (struct span){ 0 });
+	const struct type *t = enum_name && *enum_name ? kernel_type(c->btf, A, enum_name) : NULL;
+	sym->type = t ? t : &type_i32;
+	sym->has_value = true;
+	sym->value = value;
+	declare_kernel_constant(c, sym);
+	return sym;
+}
+
 static const struct type *check_ident(struct checker *c, struct expr *e)
 {
 	struct symbol *sym = lookup(c, e->ident);
+	if (!sym)
+		sym = kernel_constant(c, e->ident);
 	if (!sym) {
 		diag_error(c->diag, e->span, "'%s' is not declared%s", e->ident,
 			   suggest(c, e->ident));

@@ -34,6 +34,7 @@ struct symbol *lookup(struct checker *c, const char *name);
 struct symbol *new_symbol(struct checker *c, enum symbol_kind kind, const char *name,
 			  struct span span);
 void declare_local(struct checker *c, struct symbol *sym);
+void declare_kernel_constant(struct checker *c, struct symbol *sym);
 void push_scope(struct checker *c);
 void pop_scope(struct checker *c);
 /* "did you mean 'x'?" for an unknown NAME, or "" */

@@ -2,6 +2,7 @@
 
 #include "arena.h"
 #include "ast_dump.h"
+#include "btf.h"
 #include "diag.h"
 #include "parse.h"
 
@@ -25,7 +26,14 @@ int run_front_end(const char *path, const struct front_options *opts, FILE *err,
 	/* Checking a tree with holes in it would only add noise. */
 	if (opts->parse_only || diag_error_count(diag))
 		goto out;
-	struct check_options check = { .btf = NULL };
+	/* Kernel types come from BTF: the running kernel's unless a file is
+	 * named.  Without it, only what the program declares is known. */
+	struct kernel_btf *btf = kernel_btf_load(arena, opts->btf_path, &why);
+	if (!btf && opts->btf_path) {
+		diag_error_plain(diag, "cannot read BTF from '%s': %s", opts->btf_path, why);
+		goto out;
+	}
+	struct check_options check = { .btf = btf };
 	checked = check_program(arena, diag, program, &check);
 out:;
 	int status = diag_error_count(diag) ? 1 : 0;

@@ -269,14 +269,7 @@ void emit_global_ref(struct emitter *e, const struct symbol *sym)
 		emit_text(e, "%s", sym->name);
 		return;
 	}
-	bool bss = sym->kind == SYM_GLOBAL ? sym->in_bss : false;
-	if (sym->kind == SYM_CONFIG) {
-		bss = true;
-		for (size_t i = 0; i < sym->decl->members.len; i++)
-			if (((struct member *)sym->decl->members.items[i])->value)
-				bss = false;
-	}
-	emit_text(e, "skel->%s->%s", bss ? "bss" : "data", sym->name);
+	emit_text(e, "skel->%s->%s", sym->in_bss ? "bss" : "data", sym->name);
 }
 
 /* ---- map accessors ---------------------------------------------------------------- */

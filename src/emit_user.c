@@ -32,7 +32,7 @@ static void emit_user_accessors(struct emitter *e, const struct map_use *u)
 			emit_line(e, "\t\t\tsum += values[cpu];");
 			emit_line(e, "\treturn sum;");
 		} else {
-			emit_line(e, "\t%s value = {};", value);
+			emit_line(e, "\t%s value = %s;", value, type_is_scalar(t->value) ? "0" : "{0}");
 			emit_line(e, "\tbpf_map__lookup_elem(skel->maps.%s, &key, sizeof(key), &value, sizeof(value), 0);", m);
 			emit_line(e, "\treturn value;");
 		}
