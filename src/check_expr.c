@@ -220,6 +220,7 @@ static const struct type *check_ident(struct checker *c, struct expr *e)
 		return set(e, &type_error);
 	}
 	e->sym = sym;
+	sym->used = true;
 	switch (sym->kind) {
 	case SYM_STRUCT:
 	case SYM_ENUM:
@@ -386,8 +387,11 @@ static const struct type *check_call(struct checker *c, struct expr *e)
 		return set(e, &type_error);
 	}
 	callee->sym = e->sym = sym;
-	if (sym->kind == SYM_BUILTIN)
+	sym->used = true;
+	if (sym->kind == SYM_BUILTIN) {
+		c->cp->builtins_used |= 1u << sym->builtin;
 		return check_builtin(c, e, sym);
+	}
 	check_args(c, e);
 	const struct type *f = sym->type;
 	if (sym->kind != SYM_FUNCTION && sym->kind != SYM_EXTERN) {

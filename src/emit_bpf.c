@@ -5,101 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- symbol uses ------------------------------------------------------------- */
-
-static bool expr_uses(const struct expr *x, const struct symbol *sym);
-
-static bool stmts_use(const struct vec *stmts, const struct symbol *sym);
-
-static bool stmt_uses(const struct stmt *s, const struct symbol *sym)
-{
-	if (!s)
-		return false;
-	switch (s->kind) {
-	case STMT_EXPR: case STMT_RETURN: case STMT_THROW: case STMT_DELETE:
-		return expr_uses(s->expr, sym);
-	case STMT_DEFER:
-		return expr_uses(s->expr, sym) || stmt_uses(s->deferred, sym);
-	case STMT_VAR: case STMT_CONST:
-		return expr_uses(s->var.init, sym);
-	case STMT_ASSIGN:
-		return expr_uses(s->assign.target, sym) || expr_uses(s->assign.value, sym);
-	case STMT_IF:
-		return expr_uses(s->if_.cond, sym) || stmt_uses(s->if_.then, sym) ||
-		       stmt_uses(s->if_.otherwise, sym);
-	case STMT_WHILE:
-		return expr_uses(s->while_.cond, sym) || stmt_uses(s->while_.body, sym);
-	case STMT_FOR_RANGE:
-		return expr_uses(s->for_.from, sym) || expr_uses(s->for_.to, sym) ||
-		       stmt_uses(s->for_.body, sym);
-	case STMT_FOR_EACH:
-		return expr_uses(s->for_.iterable, sym) || stmt_uses(s->for_.body, sym);
-	case STMT_BLOCK:
-		return stmts_use(&s->block, sym);
-	case STMT_TRY:
-		if (stmt_uses(s->try_.body, sym))
-			return true;
-		for (size_t i = 0; i < s->try_.catches.len; i++)
-			if (stmt_uses(((struct catch_clause *)s->try_.catches.items[i])->body, sym))
-				return true;
-		return false;
-	default:
-		return false;
-	}
-}
-
-static bool stmts_use(const struct vec *stmts, const struct symbol *sym)
-{
-	for (size_t i = 0; i < stmts->len; i++)
-		if (stmt_uses(stmts->items[i], sym))
-			return true;
-	return false;
-}
-
-static bool exprs_use(const struct vec *exprs, const struct symbol *sym)
-{
-	for (size_t i = 0; i < exprs->len; i++)
-		if (expr_uses(exprs->items[i], sym))
-			return true;
-	return false;
-}
-
-static bool expr_uses(const struct expr *x, const struct symbol *sym)
-{
-	if (!x)
-		return false;
-	if (x->sym == sym)
-		return true;
-	switch (x->kind) {
-	case EXPR_UNARY: return expr_uses(x->unary.operand, sym);
-	case EXPR_BINARY: return expr_uses(x->binary.lhs, sym) || expr_uses(x->binary.rhs, sym);
-	case EXPR_CONDITIONAL:
-		return expr_uses(x->conditional.cond, sym) || expr_uses(x->conditional.then, sym) ||
-		       expr_uses(x->conditional.otherwise, sym);
-	case EXPR_CAST: return expr_uses(x->cast.operand, sym);
-	case EXPR_FIELD: case EXPR_ARROW: return expr_uses(x->field.base, sym);
-	case EXPR_INDEX: return expr_uses(x->index.base, sym) || expr_uses(x->index.index, sym);
-	case EXPR_CALL: return expr_uses(x->call.callee, sym) || exprs_use(&x->call.args, sym);
-	case EXPR_ARRAY_LIT: return exprs_use(&x->array.elems, sym);
-	case EXPR_STRUCT_LIT:
-		for (size_t i = 0; i < x->struct_lit.fields.len; i++)
-			if (expr_uses(((struct field_init *)x->struct_lit.fields.items[i])->value, sym))
-				return true;
-		return false;
-	case EXPR_MATCH:
-		if (expr_uses(x->match.scrutinee, sym))
-			return true;
-		for (size_t i = 0; i < x->match.arms.len; i++) {
-			const struct match_arm *arm = x->match.arms.items[i];
-			if (expr_uses(arm->value, sym) || stmt_uses(arm->body, sym))
-				return true;
-		}
-		return false;
-	default:
-		return false;
-	}
-}
-
 /* ---- NAME.h ------------------------------------------------------------------ */
 
 static const char *config_struct(struct emitter *e, const char *name)
@@ -377,17 +282,6 @@ static const char *params(struct emitter *e, const struct function_info *fn)
 	return text;
 }
 
-/* -Wextra wants every parameter used: an unused one is cast to void. */
-static void mark_unused_params(struct emitter *e, const struct function_info *fn)
-{
-	const struct decl *d = fn->decl;
-	for (size_t i = 0; i < d->fn.params.len; i++) {
-		const struct param *p = d->fn.params.items[i];
-		if (p->sym && !stmts_use(&d->fn.body->block, p->sym))
-			emit_line(e, "(void)%s;", c_ident(e, p->name));
-	}
-}
-
 static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 {
 	const struct decl *d = fn->decl;
@@ -409,7 +303,6 @@ static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 	}
 	emit_line(e, "{");
 	e->indent++;
-	mark_unused_params(e, fn);
 	emit_function_body(e, fn);
 	e->indent--;
 	emit_line(e, "}");
@@ -429,7 +322,7 @@ void emit_bpf_file(struct arena *a, struct diag *d, const struct checked_program
 	struct emitter *e = &emitter;
 	for (size_t i = 0; i < cp->functions.len; i++) {
 		const struct function_info *fn = cp->functions.items[i];
-		if (fn->side == SIDE_HELPER)
+		if (fn->side == SIDE_HELPER && emit_if_called(e, fn))
 			emit_bpf_function(e, fn);
 	}
 	for (size_t i = 0; i < cp->functions.len; i++) {

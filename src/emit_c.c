@@ -293,8 +293,11 @@ static void emit_member(struct emitter *e, const struct expr *x)
 	const struct type *t = base->type;
 	bool pointer = t && t->kind == TY_POINTER;
 	const struct symbol *sym = base->kind == EXPR_IDENT ? base->sym : NULL;
-	if (sym && sym->kind == SYM_LOCAL && sym->map_ref)
-		pointer = true;	/* if (var x = m[k]) binds the entry */
+	if (sym && sym->kind == SYM_LOCAL && sym->map_ref) {
+		/* if (var x = m[k]) binds x to the entry */
+		emit_text(e, "%s->%s", c_ident(e, sym->name), x->field.name);
+		return;
+	}
 	if (sym && sym->kind == SYM_CONFIG) {
 		emit_global_ref(e, sym);
 		emit_text(e, ".%s", x->field.name);
@@ -306,7 +309,7 @@ static void emit_member(struct emitter *e, const struct expr *x)
 	    (!strcmp(t->elem->name, "xdp_md") || !strcmp(t->elem->name, "__sk_buff")) &&
 	    (!strcmp(x->field.name, "data") || !strcmp(x->field.name, "data_end") ||
 	     !strcmp(x->field.name, "data_meta"))) {
-		emit_text(e, "(void *)(long)");
+		emit_text(e, "(__u8 *)(long)");
 		emit_operand(e, PREC_POSTFIX, base, false);
 		emit_text(e, "->%s", x->field.name);
 		return;
@@ -622,4 +625,18 @@ void emit_print(struct emitter *e, const struct expr *call)
 		emit_expr(e, arg);
 	}
 	emit_text(e, ")");
+}
+
+/* ---- unused code -------------------------------------------------------------- */
+
+bool emit_if_called(struct emitter *e, const struct function_info *fn)
+{
+	if (fn->decl->sym && fn->decl->sym->used)
+		return true;
+	unsigned line, col;
+	source_line_col(fn->decl->span.src, fn->decl->span.begin, &line, &col);
+	emit_line(e, "/* %s (%s:%u) is never called: not generated */", fn->decl->name,
+		  base_name(fn->decl->span.src->name), line);
+	emit_line(e, "%s", "");
+	return false;
 }

@@ -60,6 +60,9 @@ void emit_function_body(struct emitter *e, const struct function_info *fn);
 struct map_use *map_use(struct emitter *e, const struct symbol *map);
 const char *binary_op_name(enum binary_op op);	/* "add", "sub", ... */
 
+/* Whether FN is called anywhere; if not, says so in a comment. */
+bool emit_if_called(struct emitter *e, const struct function_info *fn);
+
 /* The map named by an index expression's base, or NULL. */
 const struct symbol *indexed_map(const struct expr *x);
 

@@ -10,7 +10,18 @@ static bool is_user_main(const struct emitter *e)
 
 /* var x: T = init.  Arrays and strings take their initialiser in braces
  * or as a literal; everything else starts at zero when not given. */
+static void emit_var_decl(struct emitter *e, const struct stmt *s);
+
+/* var x = ...: a variable nobody reads is still declared (its value may
+ * have effects) and cast to void, as -Wall wants. */
 static void emit_var(struct emitter *e, const struct stmt *s)
+{
+	emit_var_decl(e, s);
+	if (s->sym && !s->sym->used)
+		emit_line(e, "(void)%s;", c_ident(e, s->var.name));
+}
+
+static void emit_var_decl(struct emitter *e, const struct stmt *s)
 {
 	const struct type *t = s->sym ? s->sym->type : &type_error;
 	const char *decl = c_decl(e, t, c_ident(e, s->var.name));
@@ -334,6 +345,12 @@ void emit_block_body(struct emitter *e, const struct stmt *block)
 void emit_function_body(struct emitter *e, const struct function_info *fn)
 {
 	const struct decl *d = fn->decl;
+	/* -Wextra wants every parameter used: an unused one is cast to void. */
+	for (size_t i = 0; i < d->fn.params.len; i++) {
+		const struct param *p = d->fn.params.items[i];
+		if (p->sym && !p->sym->used)
+			emit_line(e, "(void)%s;", c_ident(e, p->name));
+	}
 	if (d->fn.ret_name)
 		emit_line(e, "%s = 0;", c_decl(e, fn->type->ret, c_ident(e, d->fn.ret_name)));
 	emit_block_body(e, d->fn.body);

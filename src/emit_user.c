@@ -115,6 +115,8 @@ static void emit_load_attach(struct emitter *e)
 {
 	const struct checked_program *cp = e->cp;
 	const char *skeleton = c_skeleton(e);
+	if (!(cp->builtins_used & (1u << BUILTIN_LOAD)))
+		goto attach;
 	emit_line(e, "/* load(): the first call loads the whole object, every program in it. */");
 	emit_line(e, "static struct bpf_program *load_program(struct bpf_program *prog)");
 	emit_line(e, "{");
@@ -130,6 +132,9 @@ static void emit_load_attach(struct emitter *e)
 	emit_line(e, "\treturn prog;");
 	emit_line(e, "}");
 	emit_line(e, "%s", "");
+attach:
+	if (!(cp->builtins_used & (1u << BUILTIN_ATTACH)))
+		return;
 	emit_line(e, "/* attach(): each program to the kind of target its attribute names. */");
 	emit_line(e, "static int attach_program(struct bpf_program *prog, const char *target, __u32 flags)");
 	emit_line(e, "{");
@@ -195,10 +200,6 @@ static void emit_user_function(struct emitter *e, const struct function_info *fn
 	emit_line(e, "static %s", signature(e, fn));
 	emit_line(e, "{");
 	e->indent++;
-	for (size_t i = 0; i < d->fn.params.len; i++) {
-		const struct param *p = d->fn.params.items[i];
-		(void)p;
-	}
 	emit_function_body(e, fn);
 	const struct stmt *last = d->fn.body->block.len
 		? d->fn.body->block.items[d->fn.body->block.len - 1] : NULL;
@@ -398,7 +399,8 @@ void emit_user_file(struct arena *a, struct diag *d, const struct checked_progra
 	struct emitter *e = &emitter;
 	for (size_t i = 0; i < cp->functions.len; i++) {
 		const struct function_info *fn = cp->functions.items[i];
-		if (fn->side == SIDE_USERSPACE && fn->decl->fn.body)
+		if (fn->side == SIDE_USERSPACE && fn->decl->fn.body &&
+		    (fn == cp->main_fn || emit_if_called(e, fn)))
 			emit_user_function(e, fn);
 	}
 	emit_main(e);
@@ -439,7 +441,8 @@ void emit_user_file(struct arena *a, struct diag *d, const struct checked_progra
 	bool any = false;
 	for (size_t i = 0; i < cp->functions.len; i++) {
 		const struct function_info *fn = cp->functions.items[i];
-		if (fn->side == SIDE_USERSPACE && fn->decl->fn.body) {
+		if (fn->side == SIDE_USERSPACE && fn->decl->fn.body &&
+		    (fn == cp->main_fn || (fn->decl->sym && fn->decl->sym->used))) {
 			emit_line(e, "static %s;", signature(e, fn));
 			any = true;
 		}

@@ -90,6 +90,7 @@ struct symbol {
 	bool pinned, local, in_bss;
 	/* the name to use in generated C when it must differ */
 	const char *c_name;
+	bool used;		/* named somewhere in a function body */
 };
 
 struct checked_program {
@@ -104,6 +105,7 @@ struct checked_program {
 	struct vec consts;	/* struct symbol * */
 	struct function_info *main_fn;	/* userspace main, or NULL */
 	bool has_programs;	/* any eBPF side at all */
+	unsigned builtins_used;	/* 1 << enum builtin, for each one called */
 	const struct kernel_btf *btf;	/* may be NULL */
 };
 
