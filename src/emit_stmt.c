@@ -11,6 +11,21 @@ static bool is_user_main(const struct emitter *e)
 /* var x: T = init.  Arrays and strings take their initialiser in braces
  * or as a literal; everything else starts at zero when not given. */
 static void emit_var_decl(struct emitter *e, const struct stmt *s);
+static void emit_match_statement(struct emitter *e, const struct expr *match, const char *target);
+
+/* A match that needs statements: an arm with a block, or a scrutinee that
+ * must be evaluated once. */
+static bool match_needs_statements(const struct expr *x)
+{
+	if (!x || x->kind != EXPR_MATCH)
+		return false;
+	if (x->match.scrutinee->kind != EXPR_IDENT)
+		return true;
+	for (size_t i = 0; i < x->match.arms.len; i++)
+		if (!((const struct match_arm *)x->match.arms.items[i])->value)
+			return true;
+	return false;
+}
 
 /* var x = ...: a variable nobody reads is still declared (its value may
  * have effects) and cast to void, as -Wall wants. */
@@ -27,6 +42,11 @@ static void emit_var_decl(struct emitter *e, const struct stmt *s)
 	const char *decl = c_decl(e, t, c_ident(e, s->var.name));
 	const char *qualifier = s->kind == STMT_CONST ? "const " : "";
 	const struct expr *init = s->var.init;
+	if (match_needs_statements(init)) {
+		emit_line(e, "%s = 0;", decl);
+		emit_match_statement(e, init, c_ident(e, s->var.name));
+		return;
+	}
 	if (!init) {
 		bool aggregate = t->kind == TY_STRUCT || t->kind == TY_ARRAY || t->kind == TY_STR;
 		emit_line(e, "%s%s = %s;", qualifier, decl, aggregate ? "{}" : "0");
@@ -237,6 +257,10 @@ static void emit_for_range(struct emitter *e, const struct stmt *s)
 static void emit_return(struct emitter *e, const struct stmt *s)
 {
 	const char *named = e->fn->decl->fn.ret_name;
+	if (match_needs_statements(s->expr) && !is_user_main(e)) {
+		emit_match_statement(e, s->expr, NULL);
+		return;
+	}
 	if (is_user_main(e)) {
 		start_line(e);
 		emit_text(e, "return ");
@@ -263,6 +287,10 @@ void emit_stmt(struct emitter *e, const struct stmt *s)
 {
 	switch (s->kind) {
 	case STMT_EXPR:
+		if (s->expr->kind == EXPR_MATCH) {
+			emit_match_statement(e, s->expr, "");
+			return;
+		}
 		start_line(e);
 		if (s->expr->kind == EXPR_CALL && s->expr->sym &&
 		    s->expr->sym->builtin == BUILTIN_ATTACH) {
@@ -359,4 +387,105 @@ void emit_function_body(struct emitter *e, const struct function_info *fn)
 		? d->fn.body->block.items[d->fn.body->block.len - 1] : NULL;
 	if (d->fn.ret_name && (!last || last->kind != STMT_RETURN))
 		emit_line(e, "return %s;", c_ident(e, d->fn.ret_name));
+}
+
+/* ---- match as statements ------------------------------------------------------ */
+
+/* The last statement of a match arm's block gives the arm's value: it is
+ * returned (TARGET NULL), assigned to TARGET, or dropped (TARGET "", a
+ * match standing as a statement).  An if/else standing last
+ * gives its branches' values the same way. */
+static void emit_arm_value(struct emitter *e, const struct stmt *block, const char *target);
+
+static void emit_value_of(struct emitter *e, const struct stmt *last, const char *target)
+{
+	if (last->kind == STMT_EXPR) {
+		start_line(e);
+		if (target && *target)
+			emit_text(e, "%s = ", target);
+		else if (!target)
+			emit_text(e, "return ");
+		emit_expr(e, last->expr);
+		emit_text(e, ";\n");
+		return;
+	}
+	if (last->kind == STMT_IF && !last->if_.bind) {
+		start_line(e);
+		emit_text(e, "if (");
+		emit_expr(e, last->if_.cond);
+		emit_text(e, ") {\n");
+		e->indent++;
+		emit_arm_value(e, last->if_.then, target);
+		e->indent--;
+		emit_line(e, "} else {");
+		e->indent++;
+		if (last->if_.otherwise && last->if_.otherwise->kind == STMT_BLOCK)
+			emit_arm_value(e, last->if_.otherwise, target);
+		else if (last->if_.otherwise)
+			emit_value_of(e, last->if_.otherwise, target);
+		e->indent--;
+		emit_line(e, "}");
+		return;
+	}
+	emit_stmt(e, last);
+}
+
+static void emit_arm_value(struct emitter *e, const struct stmt *block, const char *target)
+{
+	size_t n = block->block.len;
+	for (size_t i = 0; i + 1 < n; i++)
+		emit_stmt(e, block->block.items[i]);
+	if (n)
+		emit_value_of(e, block->block.items[n - 1], target);
+}
+
+static void emit_match_statement(struct emitter *e, const struct expr *match, const char *target)
+{
+	start_line(e);
+	emit_text(e, "switch (");
+	emit_expr(e, match->match.scrutinee);
+	emit_text(e, ") {\n");
+	bool has_default = false;
+	for (size_t i = 0; i < match->match.arms.len; i++) {
+		const struct match_arm *arm = match->match.arms.items[i];
+		if (arm->pattern) {
+			if (arm->pattern->kind == EXPR_STRING) {
+				emit_unsupported(e, arm->pattern->span, "a string pattern");
+				return;
+			}
+			start_line(e);
+			emit_text(e, "case ");
+			emit_expr(e, arm->pattern);
+			emit_text(e, ": {\n");
+		} else {
+			has_default = true;
+			emit_line(e, "default: {");
+		}
+		e->indent++;
+		if (match_needs_statements(arm->value)) {
+			emit_match_statement(e, arm->value, target);
+		} else if (arm->value) {
+			start_line(e);
+			if (target && *target)
+				emit_text(e, "%s = ", target);
+			else if (!target)
+				emit_text(e, "return ");
+			emit_expr(e, arm->value);
+			emit_text(e, ";\n");
+		} else {
+			emit_arm_value(e, arm->body, target);
+		}
+		if (target)
+			emit_line(e, "break;");
+		e->indent--;
+		emit_line(e, "}");
+	}
+	if (!has_default)
+		emit_line(e, "default:");
+	if (!has_default || target)
+		emit_line(e, "\tbreak;");
+	emit_line(e, "}");
+	/* a match without a default arm that matched nothing */
+	if (!target && !has_default)
+		emit_line(e, "return 0;");
 }
