@@ -1,0 +1,533 @@
+/* CUnit tests of src/btf.c against the running kernel's BTF: kernel types
+ * every recent kernel has (xdp_md, sched_switch's record, do_exit), the
+ * KernelScript type text of each kind of BTF type, tracepoint contexts, and
+ * .kh text that parses.  Without /sys/kernel/btf/vmlinux the suite says so
+ * and is skipped (exit status 77). */
+#include "btf.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <bpf/btf.h>
+
+#include "unit.h"
+
+static struct kernel_btf *kb;
+
+static int suite_init(void)
+{
+	if (unit_suite_init())
+		return 1;
+	const char *why;
+	kb = kernel_btf_load(unit.arena, NULL, &why);
+	if (!kb) {
+		fprintf(stderr, "btf_test: %s\n", why);
+		return 1;
+	}
+	return 0;
+}
+
+static int suite_cleanup(void)
+{
+	kernel_btf_free(kb);
+	kb = NULL;
+	return unit_suite_cleanup();
+}
+
+static const struct kernel_member *member(const char *s, const char *m)
+{
+	const struct kernel_struct *ks = kernel_btf_struct(kb, s);
+	return ks ? kernel_struct_member(ks, m) : NULL;
+}
+
+/* Whether member M of struct S has type text TYPE (and, when OFFSET is not
+ * -1, that byte offset). */
+static bool member_is(const char *s, const char *m, const char *type, long offset)
+{
+	const struct kernel_member *km = member(s, m);
+	if (!km) {
+		fprintf(stderr, "\n  no member %s.%s\n", s, m);
+		return false;
+	}
+	if (strcmp(km->type, type) || (offset >= 0 && km->offset != (uint32_t)offset)) {
+		fprintf(stderr, "\n  %s.%s is %s at %u, expected %s at %ld\n", s, m, km->type,
+			km->offset, type, offset);
+		return false;
+	}
+	return true;
+}
+
+/* The type text of the kernel typedef NAME. */
+static const char *typedef_text(const char *name)
+{
+	uint32_t id = kernel_btf_find(kb, name, KERNEL_TYPEDEF);
+	return id ? kernel_btf_type_text(kb, id) : "(none)";
+}
+
+static void test_load_errors(void)
+{
+	const char *why = NULL;
+	CU_ASSERT_PTR_NULL(kernel_btf_load(unit.arena, "/nonexistent/vmlinux", &why));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "No such file or directory"));
+
+	char path[] = "/tmp/btf_test.XXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT(write(fd, "not BTF\n", 8) == 8);
+	close(fd);
+	why = NULL;
+	CU_ASSERT_PTR_NULL(kernel_btf_load(unit.arena, path, &why));
+	unlink(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "not a BTF file"));
+
+	kernel_btf_free(NULL);
+}
+
+static void test_explicit_path(void)
+{
+	const char *why = NULL;
+	struct kernel_btf *other = kernel_btf_load(unit.arena, KERNEL_BTF_DEFAULT_PATH, &why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(other);
+	CU_ASSERT_STRING_EQUAL(kernel_btf_path(other), KERNEL_BTF_DEFAULT_PATH);
+	CU_ASSERT_PTR_NOT_NULL(kernel_btf_raw(other));
+	CU_ASSERT(kernel_btf_is_struct(other, "xdp_md"));
+	kernel_btf_free(other);
+}
+
+static void test_names(void)
+{
+	CU_ASSERT(kernel_btf_is_struct(kb, "task_struct"));
+	CU_ASSERT(kernel_btf_is_struct(kb, "xdp_md"));
+	CU_ASSERT(!kernel_btf_is_struct(kb, "xdp_action"));
+	CU_ASSERT(kernel_btf_is_enum(kb, "xdp_action"));
+	CU_ASSERT(!kernel_btf_is_enum(kb, "xdp_md"));
+	CU_ASSERT(kernel_btf_is_union(kb, "bpf_attr"));
+	CU_ASSERT(!kernel_btf_is_struct(kb, "bpf_attr"));
+	CU_ASSERT(kernel_btf_is_typedef(kb, "pid_t"));
+	CU_ASSERT(kernel_btf_is_typedef(kb, "__u32"));
+	CU_ASSERT(kernel_btf_find(kb, "do_exit", KERNEL_FUNC) != 0);
+	CU_ASSERT(kernel_btf_find(kb, "no_such_kernel_thing", KERNEL_STRUCT) == 0);
+	CU_ASSERT(kernel_btf_find(kb, "", KERNEL_STRUCT) == 0);
+}
+
+static void test_enumerators(void)
+{
+	int64_t value = -1;
+	const char *enum_name = NULL;
+	CU_ASSERT(kernel_btf_is_enumerator(kb, "XDP_PASS"));
+	CU_ASSERT(kernel_btf_enumerator(kb, "XDP_PASS", &value, &enum_name));
+	CU_ASSERT_EQUAL(value, 2);
+	CU_ASSERT_STRING_EQUAL(enum_name, "xdp_action");
+	CU_ASSERT(kernel_btf_enumerator(kb, "BPF_MAP_TYPE_HASH", &value, NULL));
+	CU_ASSERT_EQUAL(value, 1);
+	CU_ASSERT(kernel_btf_enumerator(kb, "XDP_DROP", NULL, NULL));
+	CU_ASSERT(!kernel_btf_is_enumerator(kb, "XDP_PASSS"));
+	CU_ASSERT(!kernel_btf_is_enumerator(kb, "xdp_md"));
+	CU_ASSERT(!kernel_btf_is_enumerator(kb, "TC_ACT_OK"));	/* a macro */
+	CU_ASSERT(!kernel_btf_enumerator(kb, "", &value, &enum_name));
+
+	const struct kernel_enum *e = kernel_btf_enum(kb, "xdp_action");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(e->count, 5);
+	CU_ASSERT_EQUAL(e->size, 4);
+	CU_ASSERT_STRING_EQUAL(e->values[0].name, "XDP_ABORTED");
+	CU_ASSERT_EQUAL(e->values[0].value, 0);
+	CU_ASSERT_STRING_EQUAL(e->values[2].name, "XDP_PASS");
+	CU_ASSERT_EQUAL(e->values[2].value, 2);
+	CU_ASSERT_STRING_EQUAL(e->values[4].name, "XDP_REDIRECT");
+	CU_ASSERT_PTR_NULL(kernel_btf_enum(kb, "xdp_md"));
+}
+
+static void test_xdp_md(void)
+{
+	static const char *const fields[] = {
+		"data", "data_end", "data_meta", "ingress_ifindex", "rx_queue_index",
+		"egress_ifindex",
+	};
+	const struct kernel_struct *s = kernel_btf_struct(kb, "xdp_md");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_STRING_EQUAL(s->name, "xdp_md");
+	CU_ASSERT_EQUAL(s->size, 24);
+	CU_ASSERT(!s->is_union);
+	CU_ASSERT_EQUAL_FATAL(s->count, 6);
+	for (size_t i = 0; i < 6; i++) {
+		CU_ASSERT_STRING_EQUAL(s->members[i].name, fields[i]);
+		CU_ASSERT_STRING_EQUAL(s->members[i].type, "u32");
+		CU_ASSERT_EQUAL(s->members[i].offset, 4 * i);
+		CU_ASSERT_EQUAL(s->members[i].bit_size, 0);
+	}
+	CU_ASSERT_PTR_NULL(kernel_struct_member(s, "nope"));
+	CU_ASSERT_PTR_NULL(kernel_btf_struct(kb, "xdp_action"));
+	CU_ASSERT_PTR_NULL(kernel_btf_struct(kb, "no_such_kernel_struct"));
+}
+
+static void test_sched_switch(void)
+{
+	const char *s = "trace_event_raw_sched_switch";
+	CU_ASSERT(member_is(s, "ent", "trace_entry", 0));
+	CU_ASSERT(member_is(s, "prev_comm", "char[16]", 8));
+	CU_ASSERT(member_is(s, "prev_pid", "i32", 24));
+	CU_ASSERT(member_is(s, "prev_prio", "i32", 28));
+	CU_ASSERT(member_is(s, "prev_state", "i64", 32));
+	CU_ASSERT(member_is(s, "next_comm", "char[16]", 40));
+	CU_ASSERT(member_is(s, "next_pid", "i32", 56));
+	CU_ASSERT(member_is(s, "next_prio", "i32", 60));
+	CU_ASSERT(member_is("trace_entry", "type", "u16", 0));
+	CU_ASSERT(member_is("trace_entry", "pid", "i32", 4));
+}
+
+static void test_type_text(void)
+{
+	/* Typedefs resolve to what they name. */
+	CU_ASSERT_STRING_EQUAL(typedef_text("__u32"), "u32");
+	CU_ASSERT_STRING_EQUAL(typedef_text("__s64"), "i64");
+	CU_ASSERT_STRING_EQUAL(typedef_text("u8"), "u8");
+	CU_ASSERT_STRING_EQUAL(typedef_text("pid_t"), "i32");
+	CU_ASSERT_STRING_EQUAL(typedef_text("size_t"), "u64");
+	CU_ASSERT_STRING_EQUAL(typedef_text("bool"), "bool");
+	CU_ASSERT_STRING_EQUAL(typedef_text("refcount_t"), "refcount_struct");
+	/* ... but a typedef of an anonymous struct keeps its own name. */
+	CU_ASSERT_STRING_EQUAL(typedef_text("atomic_t"), "atomic_t");
+	CU_ASSERT_STRING_EQUAL(kernel_btf_type_text(kb, 0), "void");
+
+	/* Pointers, arrays, nameless members, function pointers. */
+	CU_ASSERT(member_is("task_struct", "real_parent", "*task_struct", -1));
+	CU_ASSERT(member_is("task_struct", "comm", "char[16]", -1));
+	CU_ASSERT(member_is("task_struct", "pid", "i32", -1));
+	CU_ASSERT(member_is("list_head", "next", "*list_head", 0));
+	CU_ASSERT(member_is("file", "private_data", "*void", -1));
+	CU_ASSERT(member_is("linux_binprm", "filename", "*u8", -1));
+	CU_ASSERT(member_is("file_operations", "read", "*void", -1));
+	CU_ASSERT(member_is("__sk_buff", "cb", "u32[5]", 48));
+	CU_ASSERT(member_is("__sk_buff", "tstamp", "u64", -1));
+	CU_ASSERT(member_is("__sk_buff", "flow_keys", "*bpf_flow_keys", 144));
+	CU_ASSERT(member_is("__sk_buff", "sk", "*bpf_sock", 168));
+	CU_ASSERT(member_is("bpf_sock", "family", "u32", 4));
+
+	/* A bitfield keeps its integer type and says where its bits are. */
+	const struct kernel_member *m = member("sk_buff", "fclone");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_STRING_EQUAL(m->type, "u8");
+	CU_ASSERT_EQUAL(m->bit_size, 2);
+	CU_ASSERT_EQUAL(m->offset, m->bit_offset / 8);
+
+	/* A union. */
+	const struct kernel_struct *u = kernel_btf_struct(kb, "sigval");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+	CU_ASSERT(u->is_union);
+	CU_ASSERT(member_is("sigval", "sival_int", "i32", 0));
+	CU_ASSERT(member_is("sigval", "sival_ptr", "*void", 0));
+
+	/* By id, through a typedef. */
+	const struct kernel_struct *r =
+		kernel_btf_struct_by_id(kb, kernel_btf_find(kb, "refcount_t", KERNEL_TYPEDEF));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_STRING_EQUAL(r->name, "refcount_struct");
+	const struct kernel_struct *at =
+		kernel_btf_struct_by_id(kb, kernel_btf_find(kb, "atomic_t", KERNEL_TYPEDEF));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+	CU_ASSERT_STRING_EQUAL(at->name, "atomic_t");
+	CU_ASSERT(at->count == 1 && !strcmp(at->members[0].name, "counter"));
+	CU_ASSERT_PTR_NULL(kernel_btf_struct_by_id(kb, kernel_btf_find(kb, "pid_t", KERNEL_TYPEDEF)));
+}
+
+/* Every type of the kernel has a type text, and every struct and union
+ * its members. */
+static void test_every_type(void)
+{
+	const struct btf *raw = kernel_btf_raw(kb);
+	uint32_t n = btf__type_cnt(raw);
+	size_t empty = 0, composites = 0, members = 0;
+	for (uint32_t id = 0; id < n; id++) {
+		const char *text = kernel_btf_type_text(kb, id);
+		if (!text || !*text)
+			empty++;
+		const struct btf_type *t = btf__type_by_id(raw, id);
+		if (id && btf_is_composite(t)) {
+			const struct kernel_struct *s = kernel_btf_struct_by_id(kb, id);
+			composites += s != NULL;
+			members += s ? s->count : 0;
+		}
+	}
+	CU_ASSERT_EQUAL(empty, 0);
+	CU_ASSERT(composites > 1000);
+	CU_ASSERT(members > composites);
+}
+
+static void test_func(void)
+{
+	const struct kernel_func *f = kernel_btf_func(kb, "do_exit");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_STRING_EQUAL(f->ret, "void");
+	CU_ASSERT_EQUAL_FATAL(f->count, 1);
+	CU_ASSERT_STRING_EQUAL(f->params[0].name, "code");
+	CU_ASSERT_STRING_EQUAL(f->params[0].type, "i64");
+	CU_ASSERT(!f->variadic);
+
+	f = kernel_btf_func(kb, "vfs_read");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_STRING_EQUAL(f->ret, "i64");
+	CU_ASSERT_EQUAL_FATAL(f->count, 4);
+	CU_ASSERT_STRING_EQUAL(f->params[0].type, "*file");
+	CU_ASSERT_STRING_EQUAL(f->params[1].type, "*u8");
+	CU_ASSERT_STRING_EQUAL(f->params[2].type, "u64");
+	CU_ASSERT_STRING_EQUAL(f->params[3].type, "*i64");
+
+	f = kernel_btf_func(kb, "_printk");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT(f->variadic);
+	CU_ASSERT_EQUAL(f->count, 1);
+
+	CU_ASSERT_PTR_NULL(kernel_btf_func(kb, "no_such_kernel_function"));
+	CU_ASSERT_PTR_NULL(kernel_btf_func(kb, "xdp_md"));
+}
+
+static bool tracepoint_is(const char *target, const char *context, bool syscall)
+{
+	struct kernel_tracepoint tp;
+	const char *why = NULL;
+	if (!kernel_btf_tracepoint(kb, target, NULL, &tp, &why)) {
+		fprintf(stderr, "\n  %s: %s\n", target, why);
+		return false;
+	}
+	if (strcmp(tp.context, context) || tp.syscall != syscall || tp.ncandidates ||
+	    tp.context_id != kernel_btf_find(kb, context, KERNEL_STRUCT)) {
+		fprintf(stderr, "\n  %s: %s, expected %s\n", target, tp.context, context);
+		return false;
+	}
+	return true;
+}
+
+static bool tracepoint_fails(const char *target, const char *why_part)
+{
+	struct kernel_tracepoint tp;
+	const char *why = NULL;
+	if (kernel_btf_tracepoint(kb, target, NULL, &tp, &why)) {
+		fprintf(stderr, "\n  %s resolved to %s\n", target, tp.context);
+		return false;
+	}
+	if (!why || !strstr(why, why_part)) {
+		fprintf(stderr, "\n  %s: '%s' does not say '%s'\n", target, why ? why : "", why_part);
+		return false;
+	}
+	return true;
+}
+
+static void test_tracepoints(void)
+{
+	CU_ASSERT(tracepoint_is("sched/sched_switch", "trace_event_raw_sched_switch", false));
+	CU_ASSERT(tracepoint_is("syscalls/sys_enter_read", "trace_event_raw_sys_enter", true));
+	CU_ASSERT(tracepoint_is("syscalls/sys_exit_openat", "trace_event_raw_sys_exit", true));
+	CU_ASSERT(tracepoint_is("raw_syscalls/sys_enter", "trace_event_raw_sys_enter", false));
+
+	struct kernel_tracepoint tp;
+	const char *why = NULL;
+	CU_ASSERT_FATAL(kernel_btf_tracepoint(kb, "sched/sched_switch", NULL, &tp, &why));
+	CU_ASSERT_STRING_EQUAL(tp.category, "sched");
+	CU_ASSERT_STRING_EQUAL(tp.event, "sched_switch");
+
+	CU_ASSERT(tracepoint_fails("sched/no_such_event", "no tracepoint 'sched/no_such_event'"));
+	CU_ASSERT(tracepoint_fails("syscalls/sys_enter_no_such_call", "no syscall 'no_such_call'"));
+	CU_ASSERT(tracepoint_fails("syscalls/sys_read", "sys_enter_NAME"));
+	CU_ASSERT(tracepoint_fails("syscalls/sys_enter_", "sys_enter_NAME"));
+	CU_ASSERT(tracepoint_fails("sched_switch", "category/event"));
+	CU_ASSERT(tracepoint_fails("/sched_switch", "category/event"));
+	CU_ASSERT(tracepoint_fails("sched/", "category/event"));
+	CU_ASSERT(tracepoint_fails("a/b/c", "category/event"));
+	CU_ASSERT(tracepoint_fails("sched/sched switch", "category/event"));
+}
+
+/* sched_wakeup is defined from the class sched_wakeup_template, which
+ * BTF cannot name for certain: fields decide, or a guess with candidates. */
+static void test_tracepoint_classes(void)
+{
+	static const char *const wakeup[] = { "comm", "pid", "prio", "target_cpu", NULL };
+	static const char *const process[] = { "comm", "pid", "prio", NULL };
+	static const char *const nothing[] = { "no_such_field", NULL };
+	struct kernel_tracepoint tp;
+	const char *why = NULL;
+
+	CU_ASSERT_FATAL(kernel_btf_tracepoint(kb, "sched/sched_wakeup", wakeup, &tp, &why));
+	CU_ASSERT_STRING_EQUAL(tp.context, "trace_event_raw_sched_wakeup_template");
+	CU_ASSERT_EQUAL(tp.ncandidates, 0);
+
+	CU_ASSERT_FATAL(kernel_btf_tracepoint(kb, "sched/sched_process_free", process, &tp, &why));
+	CU_ASSERT_STRING_EQUAL(tp.context, "trace_event_raw_sched_process_template");
+	CU_ASSERT_EQUAL(tp.ncandidates, 0);
+
+	CU_ASSERT_FATAL(kernel_btf_tracepoint(kb, "sched/sched_wakeup", NULL, &tp, &why));
+	CU_ASSERT_STRING_EQUAL(tp.context, "trace_event_raw_sched_wakeup_template");
+	CU_ASSERT_FATAL(tp.ncandidates > 1);
+	CU_ASSERT_STRING_EQUAL(tp.candidates[0], tp.context);
+	bool has_process = false;
+	for (size_t i = 0; i < tp.ncandidates; i++)
+		has_process |= !strcmp(tp.candidates[i], "trace_event_raw_sched_process_template");
+	CU_ASSERT(has_process);
+
+	/* Fields that match no candidate leave the guess. */
+	CU_ASSERT_FATAL(kernel_btf_tracepoint(kb, "sched/sched_wakeup", nothing, &tp, &why));
+	CU_ASSERT_STRING_EQUAL(tp.context, "trace_event_raw_sched_wakeup_template");
+	CU_ASSERT(tp.ncandidates > 1);
+}
+
+static const char *render(const char *const *names)
+{
+	const char *missing = NULL;
+	const char *text = kernel_btf_render(kb, names, &missing);
+	if (!text)
+		fprintf(stderr, "\n  no kernel type %s\n", missing);
+	return text;
+}
+
+static bool parses(const char *text)
+{
+	unit_parse(text);
+	if (unit.errors)
+		fprintf(stderr, "\n%s\n%s", text, unit.diags);
+	return unit.errors == 0;
+}
+
+static void test_render_xdp(void)
+{
+	static const char *const names[] = { "xdp_md", "xdp_action", NULL };
+	const char *text = render(names);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_STRING_EQUAL(text,
+			       "struct xdp_md {\n"
+			       "    data: u32,\n"
+			       "    data_end: u32,\n"
+			       "    data_meta: u32,\n"
+			       "    ingress_ifindex: u32,\n"
+			       "    rx_queue_index: u32,\n"
+			       "    egress_ifindex: u32,\n"
+			       "}\n"
+			       "\n"
+			       "enum xdp_action {\n"
+			       "    XDP_ABORTED = 0,\n"
+			       "    XDP_DROP = 1,\n"
+			       "    XDP_PASS = 2,\n"
+			       "    XDP_TX = 3,\n"
+			       "    XDP_REDIRECT = 4,\n"
+			       "}\n");
+	CU_ASSERT(parses(text));
+}
+
+static void test_render_dependencies(void)
+{
+	/* What a struct holds by value comes first, once. */
+	static const char *const tp[] = { "trace_event_raw_sched_switch", "trace_entry", NULL };
+	const char *text = render(tp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	const char *entry = strstr(text, "struct trace_entry {\n");
+	const char *raw = strstr(text, "struct trace_event_raw_sched_switch {\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(entry);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(raw);
+	CU_ASSERT(entry < raw);
+	CU_ASSERT_PTR_NULL(strstr(entry + 1, "struct trace_entry {"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(raw, "    prev_pid: i32,\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(raw, "    next_comm: char[16],\n"));
+	/* The flexible array __data is a comment. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(raw, "    // __data: char[0], a flexible array"));
+	CU_ASSERT(parses(text));
+
+	/* Pointed-to structs are not pulled in. */
+	static const char *const skb[] = { "__sk_buff", NULL };
+	text = render(skb);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "    flow_keys: *bpf_flow_keys,\n"));
+	CU_ASSERT_PTR_NULL(strstr(text, "struct bpf_flow_keys {"));
+	CU_ASSERT(parses(text));
+
+	/* Through typedefs: kref holds refcount_t, a typedef of struct
+	 * refcount_struct, which holds atomic_t, a typedef of an anonymous
+	 * struct. */
+	static const char *const kref[] = { "kref", NULL };
+	text = render(kref);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	const char *atomic = strstr(text, "struct atomic_t {\n    counter: i32,\n}\n");
+	const char *refcount = strstr(text, "struct refcount_struct {\n    refs: atomic_t,\n}\n");
+	const char *k = strstr(text, "struct kref {\n    refcount: refcount_struct,\n}\n");
+	CU_ASSERT(atomic && refcount && k && atomic < refcount && refcount < k);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "// atomic_t is a typedef of an anonymous struct in C\n"));
+	CU_ASSERT(parses(text));
+}
+
+static void test_render_union_and_bitfields(void)
+{
+	static const char *const names[] = { "sigval", NULL };
+	const char *text = render(names);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_STRING_EQUAL(text,
+			       "// union sigval in C: its members share their bytes\n"
+			       "struct sigval {\n"
+			       "    sival_int: i32,\n"
+			       "    sival_ptr: *void,\n"
+			       "}\n");
+	CU_ASSERT(parses(text));
+
+	static const char *const skb[] = { "sk_buff", NULL };
+	text = render(skb);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "    fclone: u8, // bitfield: 2 bits from bit "));
+	CU_ASSERT(parses(text));
+}
+
+static void test_render_missing(void)
+{
+	static const char *const names[] = { "xdp_md", "no_such_kernel_type", NULL };
+	const char *missing = NULL;
+	CU_ASSERT_PTR_NULL(kernel_btf_render(kb, names, &missing));
+	CU_ASSERT_STRING_EQUAL(missing, "no_such_kernel_type");
+	static const char *const none[] = { NULL };
+	const char *text = kernel_btf_render(kb, none, &missing);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_STRING_EQUAL(text, "");
+}
+
+int main(void)
+{
+	if (access(KERNEL_BTF_DEFAULT_PATH, R_OK) != 0) {
+		printf("btf_test: skipped: cannot read %s (%s): this kernel exposes no BTF\n",
+		       KERNEL_BTF_DEFAULT_PATH, strerror(errno));
+		return 77;
+	}
+	CU_TestInfo tests[] = {
+		{ "load errors", test_load_errors },
+		{ "explicit path", test_explicit_path },
+		{ "names", test_names },
+		{ "enumerators", test_enumerators },
+		{ "xdp_md", test_xdp_md },
+		{ "sched_switch record", test_sched_switch },
+		{ "type text", test_type_text },
+		{ "every type", test_every_type },
+		{ "functions", test_func },
+		{ "tracepoints", test_tracepoints },
+		{ "tracepoint classes", test_tracepoint_classes },
+		{ "render xdp", test_render_xdp },
+		{ "render dependencies", test_render_dependencies },
+		{ "render union, bitfields", test_render_union_and_bitfields },
+		{ "render missing", test_render_missing },
+		CU_TEST_INFO_NULL,
+	};
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	CU_pSuite suite = CU_add_suite("btf", suite_init, suite_cleanup);
+	if (!suite)
+		return 2;
+	for (CU_TestInfo *t = tests; t->pName; t++)
+		if (!CU_add_test(suite, t->pName, t->pTestFunc))
+			return 2;
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	if (CU_basic_run_tests() != CUE_SUCCESS) {
+		CU_cleanup_registry();
+		return 2;
+	}
+	int failed = CU_get_number_of_failures() != 0 ||
+		     CU_get_number_of_tests_failed() != 0 ||
+		     CU_get_number_of_suites_failed() != 0;
+	CU_cleanup_registry();
+	return failed;
+}
