@@ -1,0 +1,196 @@
+#!/bin/bash
+# Benchmarks kernelscript and the code it generates. Prints figures; checks
+# nothing.
+#
+#  1. The XDP filter of examples/xdp_filter.ks: for the hand-written libbpf
+#     twin in xdp_filter/ and, when given, the object our compiler produced
+#     from the .ks: the instructions the verifier processed, the translated
+#     and JITed sizes, and the ns/packet BPF_PROG_TEST_RUN reports for an
+#     allowed IPv4 packet, a packet from a blocked source and an ARP packet.
+#     With both objects it prints both columns and ours/twin.
+#  2. The time kernelscript takes per .ks file in examples/ (compile when
+#     it works, check until then).
+#
+# Usage: bench/run.sh [--ours FILE.bpf.o] [-n REPEAT] [-t TRIALS] [-r RUNS]
+#
+#   --ours FILE   our xdp_filter.bpf.o, built from examples/xdp_filter.ks
+#                 (or OURS=FILE). Without it, run.sh tries to compile the .ks
+#                 with $KS and build the project it writes; if that fails,
+#                 only the twin is measured.
+#   -n REPEAT     runs per BPF_PROG_TEST_RUN (REPEAT, default 100000)
+#   -t TRIALS     test runs per packet kind and object (TRIALS, default
+#                 101); the mean of the middle half of their times is
+#                 printed
+#   -r RUNS       runs of kernelscript per .ks file, median printed
+#                 (RUNS, default 10)
+#
+# Environment: KS, the kernelscript binary (default ../kernelscript from
+# this directory); BUILD, where to build (default bench/build); CPU, a CPU
+# to run the measurements on; KS_MODE=check|compile to force the command
+# timed in part 2.
+#
+# Needs root (or CAP_BPF and CAP_PERFMON), clang, bpftool and libbpf.
+
+set -eu
+
+BENCH=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$BENCH")
+cd "$BENCH"
+
+OURS=${OURS:-}
+REPEAT=${REPEAT:-100000}
+TRIALS=${TRIALS:-101}
+RUNS=${RUNS:-10}
+KS=${KS:-../kernelscript}
+BUILD=${BUILD:-$BENCH/build}
+CPU=${CPU:-}
+KS_MODE=${KS_MODE:-}
+
+usage() {
+    sed -n 's/^# \{0,1\}//; /^Usage:/,/^Needs root/p' "$0"
+}
+
+while [ $# -gt 0 ]; do
+    case $1 in
+    --ours) OURS=$2; shift 2 ;;
+    --ours=*) OURS=${1#--ours=}; shift ;;
+    -n) REPEAT=$2; shift 2 ;;
+    -t) TRIALS=$2; shift 2 ;;
+    -r) RUNS=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; exit 2 ;;
+    esac
+done
+
+case $KS in
+/*) ;;
+*) KS=$BENCH/$KS ;;
+esac
+case $BUILD in
+/*) ;;
+*) BUILD=$(pwd)/$BUILD ;;
+esac
+case $OURS in
+''|/*) ;;
+*) OURS=$(pwd)/$OURS ;;
+esac
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT INT TERM
+
+echo "== building the twin and measure"
+make -s BUILD="$BUILD" >"$TMP/make.log" 2>&1 || {
+    cat "$TMP/make.log" >&2
+    exit 1
+}
+
+ks_works=no
+if [ -x "$KS" ]; then
+    ks_works=yes
+    if [ -z "$KS_MODE" ]; then
+        if "$KS" compile "$ROOT/examples/xdp_filter.ks" -o "$TMP/ours" \
+                >/dev/null 2>&1; then
+            KS_MODE=compile
+        else
+            KS_MODE=check
+        fi
+    fi
+fi
+
+# Without --ours, build our object from the project kernelscript writes.
+ours_note=
+if [ -z "$OURS" ]; then
+    if [ "$ks_works" = yes ] && [ -d "$TMP/ours" ]; then
+        if make -s -C "$TMP/ours" >"$TMP/ours.log" 2>&1; then
+            OURS=$(find "$TMP/ours" -name xdp_filter.bpf.o | head -n 1)
+        fi
+        if [ -n "$OURS" ]; then
+            ours_note="built from kernelscript compile examples/xdp_filter.ks"
+        else
+            ours_note="could not build the project kernelscript compile wrote (--ours FILE measures a given object)"
+        fi
+    else
+        ours_note="kernelscript compile is not available yet (--ours FILE measures a given object)"
+    fi
+fi
+if [ -n "$OURS" ] && [ ! -f "$OURS" ]; then
+    echo "run.sh: $OURS: no such file" >&2
+    exit 1
+fi
+[ -n "$OURS" ] && [ -z "$ours_note" ] && ours_note=$OURS
+
+echo
+echo "== XDP filter (examples/xdp_filter.ks): BPF_PROG_TEST_RUN, kernel $(uname -r)"
+echo "   ns/packet: the kernel's figure; mean of the middle half of $TRIALS test runs of $REPEAT repeats"
+[ -n "$ours_note" ] && echo "   ours: $ours_note"
+set -- twin="$BUILD/xdp_filter.bpf.o"
+[ -n "$OURS" ] && set -- "$@" ours="$OURS"
+"$BUILD/measure" -n "$REPEAT" -t "$TRIALS" ${CPU:+-c "$CPU"} "$@" \
+    >"$TMP/measure.tsv"
+echo
+# Transpose: one row per figure, one column per object, then ours/twin.
+awk -F '\t' '
+    NR == 1 { for (i = 1; i <= NF; i++) name[i] = $i; nf = NF; next }
+    { n++; for (i = 1; i <= NF; i++) v[n, i] = $i }
+    END {
+        label["verified"] = "verified insns"
+        label["xlated"] = "xlated insns"
+        label["jited_bytes"] = "jited bytes"
+        label["ns_pass"] = "ns/packet, allowed IPv4"
+        label["ns_blocked"] = "ns/packet, blocked IPv4"
+        label["ns_other"] = "ns/packet, ARP"
+        printf "%-26s", ""
+        for (j = 1; j <= n; j++) printf "%16s", v[j, 1]
+        if (n == 2) printf "%12s", "ours/twin"
+        printf "\n"
+        for (i = 2; i <= nf; i++) {
+            if (name[i] ~ /^act_/) continue
+            printf "%-26s", label[name[i]]
+            for (j = 1; j <= n; j++) printf "%16s", v[j, i]
+            if (n == 2)
+                printf "%11.2fx", (v[1, i] > 0 ? v[2, i] / v[1, i] : 0)
+            printf "\n"
+        }
+        printf "%-26s", "action allowed/blocked/ARP"
+        for (j = 1; j <= n; j++) {
+            a = ""
+            for (i = 2; i <= nf; i++)
+                if (name[i] ~ /^act_/) a = a (a == "" ? "" : "/") v[j, i]
+            printf "%16s", a
+        }
+        printf "\n"
+    }' "$TMP/measure.tsv"
+
+echo
+if [ "$ks_works" = no ]; then
+    echo "== kernelscript: $KS not found (set KS=path/to/kernelscript)"
+    exit 0
+fi
+echo "== kernelscript $KS_MODE: ms per file, median of $RUNS runs"
+echo
+# Wall-clock time of one run of the compiler, in microseconds.
+run_us() {
+    local start end
+    rm -rf "$TMP/out"
+    if [ "$KS_MODE" = compile ]; then
+        start=${EPOCHREALTIME/[.,]/}
+        "$KS" compile "$1" -o "$TMP/out" >/dev/null 2>&1 || :
+    else
+        start=${EPOCHREALTIME/[.,]/}
+        "$KS" check "$1" >/dev/null 2>&1 || :
+    fi
+    end=${EPOCHREALTIME/[.,]/}
+    echo $((10#$end - 10#$start))
+}
+for f in "$ROOT"/examples/*.ks; do
+    i=0
+    : >"$TMP/times"
+    while [ $i -lt "$RUNS" ]; do
+        run_us "$f" >>"$TMP/times"
+        i=$((i + 1))
+    done
+    sort -n "$TMP/times" | awk -v f="examples/${f##*/}" \
+        '{ t[NR] = $1 } END {
+            m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+            printf "%-34s %8.2f\n", f, m / 1000 }'
+done
