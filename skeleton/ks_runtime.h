@@ -1,0 +1,565 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * ks_runtime.h - the small runtime a kernelscript loader includes beside
+ * bpftool's NAME.skel.h.
+ *
+ * It attaches programs by target (XDP, tc, tracepoint), remembers every
+ * attachment so that one call undoes them all, mounts bpffs and tracefs when
+ * they are missing, and turns SIGINT/SIGTERM into a flag the main loop reads.
+ *
+ * Header only: one translation unit includes it.  Every function is
+ * static inline, so the ones a program does not call cost nothing and do
+ * not warn.  Built with the default (GNU) C dialect, or with _GNU_SOURCE
+ * defined, as any libbpf program is.
+ *
+ * Conventions: a function that can fail returns a negative errno when it
+ * does (0 or, for ks_ifindex(), the index when it does not), after printing
+ * one line on stderr:
+ *
+ *	Failed to <verb> <what>: <strerror>
+ *
+ * ks_sleep_ms() returning -EINTR is no failure and prints nothing.
+ *
+ * Typical use (what the generated loader does):
+ *
+ *	ks_setup(verbose);
+ *	skel = NAME_bpf__open();
+ *	... set rodata ...
+ *	err = NAME_bpf__load(skel);
+ *	err = ks_attach_xdp(skel->progs.prog, "eth0", 0);
+ *	while (!ks_exiting)
+ *		ks_sleep_ms(1000);
+ *	ks_detach_all();		(before NAME_bpf__destroy)
+ *	NAME_bpf__destroy(skel);
+ */
+#ifndef KS_RUNTIME_H
+#define KS_RUNTIME_H
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/mount.h>
+#include <sys/statfs.h>
+#include <linux/if_link.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
+#ifndef TRACEFS_MAGIC
+#define TRACEFS_MAGIC 0x74726163
+#endif
+
+/*
+ * tcx (kernel 6.6 and later) attach types.  They are enum constants in
+ * <linux/bpf.h>, so their presence cannot be tested with #ifdef, and the
+ * headers that come with libbpf 1.1 do not have them.  The numbers are
+ * kernel ABI and never change.
+ */
+#define KS_BPF_TCX_INGRESS 46
+#define KS_BPF_TCX_EGRESS 47
+
+/*
+ * Flags of ks_attach_tc().  0 means: a tcx link where the kernel has tcx,
+ * otherwise a filter on the clsact qdisc.
+ */
+#define KS_TC_F_LEGACY (1U << 0)	/* always the clsact qdisc */
+#define KS_TC_F_TCX (1U << 1)		/* tcx only, no fallback */
+
+#define KS_MAX_ATTACHMENTS 64
+#define KS_BPFFS_DIR "/sys/fs/bpf"
+#define KS_TRACEFS_DIR "/sys/kernel/tracing"
+#define KS_DEBUGFS_TRACING_DIR "/sys/kernel/debug/tracing"
+
+/* Set by SIGINT and SIGTERM once ks_setup() has run. */
+static volatile sig_atomic_t ks_exiting;
+
+static bool ks_verbose;
+
+enum ks_attach_kind {
+	KS_ATTACH_LINK,		/* a libbpf bpf_link: XDP link, tracepoint */
+	KS_ATTACH_TCX,		/* a tcx link made with bpf_link_create() */
+	KS_ATTACH_XDP,		/* bpf_xdp_attach() with explicit flags */
+	KS_ATTACH_TC,		/* a filter on the clsact qdisc */
+};
+
+struct ks_attachment {
+	bool used;
+	enum ks_attach_kind kind;
+	struct bpf_program *prog;
+	char target[64];		/* for messages: "eth0", "sched/sched_switch" */
+	struct bpf_link *link;		/* KS_ATTACH_LINK */
+	int link_fd;			/* KS_ATTACH_TCX */
+	int ifindex;			/* XDP, TCX, TC */
+	__u32 xdp_flags;		/* KS_ATTACH_XDP */
+	bool ingress;			/* TCX, TC */
+	__u32 tc_handle;		/* KS_ATTACH_TC */
+	__u32 tc_priority;		/* KS_ATTACH_TC */
+	bool owns_qdisc;		/* KS_ATTACH_TC: this runtime created clsact */
+};
+
+/* In attach order; detaching goes from the end (newest first). */
+static struct ks_attachment ks_attachments[KS_MAX_ATTACHMENTS];
+static int ks_nr_attachments;
+
+static inline int ks_libbpf_print(enum libbpf_print_level level,
+				  const char *format, va_list args)
+{
+	if (level == LIBBPF_DEBUG && !ks_verbose)
+		return 0;
+	return vfprintf(stderr, format, args);
+}
+
+static inline void ks_sig_handler(int sig)
+{
+	(void)sig;
+	ks_exiting = 1;
+}
+
+/*
+ * libbpf messages on stderr (debug ones only when verbose), and SIGINT and
+ * SIGTERM set ks_exiting.  The handlers are installed without SA_RESTART,
+ * so a blocking call such as ring_buffer__poll() returns with EINTR.
+ */
+static inline void ks_setup(bool verbose)
+{
+	struct sigaction sa;
+
+	ks_verbose = verbose;
+	libbpf_set_print(ks_libbpf_print);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = ks_sig_handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Sleeps ms milliseconds; returns -EINTR as soon as ks_exiting is set. */
+static inline int ks_sleep_ms(unsigned long long ms)
+{
+	struct timespec now, end, step;
+	long long left_ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += ms / 1000;
+	end.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (end.tv_nsec >= 1000000000L) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000L;
+	}
+	for (;;) {
+		if (ks_exiting)
+			return -EINTR;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left_ns = (long long)(end.tv_sec - now.tv_sec) * 1000000000LL +
+			  (end.tv_nsec - now.tv_nsec);
+		if (left_ns <= 0)
+			return 0;
+		/* A signal may come just before nanosleep(): sleep in short
+		 * steps so that it is seen within 100 ms anyway. */
+		if (left_ns > 100000000LL)
+			left_ns = 100000000LL;
+		step.tv_sec = 0;
+		step.tv_nsec = (long)left_ns;
+		nanosleep(&step, NULL);
+	}
+}
+
+/* The index of interface ifname, or -ENODEV. */
+static inline int ks_ifindex(const char *ifname)
+{
+	unsigned int ifindex = if_nametoindex(ifname);
+
+	if (!ifindex) {
+		int err = errno == ENXIO || errno == 0 ? ENODEV : errno;
+
+		fprintf(stderr, "Failed to find network interface '%s': %s\n",
+			ifname, strerror(err));
+		return -err;
+	}
+	return (int)ifindex;
+}
+
+/* Mounts bpffs at /sys/fs/bpf unless it is mounted there already. */
+static inline int ks_ensure_bpffs(void)
+{
+	struct statfs st;
+	int err;
+
+	if (statfs(KS_BPFFS_DIR, &st) == 0 && st.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mount("bpf", KS_BPFFS_DIR, "bpf", 0, "mode=0700")) {
+		err = -errno;
+		fprintf(stderr, "Failed to mount bpffs at %s: %s\n",
+			KS_BPFFS_DIR, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/*
+ * libbpf 1.1 finds tracepoints in /sys/kernel/debug/tracing when that path
+ * exists (debugfs mounted: tracefs is automounted below it), and otherwise
+ * in /sys/kernel/tracing, which nothing mounts on a minimal system.  Mount
+ * tracefs there when neither is usable.
+ */
+static inline int ks_ensure_tracefs(void)
+{
+	struct statfs st;
+	int err;
+
+	if (access(KS_DEBUGFS_TRACING_DIR, F_OK) == 0)
+		return 0;
+	if (statfs(KS_TRACEFS_DIR, &st) == 0 && st.f_type == TRACEFS_MAGIC)
+		return 0;
+	if (mount("tracefs", KS_TRACEFS_DIR, "tracefs", 0, NULL)) {
+		err = -errno;
+		fprintf(stderr, "Failed to mount tracefs at %s: %s\n",
+			KS_TRACEFS_DIR, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* A free slot of the attachment table, or NULL when it is full. */
+static inline struct ks_attachment *ks_new_attachment(struct bpf_program *prog,
+						      enum ks_attach_kind kind,
+						      const char *target)
+{
+	struct ks_attachment *a;
+	int i, n = 0;
+
+	if (ks_nr_attachments == KS_MAX_ATTACHMENTS) {
+		/* compact, keeping the order */
+		for (i = 0; i < ks_nr_attachments; i++)
+			if (ks_attachments[i].used)
+				ks_attachments[n++] = ks_attachments[i];
+		ks_nr_attachments = n;
+		if (n == KS_MAX_ATTACHMENTS)
+			return NULL;
+	}
+	a = &ks_attachments[ks_nr_attachments++];
+	memset(a, 0, sizeof(*a));
+	a->used = true;
+	a->kind = kind;
+	a->prog = prog;
+	a->link_fd = -1;
+	snprintf(a->target, sizeof(a->target), "%s", target);
+	return a;
+}
+
+static inline void ks_forget_last_attachment(void)
+{
+	ks_attachments[--ks_nr_attachments].used = false;
+}
+
+static inline int ks_table_full(struct bpf_program *prog, const char *what,
+				const char *target)
+{
+	fprintf(stderr, "Failed to attach %s program %s to %s: %s\n", what,
+		bpf_program__name(prog), target, strerror(ENOSPC));
+	return -ENOSPC;
+}
+
+/*
+ * Attaches an XDP program to ifname.  flags as for bpf_xdp_attach(): 0 lets
+ * the kernel choose the mode and makes a bpf_link (the program goes away
+ * with this process even if it dies); XDP_FLAGS_SKB_MODE, XDP_FLAGS_DRV_MODE
+ * and so on attach through netlink, and only ks_detach() removes that.
+ */
+static inline int ks_attach_xdp(struct bpf_program *prog, const char *ifname,
+				__u32 flags)
+{
+	struct ks_attachment *a;
+	int ifindex, err;
+
+	ifindex = ks_ifindex(ifname);
+	if (ifindex < 0)
+		return ifindex;
+	a = ks_new_attachment(prog, flags ? KS_ATTACH_XDP : KS_ATTACH_LINK, ifname);
+	if (!a)
+		return ks_table_full(prog, "XDP", ifname);
+	a->ifindex = ifindex;
+
+	if (!flags) {
+		a->link = bpf_program__attach_xdp(prog, ifindex);
+		err = a->link ? 0 : -errno;
+	} else {
+		a->xdp_flags = flags;
+		err = bpf_xdp_attach(ifindex, bpf_program__fd(prog), flags, NULL);
+	}
+	if (err) {
+		ks_forget_last_attachment();
+		fprintf(stderr, "Failed to attach XDP program %s to %s: %s\n",
+			bpf_program__name(prog), ifname, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* Removes the clsact qdisc of ifindex (and every filter on it). */
+static inline int ks_destroy_clsact(int ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+
+	return bpf_tc_hook_destroy(&hook);
+}
+
+/* The legacy path: a direct-action filter on the clsact qdisc. */
+static inline int ks_attach_tc_legacy(struct ks_attachment *a, int prog_fd)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = a->ifindex,
+		    .attach_point = a->ingress ? BPF_TC_INGRESS : BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd);
+	int err;
+
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST) {
+		fprintf(stderr, "Failed to create tc hook (clsact qdisc) on %s: %s\n",
+			a->target, strerror(-err));
+		return err;
+	}
+	a->owns_qdisc = !err;
+
+	/* handle and priority 0: the kernel picks free ones, and
+	 * bpf_tc_attach() reports them back for the detach. */
+	err = bpf_tc_attach(&hook, &opts);
+	if (err) {
+		if (a->owns_qdisc)
+			ks_destroy_clsact(a->ifindex);
+		fprintf(stderr, "Failed to attach tc program %s to %s %s: %s\n",
+			bpf_program__name(a->prog), a->target,
+			a->ingress ? "ingress" : "egress", strerror(-err));
+		return err;
+	}
+	a->tc_handle = opts.handle;
+	a->tc_priority = opts.priority;
+	return 0;
+}
+
+/*
+ * Attaches a tc (SEC("tc"), BPF_PROG_TYPE_SCHED_CLS) program to the ingress
+ * or egress of ifname.
+ *
+ * Where the kernel has tcx (6.6 and later), this is a tcx link made with
+ * bpf_link_create(): libbpf 1.1 has no bpf_program__attach_tcx().  Tested on
+ * a 6.18 kernel: a tcx link does NOT need the program's expected attach type
+ * set before load.  A program loaded from SEC("tc") (expected attach type 0)
+ * links to BPF_TCX_INGRESS and BPF_TCX_EGRESS alike, so the same object
+ * loads on kernels with and without tcx and no step is needed between open
+ * and load.
+ *
+ * Without tcx (bpf_link_create() fails with EINVAL or EOPNOTSUPP), the
+ * program becomes a direct-action filter on the clsact qdisc, created when
+ * missing (an existing one is used as it is).
+ *
+ * flags: 0, KS_TC_F_LEGACY (always the qdisc) or KS_TC_F_TCX (tcx only).
+ */
+static inline int ks_attach_tc(struct bpf_program *prog, const char *ifname,
+			       bool ingress, __u32 flags)
+{
+	const char *dir = ingress ? "ingress" : "egress";
+	int prog_fd = bpf_program__fd(prog);
+	struct ks_attachment *a;
+	int ifindex, fd, err;
+
+	if ((flags & ~(KS_TC_F_LEGACY | KS_TC_F_TCX)) ||
+	    ((flags & KS_TC_F_LEGACY) && (flags & KS_TC_F_TCX))) {
+		fprintf(stderr, "Failed to attach tc program %s to %s %s: %s\n",
+			bpf_program__name(prog), ifname, dir, strerror(EINVAL));
+		return -EINVAL;
+	}
+	ifindex = ks_ifindex(ifname);
+	if (ifindex < 0)
+		return ifindex;
+	a = ks_new_attachment(prog, KS_ATTACH_TCX, ifname);
+	if (!a)
+		return ks_table_full(prog, "tc", ifname);
+	a->ifindex = ifindex;
+	a->ingress = ingress;
+
+	if (!(flags & KS_TC_F_LEGACY)) {
+		fd = bpf_link_create(prog_fd, ifindex,
+				     (enum bpf_attach_type)(ingress ? KS_BPF_TCX_INGRESS
+								    : KS_BPF_TCX_EGRESS),
+				     NULL);
+		if (fd >= 0) {
+			a->link_fd = fd;
+			return 0;
+		}
+		if ((flags & KS_TC_F_TCX) || (fd != -EINVAL && fd != -EOPNOTSUPP)) {
+			ks_forget_last_attachment();
+			fprintf(stderr, "Failed to attach tc program %s to %s %s (tcx): %s\n",
+				bpf_program__name(prog), ifname, dir, strerror(-fd));
+			return fd;
+		}
+		if (ks_verbose)
+			fprintf(stderr, "tcx not supported (%s), attaching %s to the clsact qdisc of %s\n",
+				strerror(-fd), bpf_program__name(prog), ifname);
+	}
+
+	a->kind = KS_ATTACH_TC;
+	err = ks_attach_tc_legacy(a, prog_fd);
+	if (err)
+		ks_forget_last_attachment();
+	return err;
+}
+
+/* Attaches a tracepoint program; tp is "category/event" ("sched/sched_switch"). */
+static inline int ks_attach_tracepoint(struct bpf_program *prog, const char *tp)
+{
+	char category[64];
+	const char *slash = strchr(tp, '/');
+	struct ks_attachment *a;
+	int err;
+
+	if (!slash || slash == tp || !slash[1] ||
+	    (size_t)(slash - tp) >= sizeof(category)) {
+		fprintf(stderr, "Failed to attach tracepoint program %s to %s: %s "
+			"(expected \"category/event\")\n",
+			bpf_program__name(prog), tp, strerror(EINVAL));
+		return -EINVAL;
+	}
+	memcpy(category, tp, (size_t)(slash - tp));
+	category[slash - tp] = '\0';
+
+	err = ks_ensure_tracefs();
+	if (err)
+		return err;
+	a = ks_new_attachment(prog, KS_ATTACH_LINK, tp);
+	if (!a)
+		return ks_table_full(prog, "tracepoint", tp);
+	a->link = bpf_program__attach_tracepoint(prog, category, slash + 1);
+	if (!a->link) {
+		err = -errno;
+		ks_forget_last_attachment();
+		fprintf(stderr, "Failed to attach tracepoint program %s to %s: %s\n",
+			bpf_program__name(prog), tp, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* Another live legacy tc attachment on a's interface, or NULL. */
+static inline struct ks_attachment *ks_other_tc_on(const struct ks_attachment *a)
+{
+	int i;
+
+	for (i = ks_nr_attachments - 1; i >= 0; i--) {
+		struct ks_attachment *b = &ks_attachments[i];
+
+		if (b != a && b->used && b->kind == KS_ATTACH_TC &&
+		    b->ifindex == a->ifindex)
+			return b;
+	}
+	return NULL;
+}
+
+/* Undoes one attachment and frees its slot. */
+static inline int ks_undo(struct ks_attachment *a)
+{
+	const char *name = bpf_program__name(a->prog);
+	struct ks_attachment *other;
+	int err = 0;
+
+	switch (a->kind) {
+	case KS_ATTACH_LINK:
+		err = bpf_link__destroy(a->link);
+		break;
+	case KS_ATTACH_TCX:
+		if (close(a->link_fd))
+			err = -errno;
+		break;
+	case KS_ATTACH_XDP: {
+		/* only if it is still our program (XDP_FLAGS_REPLACE) */
+		LIBBPF_OPTS(bpf_xdp_attach_opts, opts,
+			    .old_prog_fd = bpf_program__fd(a->prog));
+
+		err = bpf_xdp_detach(a->ifindex, a->xdp_flags, &opts);
+		if (err == -EEXIST)	/* replaced by someone else since */
+			err = 0;
+		break;
+	}
+	case KS_ATTACH_TC: {
+		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = a->ifindex,
+			    .attach_point = a->ingress ? BPF_TC_INGRESS : BPF_TC_EGRESS);
+		LIBBPF_OPTS(bpf_tc_opts, opts, .handle = a->tc_handle,
+			    .priority = a->tc_priority);
+
+		err = bpf_tc_detach(&hook, &opts);
+		if (err == -ENOENT)	/* removed by someone else since */
+			err = 0;
+		if (a->owns_qdisc) {
+			/* the clsact qdisc this runtime created goes with
+			 * the last of its filters that this runtime made */
+			other = ks_other_tc_on(a);
+			if (other) {
+				other->owns_qdisc = true;
+			} else {
+				int e = ks_destroy_clsact(a->ifindex);
+
+				if (e && e != -ENOENT && e != -EINVAL && !err)
+					err = e;
+			}
+		}
+		break;
+	}
+	}
+	/* the interface went away, and every attachment to it with it */
+	if (err == -ENODEV)
+		err = 0;
+	if (err)
+		fprintf(stderr, "Failed to detach program %s from %s: %s\n",
+			name, a->target, strerror(-err));
+	a->used = false;
+	while (ks_nr_attachments > 0 && !ks_attachments[ks_nr_attachments - 1].used)
+		ks_nr_attachments--;
+	return err;
+}
+
+/*
+ * Undoes every attachment of prog made through this runtime, newest first.
+ * Returns the first error, after trying them all.
+ */
+static inline int ks_detach(struct bpf_program *prog)
+{
+	int i, err, first = 0;
+
+	for (i = ks_nr_attachments - 1; i >= 0; i--) {
+		if (!ks_attachments[i].used || ks_attachments[i].prog != prog)
+			continue;
+		err = ks_undo(&ks_attachments[i]);
+		if (err && !first)
+			first = err;
+	}
+	return first;
+}
+
+/*
+ * Undoes every attachment, newest first.  Safe to call twice.  Call it
+ * before NAME_bpf__destroy(): detaching XDP checks that the attached
+ * program is still ours through its file descriptor.
+ */
+static inline void ks_detach_all(void)
+{
+	while (ks_nr_attachments > 0) {
+		struct ks_attachment *a = &ks_attachments[ks_nr_attachments - 1];
+
+		if (a->used)
+			ks_undo(a);
+		else
+			ks_nr_attachments--;
+	}
+}
+
+#endif /* KS_RUNTIME_H */
