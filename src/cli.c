@@ -30,11 +30,14 @@ int run_front_end(const char *path, const struct front_options *opts, FILE *err,
 	 * named.  Without it, only what the program declares is known. */
 	struct kernel_btf *btf = kernel_btf_load(arena, opts->btf_path, &why);
 	if (!btf && opts->btf_path) {
-		diag_error_plain(diag, "cannot read BTF from '%s': %s", opts->btf_path, why);
+		diag_error_plain(diag, "%s", why);
 		goto out;
 	}
 	struct check_options check = { .btf = btf };
 	checked = check_program(arena, diag, program, &check);
+	/* What the checker took from BTF is in the arena already. */
+	kernel_btf_free(btf);
+	checked->btf = NULL;
 out:;
 	int status = diag_error_count(diag) ? 1 : 0;
 	if (result && status == 0) {

@@ -32,6 +32,16 @@ struct emitter {
 	struct vec map_uses;		/* struct map_use * */
 	struct vec constants;		/* const struct symbol *: kernel macros used */
 	bool failed;			/* an error was reported */
+	struct vec entries;		/* struct bound_entry *: enclosing if (var x = m[k]) */
+};
+
+/* An if (var x = m[k]) whose then-branch is being written: inside it,
+ * m[k] = v writes through x instead of updating the map again. */
+struct bound_entry {
+	const struct symbol *map;
+	const struct expr *key;
+	const struct stmt *then;
+	const char *name;
 };
 
 #define A (e->arena)

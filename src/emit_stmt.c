@@ -72,11 +72,100 @@ static void start_line(struct emitter *e)
 		fputc('\t', e->out);
 }
 
+/* Whether A and B are the same side-effect-free expression: names,
+ * literals, fields, casts and operators over them. */
+static bool same_pure_expr(const struct expr *a, const struct expr *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case EXPR_INT: case EXPR_CHAR: return a->integer.value == b->integer.value;
+	case EXPR_BOOL: return a->boolean == b->boolean;
+	case EXPR_IDENT: return a->sym && a->sym == b->sym;
+	case EXPR_FIELD: case EXPR_ARROW:
+		return !strcmp(a->field.name, b->field.name) &&
+		       same_pure_expr(a->field.base, b->field.base);
+	case EXPR_CAST:
+		return a->type && b->type && types_equal(a->type, b->type) &&
+		       same_pure_expr(a->cast.operand, b->cast.operand);
+	case EXPR_UNARY:
+		return a->unary.op == b->unary.op && a->unary.op != UNARY_DEREF &&
+		       same_pure_expr(a->unary.operand, b->unary.operand);
+	case EXPR_BINARY:
+		return a->binary.op == b->binary.op && same_pure_expr(a->binary.lhs, b->binary.lhs) &&
+		       same_pure_expr(a->binary.rhs, b->binary.rhs);
+	default:
+		return false;
+	}
+}
+
+/* The variable at the root of a place: x in x, x.f, x[i]. */
+static const struct symbol *root_symbol(const struct expr *x)
+{
+	while (x->kind == EXPR_FIELD || x->kind == EXPR_ARROW || x->kind == EXPR_INDEX)
+		x = x->kind == EXPR_INDEX ? x->index.base : x->field.base;
+	return x->kind == EXPR_IDENT ? x->sym : NULL;
+}
+
+/* Whether any name in KEY may change inside BLOCK (assigned, or the
+ * target of a loop). */
+static bool key_names_assigned(const struct expr *key, const struct vec *stmts)
+{
+	for (size_t i = 0; i < stmts->len; i++) {
+		const struct stmt *s = stmts->items[i];
+		switch (s->kind) {
+		case STMT_ASSIGN: {
+			const struct symbol *root = root_symbol(s->assign.target);
+			if (root && root->kind != SYM_MAP && key->sym == root)
+				return true;
+			if (key->kind != EXPR_IDENT && key->kind != EXPR_INT)
+				return true;	/* keep it simple: only plain names */
+			break;
+		}
+		case STMT_IF:
+			if (key_names_assigned(key, &s->if_.then->block) ||
+			    (s->if_.otherwise && s->if_.otherwise->kind == STMT_BLOCK &&
+			     key_names_assigned(key, &s->if_.otherwise->block)) ||
+			    (s->if_.otherwise && s->if_.otherwise->kind == STMT_IF))
+				return true;
+			break;
+		case STMT_WHILE: case STMT_FOR_RANGE: case STMT_FOR_EACH: case STMT_BLOCK:
+			return true;
+		default:
+			break;
+		}
+	}
+	return false;
+}
+
+/* Inside if (var x = m[k]), m[k] = v and m[k] op= v write through x. */
+static const struct bound_entry *bound_entry_for(struct emitter *e, const struct symbol *map,
+						 const struct expr *key)
+{
+	for (size_t i = e->entries.len; i-- > 0;) {
+		const struct bound_entry *b = e->entries.items[i];
+		if (b->map == map && same_pure_expr(b->key, key) &&
+		    !key_names_assigned(key, &b->then->block))
+			return b;
+	}
+	return NULL;
+}
+
 /* m[k] = v, m[k] op= v, m[k].f = v, m[k].f op= v */
 static bool emit_map_assign(struct emitter *e, const struct stmt *s)
 {
 	const struct expr *target = s->assign.target;
 	const struct symbol *map = indexed_map(target);
+	const struct bound_entry *bound = map && e->bpf ? bound_entry_for(e, map, target->index.index)
+					  : NULL;
+	if (bound) {
+		start_line(e);
+		emit_text(e, "*%s %s= ", bound->name,
+			  s->assign.op.compound ? binary_op_text(s->assign.op.op) : "");
+		emit_expr(e, s->assign.value);
+		emit_text(e, ";\n");
+		return true;
+	}
 	if (map) {
 		struct map_use *u = map_use(e, map);
 		start_line(e);
@@ -195,12 +284,20 @@ static void emit_if(struct emitter *e, const struct stmt *s, bool chained)
 		emit_text(e, ");\n");
 		start_line(e);
 		emit_text(e, "if (%s) ", name);
+		if (map && e->bpf) {
+			struct bound_entry *b = arena_alloc(A, sizeof(*b));
+			*b = (struct bound_entry){ map, s->if_.cond->index.index, s->if_.then, name };
+			vec_push(A, &e->entries, b);
+		}
 	} else {
 		emit_text(e, "if (");
 		emit_expr(e, s->if_.cond);
 		emit_text(e, ") ");
 	}
 	emit_braced(e, s->if_.then);
+	if (s->if_.bind && e->entries.len &&
+	    ((struct bound_entry *)e->entries.items[e->entries.len - 1])->then == s->if_.then)
+		e->entries.len--;
 	if (s->if_.otherwise) {
 		emit_text(e, " else ");
 		if (s->if_.otherwise->kind == STMT_IF) {
