@@ -572,8 +572,7 @@ static void resolve_decl(struct checker *c, struct decl *d)
 		const struct type *init = d->var.init ? check_expr(c, d->var.init) : NULL;
 		sym->type = d->var.type ? resolve_type(c, d->var.type) : init;
 		if (init && !assignable(sym->type, init, d->var.init))
-			diag_error(c->diag, d->var.init->span, "'%s' is %s but is given %s",
-				   d->name, type_name(A, sym->type), type_name(A, init));
+			report_not_assignable(c, d->name, sym->type, init, d->var.init);
 		sym->in_bss = is_zero_init(d->var.init);
 		if (d->kind == DECL_CONST &&
 		    (sym->has_value = const_value(c, d->var.init, &sym->value)) == false &&

@@ -91,12 +91,24 @@ const struct member *find_member(const struct type *t, const char *name)
 
 /* ---- compatibility --------------------------------------------------------- */
 
+/* Whether an integer literal's value fits in integer type T. */
+static bool literal_fits(const struct type *t, uint64_t value)
+{
+	if (t->kind != TY_INT || t->bits >= 64)
+		return t->kind != TY_CHAR || value <= 0xff;
+	uint64_t max = (1ULL << (t->is_signed ? t->bits - 1 : t->bits)) - 1;
+	return value <= max;
+}
+
 bool assignable(const struct type *to, const struct type *from, const struct expr *value)
 {
+	if (value && (value->kind == EXPR_INT || value->kind == EXPR_CHAR) && type_is_integer(to) &&
+	    !literal_fits(to, value->integer.value))
+		return false;
 	if (types_equal(to, from))
 		return true;
 	if (type_is_integer(to) && type_is_integer(from))
-		return true;	/* TODO(types): only conversions that cannot lose data */
+		return true;	/* stricter conversions come with the type-checking issue */
 	if (to->kind == TY_BOOL && type_is_integer(from) && value && value->kind == EXPR_INT)
 		return false;
 	if (to->kind == TY_POINTER && from->kind == TY_NULL)
@@ -110,6 +122,17 @@ bool assignable(const struct type *to, const struct type *from, const struct exp
 	if (to->kind == TY_ARRAY && from->kind == TY_ARRAY)
 		return from->len <= to->len && assignable(to->elem, from->elem, NULL);
 	return false;
+}
+
+void report_not_assignable(struct checker *c, const char *name, const struct type *to,
+			   const struct type *from, const struct expr *value)
+{
+	if ((value->kind == EXPR_INT || value->kind == EXPR_CHAR) && type_is_integer(to))
+		diag_error(c->diag, value->span, "%s does not fit in '%s' (%s)", value->integer.text,
+			   name, type_name(A, to));
+	else
+		diag_error(c->diag, value->span, "'%s' is %s but is given %s", name,
+			   type_name(A, to), type_name(A, from));
 }
 
 bool const_value(struct checker *c, const struct expr *e, int64_t *value)

@@ -46,6 +46,9 @@ const struct type *resolve_type(struct checker *c, const struct ast_type *t);
 const struct member *find_member(const struct type *t, const char *name);
 /* Whether a value of type FROM may be stored where TO is expected. */
 bool assignable(const struct type *to, const struct type *from, const struct expr *value);
+/* Reports that VALUE (of type FROM) cannot be stored in NAME of type TO. */
+void report_not_assignable(struct checker *c, const char *name, const struct type *to,
+			   const struct type *from, const struct expr *value);
 /* Evaluates a constant integer expression; false if it is not one. */
 bool const_value(struct checker *c, const struct expr *e, int64_t *value);
 

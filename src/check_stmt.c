@@ -76,8 +76,7 @@ static void check_var(struct checker *c, struct stmt *s)
 	if (!type)
 		type = &type_error;
 	if (init && s->var.type && !assignable(type, init, s->var.init))
-		diag_error(c->diag, s->var.init->span, "'%s' is %s but is given %s", s->var.name,
-			   type_name(A, type), type_name(A, init));
+		report_not_assignable(c, s->var.name, type, init, s->var.init);
 	if (type->kind == TY_VOID) {
 		diag_error(c->diag, s->span, "'%s' has no value (void)", s->var.name);
 		type = &type_error;
@@ -170,6 +169,13 @@ static void check_return(struct checker *c, struct stmt *s)
 		return;
 	}
 	const struct type *got = check_expr(c, s->expr);
+	const struct expr *x = s->expr;
+	if (x->kind == EXPR_UNARY && x->unary.op == UNARY_ADDR && x->unary.operand->kind == EXPR_IDENT &&
+	    x->unary.operand->sym && (x->unary.operand->sym->kind == SYM_LOCAL ||
+				      x->unary.operand->sym->kind == SYM_PARAM))
+		diag_error(c->diag, x->span,
+			   "'%s' returns the address of its local '%s', which is gone once it returns",
+			   c->fn->decl->name, x->unary.operand->ident);
 	if (want->kind == TY_VOID)
 		diag_error(c->diag, s->expr->span, "'%s' returns nothing", c->fn->decl->name);
 	else if (!assignable(want, got, s->expr))

@@ -91,6 +91,13 @@ const char *c_type(struct emitter *e, const struct type *t)
 
 const char *c_decl(struct emitter *e, const struct type *t, const char *name)
 {
+	if (!t->alias && t->kind == TY_FUNCTION) {	/* a function pointer */
+		const char *params = t->params.len ? "" : "void";
+		for (size_t i = 0; i < t->params.len; i++)
+			params = arena_printf(A, "%s%s%s", params, i ? ", " : "",
+					      c_type(e, t->params.items[i]));
+		return c_decl(e, t->ret, arena_printf(A, "(*%s)(%s)", name, params));
+	}
 	if (!t->alias && t->kind == TY_STR)
 		return arena_printf(A, "char %s[%llu]", name, (unsigned long long)t->len);
 	if (!t->alias && t->kind == TY_ARRAY)
