@@ -153,6 +153,8 @@ static size_t edit_distance(const char *a, const char *b)
 static void consider(const char *name, const char *candidate, const char **best,
 		     size_t *best_distance)
 {
+	if (!strcmp(name, candidate))
+		return;
 	size_t d = edit_distance(name, candidate);
 	if (d < *best_distance && d <= (strlen(name) + 2) / 3) {
 		*best = candidate;
@@ -160,18 +162,25 @@ static void consider(const char *name, const char *candidate, const char **best,
 	}
 }
 
-const char *suggest(struct checker *c, const char *name)
+const char *suggest_kind(struct checker *c, const char *name, unsigned kinds)
 {
 	const char *best = NULL;
 	size_t best_distance = 99;
 	for (struct scope *s = c->scope; s; s = s->up)
-		for (size_t i = 0; i < s->symbols.len; i++)
-			consider(name, ((struct symbol *)s->symbols.items[i])->name, &best,
-				 &best_distance);
+		for (size_t i = 0; i < s->symbols.len; i++) {
+			const struct symbol *sym = s->symbols.items[i];
+			if (kinds & (1u << sym->kind))
+				consider(name, sym->name, &best, &best_distance);
+		}
 	for (size_t i = 0; i < c->table_cap; i++)
-		if (c->table[i])
+		if (c->table[i] && (kinds & (1u << c->table[i]->kind)))
 			consider(name, c->table[i]->name, &best, &best_distance);
 	return best ? arena_printf(A, "; did you mean '%s'?", best) : "";
+}
+
+const char *suggest(struct checker *c, const char *name)
+{
+	return suggest_kind(c, name, ~(SYMBOLS_OF_TYPES));
 }
 
 /* ---- builtins -------------------------------------------------------------- */
@@ -181,6 +190,7 @@ static const struct {
 	enum builtin builtin;
 	const struct type *ret;
 } builtins[] = {
+	/* BPF helpers listed here take no arguments. */
 	{ "print", BUILTIN_PRINT, &type_i32 },
 	{ "load", BUILTIN_LOAD, &type_program },
 	{ "attach", BUILTIN_ATTACH, &type_i32 },
@@ -510,10 +520,16 @@ static void place_function(struct checker *c, struct function_info *fn)
 		}
 		fn->side = kinds[k].side;
 		fn->prog = kinds[k].prog;
-		if (a->args.len == 1 && ((struct expr *)a->args.items[0])->kind == EXPR_STRING)
+		bool takes_string = fn->prog == PROG_TC || fn->prog == PROG_TRACEPOINT ||
+				    fn->prog == PROG_PROBE;
+		if (takes_string && a->args.len == 1 &&
+		    ((struct expr *)a->args.items[0])->kind == EXPR_STRING) {
 			fn->target = ((struct expr *)a->args.items[0])->string.bytes;
-		else if (a->has_args && a->args.len != 0)
-			diag_error(c->diag, a->span, "'@%s' takes one string", a->name);
+		} else if (a->has_args && a->args.len != 0) {
+			diag_error(c->diag, a->span, takes_string ? "'@%s' takes one string"
+				   : "'@%s' takes no arguments", a->name);
+			return;
+		}
 	}
 	if (fn->prog == PROG_TC) {
 		if (!fn->target || (strcmp(fn->target, "ingress") && strcmp(fn->target, "egress")))

@@ -39,7 +39,8 @@ const struct type *resolve_type(struct checker *c, const struct ast_type *t)
 		const struct type *k = kernel_type(c->btf, A, t->name);
 		if (k)
 			return k;
-		diag_error(c->diag, t->span, "unknown type '%s'%s", t->name, suggest(c, t->name));
+		diag_error(c->diag, t->span, "unknown type '%s'%s", t->name,
+			   suggest_kind(c, t->name, SYMBOLS_OF_TYPES));
 		return &type_error;
 	}
 	case TYPE_STR:
@@ -91,19 +92,45 @@ const struct member *find_member(const struct type *t, const char *name)
 
 /* ---- compatibility --------------------------------------------------------- */
 
-/* Whether an integer literal's value fits in integer type T. */
-static bool literal_fits(const struct type *t, uint64_t value)
+/* Whether an integer literal of magnitude VALUE, negated or not, fits in
+ * integer type T. */
+static bool literal_fits(const struct type *t, uint64_t value, bool negative)
 {
-	if (t->kind != TY_INT || t->bits >= 64)
-		return t->kind != TY_CHAR || value <= 0xff;
-	uint64_t max = (1ULL << (t->is_signed ? t->bits - 1 : t->bits)) - 1;
-	return value <= max;
+	if (t->kind == TY_CHAR)
+		return negative ? value <= 0x80 : value <= 0xff;
+	if (t->kind != TY_INT)
+		return true;
+	if (negative)
+		return t->is_signed && (t->bits >= 64 || value <= 1ULL << (t->bits - 1));
+	if (t->bits >= 64)
+		return !t->is_signed || value <= INT64_MAX;
+	return value <= (1ULL << (t->is_signed ? t->bits - 1 : t->bits)) - 1;
+}
+
+bool literal_misfit(const struct type *to, const struct expr *value)
+{
+	bool negative = false;
+	if (value && value->kind == EXPR_UNARY && value->unary.op == UNARY_NEG) {
+		negative = true;
+		value = value->unary.operand;
+	}
+	if (!value || (value->kind != EXPR_INT && value->kind != EXPR_CHAR) || !type_is_integer(to))
+		return false;
+	return !literal_fits(to, value->integer.value, negative);
+}
+
+bool report_literal_misfit(struct checker *c, const struct type *to, const struct expr *value)
+{
+	if (!literal_misfit(to, value))
+		return false;
+	diag_error(c->diag, value->span, "%.*s does not fit in %s", (int)(value->span.end - value->span.begin),
+		   value->span.src->text + value->span.begin, type_name(A, to));
+	return true;
 }
 
 bool assignable(const struct type *to, const struct type *from, const struct expr *value)
 {
-	if (value && (value->kind == EXPR_INT || value->kind == EXPR_CHAR) && type_is_integer(to) &&
-	    !literal_fits(to, value->integer.value))
+	if (literal_misfit(to, value))
 		return false;
 	if (types_equal(to, from))
 		return true;
@@ -127,9 +154,10 @@ bool assignable(const struct type *to, const struct type *from, const struct exp
 void report_not_assignable(struct checker *c, const char *name, const struct type *to,
 			   const struct type *from, const struct expr *value)
 {
-	if ((value->kind == EXPR_INT || value->kind == EXPR_CHAR) && type_is_integer(to))
-		diag_error(c->diag, value->span, "%s does not fit in '%s' (%s)", value->integer.text,
-			   name, type_name(A, to));
+	if (literal_misfit(to, value))
+		diag_error(c->diag, value->span, "%.*s does not fit in '%s' (%s)",
+			   (int)(value->span.end - value->span.begin),
+			   value->span.src->text + value->span.begin, name, type_name(A, to));
 	else
 		diag_error(c->diag, value->span, "'%s' is %s but is given %s", name,
 			   type_name(A, to), type_name(A, from));
@@ -310,7 +338,8 @@ static const struct type *check_index(struct checker *c, struct expr *e)
 	case TY_ERROR:
 		return set(e, base);
 	case TY_MAP:
-		if (!assignable(base->key, index, e->index.index))
+		if (!assignable(base->key, index, e->index.index) &&
+		    !report_literal_misfit(c, base->key, e->index.index))
 			diag_error(c->diag, e->index.index->span, "the key of '%s' is %s, not %s",
 				   e->index.base->kind == EXPR_IDENT ? e->index.base->ident : "this map",
 				   type_name(A, base->key), type_name(A, index));
@@ -344,6 +373,26 @@ static bool want_args(struct checker *c, struct expr *e, size_t n, const char *n
 	return false;
 }
 
+/* print's conversions against its arguments: as many as there are, or
+ * none (then every argument is printed after the text). */
+static void check_print_format(struct checker *c, struct expr *call, const struct expr *fmt)
+{
+	size_t conversions = 0;
+	for (uint32_t i = 0; i < fmt->string.len; i++) {
+		if (fmt->string.bytes[i] != '%')
+			continue;
+		if (i + 1 < fmt->string.len && fmt->string.bytes[i + 1] == '%') {
+			i++;
+			continue;
+		}
+		conversions++;
+	}
+	size_t args = call->call.args.len - 1;
+	if (conversions && conversions != args)
+		diag_error(c->diag, fmt->span, "the format has %zu conversion%s but print has %zu argument%s after it",
+			   conversions, conversions == 1 ? "" : "s", args, args == 1 ? "" : "s");
+}
+
 static const struct type *check_builtin(struct checker *c, struct expr *e, struct symbol *sym)
 {
 	check_args(c, e);
@@ -361,6 +410,11 @@ static const struct type *check_builtin(struct checker *c, struct expr *e, struc
 		if (!first || first->kind != EXPR_STRING)
 			diag_error(c->diag, first ? first->span : e->span,
 				   "print needs a format string first");
+		else
+			check_print_format(c, e, first);
+		break;
+	case BUILTIN_BPF_HELPER:
+		want_args(c, e, 0, sym->name);
 		break;
 	case BUILTIN_LOAD:
 		if (want_args(c, e, 1, "load") &&
@@ -443,7 +497,8 @@ static const struct type *check_call(struct checker *c, struct expr *e)
 	} else {
 		for (size_t i = 0; i < f->params.len; i++) {
 			struct expr *arg = e->call.args.items[i];
-			if (!assignable(f->params.items[i], arg->type, arg))
+			if (!assignable(f->params.items[i], arg->type, arg) &&
+			    !report_literal_misfit(c, f->params.items[i], arg))
 				diag_error(c->diag, arg->span, "argument %zu of '%s' is %s, not %s",
 					   i + 1, sym->name, type_name(A, f->params.items[i]),
 					   type_name(A, arg->type));
@@ -531,7 +586,7 @@ static const struct type *check_struct_literal(struct checker *c, struct expr *e
 	const struct type *t = sym ? sym->type : NULL;
 	if (!sym || !t || t->kind != TY_STRUCT) {
 		diag_error(c->diag, e->span, "'%s' is not a struct%s", e->struct_lit.name,
-			   sym ? "" : suggest(c, e->struct_lit.name));
+			   sym ? "" : suggest_kind(c, e->struct_lit.name, 1u << SYM_STRUCT));
 		for (size_t i = 0; i < e->struct_lit.fields.len; i++)
 			check_expr(c, ((struct field_init *)e->struct_lit.fields.items[i])->value);
 		return set(e, &type_error);
@@ -542,7 +597,8 @@ static const struct type *check_struct_literal(struct checker *c, struct expr *e
 		const struct member *m = find_member(t, f->name);
 		if (!m)
 			diag_error(c->diag, f->span, "'%s' has no field '%s'", t->name, f->name);
-		else if (!assignable(m->resolved, v, f->value))
+		else if (!assignable(m->resolved, v, f->value) &&
+			 !report_literal_misfit(c, m->resolved, f->value))
 			diag_error(c->diag, f->value->span, "field '%s' is %s, not %s", f->name,
 				   type_name(A, m->resolved), type_name(A, v));
 	}

@@ -37,8 +37,11 @@ void declare_local(struct checker *c, struct symbol *sym);
 void declare_kernel_constant(struct checker *c, struct symbol *sym);
 void push_scope(struct checker *c);
 void pop_scope(struct checker *c);
-/* "did you mean 'x'?" for an unknown NAME, or "" */
+/* "; did you mean 'x'?" for an unknown NAME, or "": among values and
+ * functions, or among the symbol kinds in the mask KINDS (1 << kind). */
 const char *suggest(struct checker *c, const char *name);
+const char *suggest_kind(struct checker *c, const char *name, unsigned kinds);
+#define SYMBOLS_OF_TYPES ((1u << SYM_STRUCT) | (1u << SYM_ENUM) | (1u << SYM_TYPE_ALIAS))
 
 /* types */
 const struct type *resolve_type(struct checker *c, const struct ast_type *t);
@@ -46,6 +49,10 @@ const struct type *resolve_type(struct checker *c, const struct ast_type *t);
 const struct member *find_member(const struct type *t, const char *name);
 /* Whether a value of type FROM may be stored where TO is expected. */
 bool assignable(const struct type *to, const struct type *from, const struct expr *value);
+/* Whether VALUE is an integer literal (perhaps negated) that T cannot
+ * hold; report_literal_misfit also says so. */
+bool literal_misfit(const struct type *t, const struct expr *value);
+bool report_literal_misfit(struct checker *c, const struct type *to, const struct expr *value);
 /* Reports that VALUE (of type FROM) cannot be stored in NAME of type TO. */
 void report_not_assignable(struct checker *c, const char *name, const struct type *to,
 			   const struct type *from, const struct expr *value);

@@ -64,7 +64,8 @@ static void check_assign(struct checker *c, struct stmt *s)
 				   type_name(A, value));
 		return;
 	}
-	if (!assignable(target, value, s->assign.value))
+	if (!assignable(target, value, s->assign.value) &&
+	    !report_literal_misfit(c, target, s->assign.value))
 		diag_error(c->diag, s->assign.value->span, "cannot assign %s to %s",
 			   type_name(A, value), type_name(A, target));
 }
@@ -127,9 +128,12 @@ static void check_for_range(struct checker *c, struct stmt *s)
 {
 	const struct type *from = check_expr(c, s->for_.from);
 	const struct type *to = check_expr(c, s->for_.to);
-	if (!type_is_integer(from) || !type_is_integer(to))
-		diag_error(c->diag, s->span, "a range needs integers, not %s and %s",
-			   type_name(A, from), type_name(A, to));
+	if (!type_is_integer(from))
+		diag_error(c->diag, s->for_.from->span, "a range needs integers, not %s",
+			   type_name(A, from));
+	if (!type_is_integer(to))
+		diag_error(c->diag, s->for_.to->span, "a range needs integers, not %s",
+			   type_name(A, to));
 	push_scope(c);
 	s->sym = bind(c, SYM_LOCAL, s->for_.var, s->for_.var_span,
 		      type_is_integer(to) && to->kind == TY_INT && to->bits > 32 ? to : &type_u32);
@@ -178,7 +182,7 @@ static void check_return(struct checker *c, struct stmt *s)
 			   c->fn->decl->name, x->unary.operand->ident);
 	if (want->kind == TY_VOID)
 		diag_error(c->diag, s->expr->span, "'%s' returns nothing", c->fn->decl->name);
-	else if (!assignable(want, got, s->expr))
+	else if (!assignable(want, got, s->expr) && !report_literal_misfit(c, want, s->expr))
 		diag_error(c->diag, s->expr->span, "'%s' returns %s, not %s", c->fn->decl->name,
 			   type_name(A, want), type_name(A, got));
 }
@@ -250,6 +254,64 @@ void check_stmt(struct checker *c, struct stmt *s)
 	}
 }
 
+static bool always_returns(const struct stmt *s);
+
+static bool block_always_returns(const struct vec *stmts)
+{
+	for (size_t i = 0; i < stmts->len; i++)
+		if (always_returns(stmts->items[i]))
+			return true;
+	return false;
+}
+
+/* Whether BODY, a loop's body, can leave the loop with break. */
+static bool breaks_out(const struct vec *stmts)
+{
+	for (size_t i = 0; i < stmts->len; i++) {
+		const struct stmt *s = stmts->items[i];
+		if (s->kind == STMT_BREAK)
+			return true;
+		if (s->kind == STMT_BLOCK && breaks_out(&s->block))
+			return true;
+		if (s->kind == STMT_IF && (breaks_out(&s->if_.then->block) ||
+					   (s->if_.otherwise && s->if_.otherwise->kind == STMT_BLOCK &&
+					    breaks_out(&s->if_.otherwise->block)) ||
+					   (s->if_.otherwise && s->if_.otherwise->kind == STMT_IF &&
+					    breaks_out(&(struct vec){ (void **)&s->if_.otherwise, 1, 1 }))))
+			return true;
+		if (s->kind == STMT_TRY && breaks_out(&s->try_.body->block))
+			return true;
+	}
+	return false;
+}
+
+/* Whether control cannot run past S. */
+static bool always_returns(const struct stmt *s)
+{
+	switch (s->kind) {
+	case STMT_RETURN:
+	case STMT_THROW:
+		return true;
+	case STMT_BLOCK:
+		return block_always_returns(&s->block);
+	case STMT_IF:
+		return s->if_.otherwise && always_returns(s->if_.then) &&
+		       always_returns(s->if_.otherwise);
+	case STMT_WHILE:
+		return s->while_.cond->kind == EXPR_BOOL && s->while_.cond->boolean &&
+		       !breaks_out(&s->while_.body->block);
+	case STMT_TRY:
+		if (!always_returns(s->try_.body))
+			return false;
+		for (size_t i = 0; i < s->try_.catches.len; i++)
+			if (!always_returns(((struct catch_clause *)s->try_.catches.items[i])->body))
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
 void check_body(struct checker *c, struct function_info *fn)
 {
 	struct decl *d = fn->decl;
@@ -266,5 +328,21 @@ void check_body(struct checker *c, struct function_info *fn)
 		bind(c, SYM_LOCAL, d->fn.ret_name, d->fn.ret->span, fn->type->ret);
 	check_block(c, d->fn.body);
 	pop_scope(c);
+	const struct type *ret = fn->type->ret;
+	bool is_main = fn == c->cp->main_fn;
+	const struct stmt *last = d->fn.body->block.len
+		? d->fn.body->block.items[d->fn.body->block.len - 1] : NULL;
+	bool value_last = last && last->kind == STMT_EXPR && last->expr->type &&
+			  last->expr->type->kind != TY_VOID;
+	if (value_last && ret->kind != TY_VOID && !assignable(ret, last->expr->type, last->expr))
+		diag_error(c->diag, last->span, "'%s' returns %s, not %s", d->name,
+			   type_name(A, ret), type_name(A, last->expr->type));
+	if (ret->kind != TY_VOID && ret->kind != TY_ERROR && !d->fn.ret_name && !is_main &&
+	    !value_last && !always_returns(d->fn.body)) {
+		struct span end = d->fn.body->span;
+		end.begin = end.end > end.begin ? end.end - 1 : end.begin;
+		diag_error(c->diag, end, "'%s' can reach its end without returning %s", d->name,
+			   type_name(A, ret));
+	}
 	c->fn = NULL;
 }

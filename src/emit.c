@@ -28,20 +28,18 @@ static bool readme_is_someone_elses(struct arena *a, const char *path, const cha
 typedef void (*file_writer)(struct arena *, struct diag *, const struct checked_program *,
 			    FILE *);
 
-/* Writes one generated C file: to memory first, so that a file with an
- * error in it is never left behind. */
-static bool write_c(struct arena *a, struct diag *d, const struct checked_program *cp,
-		    const char *path, file_writer writer)
+/* One generated C file, in memory. */
+static char *generate(struct arena *a, struct diag *d, const struct checked_program *cp,
+		      file_writer writer)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	unsigned errors = diag_error_count(d);
 	writer(a, d, cp, f);
 	fclose(f);
-	bool ok = diag_error_count(d) == errors && write_text(d, path, text);
+	char *copy = arena_strndup(a, text, len);
 	free(text);
-	return ok;
+	return copy;
 }
 
 static bool make_dir(struct diag *d, const char *dir)
@@ -78,15 +76,23 @@ static bool copy_template(struct arena *a, struct diag *d, const char *template,
 int emit_project(struct arena *a, struct diag *d, const struct checked_program *cp,
 		 const char *dir)
 {
+	/* Everything is generated before anything is written: a program that
+	 * cannot be compiled leaves no files behind. */
+	unsigned errors = diag_error_count(d);
+	char *header = generate(a, d, cp, emit_types_header);
+	char *user = generate(a, d, cp, emit_user_file);
+	char *bpf = cp->has_programs ? generate(a, d, cp, emit_bpf_file) : NULL;
+	if (diag_error_count(d) != errors)
+		return 1;
 	if (!make_dir(d, dir))
 		return 1;
 	struct emitter e = { .arena = a, .cp = cp };
 	const char *vars[] = { "NAME", cp->name, "SKELETON", c_skeleton(&e), NULL };
 	const char *base = arena_printf(a, "%s/%s", dir, cp->name);
-	bool ok = write_c(a, d, cp, arena_printf(a, "%s.h", base), emit_types_header) &&
-		  write_c(a, d, cp, arena_printf(a, "%s.c", base), emit_user_file);
-	if (ok && cp->has_programs)
-		ok = write_c(a, d, cp, arena_printf(a, "%s.bpf.c", base), emit_bpf_file) &&
+	bool ok = write_text(d, arena_printf(a, "%s.h", base), header) &&
+		  write_text(d, arena_printf(a, "%s.c", base), user);
+	if (ok && bpf)
+		ok = write_text(d, arena_printf(a, "%s.bpf.c", base), bpf) &&
 		     copy_template(a, d, "skeleton/ks_runtime.h",
 				   arena_printf(a, "%s/ks_runtime.h", dir));
 	if (ok)

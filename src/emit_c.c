@@ -436,6 +436,10 @@ static void emit_match(struct emitter *e, const struct expr *x)
 			emit_unsupported(e, arm->span, "a match arm with a block here");
 			return;
 		}
+		if (arm->pattern && arm->pattern->kind == EXPR_STRING) {
+			emit_unsupported(e, arm->pattern->span, "a string pattern");
+			return;
+		}
 		if (!arm->pattern) {
 			fallback = arm->value;
 			continue;

@@ -478,7 +478,17 @@ void emit_function_body(struct emitter *e, const struct function_info *fn)
 	}
 	if (d->fn.ret_name)
 		emit_line(e, "%s = 0;", c_decl(e, fn->type->ret, c_ident(e, d->fn.ret_name)));
-	emit_block_body(e, d->fn.body);
+	/* A last expression statement is the function's value, as in Rust. */
+	const struct vec *body = &d->fn.body->block;
+	const struct stmt *tail = body->len ? body->items[body->len - 1] : NULL;
+	bool value_tail = tail && tail->kind == STMT_EXPR && fn->type->ret->kind != TY_VOID &&
+			  tail->expr->type && tail->expr->type->kind != TY_VOID && fn != e->cp->main_fn;
+	for (size_t i = 0; i + (value_tail ? 1 : 0) < body->len; i++)
+		emit_stmt(e, body->items[i]);
+	if (value_tail) {
+		struct stmt ret = { .kind = STMT_RETURN, .span = tail->span, .expr = tail->expr };
+		emit_return(e, &ret);
+	}
 	/* A named return falls off the end by returning its variable. */
 	const struct stmt *last = d->fn.body->block.len
 		? d->fn.body->block.items[d->fn.body->block.len - 1] : NULL;

@@ -15,8 +15,8 @@ static void emit_user_accessors(struct emitter *e, const struct map_use *u)
 	const struct type *t = u->map->type;
 	const char *key = c_type(e, t->key), *value = c_type(e, t->value);
 	bool percpu = type_is_percpu_map(t);
-	if (percpu && (u->accessors & ~ACC_GET) && !type_is_integer(t->value)) {
-		emit_unsupported(e, u->map->span, "writing a per-CPU map from userspace");
+	if (percpu && (u->accessors & (ACC_GET | ACC_OP)) && !type_is_integer(t->value)) {
+		emit_unsupported(e, u->map->span, "reading a per-CPU map of non-integers from userspace");
 		return;
 	}
 	if (u->accessors & (ACC_GET | ACC_OP)) {
@@ -55,8 +55,8 @@ static void emit_user_accessors(struct emitter *e, const struct map_use *u)
 			emit_line(e, "\t/* every CPU gets the value */");
 			emit_line(e, "\tint ncpus = libbpf_num_possible_cpus();");
 			emit_line(e, "\t%s values[ncpus > 0 ? ncpus : 1];", value);
-			emit_line(e, "\tfor (int cpu = 0; cpu < ncpus; cpu++)");
-			emit_line(e, "\t\tvalues[cpu] = cpu ? 0 : value;");
+			emit_line(e, "\tmemset(values, 0, sizeof(values));");
+			emit_line(e, "\tvalues[0] = value;");
 			emit_line(e, "\tint err = bpf_map__update_elem(skel->maps.%s, &key, sizeof(key), values, sizeof(values), BPF_ANY);", m);
 		} else {
 			emit_line(e, "\tint err = bpf_map__update_elem(skel->maps.%s, &key, sizeof(key), &value, sizeof(value), BPF_ANY);", m);
