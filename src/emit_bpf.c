@@ -236,20 +236,21 @@ static void emit_bpf_accessors(struct emitter *e, const struct map_use *u)
 			  binary_op_name(op), key, value);
 		emit_line(e, "{");
 		emit_line(e, "\t%s *value = bpf_map_lookup_elem(&%s, &key);", value, m);
-		emit_line(e, "\tif (value) {");
-		if (shared && (op == BIN_ADD || op == BIN_SUB) && type_size(t->value) >= 4)
-			emit_line(e, "\t\t__sync_fetch_and_%s(value, operand);", op == BIN_ADD ? "add" : "sub");
-		else
-			emit_line(e, "\t\t*value %s= operand;", binary_op_text(op));
-		emit_line(e, "\t\treturn;");
-		emit_line(e, "\t}");
-		if (array) {
-			emit_line(e, "\t/* an array has every key: none is missing */");
+		const char *update = shared && (op == BIN_ADD || op == BIN_SUB) && type_size(t->value) >= 4
+			? arena_printf(A, "__sync_fetch_and_%s(value, operand);", op == BIN_ADD ? "add" : "sub")
+			: arena_printf(A, "*value %s= operand;", binary_op_text(op));
+		if (array) {	/* an array has every key */
+			emit_line(e, "\tif (value)");
+			emit_line(e, "\t\t%s", update);
 		} else {
 			const char *first = op == BIN_ADD || op == BIN_BITOR || op == BIN_BITXOR ? "operand"
 					    : op == BIN_SUB ? "-operand" : "0";
-			emit_line(e, "\t%s first = %s;", value, first);
-			emit_line(e, "\tbpf_map_update_elem(&%s, &key, &first, BPF_NOEXIST);", m);
+			emit_line(e, "\tif (value) {");
+			emit_line(e, "\t\t%s", update);
+			emit_line(e, "\t} else {");
+			emit_line(e, "\t\t%s first = %s;", value, first);
+			emit_line(e, "\t\tbpf_map_update_elem(&%s, &key, &first, BPF_NOEXIST);", m);
+			emit_line(e, "\t}");
 		}
 		emit_line(e, "}");
 		emit_line(e, "%s", "");
@@ -350,10 +351,9 @@ void emit_bpf_file(struct arena *a, struct diag *d, const struct checked_program
 			emit_line(e, "#define %s %lld", sym->name, (long long)sym->value);
 		}
 	}
-	if (cp->maps.len) {
+	for (size_t i = 0; i < cp->maps.len; i++) {
 		emit_line(e, "%s", "");
-		for (size_t i = 0; i < cp->maps.len; i++)
-			emit_map(e, cp->maps.items[i]);
+		emit_map(e, cp->maps.items[i]);
 	}
 	if (cp->globals.len || cp->configs.len || cp->consts.len) {
 		emit_line(e, "%s", "");
