@@ -604,6 +604,7 @@ static void resolve_decl(struct checker *c, struct decl *d)
 	case DECL_FN:
 		place_function(c, sym->fn);
 		resolve_signature(c, sym->fn);
+		check_program_signature(c, sym->fn);
 		break;
 	case DECL_EXTERN: {
 		struct type *t = type_new(A, TY_FUNCTION);

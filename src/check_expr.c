@@ -364,6 +364,18 @@ static void check_args(struct checker *c, struct expr *e)
 		check_expr(c, e->call.args.items[i]);
 }
 
+const struct function_info *loaded_program(const struct expr *x)
+{
+	if (!x)
+		return NULL;
+	if (x->kind == EXPR_IDENT && x->sym && x->sym->kind == SYM_LOCAL)
+		return x->sym->loaded;
+	if (x->kind != EXPR_CALL || !x->sym || x->sym->builtin != BUILTIN_LOAD || !x->call.args.len)
+		return NULL;
+	const struct expr *f = x->call.args.items[0];
+	return f->sym && f->sym->kind == SYM_FUNCTION ? f->sym->fn : NULL;
+}
+
 static bool want_args(struct checker *c, struct expr *e, size_t n, const char *name)
 {
 	if (e->call.args.len == n)
@@ -427,8 +439,17 @@ static const struct type *check_builtin(struct checker *c, struct expr *e, struc
 		if (want_args(c, e, 3, "attach")) {
 			if (first->type->kind != TY_PROGRAM && first->type->kind != TY_ERROR)
 				diag_error(c->diag, first->span, "attach takes what load() returned");
-			const struct type *target = ((struct expr *)e->call.args.items[1])->type;
-			if (target->kind != TY_STR && target->kind != TY_ERROR)
+			const struct expr *target_arg = e->call.args.items[1];
+			const struct type *target = target_arg->type;
+			const struct function_info *prog = loaded_program(first);
+			if (prog && prog->prog == PROG_PERF_EVENT && target->kind == TY_STR) {
+				diag_error(c->diag, target_arg->span,
+					   "'%s' is a @perf_event program: it attaches to a perf event "
+					   "described by perf_options, not to a kernel function or tracepoint",
+					   prog->decl->name);
+				diag_note(c->diag, prog->decl->name_span, "'%s' is declared here",
+					  prog->decl->name);
+			} else if (target->kind != TY_STR && target->kind != TY_ERROR)
 				diag_error(c->diag, ((struct expr *)e->call.args.items[1])->span,
 					   "the attach target is a string: an interface or \"category/event\"");
 		}

@@ -63,6 +63,11 @@ bool const_value(struct checker *c, const struct expr *e, int64_t *value);
 const struct type *check_expr(struct checker *c, struct expr *e);
 void check_stmt(struct checker *c, struct stmt *s);
 void check_body(struct checker *c, struct function_info *fn);
+/* An eBPF program's parameters and result against what the kernel gives. */
+void check_program_signature(struct checker *c, struct function_info *fn);
+
+/* The program a load() call, or a variable set from one, stands for. */
+const struct function_info *loaded_program(const struct expr *x);
 
 /* The side the current function runs on. */
 static inline bool in_bpf(const struct checker *c)

@@ -89,6 +89,7 @@ static void check_var(struct checker *c, struct stmt *s)
 	}
 	s->sym = bind(c, s->kind == STMT_CONST ? SYM_CONST : SYM_LOCAL, s->var.name,
 		      s->var.name_span, type);
+	s->sym->loaded = loaded_program(init ? s->var.init : NULL);
 	if (s->kind == STMT_CONST)
 		s->sym->has_value = const_value(c, s->var.init, &s->sym->value);
 }

@@ -36,11 +36,11 @@ const struct type *kernel_type(const struct kernel_btf *btf, struct arena *a, co
 }
 
 /* Reads BTF type text back: "*T", "T[N]", "T[N][M]", a name. */
-static const struct type *from_text(const struct kernel_btf *btf, struct arena *a,
+const struct type *kernel_type_from_text(const struct kernel_btf *btf, struct arena *a,
 				    const char *text)
 {
 	if (text[0] == '*') {
-		const struct type *to = from_text(btf, a, text + 1);
+		const struct type *to = kernel_type_from_text(btf, a, text + 1);
 		return type_pointer(a, to ? to : &type_void);
 	}
 	const char *bracket = strchr(text, '[');
@@ -66,7 +66,7 @@ const struct type *kernel_btf_member_type(const struct kernel_btf *btf, struct a
 		return NULL;
 	const struct kernel_struct *s = kernel_btf_struct(btf, name);
 	const struct kernel_member *m = s ? kernel_struct_member(s, field) : NULL;
-	return m ? from_text(btf, a, m->type) : NULL;
+	return m ? kernel_type_from_text(btf, a, m->type) : NULL;
 }
 
 bool kernel_btf_constant(const struct kernel_btf *btf, const char *name, int64_t *value,

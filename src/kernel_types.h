@@ -19,6 +19,9 @@ const struct type *kernel_type(const struct kernel_btf *btf, struct arena *a, co
 /* Whether NAME is an enumerator of a kernel enum, and its value. */
 bool kernel_btf_constant(const struct kernel_btf *btf, const char *name, int64_t *value,
 			 const char **enum_name);
+/* BTF type text ("*task_struct", "char[16]", "i64") as a type, or NULL. */
+const struct type *kernel_type_from_text(const struct kernel_btf *btf, struct arena *a,
+					 const char *text);
 /* The type of member FIELD of kernel struct NAME, or NULL. */
 const struct type *kernel_btf_member_type(const struct kernel_btf *btf, struct arena *a,
 					  const char *name, const char *field);

@@ -86,6 +86,8 @@ struct symbol {
 	enum builtin builtin;
 	/* LOCAL: bound by if (var x = m[k]): x points into the map */
 	bool map_ref;
+	/* LOCAL: holds what load(f) returned: f */
+	const struct function_info *loaded;
 	/* GLOBAL: pinned, local (eBPF only), zero-initialised (.bss) */
 	bool pinned, local, in_bss;
 	/* the name to use in generated C when it must differ */
