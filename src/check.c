@@ -178,6 +178,15 @@ const char *suggest_kind(struct checker *c, const char *name, unsigned kinds)
 	return best ? arena_printf(A, "; did you mean '%s'?", best) : "";
 }
 
+const char *closest_name(struct checker *c, const char *name, const struct vec *names)
+{
+	const char *best = NULL;
+	size_t best_distance = 99;
+	for (size_t i = 0; i < names->len; i++)
+		consider(name, names->items[i], &best, &best_distance);
+	return best ? arena_printf(A, "; did you mean '%s'?", best) : "";
+}
+
 const char *suggest(struct checker *c, const char *name)
 {
 	return suggest_kind(c, name, ~(SYMBOLS_OF_TYPES));

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "btf.h"
 #include "kernel_types.h"
 
 /* ---- written types ------------------------------------------------------- */
@@ -290,6 +291,21 @@ static const struct type *check_ident(struct checker *c, struct expr *e)
 	return set(e, sym->type);
 }
 
+/* "; did you mean 'x'?" among the fields of struct T, kernel or not. */
+static const char *suggest_member(struct checker *c, const struct type *t, const char *name)
+{
+	struct vec names = { 0 };
+	if (t->decl) {
+		for (size_t i = 0; i < t->decl->members.len; i++)
+			vec_push(A, &names, (void *)((struct member *)t->decl->members.items[i])->name);
+	} else if (t->kernel && c->btf) {
+		const struct kernel_struct *k = kernel_btf_struct(c->btf, t->name);
+		for (size_t i = 0; k && i < k->count; i++)
+			vec_push(A, &names, (void *)k->members[i].name);
+	}
+	return closest_name(c, name, &names);
+}
+
 /* Packet pointers: the kernel keeps them as u32 fields of the context,
  * programs use them as pointers into the packet. */
 static bool is_packet_pointer(const struct type *base, const char *field)
@@ -325,8 +341,8 @@ static const struct type *check_member(struct checker *c, struct expr *e)
 		if (t)
 			return set(e, t);
 	}
-	diag_error(c->diag, e->field.name_span, "'%s' has no field '%s'", record->name,
-		   e->field.name);
+	diag_error(c->diag, e->field.name_span, "'%s' has no field '%s'%s", record->name,
+		   e->field.name, suggest_member(c, record, e->field.name));
 	return set(e, &type_error);
 }
 

@@ -41,6 +41,8 @@ void pop_scope(struct checker *c);
  * functions, or among the symbol kinds in the mask KINDS (1 << kind). */
 const char *suggest(struct checker *c, const char *name);
 const char *suggest_kind(struct checker *c, const char *name, unsigned kinds);
+/* The same among NAMES (const char *). */
+const char *closest_name(struct checker *c, const char *name, const struct vec *names);
 #define SYMBOLS_OF_TYPES ((1u << SYM_STRUCT) | (1u << SYM_ENUM) | (1u << SYM_TYPE_ALIAS))
 
 /* types */
