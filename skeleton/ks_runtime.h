@@ -133,6 +133,9 @@ static inline void ks_setup(bool verbose)
 {
 	struct sigaction sa;
 
+	/* print() lines appear as they are printed, also into a pipe or log */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
 	ks_verbose = verbose;
 	libbpf_set_print(ks_libbpf_print);
 

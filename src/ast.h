@@ -300,6 +300,7 @@ struct member {
 	struct expr *value;	/* enum value, config default; may be NULL */
 	const struct type *resolved;	/* checker: the member's type */
 	int64_t enum_value;	/* checker: an enum member's value */
+	struct symbol *sym;	/* checker: an enum member's constant */
 };
 
 struct decl {

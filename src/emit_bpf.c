@@ -43,17 +43,23 @@ void emit_types_header(struct arena *a, struct diag *d, const struct checked_pro
 		unsigned line, col;
 		source_line_col(decl->span.src, decl->span.begin, &line, &col);
 		emit_line(e, "/* %s:%u */", base_name(decl->span.src->name), line);
+		if (sym->type->c_name)
+			emit_line(e, "/* %s is also a kernel type: here it is %s */", sym->name,
+				  sym->type->c_name);
 		switch (sym->kind) {
 		case SYM_STRUCT:
-			emit_line(e, "struct %s {", sym->name);
+			emit_line(e, "%s {", c_type(e, sym->type));
 			emit_members(e, decl);
 			emit_line(e, "};");
 			break;
 		case SYM_ENUM:
-			emit_line(e, "enum %s {", sym->name);
+			emit_line(e, "%s {", c_type(e, sym->type));
 			for (size_t j = 0; j < decl->members.len; j++) {
 				const struct member *m = decl->members.items[j];
-				emit_line(e, "\t%s = %lld,", m->name, (long long)m->enum_value);
+				const struct symbol *k = m->sym;
+				const char *name = k && k->c_name ? k->c_name : m->name;
+				emit_line(e, "\t%s = %lld,%s", name, (long long)m->enum_value,
+					  k && k->c_name ? "\t/* vmlinux.h has its own */" : "");
 			}
 			emit_line(e, "};");
 			break;
@@ -66,6 +72,18 @@ void emit_types_header(struct arena *a, struct diag *d, const struct checked_pro
 		default:
 			break;
 		}
+	}
+	if (cp->consts.len)
+		emit_line(e, "%s", "");
+	/* Constants are macros: both sides may use them, neither must. */
+	for (size_t i = 0; i < cp->consts.len; i++) {
+		const struct symbol *sym = cp->consts.items[i];
+		const struct expr *value = sym->decl->var.init;
+		bool simple = value->kind == EXPR_INT || value->kind == EXPR_CHAR ||
+			      value->kind == EXPR_STRING || value->kind == EXPR_BOOL;
+		emit_text(e, "#define %s %s", sym->name, simple ? "" : "(");
+		emit_expr(e, value);
+		emit_text(e, "%s\n", simple ? "" : ")");
 	}
 	for (size_t i = 0; i < cp->configs.len; i++) {
 		const struct symbol *sym = cp->configs.items[i];
@@ -355,14 +373,8 @@ void emit_bpf_file(struct arena *a, struct diag *d, const struct checked_program
 		emit_line(e, "%s", "");
 		emit_map(e, cp->maps.items[i]);
 	}
-	if (cp->globals.len || cp->configs.len || cp->consts.len) {
+	if (cp->globals.len || cp->configs.len) {
 		emit_line(e, "%s", "");
-		for (size_t i = 0; i < cp->consts.len; i++) {
-			const struct symbol *sym = cp->consts.items[i];
-			emit_text(e, "static const %s = ", c_decl(e, sym->type, sym->name));
-			emit_expr(e, sym->decl->var.init);
-			emit_text(e, ";\n");
-		}
 		for (size_t i = 0; i < cp->globals.len; i++)
 			emit_global(e, cp->globals.items[i]);
 		for (size_t i = 0; i < cp->configs.len; i++)

@@ -78,8 +78,8 @@ const char *c_type(struct emitter *e, const struct type *t)
 			return arena_printf(A, "%s *", c_type(e, t->elem->kind == TY_STR ?
 							      &type_char : t->elem->elem));
 		return arena_printf(A, "%s *", c_type(e, t->elem));
-	case TY_STRUCT: return arena_printf(A, "struct %s", t->name);
-	case TY_ENUM: return arena_printf(A, "enum %s", t->name);
+	case TY_STRUCT: return arena_printf(A, "struct %s", t->c_name ? t->c_name : t->name);
+	case TY_ENUM: return arena_printf(A, "enum %s", t->c_name ? t->c_name : t->name);
 	case TY_STR: return arena_printf(A, "char[%llu]", (unsigned long long)t->len);
 	case TY_ARRAY:
 		return arena_printf(A, "%s[%llu]", c_type(e, t->elem), (unsigned long long)t->len);
@@ -521,7 +521,8 @@ void emit_expr(struct emitter *e, const struct expr *x)
 		emit_call(e, x);
 		return;
 	case EXPR_STRUCT_LIT:
-		emit_text(e, "(struct %s){ ", x->struct_lit.name);
+		emit_text(e, "(%s){ ", x->type && x->type->kind == TY_STRUCT ? c_type(e, x->type)
+				      : arena_printf(A, "struct %s", x->struct_lit.name));
 		for (size_t i = 0; i < x->struct_lit.fields.len; i++) {
 			const struct field_init *f = x->struct_lit.fields.items[i];
 			emit_text(e, "%s.%s = ", i ? ", " : "", f->name);

@@ -98,7 +98,7 @@ void emit_for_each(struct emitter *e, const struct stmt *s)
 	emit_line(e, "{");
 	e->indent++;
 	emit_line(e, "%s;", c_decl(e, map->type->key, k));
-	emit_line(e, "for (int more = !bpf_map__get_next_key(skel->maps.%s, NULL, &%s, sizeof(%s)); more && !ks_exiting;", m, k, k);
+	emit_line(e, "for (int more = !bpf_map__get_next_key(skel->maps.%s, NULL, &%s, sizeof(%s)); more;", m, k, k);
 	emit_line(e, "     more = !bpf_map__get_next_key(skel->maps.%s, &%s, &%s, sizeof(%s))) {", m, k, k, k);
 	e->indent++;
 	emit_line(e, "%s = %s_get(%s);", c_decl(e, map->type->value, v), m, k);
@@ -419,20 +419,15 @@ void emit_user_file(struct arena *a, struct diag *d, const struct checked_progra
 	emit_line(e, "#include <linux/types.h>");
 	emit_line(e, "#include <bpf/bpf.h>");
 	emit_line(e, "#include <bpf/libbpf.h>");
+	if (cp->has_programs)
+		emit_line(e, "#include \"ks_runtime.h\"");
 	emit_line(e, "#include \"%s.h\"", cp->name);
 	if (cp->has_programs) {
 		emit_line(e, "#include \"%s.skel.h\"", cp->name);
-		emit_line(e, "#include \"ks_runtime.h\"");
 		emit_line(e, "%s", "");
 		emit_line(e, "static struct %s *skel;", c_skeleton(e));
 	}
 	emit_line(e, "%s", "");
-	for (size_t i = 0; i < cp->consts.len; i++) {
-		const struct symbol *sym = cp->consts.items[i];
-		emit_text(e, "static const %s = ", c_decl(e, sym->type, sym->name));
-		emit_expr(e, sym->decl->var.init);
-		emit_text(e, ";\n");
-	}
 	for (size_t i = 0; i < e->map_uses.len; i++)
 		emit_user_accessors(e, e->map_uses.items[i]);
 	if (cp->has_programs)

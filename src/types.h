@@ -54,6 +54,7 @@ struct type {
 	const char *name;
 	struct decl *decl;	/* its declaration */
 	bool kernel;		/* defined by the kernel: vmlinux.h has it */
+	const char *c_name;	/* STRUCT, ENUM: its C name when NAME clashes with vmlinux.h */
 	/* MAP */
 	enum map_kind map_kind;
 	const struct type *key, *value;
