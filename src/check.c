@@ -690,5 +690,6 @@ struct checked_program *check_program(struct arena *a, struct diag *d,
 	}
 	for (size_t i = 0; i < c->cp->functions.len; i++)
 		check_body(c, c->cp->functions.items[i]);
+	check_stack_limits(c);
 	return c->cp;
 }

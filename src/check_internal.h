@@ -24,9 +24,13 @@ struct checker {
 	struct function_info *fn;
 	struct scope *scope;
 	int loop_depth;
+	uint64_t stack_bytes;	/* eBPF: the locals so far */
 };
 
 #define A (c->arena)
+
+/* What an eBPF program may keep on its stack. */
+#define BPF_STACK_LIMIT 512
 
 /* symbols */
 struct symbol *global_lookup(struct checker *c, const char *name);
@@ -65,6 +69,7 @@ bool const_value(struct checker *c, const struct expr *e, int64_t *value);
 const struct type *check_expr(struct checker *c, struct expr *e);
 void check_stmt(struct checker *c, struct stmt *s);
 void check_body(struct checker *c, struct function_info *fn);
+void check_stack_limits(struct checker *c);
 /* An eBPF program's parameters and result against what the kernel gives. */
 void check_program_signature(struct checker *c, struct function_info *fn);
 

@@ -89,9 +89,15 @@ static void check_var(struct checker *c, struct stmt *s)
 	}
 	s->sym = bind(c, s->kind == STMT_CONST ? SYM_CONST : SYM_LOCAL, s->var.name,
 		      s->var.name_span, type);
-	s->sym->loaded = loaded_program(init ? s->var.init : NULL);
-	if (s->kind == STMT_CONST)
-		s->sym->has_value = const_value(c, s->var.init, &s->sym->value);
+	if (in_bpf(c)) {
+		/* Counted whole, scopes or not: clang may or may not share slots. */
+		uint64_t size = type_size(type);
+		c->stack_bytes += size ? size : 8;
+		if (c->stack_bytes > BPF_STACK_LIMIT && !c->fn->stack_culprit) {
+			c->fn->stack_culprit = s;
+			c->fn->stack_bytes = c->stack_bytes;
+		}
+	}
 }
 
 static void check_if(struct checker *c, struct stmt *s)
@@ -320,6 +326,7 @@ void check_body(struct checker *c, struct function_info *fn)
 		return;
 	c->fn = fn;
 	c->loop_depth = 0;
+	c->stack_bytes = 0;
 	push_scope(c);
 	for (size_t i = 0; i < d->fn.params.len; i++) {
 		struct param *p = d->fn.params.items[i];
@@ -346,4 +353,29 @@ void check_body(struct checker *c, struct function_info *fn)
 			   type_name(A, ret));
 	}
 	c->fn = NULL;
+}
+
+/* The eBPF stack limit, once every body is checked: an error where the
+ * function will run, a warning where nothing calls it (it is not
+ * generated). */
+void check_stack_limits(struct checker *c)
+{
+	for (size_t i = 0; i < c->cp->functions.len; i++) {
+		const struct function_info *fn = c->cp->functions.items[i];
+		const struct stmt *s = fn->stack_culprit;
+		if (!s)
+			continue;
+		bool runs = fn->side == SIDE_PROGRAM || (fn->decl->sym && fn->decl->sym->used);
+		const char *fmt = "'%s' (%llu bytes) takes '%s' past the %d bytes of eBPF stack "
+				  "(%llu bytes of locals)";
+		unsigned long long size = type_size(s->sym->type);
+		if (runs)
+			diag_error(c->diag, s->var.name_span, fmt, s->var.name, size, fn->decl->name,
+				   BPF_STACK_LIMIT, (unsigned long long)fn->stack_bytes);
+		else
+			diag_warning(c->diag, s->var.name_span, fmt, s->var.name, size, fn->decl->name,
+				     BPF_STACK_LIMIT, (unsigned long long)fn->stack_bytes);
+		diag_note(c->diag, s->var.name_span,
+			  "keep large values in a map, such as a percpu_array<u32, T>(1)");
+	}
 }

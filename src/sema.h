@@ -69,6 +69,9 @@ struct function_info {
 	const char *target;	/* @tc: "ingress"/"egress"; @tracepoint: "cat/event" */
 	const struct type *type;	/* TY_FUNCTION */
 	bool uses_ctx;		/* a program whose body names its context */
+	/* eBPF: the local that takes the stack past its limit, and the total */
+	const struct stmt *stack_culprit;
+	uint64_t stack_bytes;
 };
 
 struct symbol {
