@@ -89,6 +89,7 @@ static void check_var(struct checker *c, struct stmt *s)
 	}
 	s->sym = bind(c, s->kind == STMT_CONST ? SYM_CONST : SYM_LOCAL, s->var.name,
 		      s->var.name_span, type);
+	s->sym->loaded = loaded_program(init ? s->var.init : NULL);
 	if (in_bpf(c)) {
 		/* Counted whole, scopes or not: clang may or may not share slots. */
 		uint64_t size = type_size(type);
