@@ -208,70 +208,72 @@ static void emit_bpf_accessors(struct emitter *e, const struct map_use *u)
 	bool scalar = type_is_scalar(t->value);
 	bool shared = !type_is_percpu_map(t);
 	bool array = type_is_array_map(t);
-	if (u->accessors & (ACC_LOOKUP | ACC_GET)) {
-		emit_line(e, "static __always_inline %s *%s_lookup(%s key)", value, m, key);
-		emit_line(e, "{");
-		emit_line(e, "\treturn bpf_map_lookup_elem(&%s, &key);", m);
-		emit_line(e, "}");
-		emit_line(e, "%s", "");
-	}
-	if (u->accessors & ACC_GET) {
-		emit_line(e, "/* %s[key]: 0 when the key is absent */", m);
-		emit_line(e, "static __always_inline %s %s_get(%s key)", value, m, key);
-		emit_line(e, "{");
-		emit_line(e, "\t%s *value = %s_lookup(key);", value, m);
-		if (scalar) {
-			emit_line(e, "\treturn value ? *value : 0;");
-		} else {
-			emit_line(e, "\t%s copy = {};", value);
-			emit_line(e, "\tif (value)");
-			emit_line(e, "\t\tcopy = *value;");
-			emit_line(e, "\treturn copy;");
-		}
-		emit_line(e, "}");
-		emit_line(e, "%s", "");
-	}
-	if (u->accessors & ACC_SET) {
-		emit_line(e, "static __always_inline long %s_set(%s key, %s value)", m, key, value);
-		emit_line(e, "{");
-		emit_line(e, "\treturn bpf_map_update_elem(&%s, &key, &value, BPF_ANY);", m);
-		emit_line(e, "}");
-		emit_line(e, "%s", "");
-	}
-	if (u->accessors & ACC_DELETE) {
-		emit_line(e, "static __always_inline long %s_delete(%s key)", m, key);
-		emit_line(e, "{");
-		emit_line(e, "\treturn bpf_map_delete_elem(&%s, &key);", m);
-		emit_line(e, "}");
-		emit_line(e, "%s", "");
-	}
+	if (u->accessors & (ACC_LOOKUP | ACC_GET))
+		emit_code(e, "\
+		static __always_inline %1$s *%2$s_lookup(%3$s key)\n\
+		{\n\
+			return bpf_map_lookup_elem(&%2$s, &key);\n\
+		}\n\n", value, m, key);
+	if ((u->accessors & ACC_GET) && scalar)
+		emit_code(e, "\
+		/* %2$s[key]: 0 when the key is absent */\n\
+		static __always_inline %1$s %2$s_get(%3$s key)\n\
+		{\n\
+			%1$s *value = %2$s_lookup(key);\n\
+			return value ? *value : 0;\n\
+		}\n\n", value, m, key);
+	else if (u->accessors & ACC_GET)
+		emit_code(e, "\
+		/* %2$s[key]: zeroes when the key is absent */\n\
+		static __always_inline %1$s %2$s_get(%3$s key)\n\
+		{\n\
+			%1$s *value = %2$s_lookup(key);\n\
+			%1$s copy = {};\n\
+			if (value)\n\
+				copy = *value;\n\
+			return copy;\n\
+		}\n\n", value, m, key);
+	if (u->accessors & ACC_SET)
+		emit_code(e, "\
+		static __always_inline long %2$s_set(%3$s key, %1$s value)\n\
+		{\n\
+			return bpf_map_update_elem(&%2$s, &key, &value, BPF_ANY);\n\
+		}\n\n", value, m, key);
+	if (u->accessors & ACC_DELETE)
+		emit_code(e, "\
+		static __always_inline long %1$s_delete(%2$s key)\n\
+		{\n\
+			return bpf_map_delete_elem(&%1$s, &key);\n\
+		}\n\n", m, key);
 	for (enum binary_op op = BIN_ADD; op <= BIN_SHR; op++) {
 		if (!(u->ops & (1u << op)))
 			continue;
-		emit_line(e, "/* %s[key] %s= operand; an absent key counts as 0 */", m,
-			  binary_op_text(op));
-		emit_line(e, "static __always_inline void %s_%s(%s key, %s operand)", m,
-			  binary_op_name(op), key, value);
-		emit_line(e, "{");
-		emit_line(e, "\t%s *value = bpf_map_lookup_elem(&%s, &key);", value, m);
 		const char *update = shared && (op == BIN_ADD || op == BIN_SUB) && type_size(t->value) >= 4
 			? arena_printf(A, "__sync_fetch_and_%s(value, operand);", op == BIN_ADD ? "add" : "sub")
 			: arena_printf(A, "*value %s= operand;", binary_op_text(op));
-		if (array) {	/* an array has every key */
-			emit_line(e, "\tif (value)");
-			emit_line(e, "\t\t%s", update);
-		} else {
-			const char *first = op == BIN_ADD || op == BIN_BITOR || op == BIN_BITXOR ? "operand"
-					    : op == BIN_SUB ? "-operand" : "0";
-			emit_line(e, "\tif (value) {");
-			emit_line(e, "\t\t%s", update);
-			emit_line(e, "\t} else {");
-			emit_line(e, "\t\t%s first = %s;", value, first);
-			emit_line(e, "\t\tbpf_map_update_elem(&%s, &key, &first, BPF_NOEXIST);", m);
-			emit_line(e, "\t}");
-		}
-		emit_line(e, "}");
-		emit_line(e, "%s", "");
+		const char *first = op == BIN_ADD || op == BIN_BITOR || op == BIN_BITXOR ? "operand"
+				    : op == BIN_SUB ? "-operand" : "0";
+		emit_code(e, "\
+		/* %1$s[key] %2$s= operand; an absent key counts as 0 */\n\
+		static __always_inline void %1$s_%3$s(%4$s key, %5$s operand)\n\
+		{\n\
+			%5$s *value = bpf_map_lookup_elem(&%1$s, &key);", m, binary_op_text(op),
+			  binary_op_name(op), key, value);
+		e->indent++;	/* the function's body */
+		if (array)	/* an array has every key */
+			emit_code(e, "\
+			if (value)\n\
+				%s", update);
+		else
+			emit_code(e, "\
+			if (value) {\n\
+				%1$s\n\
+			} else {\n\
+				%2$s first = %3$s;\n\
+				bpf_map_update_elem(&%4$s, &key, &first, BPF_NOEXIST);\n\
+			}", update, value, first, m);
+		e->indent--;
+		emit_code(e, "}\n\n");
 	}
 }
 

@@ -2,6 +2,8 @@
  * the eBPF and the userspace file. */
 #include "emit_internal.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- output --------------------------------------------------------------- */
@@ -651,4 +653,31 @@ bool emit_if_called(struct emitter *e, const struct function_info *fn)
 		  base_name(fn->decl->span.src->name), line);
 	emit_line(e, "%s", "");
 	return false;
+}
+
+/* ---- blocks of C written as templates -------------------------------------------- */
+
+void emit_code(struct emitter *e, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = arena_vprintf(A, fmt, ap);
+	va_end(ap);
+	/* The first line's leading tabs are the template's own indentation. */
+	size_t strip = strspn(text, "\t");
+	for (char *line = text; *line;) {
+		char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		size_t tabs = strspn(line, "\t");
+		size_t skip = tabs < strip ? tabs : strip;
+		if (len > skip) {
+			for (int i = 0; i < e->indent; i++)
+				fputc('\t', e->out);
+			fwrite(line + skip, 1, len - skip, e->out);
+		}
+		fputc('\n', e->out);
+		line += len + (end ? 1 : 0);
+		if (!end)
+			break;
+	}
 }

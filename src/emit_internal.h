@@ -50,6 +50,10 @@ struct bound_entry {
 void emit_line(struct emitter *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void emit_text(struct emitter *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void emit_unsupported(struct emitter *e, struct span at, const char *what);
+/* A block of C laid out as it will read, bpftool's codegen() style: the
+ * template's first-line indentation is removed from every line, the
+ * emitter's own added, and printf directives filled (%1$s repeats). */
+void emit_code(struct emitter *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Names and types in C */
 const char *c_ident(struct emitter *e, const char *name);

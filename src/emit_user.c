@@ -228,27 +228,26 @@ static void emit_parse_args(struct emitter *e, const struct type *args)
 	bool numbers = false;
 	for (size_t i = 0; i < d->members.len; i++)
 		numbers |= type_is_integer(((struct member *)d->members.items[i])->resolved);
-	if (numbers) {
-		emit_line(e, "static int parse_number(const char *option, const char *text, long long min,");
-		emit_line(e, "\t\t\tunsigned long long max, unsigned long long *value)");
-		emit_line(e, "{");
-		emit_line(e, "\tchar *end;");
-		emit_line(e, "\terrno = 0;");
-		emit_line(e, "\tif (min < 0 && text[0] == '-') {");
-		emit_line(e, "\t\tlong long n = strtoll(text, &end, 0);");
-		emit_line(e, "\t\t*value = (unsigned long long)n;");
-		emit_line(e, "\t\tif (!errno && *end == '\\0' && end != text && n >= min)");
-		emit_line(e, "\t\t\treturn 0;");
-		emit_line(e, "\t} else {");
-		emit_line(e, "\t\t*value = strtoull(text, &end, 0);");
-		emit_line(e, "\t\tif (!errno && *end == '\\0' && end != text && text[0] != '-' && *value <= max)");
-		emit_line(e, "\t\t\treturn 0;");
-		emit_line(e, "\t}");
-		emit_line(e, "\tfprintf(stderr, \"--%%s: '%%s' is not a number in range\\n\", option, text);");
-		emit_line(e, "\treturn -1;");
-		emit_line(e, "}");
-		emit_line(e, "%s", "");
-	}
+	if (numbers)
+		emit_code(e, "\
+		static int parse_number(const char *option, const char *text, long long min,\n\
+					unsigned long long max, unsigned long long *value)\n\
+		{\n\
+			char *end;\n\
+			errno = 0;\n\
+			if (min < 0 && text[0] == '-') {\n\
+				long long n = strtoll(text, &end, 0);\n\
+				*value = (unsigned long long)n;\n\
+				if (!errno && *end == '\\0' && end != text && n >= min)\n\
+					return 0;\n\
+			} else {\n\
+				*value = strtoull(text, &end, 0);\n\
+				if (!errno && *end == '\\0' && end != text && text[0] != '-' && *value <= max)\n\
+					return 0;\n\
+			}\n\
+			fprintf(stderr, \"--%%s: '%%s' is not a number in range\\n\", option, text);\n\
+			return -1;\n\
+		}\n\n");
 	emit_line(e, "static void usage(FILE *out, const char *prog)");
 	emit_line(e, "{");
 	emit_line(e, "\tfprintf(out, \"Usage: %%s [OPTIONS]\\n\\nOptions:\\n\", prog);");
