@@ -19,70 +19,71 @@ static void emit_user_accessors(struct emitter *e, const struct map_use *u)
 		emit_unsupported(e, u->map->span, "reading a per-CPU map of non-integers from userspace");
 		return;
 	}
-	if (u->accessors & (ACC_GET | ACC_OP)) {
-		emit_line(e, "/* %s[key]: %s */", m,
-			  percpu ? "the sum over all CPUs, 0 when absent" : "0 when the key is absent");
-		emit_line(e, "static %s %s_get(%s key)", value, m, key);
-		emit_line(e, "{");
-		if (percpu) {
-			emit_line(e, "\tint ncpus = libbpf_num_possible_cpus();");
-			emit_line(e, "\t%s values[ncpus > 0 ? ncpus : 1], sum = 0;", value);
-			emit_line(e, "\tif (ncpus > 0 && !bpf_map__lookup_elem(skel->maps.%s, &key, sizeof(key), values, sizeof(values), 0))", m);
-			emit_line(e, "\t\tfor (int cpu = 0; cpu < ncpus; cpu++)");
-			emit_line(e, "\t\t\tsum += values[cpu];");
-			emit_line(e, "\treturn sum;");
-		} else {
-			emit_line(e, "\t%s value = %s;", value, type_is_scalar(t->value) ? "0" : "{0}");
-			emit_line(e, "\tbpf_map__lookup_elem(skel->maps.%s, &key, sizeof(key), &value, sizeof(value), 0);", m);
-			emit_line(e, "\treturn value;");
-		}
-		emit_line(e, "}");
-		emit_line(e, "%s", "");
-	}
-	if (u->accessors & ACC_LOOKUP) {
-		emit_line(e, "static bool %s_lookup(%s key)", m, key);
-		emit_line(e, "{");
-		emit_line(e, "\t%s value%s;", value, percpu ? "s[libbpf_num_possible_cpus()]" : "");
-		emit_line(e, "\treturn !bpf_map__lookup_elem(skel->maps.%s, &key, sizeof(key), &value%s, sizeof(value%s), 0);",
-			  m, percpu ? "s" : "", percpu ? "s" : "");
-		emit_line(e, "}");
-		emit_line(e, "%s", "");
-	}
-	if (u->accessors & (ACC_SET | ACC_OP)) {
-		emit_line(e, "static int %s_set(%s key, %s value)", m, key, value);
-		emit_line(e, "{");
-		if (percpu) {
-			emit_line(e, "\t/* every CPU gets the value */");
-			emit_line(e, "\tint ncpus = libbpf_num_possible_cpus();");
-			emit_line(e, "\t%s values[ncpus > 0 ? ncpus : 1];", value);
-			emit_line(e, "\tmemset(values, 0, sizeof(values));");
-			emit_line(e, "\tvalues[0] = value;");
-			emit_line(e, "\tint err = bpf_map__update_elem(skel->maps.%s, &key, sizeof(key), values, sizeof(values), BPF_ANY);", m);
-		} else {
-			emit_line(e, "\tint err = bpf_map__update_elem(skel->maps.%s, &key, sizeof(key), &value, sizeof(value), BPF_ANY);", m);
-		}
-		emit_line(e, "\tif (err)");
-		emit_line(e, "\t\tfprintf(stderr, \"Failed to update map %s: %%s\\n\", strerror(-err));", m);
-		emit_line(e, "\treturn err;");
-		emit_line(e, "}");
-		emit_line(e, "%s", "");
-	}
-	if (u->accessors & ACC_DELETE) {
-		emit_line(e, "static int %s_delete(%s key)", m, key);
-		emit_line(e, "{");
-		emit_line(e, "\treturn bpf_map__delete_elem(skel->maps.%s, &key, sizeof(key), 0);", m);
-		emit_line(e, "}");
-		emit_line(e, "%s", "");
-	}
-	for (enum binary_op op = BIN_ADD; op <= BIN_SHR; op++) {
-		if (!(u->ops & (1u << op)))
-			continue;
-		emit_line(e, "static void %s_%s(%s key, %s operand)", m, binary_op_name(op), key, value);
-		emit_line(e, "{");
-		emit_line(e, "\t%s_set(key, %s_get(key) %s operand);", m, m, binary_op_text(op));
-		emit_line(e, "}");
-		emit_line(e, "%s", "");
-	}
+	if ((u->accessors & (ACC_GET | ACC_OP)) && percpu)
+		emit_code(e, "\
+		/* %2$s[key]: the sum over all CPUs, 0 when absent */\n\
+		static %1$s %2$s_get(%3$s key)\n\
+		{\n\
+			int ncpus = libbpf_num_possible_cpus();\n\
+			%1$s values[ncpus > 0 ? ncpus : 1], sum = 0;\n\
+			if (ncpus > 0 && !bpf_map__lookup_elem(skel->maps.%2$s, &key, sizeof(key), values, sizeof(values), 0))\n\
+				for (int cpu = 0; cpu < ncpus; cpu++)\n\
+					sum += values[cpu];\n\
+			return sum;\n\
+		}\n\n", value, m, key);
+	else if (u->accessors & (ACC_GET | ACC_OP))
+		emit_code(e, "\
+		/* %2$s[key]: 0 when the key is absent */\n\
+		static %1$s %2$s_get(%3$s key)\n\
+		{\n\
+			%1$s value = %4$s;\n\
+			bpf_map__lookup_elem(skel->maps.%2$s, &key, sizeof(key), &value, sizeof(value), 0);\n\
+			return value;\n\
+		}\n\n", value, m, key, type_is_scalar(t->value) ? "0" : "{0}");
+	if (u->accessors & ACC_LOOKUP)
+		emit_code(e, "\
+		static bool %2$s_lookup(%3$s key)\n\
+		{\n\
+			%1$s value%4$s;\n\
+			return !bpf_map__lookup_elem(skel->maps.%2$s, &key, sizeof(key), &value%5$s, sizeof(value%5$s), 0);\n\
+		}\n\n", value, m, key, percpu ? "s[libbpf_num_possible_cpus()]" : "",
+			  percpu ? "s" : "");
+	if ((u->accessors & (ACC_SET | ACC_OP)) && percpu)
+		emit_code(e, "\
+		/* CPU 0 gets the value, the others 0: the sum reads back as it */\n\
+		static int %2$s_set(%3$s key, %1$s value)\n\
+		{\n\
+			int ncpus = libbpf_num_possible_cpus();\n\
+			%1$s values[ncpus > 0 ? ncpus : 1];\n\
+			memset(values, 0, sizeof(values));\n\
+			values[0] = value;\n\
+			int err = bpf_map__update_elem(skel->maps.%2$s, &key, sizeof(key), values, sizeof(values), BPF_ANY);\n\
+			if (err)\n\
+				fprintf(stderr, \"Failed to update map %2$s: %%s\\n\", strerror(-err));\n\
+			return err;\n\
+		}\n\n", value, m, key);
+	else if (u->accessors & (ACC_SET | ACC_OP))
+		emit_code(e, "\
+		static int %2$s_set(%3$s key, %1$s value)\n\
+		{\n\
+			int err = bpf_map__update_elem(skel->maps.%2$s, &key, sizeof(key), &value, sizeof(value), BPF_ANY);\n\
+			if (err)\n\
+				fprintf(stderr, \"Failed to update map %2$s: %%s\\n\", strerror(-err));\n\
+			return err;\n\
+		}\n\n", value, m, key);
+	if (u->accessors & ACC_DELETE)
+		emit_code(e, "\
+		static int %1$s_delete(%2$s key)\n\
+		{\n\
+			return bpf_map__delete_elem(skel->maps.%1$s, &key, sizeof(key), 0);\n\
+		}\n\n", m, key);
+	for (enum binary_op op = BIN_ADD; op <= BIN_SHR; op++)
+		if (u->ops & (1u << op))
+			emit_code(e, "\
+			static void %1$s_%2$s(%3$s key, %4$s operand)\n\
+			{\n\
+				%1$s_set(key, %1$s_get(key) %5$s operand);\n\
+			}\n\n", m, binary_op_name(op), key, value, binary_op_text(op));
 }
 
 void emit_for_each(struct emitter *e, const struct stmt *s)
