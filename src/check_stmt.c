@@ -3,6 +3,10 @@
 
 #include <string.h>
 
+static bool breaks_out(const struct vec *stmts);
+static bool block_always_returns(const struct vec *stmts);
+static bool returns_somewhere(const struct vec *stmts);
+
 static void check_block(struct checker *c, struct stmt *block)
 {
 	push_scope(c);
@@ -213,6 +217,12 @@ void check_stmt(struct checker *c, struct stmt *s)
 		break;
 	case STMT_WHILE: {
 		const struct type *cond = check_expr(c, s->while_.cond);
+		if (in_bpf(c) && s->while_.cond->kind == EXPR_BOOL && s->while_.cond->boolean &&
+		    !breaks_out(&s->while_.body->block) && !block_always_returns(&s->while_.body->block) &&
+		    !returns_somewhere(&s->while_.body->block))
+			diag_error(c->diag, s->while_.cond->span,
+				   "this loop never ends, and the verifier rejects an eBPF program "
+				   "whose loops it cannot bound");
 		if (!type_is_scalar(cond) && cond->kind != TY_ERROR)
 			diag_error(c->diag, s->while_.cond->span, "a condition must be a bool, an integer or a pointer, not %s",
 				   type_name(A, cond));
@@ -289,6 +299,37 @@ static bool breaks_out(const struct vec *stmts)
 			return true;
 		if (s->kind == STMT_TRY && breaks_out(&s->try_.body->block))
 			return true;
+	}
+	return false;
+}
+
+/* Whether a return statement stands anywhere in STMTS. */
+static bool returns_somewhere(const struct vec *stmts)
+{
+	for (size_t i = 0; i < stmts->len; i++) {
+		const struct stmt *s = stmts->items[i];
+		switch (s->kind) {
+		case STMT_RETURN: case STMT_THROW:
+			return true;
+		case STMT_BLOCK:
+			if (returns_somewhere(&s->block))
+				return true;
+			break;
+		case STMT_IF:
+			if (returns_somewhere(&s->if_.then->block) ||
+			    (s->if_.otherwise && s->if_.otherwise->kind == STMT_BLOCK &&
+			     returns_somewhere(&s->if_.otherwise->block)) ||
+			    (s->if_.otherwise && s->if_.otherwise->kind == STMT_IF &&
+			     returns_somewhere(&(struct vec){ (void **)&s->if_.otherwise, 1, 1 })))
+				return true;
+			break;
+		case STMT_WHILE: case STMT_FOR_RANGE: case STMT_FOR_EACH:
+			if (returns_somewhere(&(s->kind == STMT_WHILE ? s->while_.body : s->for_.body)->block))
+				return true;
+			break;
+		default:
+			break;
+		}
 	}
 	return false;
 }
