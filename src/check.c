@@ -497,7 +497,8 @@ static void resolve_members(struct checker *c, struct decl *d)
 				diag_error(c->diag, m->span, "duplicate member '%s'", m->name);
 		if (m->value) {
 			const struct type *t = check_expr(c, m->value);
-			if (!assignable(m->resolved, t, m->value))
+			if (!assignable(m->resolved, t, m->value) &&
+			    !report_literal_misfit(c, m->resolved, m->value))
 				diag_error(c->diag, m->value->span, "'%s' is %s but its default is %s",
 					   m->name, type_name(A, m->resolved), type_name(A, t));
 		}

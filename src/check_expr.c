@@ -325,6 +325,8 @@ static const struct type *check_member(struct checker *c, struct expr *e)
 		return set(e, base);
 	/* '.' and '->' both reach through one pointer, as the reference does. */
 	const struct type *record = base->kind == TY_POINTER ? base->elem : base;
+	if (record->kind == TY_ERROR)
+		return set(e, record);	/* reported already */
 	if (record->kind != TY_STRUCT) {
 		diag_error(c->diag, e->field.name_span, "%s has no fields (it is %s)",
 			   e->kind == EXPR_ARROW ? "the pointee" : "this value",
@@ -558,6 +560,15 @@ static const struct type *check_binary(struct checker *c, struct expr *e)
 				   binary_op_text(e->binary.op), type_name(A, l), type_name(A, r));
 		return set(e, &type_bool);
 	case BIN_EQ: case BIN_NE: case BIN_LT: case BIN_LE: case BIN_GT: case BIN_GE:
+		if (l->kind == TY_MAP || r->kind == TY_MAP ||
+		    (types_equal(l, r) && (l->kind == TY_STRUCT || l->kind == TY_ARRAY))) {
+			const struct type *t = l->kind == TY_MAP || l->kind == TY_STRUCT ||
+					       l->kind == TY_ARRAY ? l : r;
+			diag_error(c->diag, e->span, "%s cannot be compared with '%s'%s",
+				   type_name(A, t), binary_op_text(e->binary.op),
+				   t->kind == TY_STRUCT ? ": compare its fields" : "");
+			return set(e, &type_bool);
+		}
 		if (!(type_is_scalar(l) && type_is_scalar(r)) &&
 		    !(l->kind == TY_NULL || r->kind == TY_NULL) && !types_equal(l, r) &&
 		    !(l->kind == TY_STR && r->kind == TY_STR &&
@@ -682,6 +693,11 @@ static const struct type *check_match(struct checker *c, struct expr *e)
 		}
 		if (!result || result->kind == TY_ERROR || result->kind == TY_VOID)
 			result = v;
+		else if (v->kind != TY_VOID && v->kind != TY_ERROR &&
+			 !assignable(result, v, arm->value))
+			diag_error(c->diag, arm->value ? arm->value->span : arm->span,
+				   "this arm gives %s, the arms before it %s", type_name(A, v),
+				   type_name(A, result));
 	}
 	return set(e, result ? result : &type_void);
 }
@@ -706,7 +722,11 @@ const struct type *check_expr(struct checker *c, struct expr *e)
 	case EXPR_BINARY:
 		return check_binary(c, e);
 	case EXPR_CONDITIONAL: {
-		check_expr(c, e->conditional.cond);
+		const struct type *cond = check_expr(c, e->conditional.cond);
+		if (!type_is_scalar(cond) && cond->kind != TY_ERROR)
+			diag_error(c->diag, e->conditional.cond->span,
+				   "a condition must be a bool, an integer or a pointer, not %s",
+				   type_name(A, cond));
 		const struct type *a = check_expr(c, e->conditional.then);
 		const struct type *b = check_expr(c, e->conditional.otherwise);
 		if (!assignable(a, b, e->conditional.otherwise))

@@ -55,12 +55,23 @@ static void check_return_kind(struct checker *c, const struct function_info *fn,
 static void check_tracepoint(struct checker *c, const struct function_info *fn)
 {
 	const char *attribute = arena_printf(A, "@tracepoint(\"%s\")", fn->target);
+	/* BTF knows an event's record only up to the class it shares; the
+	 * event's fields in tracefs, when it can be read, tell which. */
+	const char *slash = strchr(fn->target, '/');
+	const char *const *fields = NULL;
+	kernel_tracefs_event(A, arena_strndup(A, fn->target, (size_t)(slash - fn->target)),
+			     slash + 1, &fields);
 	struct kernel_tracepoint tp;
 	const char *why;
-	if (!kernel_btf_tracepoint(c->btf, fn->target, NULL, &tp, &why)) {
+	if (!kernel_btf_tracepoint(c->btf, fn->target, fields, &tp, &why)) {
 		diag_error(c->diag, fn->decl->span, "%s", why);
 		return;
 	}
+	/* Without tracefs, any of the candidate classes is taken. */
+	const struct type *t = fn->decl->fn.params.len == 1 ? fn->type->params.items[0] : NULL;
+	for (size_t i = 0; t && !fields && i < tp.ncandidates; i++)
+		if (points_to(t, tp.candidates[i]))
+			return;
 	check_context(c, fn, tp.context, attribute);
 }
 
@@ -130,7 +141,10 @@ void check_program_signature(struct checker *c, struct function_info *fn)
 			check_tracepoint(c, fn);
 		break;
 	case PROG_PROBE:
-		if (c->btf && fn->target)
+		if (!fn->target)
+			diag_error(c->diag, fn->decl->span,
+				   "@probe needs the kernel function: @probe(\"do_exit\")");
+		else if (c->btf)
 			check_probe(c, fn);
 		break;
 	default:

@@ -86,6 +86,12 @@ static void check_var(struct checker *c, struct stmt *s)
 		diag_error(c->diag, s->span, "'%s' has no value (void)", s->var.name);
 		type = &type_error;
 	}
+	if (type->kind == TY_MAP && !s->var.type) {
+		diag_error(c->diag, s->var.init->span,
+			   "a map is not a value to copy: use '%s' itself",
+			   s->var.init->kind == EXPR_IDENT ? s->var.init->ident : "the map");
+		type = &type_error;
+	}
 	if (type->kind == TY_NULL) {
 		diag_error(c->diag, s->var.init->span, "give '%s' a pointer type to start it at null",
 			   s->var.name);

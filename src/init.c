@@ -3,36 +3,84 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
+
 #include "arena.h"
 #include "btf.h"
+#include "diag.h"
+#include "emit.h"
+#include "parse.h"
+#include "sema.h"
 #include "templates.h"
 
 const char init_types_help[] =
 	"xdp, tc/ingress (or tc), tc/egress, tracepoint CATEGORY/EVENT (or "
-	"tracepoint/CATEGORY/EVENT)";
+	"tracepoint/CATEGORY/EVENT), probe FUNCTION (or probe/FUNCTION), perf_event, "
+	"struct_ops (or tcp_congestion_ops)";
+
+/* The struct_ops init writes projects for. */
+static const char *const congestion_ops = "tcp_congestion_ops";
 
 enum project_kind {
 	PROJECT_XDP,
 	PROJECT_TC,
 	PROJECT_TRACEPOINT,
+	PROJECT_PROBE,
+	PROJECT_PERF_EVENT,
+	PROJECT_STRUCT_OPS,
+};
+
+/* What this version of kernelscript makes of the program init wrote. */
+enum verdict {
+	VERDICT_COMPILES,	/* checks, and compiles to C */
+	VERDICT_CHECKS,		/* checks, but cannot be compiled to C yet */
+	VERDICT_FAILS,		/* does not check */
+};
+
+/* One function of a struct_ops, from its function pointer in BTF. */
+struct ops_function {
+	const char *member;	/* ssthresh */
+	const char *signature;	/* ssthresh(sk: *sock) -> u32 */
+	const char *args;	/* sk: its parameter names, for a call */
 };
 
 /* Everything the templates need, gathered before anything is written. */
 struct project {
 	enum project_kind kind;
-	const char *kind_name;	/* xdp, tc, tracepoint: names the template and the .kh */
+	const char *kind_name;	/* xdp, tc, tracepoint, probe, perf_event, struct_ops */
+	const char *template;	/* names the templates: init/TEMPLATE.ks.in */
 	const char *name;	/* the directory, and NAME.ks in it */
+	const char *ident;	/* NAME as a KernelScript identifier */
 	const char *direction;	/* tc */
-	const char *target;	/* tracepoint: category/event */
+	const char *target;	/* tracepoint: category/event; probe: the function */
 	struct kernel_tracepoint tp;
+	const char *program;	/* the eBPF function's name */
 	const char *header;	/* xdp.kh */
-	const char *types;	/* the kernel declarations in the header */
+	const char **type_names;	/* the kernel types the header declares */
+	const char *types;	/* their declarations */
 	const char *type_list;	/* the same, as a list of names for messages */
 	const char *btf_path;
+	/* probe */
+	const char *params;	/* KernelScript parameter list */
+	const char *prototype;	/* the kernel's, in KernelScript type text */
+	const char *probe_notes;
+	/* perf_event: attach with perf options in main */
+	bool perf_attach;
+	/* struct_ops */
+	const char *ops;	/* tcp_congestion_ops */
+	const char *ops_struct;	/* its declaration, function pointers as fn types */
+	struct ops_function required[3];	/* ssthresh, cong_avoid, undo_cwnd */
+	const char *optional;	/* the other functions, as comments */
+	const char *externs;	/* the kernel functions the template calls */
+	const char *ca_name;	/* the name TCP knows it by */
+	/* what kernelscript makes of the result */
+	enum verdict verdict;
+	const char *why_not;	/* the first error that says why not */
 };
 
 static int error(FILE *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -69,8 +117,75 @@ static bool valid_name(const char *name)
 	return strlen(name) <= 64;
 }
 
-/* Reads TYPE [CATEGORY/EVENT] NAME into P.  Returns an exit status, or -1
- * when they make sense. */
+static bool is_identifier(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+/* KernelScript's keywords (grammar/lexer.l), which cannot name anything. */
+static bool is_keyword(const char *s)
+{
+	static const char *const keywords[] = {
+		"fn", "extern", "include", "import", "from", "pin", "local", "type",
+		"struct", "enum", "impl", "config", "var", "const", "if", "else", "for",
+		"in", "while", "return", "break", "continue", "delete", "try", "catch",
+		"throw", "defer", "match", "default", "new", "sizeof", "as", "str",
+		"true", "false", "null", NULL,
+	};
+	for (const char *const *k = keywords; *k; k++)
+		if (!strcmp(s, *k))
+			return true;
+	return false;
+}
+
+static bool in_list(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i] && !strcmp(s, list[i]))
+			return true;
+	return false;
+}
+
+/* KernelScript names for parameters the kernel calls NAMES[0..N): a
+ * keyword gets a trailing '_' (type -> type_), a nameless one is argI, and
+ * none is one of TAKEN (the names the template uses) or another's. */
+static const char **safe_names(struct arena *a, const char *const *names, size_t n,
+			       const char *const *taken)
+{
+	const char **out = arena_alloc(a, (n + 1) * sizeof(*out));
+	size_t ntaken = 0;
+	while (taken && taken[ntaken])
+		ntaken++;
+	for (size_t i = 0; i < n; i++) {
+		const char *s = names[i] && is_identifier(names[i])
+			? names[i] : arena_printf(a, "arg%zu", i);
+		if (is_keyword(s))
+			s = arena_printf(a, "%s_", s);
+		while (in_list(s, taken, ntaken) || in_list(s, out, i) || in_list(s, names + i + 1, n - i - 1))
+			s = arena_printf(a, "%s_", s);
+		out[i] = s;
+	}
+	return out;
+}
+
+/* NAME as an identifier: '-' becomes '_', and a keyword gets a '_'. */
+static const char *identifier_of(struct arena *a, const char *name)
+{
+	char *s = arena_strdup(a, name);
+	for (char *p = s; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return is_keyword(s) ? arena_printf(a, "%s_", s) : s;
+}
+
+/* Reads TYPE [CATEGORY/EVENT | FUNCTION | OPS] NAME into P.  Returns an
+ * exit status, or -1 when they make sense. */
 static int parse_args(struct arena *a, const struct init_request *req,
 		      struct project *p, FILE *err)
 {
@@ -103,24 +218,52 @@ static int parse_args(struct arena *a, const struct init_request *req,
 				     "'kernelscript init tracepoint sched/sched_switch %s'",
 				     req->args[1]);
 		}
-	} else if (!strcmp(head, "probe") || !strcmp(head, "kprobe") ||
-		   !strcmp(head, "perf_event") || !strcmp(head, "struct_ops") ||
-		   !strcmp(head, "tcp_congestion_ops") || !strcmp(head, "sched_ext_ops")) {
-		return error(err, "'init %s' is not available yet; this version starts these "
-			     "projects: %s", head, init_types_help);
+	} else if (!strcmp(head, "probe")) {
+		p->kind = PROJECT_PROBE;
+		if (rest) {
+			p->target = rest;
+		} else if (req->nargs >= 3) {
+			p->target = req->args[1];
+			extra = 1;
+		} else {
+			return error(err, "a probe project needs the kernel FUNCTION it probes, as in "
+				     "'kernelscript init probe do_exit %s'", req->args[1]);
+		}
+	} else if (!strcmp(head, "perf_event") && !rest) {
+		p->kind = PROJECT_PERF_EVENT;
+	} else if (!strcmp(head, "struct_ops") || (!strcmp(head, congestion_ops) && !rest)) {
+		p->kind = PROJECT_STRUCT_OPS;
+		if (rest) {
+			p->ops = rest;
+		} else if (!strcmp(head, "struct_ops") && req->nargs >= 3) {
+			p->ops = req->args[1];
+			extra = 1;
+		} else {
+			p->ops = congestion_ops;
+		}
+		if (strcmp(p->ops, congestion_ops))
+			return error(err, "'init struct_ops %s' is not available yet; this version "
+				     "starts struct_ops projects for %s", p->ops, congestion_ops);
+	} else if (!strcmp(head, "sched_ext_ops") && !rest) {
+		return error(err, "'init %s' is not available yet; this version starts struct_ops "
+			     "projects for %s", head, congestion_ops);
 	} else {
 		return error(err, "unknown program type '%s'; the types are: %s", type,
 			     init_types_help);
 	}
 	if (req->nargs != 2 + extra)
 		return usage(err, arena_printf(a, "unexpected argument '%s'", req->args[2 + extra]));
-	p->kind_name = head;
+	p->kind_name = p->kind == PROJECT_STRUCT_OPS ? "struct_ops" : head;
+	p->template = p->kind == PROJECT_STRUCT_OPS ? p->ops : p->kind_name;
 	p->name = req->args[1 + extra];
 	if (!valid_name(p->name))
 		return error(err, "'%s' cannot name a project: use letters, digits, '_' and '-', "
 			     "starting with a letter or '_'", p->name);
+	p->ident = identifier_of(a, p->name);
 	return -1;
 }
+
+/* ---- tracepoints -------------------------------------------------------- */
 
 static void tracepoint_hint(FILE *err, const char *target)
 {
@@ -167,31 +310,500 @@ static int resolve_tracepoint(struct arena *a, const struct kernel_btf *kb,
 			"'sudo cat /sys/kernel/tracing/events/%s/format'\n", p->target);
 	}
 	p->target = arena_printf(a, "%s/%s", p->tp.category, p->tp.event);
+	p->program = arena_printf(a, "on_%s", p->tp.event);
+	const char **names = arena_alloc(a, 2 * sizeof(*names));
+	names[0] = p->tp.context;
+	p->type_names = names;
 	return -1;
 }
 
-/* The kernel types P's header declares. */
+/* ---- kernel types from BTF ---------------------------------------------- */
+
+/* The named struct, union or enum that type ID is, points to or is an
+ * array of (through typedefs and qualifiers), or NULL: what a .kh must
+ * declare for a value of type ID to be read. */
+static const char *used_type(const struct btf *btf, uint32_t id)
+{
+	for (int depth = 0; depth < 32; depth++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		if (!t)
+			return NULL;
+		switch (btf_kind(t)) {
+		case BTF_KIND_TYPEDEF: case BTF_KIND_CONST: case BTF_KIND_VOLATILE:
+		case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG: case BTF_KIND_PTR:
+			id = t->type;
+			break;
+		case BTF_KIND_ARRAY:
+			id = btf_array(t)->type;
+			break;
+		case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64: {
+			const char *name = btf__name_by_offset(btf, t->name_off);
+			return name && *name ? name : NULL;
+		}
+		default:
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Adds the type ID uses (see used_type) to the NULL-terminated LIST of at
+ * most MAX names, once. */
+static void add_used_type(const struct btf *btf, uint32_t id, const char **list, size_t max)
+{
+	const char *name = used_type(btf, id);
+	if (!name)
+		return;
+	size_t n = 0;
+	for (; list[n]; n++)
+		if (!strcmp(list[n], name))
+			return;
+	if (n + 1 < max)
+		list[n] = name;
+}
+
+/* The function prototype a function pointer of type ID points to, or NULL
+ * when ID is not a function pointer. */
+static const struct btf_type *function_pointer(const struct btf *btf, uint32_t id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, id));
+	if (!t || !btf_is_ptr(t))
+		return NULL;
+	t = btf__type_by_id(btf, btf__resolve_type(btf, t->type));
+	return t && btf_is_func_proto(t) ? t : NULL;
+}
+
+/* The kernel types P's header declares, as .kh text, after EXTRA (a
+ * declaration init writes itself, or NULL). */
 static int render_types(struct arena *a, const struct kernel_btf *kb, struct project *p,
-			FILE *err)
+			const char *extra, FILE *err)
 {
 	static const char *const xdp[] = { "xdp_md", "xdp_action", NULL };
 	static const char *const tc[] = { "__sk_buff", "bpf_flow_keys", "bpf_sock", NULL };
-	const char *tracepoint[] = { p->tp.context, NULL };
+	static const char *const perf[] = { "bpf_perf_event_data", NULL };
 	const char *const *names = p->kind == PROJECT_XDP ? xdp
-				 : p->kind == PROJECT_TC ? tc : tracepoint;
-	const char *missing;
-	p->types = kernel_btf_render(kb, names, &missing);
-	if (!p->types)
-		return error(err, "the kernel's BTF (%s) has no type '%s'", kernel_btf_path(kb),
-			     missing);
-	size_t len = strlen(p->types);
-	while (len && p->types[len - 1] == '\n')
+				 : p->kind == PROJECT_TC ? tc
+				 : p->kind == PROJECT_PERF_EVENT ? perf : p->type_names;
+	const char *text = "";
+	if (names[0]) {
+		const char *missing;
+		text = kernel_btf_render(kb, names, &missing);
+		if (!text)
+			return error(err, "the kernel's BTF (%s) has no type '%s'", kernel_btf_path(kb),
+				     missing);
+	}
+	if (extra)
+		text = arena_printf(a, "%s%s%s", extra, *text ? "\n" : "", text);
+	size_t len = strlen(text);
+	while (len && text[len - 1] == '\n')
 		len--;
-	p->types = arena_strndup(a, p->types, len);
-	p->type_list = names[0];
-	for (size_t i = 1; names[i]; i++)
+	p->types = arena_strndup(a, text, len);
+	if (!len)
+		p->types = arena_printf(a, "// %s's parameters are plain values: there are no "
+					"kernel types to declare.", p->target);
+	p->type_list = names[0] ? names[0] : "";
+	for (size_t i = 1; names[0] && names[i]; i++)
 		p->type_list = arena_printf(a, "%s, %s", p->type_list, names[i]);
+	if (p->kind == PROJECT_STRUCT_OPS)
+		p->type_list = *p->type_list ? arena_printf(a, "%s, %s", p->ops, p->type_list) : p->ops;
 	return -1;
+}
+
+/* ---- probes -------------------------------------------------------------- */
+
+/* Levenshtein distance of A and B, or a big number past LIMIT. */
+static size_t distance(const char *a, const char *b, size_t limit)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > limit)
+		return limit + 1;
+	size_t row[65];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0], best;
+		row[0] = best = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t v = diag + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < v)
+				v = row[j] + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+			if (v < best)
+				best = v;
+		}
+		if (best > limit)
+			return limit + 1;
+	}
+	return row[lb];
+}
+
+/* Up to five kernel functions named like NAME: holding it, or a typo away,
+ * the closest first; "" when none. */
+static const char *similar_functions(struct arena *a, const struct kernel_btf *kb,
+				     const char *name)
+{
+	enum { MAX = 5 };
+	const char *best[MAX] = { 0 };
+	size_t score[MAX];
+	size_t len = strlen(name), limit = len < 6 ? 1 : 2;
+	const struct btf *btf = kernel_btf_raw(kb);
+	for (uint32_t id = 1; id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		if (!btf_is_func(t))
+			continue;
+		const char *f = btf__name_by_offset(btf, t->name_off);
+		size_t flen = strlen(f), s;
+		if (strstr(f, name))
+			s = flen - len;
+		else if ((s = distance(name, f, limit)) <= limit)
+			s += 100;
+		else
+			continue;
+		size_t i = MAX;
+		while (i > 0 && (!best[i - 1] || s < score[i - 1] ||
+				 (s == score[i - 1] && strcmp(f, best[i - 1]) < 0)))
+			i--;
+		if (i >= MAX || in_list(f, best, MAX))
+			continue;
+		memmove(best + i + 1, best + i, (MAX - i - 1) * sizeof(best[0]));
+		memmove(score + i + 1, score + i, (MAX - i - 1) * sizeof(score[0]));
+		best[i] = f;
+		score[i] = s;
+	}
+	const char *list = "";
+	for (size_t i = 0; i < MAX && best[i]; i++)
+		list = arena_printf(a, "%s%s%s", list, i ? ", " : "", best[i]);
+	return list;
+}
+
+static const char *ordinal(struct arena *a, size_t n)
+{
+	static const char *const small[] = { "1st", "2nd", "3rd" };
+	return n >= 1 && n <= 3 ? small[n - 1] : arena_printf(a, "%zuth", n);
+}
+
+/* The kernel function to probe and the parameters the program takes. */
+static int resolve_probe(struct arena *a, const struct kernel_btf *kb, struct project *p,
+			 FILE *err)
+{
+	if (!is_identifier(p->target))
+		return error(err, "'%s' is not a kernel function's name; a probe project "
+			     "probes the entry of a function, named as in 'kernelscript init "
+			     "probe do_exit %s'", p->target, p->name);
+	const struct kernel_func *f = kernel_btf_func(kb, p->target);
+	if (!f) {
+		error(err, "the kernel's BTF (%s) has no function '%s'", kernel_btf_path(kb),
+		      p->target);
+		const char *similar = similar_functions(a, kb, p->target);
+		if (*similar)
+			fprintf(err, "kernelscript: note: functions with a similar name: %s\n", similar);
+		fprintf(err, "kernelscript: note: the kernel's functions are the FUNC entries of "
+			"its BTF; list them with 'bpftool btf dump file %s | grep \"] FUNC \"'\n",
+			kernel_btf_path(kb));
+		return 1;
+	}
+	if (f->variadic)
+		return error(err, "'%s' takes a variable number of arguments (it ends with ...), "
+			     "which a @probe cannot receive: it cannot be probed this way; probe "
+			     "a function it calls instead", f->name);
+	p->program = arena_printf(a, "%s_probe", p->ident);
+	const char **kernel_names = arena_alloc(a, (f->count + 1) * sizeof(*kernel_names));
+	for (size_t i = 0; i < f->count; i++)
+		kernel_names[i] = f->params[i].name;
+	const char *const taken[] = { "calls", "main", p->program, NULL };
+	const char **names = safe_names(a, kernel_names, f->count, taken);
+
+	/* One line while it fits, else one parameter a line. */
+	const char *params = "", *prototype = "", *renamed = "";
+	size_t nrenamed = 0, width = strlen("fn ") + strlen(p->program) + strlen("() -> i32 {");
+	for (size_t i = 0; i < f->count; i++) {
+		const char *param = arena_printf(a, "%s: %s", names[i], f->params[i].type);
+		width += strlen(param) + (i ? 2 : 0);
+		params = arena_printf(a, "%s%s%s", params, i ? ", " : "", param);
+		prototype = arena_printf(a, "%s%s%s: %s", prototype, i ? ", " : "",
+					 *f->params[i].name ? f->params[i].name : "_",
+					 f->params[i].type);
+		if (strcmp(names[i], f->params[i].name))
+			renamed = arena_printf(a, "%s%s%s", renamed, nrenamed++ ? ", " : "",
+					       *f->params[i].name
+					       ? arena_printf(a, "%s is %s", f->params[i].name, names[i])
+					       : arena_printf(a, "the nameless %s is %s",
+							      ordinal(a, i + 1), names[i]));
+	}
+	if (width > 80) {
+		params = "\n";
+		for (size_t i = 0; i < f->count; i++)
+			params = arena_printf(a, "%s    %s: %s%s\n", params, names[i],
+					      f->params[i].type, i + 1 < f->count ? "," : "");
+	}
+	p->params = params;
+	p->prototype = arena_printf(a, "%s(%s) -> %s", f->name, prototype, f->ret);
+
+	const char **types = arena_alloc(a, (f->count + 1) * sizeof(*types));
+	for (size_t i = 0; i < f->count; i++)
+		add_used_type(kernel_btf_raw(kb), f->params[i].type_id, types, f->count + 1);
+	p->type_names = types;
+	p->probe_notes = "";
+	if (*renamed)
+		p->probe_notes = arena_printf(a, "\n// Here %s: KernelScript names every parameter, "
+					      "and not with a keyword.", renamed);
+	if (types[0])
+		p->probe_notes = arena_printf(a, "%s\n// probe.kh lists the kernel types they use.",
+					      p->probe_notes);
+	else
+		p->probe_notes = arena_printf(a, "%s\n// They are plain values: no kernel types to "
+					      "declare in probe.kh.", p->probe_notes);
+	if (!f->count)
+		p->probe_notes = "\n// It takes no parameters.";
+	return -1;
+}
+
+/* ---- struct_ops --------------------------------------------------------- */
+
+/* Whether the function prototypes A and B take and return the same types. */
+static bool same_prototype(const struct btf_type *a, const struct btf_type *b)
+{
+	if (a->type != b->type || btf_vlen(a) != btf_vlen(b))
+		return false;
+	for (uint32_t i = 0; i < btf_vlen(a); i++)
+		if (btf_params(a)[i].type != btf_params(b)[i].type)
+			return false;
+	return true;
+}
+
+/* The kernel's own function for member MEMBER of a struct_ops, taking
+ * PROTO: a function named *_MEMBER of that prototype with every parameter
+ * named, preferring the stubs BPF struct_ops are checked against (named
+ * bpf_*_MEMBER or __bpf_*_MEMBER).  Its parameter names are the ones to
+ * use.  NULL when there is none. */
+static const struct btf_type *named_prototype(const struct btf *btf, const char *member,
+					      const struct btf_type *proto)
+{
+	const struct btf_type *found = NULL;
+	int found_rank = 0;
+	size_t mlen = strlen(member);
+	for (uint32_t id = 1; id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		if (!btf_is_func(t))
+			continue;
+		const char *name = btf__name_by_offset(btf, t->name_off);
+		size_t len = strlen(name);
+		if (len <= mlen + 1 || name[len - mlen - 1] != '_' || strcmp(name + len - mlen, member))
+			continue;
+		const struct btf_type *fp = btf__type_by_id(btf, t->type);
+		if (!fp || !btf_is_func_proto(fp) || !same_prototype(fp, proto))
+			continue;
+		bool named = true;
+		for (uint32_t i = 0; i < btf_vlen(fp); i++) {
+			const char *pn = btf__name_by_offset(btf, btf_params(fp)[i].name_off);
+			named = named && pn && *pn;
+		}
+		if (!named)
+			continue;
+		int rank = !strncmp(name, "bpf_", 4) || !strncmp(name, "__bpf_", 6) ? 2 : 1;
+		if (rank > found_rank) {
+			found = fp;
+			found_rank = rank;
+		}
+	}
+	return found;
+}
+
+/* MEMBER(PARAMS) -> RET for a function pointer of prototype PROTO, with
+ * the parameter names of the kernel's own implementation; a pointer to a
+ * sock is `sk` and the others argI when it has none. */
+static struct ops_function ops_function(struct arena *a, const struct kernel_btf *kb,
+					const char *member, const struct btf_type *proto,
+					const char *const *taken)
+{
+	const struct btf *btf = kernel_btf_raw(kb);
+	const struct btf_type *named = named_prototype(btf, member, proto);
+	size_t n = btf_vlen(proto);
+	const char **kernel_names = arena_alloc(a, (n + 1) * sizeof(*kernel_names));
+	for (size_t i = 0; i < n; i++) {
+		const char *type = kernel_btf_type_text(kb, btf_params(proto)[i].type);
+		kernel_names[i] = named ? btf__name_by_offset(btf, btf_params(named)[i].name_off)
+				: !strcmp(type, "*sock") ? "sk" : "";
+	}
+	const char **names = safe_names(a, kernel_names, n, taken);
+	const char *params = "", *args = "";
+	for (size_t i = 0; i < n; i++) {
+		params = arena_printf(a, "%s%s%s: %s", params, i ? ", " : "", names[i],
+				      kernel_btf_type_text(kb, btf_params(proto)[i].type));
+		args = arena_printf(a, "%s%s%s", args, i ? ", " : "", names[i]);
+	}
+	return (struct ops_function){
+		.member = member,
+		.signature = arena_printf(a, "%s(%s) -> %s", member, params,
+					  kernel_btf_type_text(kb, proto->type)),
+		.args = args,
+	};
+}
+
+/* What TCP calls each function of tcp_congestion_ops for. */
+static const struct {
+	const char *member;
+	const char *about;
+} congestion_functions[] = {
+	{ "ssthresh", NULL },
+	{ "cong_avoid", NULL },
+	{ "undo_cwnd", NULL },
+	{ "init", "a connection starts using it" },
+	{ "release", "a connection stops using it" },
+	{ "set_state", "the connection's congestion state changed (TCP_CA_Open, ...)" },
+	{ "cwnd_event", "an event for the congestion window (enum tcp_ca_event)" },
+	{ "in_ack_event", "an ack arrived (flags: CA_ACK_*)" },
+	{ "pkts_acked", "packets were acked: how many, and the round trip time" },
+	{ "cong_control", "replaces cong_avoid: sets the window from a rate sample" },
+	{ "min_tso_segs", "the fewest segments a TSO packet may hold" },
+	{ "sndbuf_expand", "how many times the window the send buffer holds" },
+	{ "get_info", "what 'ss -i' shows; not for BPF congestion controls" },
+};
+
+/* The kernel function NAME as an extern declaration. */
+static const char *extern_decl(struct arena *a, const struct kernel_btf *kb, const char *name,
+			       FILE *err)
+{
+	const struct kernel_func *f = kernel_btf_func(kb, name);
+	if (!f) {
+		error(err, "the kernel's BTF (%s) has no function '%s'", kernel_btf_path(kb), name);
+		return NULL;
+	}
+	const char **kernel_names = arena_alloc(a, (f->count + 1) * sizeof(*kernel_names));
+	for (size_t i = 0; i < f->count; i++)
+		kernel_names[i] = f->params[i].name;
+	const char **names = safe_names(a, kernel_names, f->count, NULL);
+	const char *params = "";
+	for (size_t i = 0; i < f->count; i++)
+		params = arena_printf(a, "%s%s%s: %s", params, i ? ", " : "", names[i],
+				      f->params[i].type);
+	return arena_printf(a, "extern %s(%s) -> %s", name, params, f->ret);
+}
+
+/* The struct_ops's functions and its declaration, from BTF. */
+static int resolve_struct_ops(struct arena *a, const struct kernel_btf *kb, struct project *p,
+			      FILE *err)
+{
+	const struct btf *btf = kernel_btf_raw(kb);
+	const struct kernel_struct *s = kernel_btf_struct(kb, p->ops);
+	if (!s || s->is_union)
+		return error(err, "the kernel's BTF (%s) has no struct %s: this kernel has no "
+			     "TCP congestion controls to write", kernel_btf_path(kb), p->ops);
+	static const char *const kfuncs[] = {
+		"tcp_reno_ssthresh", "tcp_reno_cong_avoid", "tcp_reno_undo_cwnd", NULL,
+	};
+	const char *const taken[] = { "acks", "losses", "main", kfuncs[0], kfuncs[1], kfuncs[2], NULL };
+	p->externs = "";
+	for (size_t i = 0; kfuncs[i]; i++) {
+		const char *decl = extern_decl(a, kb, kfuncs[i], err);
+		if (!decl)
+			return 1;
+		p->externs = arena_printf(a, "%s%s%s", p->externs, i ? "\n" : "", decl);
+	}
+
+	const char **types = arena_alloc(a, (2 * s->count + 64) * sizeof(*types));
+	size_t max_types = 2 * s->count + 64;
+	const char *decl = arena_printf(a, "struct %s {\n", s->name);
+	const char *optional = "";
+	for (size_t i = 0; i < s->count; i++) {
+		const struct kernel_member *m = &s->members[i];
+		const struct btf_type *proto = function_pointer(btf, m->type_id);
+		if (!proto) {
+			decl = arena_printf(a, "%s    %s: %s,\n", decl, m->name, m->type);
+			if (!strchr(m->type, '*'))
+				add_used_type(btf, m->type_id, types, max_types);
+			continue;
+		}
+		struct ops_function fn = ops_function(a, kb, m->name, proto, taken);
+		decl = arena_printf(a, "%s    %s: fn%s,\n", decl, m->name,
+				    fn.signature + strlen(m->name));
+		add_used_type(btf, proto->type, types, max_types);
+		for (uint32_t j = 0; j < btf_vlen(proto); j++)
+			add_used_type(btf, btf_params(proto)[j].type, types, max_types);
+		const char *about = NULL;
+		bool required = false;
+		for (size_t j = 0; j < sizeof(congestion_functions) / sizeof(congestion_functions[0]); j++)
+			if (!strcmp(congestion_functions[j].member, m->name)) {
+				about = congestion_functions[j].about;
+				required = j < 3;
+				if (required)
+					p->required[j] = fn;
+			}
+		if (!required)
+			optional = arena_printf(a, "%s    //   fn %s%s%s\n", optional, fn.signature,
+						about ? "\n    //       " : "", about ? about : "");
+	}
+	for (size_t j = 0; j < 3; j++)
+		if (!p->required[j].member)
+			return error(err, "the kernel's struct %s has no function '%s'; init "
+				     "cannot write a congestion control for it",
+				     p->ops, congestion_functions[j].member);
+	p->ops_struct = arena_printf(a, "%s}\n", decl);
+	if (*optional)
+		p->optional = arena_printf(a, "    // The other functions of %s, to add when "
+					   "needed:\n%s\n", p->ops, optional);
+	else
+		p->optional = "";
+	p->type_names = types;
+	/* TCP_CA_NAME_MAX is 16, with the terminating NUL. */
+	p->ca_name = arena_strndup(a, p->name, 15);
+	p->program = p->ident;
+	return -1;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+static const char *expand(struct arena *a, const char *template, const struct project *p,
+			  FILE *err);
+
+static const char *about_text(struct arena *a, const struct project *p)
+{
+	switch (p->kind) {
+	case PROJECT_XDP:
+		return "An XDP program counts the packets that arrive on a network interface "
+		       "and lets them all through. `main` attaches it to the interface named "
+		       "by `--interface` and prints the count every second.";
+	case PROJECT_TC:
+		return arena_printf(a, "A tc program counts the packets that %s a network "
+				    "interface (tc %s) and lets them all through. `main` "
+				    "attaches it to the interface named by `--interface` and "
+				    "prints the count every second.",
+				    !strcmp(p->direction, "ingress") ? "arrive on" : "leave",
+				    p->direction);
+	case PROJECT_TRACEPOINT:
+		return arena_printf(a, "A program on the `%s` tracepoint counts how often the "
+				    "kernel hits it. `main` attaches it and prints the count "
+				    "every second.", p->target);
+	case PROJECT_PROBE:
+		return arena_printf(a, "A probe on the kernel function `%s` counts its calls. "
+				    "It receives the function's arguments, typed as the kernel's "
+				    "BTF declares them: `%s`. `main` attaches it and prints the "
+				    "count every second.", p->target, p->prototype);
+	case PROJECT_PERF_EVENT:
+		if (p->perf_attach)
+			return "A perf_event program counts the samples of a perf event: here "
+			       "every context switch on CPU 0. `main` attaches it with perf "
+			       "options, which say what to sample, and prints the count every "
+			       "second.";
+		return "A perf_event program counts the samples of a perf event. `main` loads "
+		       "it; attaching it needs perf options, which say what to sample and "
+		       "which a later version of kernelscript takes (the comment in `main` "
+		       "shows how).";
+	case PROJECT_STRUCT_OPS:
+		return arena_printf(a, "A TCP congestion control written as a struct_ops: the "
+				    "kernel's Reno, counting the acks and the losses it sees. Its "
+				    "functions have the signatures of the function pointers of "
+				    "the kernel's `struct %s`. `main` registers it as `%s` and "
+				    "prints the counts every second; while it runs, `sudo sysctl "
+				    "net.ipv4.tcp_congestion_control=%s` has new TCP connections "
+				    "use it.", p->ops, p->ca_name, p->ca_name);
+	}
+	return "";
 }
 
 static const char *expand(struct arena *a, const char *template, const struct project *p,
@@ -202,48 +814,80 @@ static const char *expand(struct arena *a, const char *template, const struct pr
 		error(err, "template '%s' is missing", template);
 		return NULL;
 	}
-	const char *about, *run_args = "";
-	switch (p->kind) {
-	case PROJECT_XDP:
-		about = "An XDP program counts the packets that arrive on a network interface "
-			"and lets them all through. `main` attaches it to the interface named "
-			"by `--interface` and prints the count every second.";
-		run_args = " --interface=eth0";
-		break;
-	case PROJECT_TC:
-		about = arena_printf(a, "A tc program counts the packets that %s a network "
-				     "interface (tc %s) and lets them all through. `main` "
-				     "attaches it to the interface named by `--interface` and "
-				     "prints the count every second.",
-				     !strcmp(p->direction, "ingress") ? "arrive on" : "leave",
-				     p->direction);
-		run_args = " --interface=eth0";
-		break;
-	default:
-		about = arena_printf(a, "A program on the `%s` tracepoint counts how often the "
-				     "kernel hits it. `main` attaches it and prints the count "
-				     "every second.", p->target);
-		break;
-	}
+	const char *run_args = p->kind == PROJECT_XDP || p->kind == PROJECT_TC
+		? " --interface=eth0" : "";
 	const char *note = "";
 	if (p->kind == PROJECT_TRACEPOINT && p->tp.syscall)
 		note = "\n// Every syscalls/ event shares this layout with raw_syscalls: args[]\n"
 		       "// holds the syscall's arguments (sys_enter_*), ret its result\n"
 		       "// (sys_exit_*). Only the low 32 bits of id mean anything: they hold\n"
 		       "// the syscall's number.\n";
+	const char *status = "", *build_status = "";
+	if (p->verdict == VERDICT_CHECKS) {
+		status = arena_printf(a, "//\n// This version of kernelscript checks it "
+				      "('kernelscript check %s/%s.ks')\n"
+				      "// but cannot compile it to C yet: these steps need a "
+				      "later version.\n", p->name, p->name);
+		build_status = arena_printf(a, "\nThis version of kernelscript checks the program "
+					    "(`kernelscript check %s/%s.ks`) but cannot compile "
+					    "it to C yet: these steps need a later version.\n",
+					    p->name, p->name);
+	} else if (p->verdict == VERDICT_FAILS) {
+		status = arena_printf(a, "//\n// This version of kernelscript reads it "
+				      "('kernelscript check --parse-only\n// %s/%s.ks') but "
+				      "cannot check or compile it yet: these steps need\n"
+				      "// a later version.\n", p->name, p->name);
+		build_status = arena_printf(a, "\nThis version of kernelscript reads the program "
+					    "(`kernelscript check --parse-only %s/%s.ks`) but "
+					    "cannot check or compile it yet: these steps need a "
+					    "later version.\n", p->name, p->name);
+	}
+	const char *main_text = "";
+	if (p->kind == PROJECT_PERF_EVENT) {
+		const char *vars[] = { "PROGRAM", p->program, NULL };
+		const char *t = template_text(a, p->perf_attach ? "init/perf_event.attach.in"
+							        : "init/perf_event.load.in");
+		if (!t) {
+			error(err, "template for perf_event's main is missing");
+			return NULL;
+		}
+		main_text = template_expand(a, t, vars);
+		size_t len = strlen(main_text);
+		if (len && main_text[len - 1] == '\n')
+			main_text = arena_strndup(a, main_text, len - 1);
+	}
+	const struct ops_function *req = p->required;
 	const char *vars[] = {
 		"NAME", p->name,
 		"KIND", p->kind_name,
 		"HEADER", p->header,
 		"TYPES", p->types,
-		"TYPE_LIST", p->type_list,
+		"TYPE_LIST", *p->type_list ? p->type_list
+			     : "none: the function's parameters are plain values",
 		"BTF", p->btf_path,
 		"DIRECTION", p->direction ? p->direction : "",
 		"TARGET", p->target ? p->target : "",
 		"CONTEXT", p->tp.context ? p->tp.context : "",
-		"FUNC", p->tp.event ? arena_printf(a, "on_%s", p->tp.event) : "",
+		"FUNC", p->program ? p->program : "",
+		"PROGRAM", p->program ? p->program : "",
+		"PARAMS", p->params ? p->params : "",
+		"PROTOTYPE", p->prototype ? p->prototype : "",
+		"PROBE_NOTES", p->probe_notes ? p->probe_notes : "",
+		"MAIN", main_text,
+		"IMPL", p->ident,
+		"CA_NAME", p->ca_name ? p->ca_name : "",
+		"EXTERNS", p->externs ? p->externs : "",
+		"OPTIONAL", p->optional ? p->optional : "",
+		"SSTHRESH", req[0].signature ? req[0].signature : "",
+		"SSTHRESH_ARGS", req[0].args ? req[0].args : "",
+		"CONG_AVOID", req[1].signature ? req[1].signature : "",
+		"CONG_AVOID_ARGS", req[1].args ? req[1].args : "",
+		"UNDO_CWND", req[2].signature ? req[2].signature : "",
+		"UNDO_CWND_ARGS", req[2].args ? req[2].args : "",
 		"NOTE", note,
-		"ABOUT", about,
+		"STATUS", status,
+		"BUILD_STATUS", build_status,
+		"ABOUT", about_text(a, p),
 		"RUN_ARGS", run_args,
 		NULL,
 	};
@@ -257,6 +901,97 @@ static bool write_file(const char *path, const char *text)
 		return false;
 	bool ok = fputs(text, f) >= 0;
 	return fclose(f) == 0 && ok;
+}
+
+struct project_file {
+	const char *template;
+	const char *path;
+};
+
+enum { NFILES = 3 };
+
+/* Expands every file of P and writes it.  Returns false after reporting
+ * an error. */
+static bool write_project(struct arena *a, const struct project *p,
+			  const struct project_file *files, FILE *err)
+{
+	const char *texts[NFILES];
+	for (size_t i = 0; i < NFILES; i++)
+		if (!(texts[i] = expand(a, files[i].template, p, err)))
+			return false;
+	for (size_t i = 0; i < NFILES; i++)
+		if (!write_file(files[i].path, texts[i])) {
+			error(err, "cannot write '%s': %s", files[i].path, strerror(errno));
+			return false;
+		}
+	return true;
+}
+
+static void remove_project(const struct project *p, const struct project_file *files)
+{
+	for (size_t i = 0; i < NFILES; i++)
+		unlink(files[i].path);
+	rmdir(p->name);
+}
+
+/* What this version of kernelscript makes of the program at PATH: checked
+ * against the kernel's BTF as 'kernelscript check' does, and compiled to C
+ * as 'kernelscript compile' would, into memory.  Sets *WHY to the first
+ * error, and *MESSAGES to all it said (both in A). */
+static enum verdict try_program(struct arena *a, const struct kernel_btf *kb,
+				const char *path, const char **why, const char **messages)
+{
+	struct arena *t = arena_new();
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *msgs = open_memstream(&buf, &len);
+	if (!msgs)
+		abort();
+	struct diag *d = diag_new(t, msgs);
+	enum verdict verdict = VERDICT_FAILS;
+	const char *load_why;
+	struct source *src = source_load(t, path, &load_why);
+	if (!src) {
+		diag_error_plain(d, "cannot read '%s': %s", path, load_why);
+		goto out;
+	}
+	struct program *program = parse_source(t, d, src);
+	if (diag_error_count(d))
+		goto out;
+	struct check_options opts = { .btf = kb };
+	struct checked_program *cp = check_program(t, d, program, &opts);
+	if (diag_error_count(d))
+		goto out;
+	/* As 'kernelscript compile' does, without the BTF. */
+	cp->btf = NULL;
+	verdict = VERDICT_CHECKS;
+	char *cbuf = NULL;
+	size_t clen = 0;
+	FILE *c = open_memstream(&cbuf, &clen);
+	if (!c)
+		abort();
+	emit_types_header(t, d, cp, c);
+	if (!diag_error_count(d))
+		emit_bpf_file(t, d, cp, c);
+	if (!diag_error_count(d))
+		emit_user_file(t, d, cp, c);
+	fclose(c);
+	free(cbuf);
+	if (!diag_error_count(d))
+		verdict = VERDICT_COMPILES;
+out:
+	fclose(msgs);
+	*messages = arena_strndup(a, buf ? buf : "", len);
+	free(buf);
+	arena_free(t);
+	/* The first "error: message" line, without its place. */
+	*why = "";
+	const char *e = strstr(*messages, "error: ");
+	if (e) {
+		e += strlen("error: ");
+		*why = arena_strndup(a, e, strcspn(e, "\n"));
+	}
+	return verdict;
 }
 
 int run_init(const struct init_request *req, FILE *out, FILE *err)
@@ -284,28 +1019,40 @@ int run_init(const struct init_request *req, FILE *out, FILE *err)
 		goto done;
 	}
 	p.btf_path = kernel_btf_path(kb);
-	p.header = arena_printf(a, "%s.kh", p.kind_name);
-	if (p.kind == PROJECT_TRACEPOINT &&
-	    (status = resolve_tracepoint(a, kb, &p, req->btf_path == NULL, err)) >= 0)
-		goto done;
-	if ((status = render_types(a, kb, &p, err)) >= 0)
+	p.header = arena_printf(a, "%s.kh", p.template);
+	const char *extra = NULL;
+	switch (p.kind) {
+	case PROJECT_XDP: case PROJECT_TC:
+		p.program = "count_packets";
+		break;
+	case PROJECT_TRACEPOINT:
+		status = resolve_tracepoint(a, kb, &p, req->btf_path == NULL, err);
+		break;
+	case PROJECT_PROBE:
+		status = resolve_probe(a, kb, &p, err);
+		break;
+	case PROJECT_PERF_EVENT:
+		p.program = arena_printf(a, "%s_sample", p.ident);
+		p.perf_attach = true;
+		break;
+	case PROJECT_STRUCT_OPS:
+		status = resolve_struct_ops(a, kb, &p, err);
+		extra = p.ops_struct;
+		break;
+	}
+	if (status >= 0 || (status = render_types(a, kb, &p, extra, err)) >= 0)
 		goto done;
 
-	struct {
-		const char *template;
-		const char *path;
-		const char *text;
-	} files[] = {
-		{ arena_printf(a, "init/%s.ks.in", p.kind_name), arena_printf(a, "%s/%s.ks", p.name, p.name), NULL },
-		{ arena_printf(a, "init/%s.kh.in", p.kind_name), arena_printf(a, "%s/%s", p.name, p.header), NULL },
-		{ "init/README.md.in", arena_printf(a, "%s/README.md", p.name), NULL },
+	const struct project_file files[NFILES] = {
+		{ arena_printf(a, "init/%s.ks.in", p.template), arena_printf(a, "%s/%s.ks", p.name, p.name) },
+		{ arena_printf(a, "init/%s.kh.in", p.template), arena_printf(a, "%s/%s", p.name, p.header) },
+		{ "init/README.md.in", arena_printf(a, "%s/README.md", p.name) },
 	};
-	const size_t nfiles = sizeof(files) / sizeof(files[0]);
 	status = 1;
-	for (size_t i = 0; i < nfiles; i++)
-		if (!(files[i].text = expand(a, files[i].template, &p, err)))
+	/* Every template expands before anything is written. */
+	for (size_t i = 0; i < NFILES; i++)
+		if (!expand(a, files[i].template, &p, err))
 			goto done;
-
 	if (mkdir(p.name, 0755) != 0) {
 		if (errno == EEXIST)
 			status = error(err, "'%s' already exists; not overwriting it", p.name);
@@ -314,26 +1061,56 @@ int run_init(const struct init_request *req, FILE *out, FILE *err)
 				       strerror(errno));
 		goto done;
 	}
-	for (size_t i = 0; i < nfiles; i++) {
-		if (!write_file(files[i].path, files[i].text)) {
-			status = error(err, "cannot write '%s': %s", files[i].path, strerror(errno));
-			for (size_t j = 0; j <= i; j++)
-				unlink(files[j].path);
-			rmdir(p.name);
-			goto done;
-		}
+	if (!write_project(a, &p, files, err))
+		goto undo;
+
+	/* The program is checked and compiled (into memory) as the user would;
+	 * the comments and the README say what this version can do with it. */
+	const char *messages;
+	p.verdict = try_program(a, kb, files[0].path, &p.why_not, &messages);
+	if (p.verdict == VERDICT_FAILS && p.kind == PROJECT_PERF_EVENT) {
+		/* Attaching with perf options is for a later version. */
+		p.perf_attach = false;
+		if (!write_project(a, &p, files, err))
+			goto undo;
+		p.verdict = try_program(a, kb, files[0].path, &p.why_not, &messages);
 	}
+	if (p.verdict == VERDICT_FAILS && p.kind != PROJECT_STRUCT_OPS) {
+		error(err, "the program init wrote does not pass 'kernelscript check', which is "
+		      "a mistake in init; it said:");
+		fputs(messages, err);
+		goto undo;
+	}
+	if (p.verdict != VERDICT_COMPILES && !write_project(a, &p, files, err))
+		goto undo;
 
 	fprintf(out, "Created %s/\n"
 		"  %s.ks: the program\n"
 		"  %s: the kernel types it uses (%s), from BTF\n"
-		"  README.md: how to build and run it\n"
-		"Next:\n"
-		"  kernelscript compile %s/%s.ks\n"
-		"  cd %s && make && sudo ./%s%s\n",
-		p.name, p.name, p.header, p.type_list, p.name, p.name, p.name, p.name,
-		p.kind == PROJECT_TRACEPOINT ? "" : " --interface=eth0");
+		"  README.md: how to build and run it\n",
+		p.name, p.name, p.header,
+		*p.type_list ? p.type_list : "none: the function's parameters are plain values");
+	if (p.verdict == VERDICT_COMPILES)
+		fprintf(out, "Next:\n"
+			"  kernelscript compile %s/%s.ks\n"
+			"  cd %s && make && sudo ./%s%s\n",
+			p.name, p.name, p.name, p.name,
+			p.kind == PROJECT_XDP || p.kind == PROJECT_TC ? " --interface=eth0" : "");
+	else if (p.verdict == VERDICT_CHECKS)
+		fprintf(out, "Next:\n"
+			"  kernelscript check %s/%s.ks\n"
+			"Compiling it needs a later version of kernelscript: this one says "
+			"\"%s\".\n", p.name, p.name, p.why_not);
+	else
+		fprintf(out, "Next:\n"
+			"  kernelscript check --parse-only %s/%s.ks\n"
+			"Checking and compiling it needs a later version of kernelscript: this one "
+			"says \"%s\".\n", p.name, p.name, p.why_not);
 	status = 0;
+	goto done;
+undo:
+	remove_project(&p, files);
+	status = 1;
 done:
 	kernel_btf_free(kb);
 	arena_free(a);
