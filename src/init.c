@@ -68,7 +68,9 @@ struct project {
 	/* probe */
 	const char *params;	/* KernelScript parameter list */
 	const char *prototype;	/* the kernel's, in KernelScript type text */
-	const char *probe_notes;
+	size_t nparams;
+	const char *renamed;	/* "type is type_, ..." */
+	bool undeclared;	/* the header could not declare the types */
 	/* perf_event: attach with perf options in main */
 	bool perf_attach;
 	/* struct_ops */
@@ -182,6 +184,29 @@ static const char *identifier_of(struct arena *a, const char *name)
 		if (*p == '-')
 			*p = '_';
 	return is_keyword(s) ? arena_printf(a, "%s_", s) : s;
+}
+
+/* TEXT as "// " comment lines of at most 78 columns, indented by INDENT,
+ * without a final newline. */
+static const char *comment(struct arena *a, const char *indent, const char *text)
+{
+	const char *out = "";
+	size_t room = 78 - strlen(indent) - 3;
+	while (*text) {
+		size_t len = strlen(text), cut = len;
+		if (len > room) {
+			cut = room;
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (!cut)
+				cut = strcspn(text, " ");
+		}
+		out = arena_printf(a, "%s%s%s// %.*s", out, *out ? "\n" : "", indent, (int)cut, text);
+		text += cut;
+		while (*text == ' ')
+			text++;
+	}
+	return out;
 }
 
 /* Reads TYPE [CATEGORY/EVENT | FUNCTION | OPS] NAME into P.  Returns an
@@ -400,8 +425,9 @@ static int render_types(struct arena *a, const struct kernel_btf *kb, struct pro
 		len--;
 	p->types = arena_strndup(a, text, len);
 	if (!len)
-		p->types = arena_printf(a, "// %s's parameters are plain values: there are no "
-					"kernel types to declare.", p->target);
+		p->types = comment(a, "", arena_printf(a, "The parameters of %s are plain "
+						       "values: there are no kernel types to "
+						       "declare.", p->target));
 	p->type_list = names[0] ? names[0] : "";
 	for (size_t i = 1; names[0] && names[i]; i++)
 		p->type_list = arena_printf(a, "%s, %s", p->type_list, names[i]);
@@ -548,19 +574,28 @@ static int resolve_probe(struct arena *a, const struct kernel_btf *kb, struct pr
 	for (size_t i = 0; i < f->count; i++)
 		add_used_type(kernel_btf_raw(kb), f->params[i].type_id, types, f->count + 1);
 	p->type_names = types;
-	p->probe_notes = "";
-	if (*renamed)
-		p->probe_notes = arena_printf(a, "\n// Here %s: KernelScript names every parameter, "
-					      "and not with a keyword.", renamed);
-	if (types[0])
-		p->probe_notes = arena_printf(a, "%s\n// probe.kh lists the kernel types they use.",
-					      p->probe_notes);
-	else
-		p->probe_notes = arena_printf(a, "%s\n// They are plain values: no kernel types to "
-					      "declare in probe.kh.", p->probe_notes);
-	if (!f->count)
-		p->probe_notes = "\n// It takes no parameters.";
+	p->nparams = f->count;
+	p->renamed = renamed;
 	return -1;
+}
+
+/* What the comment above a probe says after the prototype. */
+static const char *probe_notes(struct arena *a, const struct project *p)
+{
+	if (!p->nparams)
+		return arena_printf(a, "\n%s", comment(a, "", "It takes no parameters."));
+	const char *text = *p->renamed
+		? arena_printf(a, "Here %s: KernelScript names every parameter, and not with "
+			       "a keyword. ", p->renamed) : "";
+	if (!p->type_names[0])
+		text = arena_printf(a, "%sThey are plain values: there are no kernel types to "
+				    "declare.", text);
+	else if (p->undeclared)
+		text = arena_printf(a, "%skernelscript reads the kernel types they use from BTF "
+				    "(probe.kh says why it does not declare them).", text);
+	else
+		text = arena_printf(a, "%sprobe.kh declares the kernel types they use.", text);
+	return arena_printf(a, "\n%s", comment(a, "", text));
 }
 
 /* ---- struct_ops --------------------------------------------------------- */
@@ -749,17 +784,22 @@ static int resolve_struct_ops(struct arena *a, const struct kernel_btf *kb, stru
 					   "needed:\n%s\n", p->ops, optional);
 	else
 		p->optional = "";
+	/* A function taking a pointer to the struct itself would bring it in. */
+	for (size_t i = 0; types[i]; i++)
+		if (!strcmp(types[i], s->name)) {
+			memmove(types + i, types + i + 1, (max_types - i - 1) * sizeof(*types));
+			break;
+		}
 	p->type_names = types;
 	/* TCP_CA_NAME_MAX is 16, with the terminating NUL. */
 	p->ca_name = arena_strndup(a, p->name, 15);
+	while (in_list(p->ident, taken, sizeof(taken) / sizeof(taken[0]) - 1))
+		p->ident = arena_printf(a, "%s_", p->ident);
 	p->program = p->ident;
 	return -1;
 }
 
 /* ---- writing ------------------------------------------------------------ */
-
-static const char *expand(struct arena *a, const char *template, const struct project *p,
-			  FILE *err);
 
 static const char *about_text(struct arena *a, const struct project *p)
 {
@@ -822,25 +862,22 @@ static const char *expand(struct arena *a, const char *template, const struct pr
 		       "// holds the syscall's arguments (sys_enter_*), ret its result\n"
 		       "// (sys_exit_*). Only the low 32 bits of id mean anything: they hold\n"
 		       "// the syscall's number.\n";
+	/* What this version does with the program, when it cannot compile it:
+	 * a comment under the steps in NAME.ks, a paragraph in the README. */
 	const char *status = "", *build_status = "";
-	if (p->verdict == VERDICT_CHECKS) {
-		status = arena_printf(a, "//\n// This version of kernelscript checks it "
-				      "('kernelscript check %s/%s.ks')\n"
-				      "// but cannot compile it to C yet: these steps need a "
-				      "later version.\n", p->name, p->name);
-		build_status = arena_printf(a, "\nThis version of kernelscript checks the program "
-					    "(`kernelscript check %s/%s.ks`) but cannot compile "
-					    "it to C yet: these steps need a later version.\n",
-					    p->name, p->name);
-	} else if (p->verdict == VERDICT_FAILS) {
-		status = arena_printf(a, "//\n// This version of kernelscript reads it "
-				      "('kernelscript check --parse-only\n// %s/%s.ks') but "
-				      "cannot check or compile it yet: these steps need\n"
-				      "// a later version.\n", p->name, p->name);
-		build_status = arena_printf(a, "\nThis version of kernelscript reads the program "
-					    "(`kernelscript check --parse-only %s/%s.ks`) but "
-					    "cannot check or compile it yet: these steps need a "
-					    "later version.\n", p->name, p->name);
+	if (p->verdict != VERDICT_COMPILES) {
+		bool checks = p->verdict == VERDICT_CHECKS;
+		const char *command = arena_printf(a, "kernelscript check %s%s/%s.ks",
+						   checks ? "" : "--parse-only ", p->name, p->name);
+		const char *cannot = checks ? "but cannot compile it to C yet"
+				     : "but cannot check or compile it yet";
+		const char *verb = checks ? "checks" : "reads";
+		status = arena_printf(a, "//\n%s\n//   %s\n", comment(a, "", arena_printf(a,
+			"This version of kernelscript %s it %s: these steps need a later "
+			"version. What it can do:", verb, cannot)), command);
+		build_status = arena_printf(a, "\nThis version of kernelscript %s the program "
+					    "(`%s`) %s: these steps need a later version.\n",
+					    verb, command, cannot);
 	}
 	const char *main_text = "";
 	if (p->kind == PROJECT_PERF_EVENT) {
@@ -872,7 +909,7 @@ static const char *expand(struct arena *a, const char *template, const struct pr
 		"PROGRAM", p->program ? p->program : "",
 		"PARAMS", p->params ? p->params : "",
 		"PROTOTYPE", p->prototype ? p->prototype : "",
-		"PROBE_NOTES", p->probe_notes ? p->probe_notes : "",
+		"PROBE_NOTES", p->kind == PROJECT_PROBE ? probe_notes(a, p) : "",
 		"MAIN", main_text,
 		"IMPL", p->ident,
 		"CA_NAME", p->ca_name ? p->ca_name : "",
@@ -937,9 +974,11 @@ static void remove_project(const struct project *p, const struct project_file *f
 /* What this version of kernelscript makes of the program at PATH: checked
  * against the kernel's BTF as 'kernelscript check' does, and compiled to C
  * as 'kernelscript compile' would, into memory.  Sets *WHY to the first
- * error, and *MESSAGES to all it said (both in A). */
+ * error, *WHERE to the file it is in ("" when none), and *MESSAGES to all
+ * it said (all in A). */
 static enum verdict try_program(struct arena *a, const struct kernel_btf *kb,
-				const char *path, const char **why, const char **messages)
+				const char *path, const char **why, const char **where,
+				const char **messages)
 {
 	struct arena *t = arena_new();
 	char *buf = NULL;
@@ -984,10 +1023,14 @@ out:
 	*messages = arena_strndup(a, buf ? buf : "", len);
 	free(buf);
 	arena_free(t);
-	/* The first "error: message" line, without its place. */
-	*why = "";
+	/* The first "FILE:LINE:COL: error: message" line. */
+	*why = *where = "";
 	const char *e = strstr(*messages, "error: ");
 	if (e) {
+		const char *line = e;
+		while (line > *messages && line[-1] != '\n')
+			line--;
+		*where = arena_strndup(a, line, strcspn(line, ":"));
 		e += strlen("error: ");
 		*why = arena_strndup(a, e, strcspn(e, "\n"));
 	}
@@ -1066,14 +1109,35 @@ int run_init(const struct init_request *req, FILE *out, FILE *err)
 
 	/* The program is checked and compiled (into memory) as the user would;
 	 * the comments and the README say what this version can do with it. */
-	const char *messages;
-	p.verdict = try_program(a, kb, files[0].path, &p.why_not, &messages);
+	const char *messages, *where;
+	p.verdict = try_program(a, kb, files[0].path, &p.why_not, &where, &messages);
 	if (p.verdict == VERDICT_FAILS && p.kind == PROJECT_PERF_EVENT) {
 		/* Attaching with perf options is for a later version. */
 		p.perf_attach = false;
 		if (!write_project(a, &p, files, err))
 			goto undo;
-		p.verdict = try_program(a, kb, files[0].path, &p.why_not, &messages);
+		p.verdict = try_program(a, kb, files[0].path, &p.why_not, &where, &messages);
+	}
+	if (p.verdict == VERDICT_FAILS && p.kind != PROJECT_STRUCT_OPS &&
+	    !strcmp(where, files[1].path)) {
+		/* Some kernel types cannot be written as declarations that check
+		 * yet; the checker reads them from BTF anyway. */
+		p.types = comment(a, "", arena_printf(a, "The kernel types it uses (%s) are not "
+						       "declared here: this version of kernelscript "
+						       "cannot write them all as declarations that "
+						       "check (it says \"%s\"). It reads them from "
+						       "the kernel's BTF instead.",
+						       p.type_list, p.why_not));
+		p.undeclared = true;
+		if (!write_project(a, &p, files, err))
+			goto undo;
+		p.verdict = try_program(a, kb, files[0].path, &p.why_not, &where, &messages);
+	}
+	if (p.verdict == VERDICT_FAILS && p.kind == PROJECT_PROBE) {
+		error(err, "this version of kernelscript cannot check a @probe on '%s', which "
+		      "the kernel declares as %s: it says \"%s\"", p.target, p.prototype,
+		      p.why_not);
+		goto undo;
 	}
 	if (p.verdict == VERDICT_FAILS && p.kind != PROJECT_STRUCT_OPS) {
 		error(err, "the program init wrote does not pass 'kernelscript check', which is "

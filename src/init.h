@@ -1,10 +1,14 @@
 /* `kernelscript init`: a new project directory with a program to start
  * from, the .kh header declaring the kernel types it uses, and a README.
  *
- * In:  the command's positional arguments (TYPE [CATEGORY/EVENT] NAME) and
- *      the BTF to read kernel types from (src/btf.h).
- * Out: NAME/NAME.ks, NAME/TYPE.kh and NAME/README.md, expanded from
- *      templates/init/.  Nothing is written when anything is wrong, and an
+ * In:  the command's positional arguments (TYPE [CATEGORY/EVENT | FUNCTION |
+ *      STRUCT_OPS] NAME) and the BTF to read kernel types and function
+ *      prototypes from (src/btf.h).
+ * Out: NAME/NAME.ks, NAME/HEADER.kh and NAME/README.md, expanded from
+ *      templates/init/.  The program is then checked, and compiled into
+ *      memory, as 'kernelscript check' and 'compile' would, so that what the
+ *      files and init's output say about building it is true of this
+ *      version.  Nothing is left written when anything is wrong, and an
  *      existing NAME is never touched. */
 #ifndef KS_INIT_H
 #define KS_INIT_H

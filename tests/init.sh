@@ -1,7 +1,9 @@
 #!/bin/sh
 # kernelscript init: every form writes the project it should, its program
-# passes 'kernelscript check', its header holds the kernel's types, and
-# mistakes are reported without writing or overwriting anything.
+# passes 'kernelscript check' (a struct_ops 'impl' parses: checking it is
+# for a later version), its signatures and header hold the kernel's types
+# from BTF, and mistakes are reported without writing or overwriting
+# anything.
 #
 # Kernel types come from /sys/kernel/btf/vmlinux, or from the file named by
 # $KS_BTF_VMLINUX when the running kernel has no BTF.
@@ -58,13 +60,13 @@ has() {
 	pass "$name"
 }
 
-# project NAME HEADER ARGS...: 'init ARGS' succeeds, writes NAME/ with
-# exactly NAME.ks, HEADER and README.md, and NAME.ks checks cleanly.
-# What init printed stays in $tmpdir/init.out.
-project() {
+# written NAME HEADER ARGS...: 'init ARGS' succeeds and writes NAME/ with
+# exactly NAME.ks, HEADER and README.md.  What init printed stays in
+# $tmpdir/init.out.
+written() {
 	proj=$1 header=$2
 	shift 2
-	run "init $*" 0 "kernelscript compile $proj/$proj.ks" "$KS" init "$@" $btf_flag || return 1
+	run "init $*" 0 "^Created $proj/$" "$KS" init "$@" $btf_flag || return 1
 	cp "$tmpdir/out" "$tmpdir/init.out"
 	files=$(cd "$proj" 2>/dev/null && ls | tr '\n' ' ')
 	expected=$(printf '%s\n' "$proj.ks" "$header" README.md | LC_ALL=C sort | tr '\n' ' ')
@@ -73,6 +75,12 @@ project() {
 		return 1
 	fi
 	pass "init $*"
+}
+
+# project NAME HEADER ARGS...: written, and NAME.ks checks cleanly.
+project() {
+	proj=$1
+	written "$@" || return 1
 	if run "check $proj.ks" 0 "" "$KS" check "$proj/$proj.ks"; then
 		if [ -s "$tmpdir/out" ]; then
 			fail "check $proj.ks" "expected no output"
@@ -153,6 +161,125 @@ project opens tracepoint.kh tracepoint syscalls/sys_exit_openat opens
 has "tracepoint.kh: sys_exit" opens/tracepoint.kh "struct trace_event_raw_sys_exit {" \
 	"    ret: i64,"
 
+# ---- probes: the parameters are the kernel function's, from BTF --------
+
+# 'next_steps NAME': init said how to go on: compile, make and run when this
+# version compiles the program, check and why not otherwise.
+next_steps() {
+	if grep -q -x -F "  kernelscript compile $1/$1.ks" "$tmpdir/init.out"; then
+		pass "$1: next steps"
+	elif grep -q -x -F "  kernelscript check $1/$1.ks" "$tmpdir/init.out" &&
+		grep -q "^Compiling it needs a later version of kernelscript: this one says \"..*\"\.$" \
+			"$tmpdir/init.out" &&
+		grep -q -x -F "//   kernelscript check $1/$1.ks" "$1/$1.ks" &&
+		grep -q -F "This version of kernelscript checks the program (\`kernelscript check $1/$1.ks\`)" \
+			"$1/README.md"; then
+		pass "$1: next steps: check it, compiling needs a later version"
+	else
+		fail "$1: next steps" "$(cat "$tmpdir/init.out")"
+	fi
+}
+
+project exits probe.kh probe/do_exit exits
+has "probe program" exits/exits.ks 'include "probe.kh"' '@probe("do_exit")' \
+	"fn exits_probe(code: i64) -> i32 {" "    calls[0] += 1" "    return 0" \
+	"    var prog = load(exits_probe)" '    attach(prog, "do_exit", 0)' \
+	'        print("%llu calls", calls[0])' "//   do_exit(code: i64) -> void"
+has "probe.kh: do_exit" exits/probe.kh "//   do_exit(code: i64) -> void" \
+	"// The parameters of do_exit are plain values: there are no kernel types to"
+next_steps exits
+
+project sends probe.kh probe tcp_sendmsg sends
+has "probe: pointers to kernel structs" sends/sends.ks '@probe("tcp_sendmsg")' \
+	"fn sends_probe(sk: *sock, msg: *msghdr, size: u64) -> i32 {" \
+	'    attach(prog, "tcp_sendmsg", 0)'
+has "probe.kh: what they point to" sends/probe.kh \
+	"//   tcp_sendmsg(sk: *sock, msg: *msghdr, size: u64) -> i32" "struct sock {" \
+	"struct msghdr {"
+
+# A parameter named with a keyword ('type') gets a '_'; a long list is one
+# parameter a line.  A '-' in NAME is a '_' in the program's name.
+project sock-create probe.kh probe __sock_create sock-create
+has "probe: keyword parameters renamed" sock-create/sock-create.ks \
+	"fn sock_create_probe(" "    net: *net," "    family: i32," "    type_: i32," \
+	"    protocol: i32," "    res: **socket," "    kern: i32" ") -> i32 {" \
+	"// Here type is type_: KernelScript names every parameter, and not with a"
+
+# ---- perf_event --------------------------------------------------------
+
+project samples perf_event.kh perf_event samples
+has "perf_event program" samples/samples.ks 'include "perf_event.kh"' "@perf_event" \
+	"fn samples_sample(ctx: *bpf_perf_event_data) -> i32 {" "    samples[0] += 1" \
+	"    var prog = load(samples_sample)"
+has "perf_event.kh" samples/perf_event.kh "struct bpf_perf_event_data {" \
+	"    sample_period: u64," "    addr: u64,"
+# main attaches with perf options when this version checks that, and says
+# that attaching needs them otherwise (the project checked either way).
+if grep -q -x -F "    attach(prog, perf_options {" samples/samples.ks; then
+	has "perf_event: attached with perf options" samples/samples.ks \
+		"        perf_type: perf_type_software," "        perf_config: context_switches,"
+elif grep -q '^ *attach(' samples/samples.ks; then
+	fail "perf_event: main" "attaches without perf options"
+else
+	has "perf_event: attaching needs perf options" samples/samples.ks \
+		"    // Attaching a perf_event program needs perf options, which say what to" \
+		"    //   attach(prog, perf_options {"
+fi
+next_steps samples
+
+# ---- struct_ops: tcp_congestion_ops -------------------------------------
+
+# 'impl' is for a later version of the checker: the files are written with
+# the signatures of the kernel's function pointers, and parse.
+congestion() {
+	cc=$1
+	shift
+	written "$cc" tcp_congestion_ops.kh "$@" || return 1
+	has "$cc: impl" "$cc/$cc.ks" 'include "tcp_congestion_ops.kh"' \
+		'@struct_ops("tcp_congestion_ops")' "impl $cc {" \
+		"    fn ssthresh(sk: *sock) -> u32 {" "        return tcp_reno_ssthresh(sk)" \
+		"    fn cong_avoid(sk: *sock, ack: u32, acked: u32) -> void {" \
+		"        tcp_reno_cong_avoid(sk, ack, acked)" \
+		"    fn undo_cwnd(sk: *sock) -> u32 {" "        return tcp_reno_undo_cwnd(sk)" \
+		"    //   fn set_state(sk: *sock, new_state: u8) -> void" \
+		"    //   fn cwnd_event(sk: *sock, ev: tcp_ca_event) -> void" \
+		"    name: \"$cc\"," "    var result = register($cc)" \
+		"extern tcp_reno_ssthresh(sk: *sock) -> u32" \
+		"extern tcp_reno_cong_avoid(sk: *sock, ack: u32, acked: u32) -> void" \
+		"extern tcp_reno_undo_cwnd(sk: *sock) -> u32"
+	has "$cc: tcp_congestion_ops.kh" "$cc/tcp_congestion_ops.kh" \
+		"struct tcp_congestion_ops {" "    ssthresh: fn(sk: *sock) -> u32," \
+		"    cong_avoid: fn(sk: *sock, ack: u32, acked: u32) -> void," \
+		"    set_state: fn(sk: *sock, new_state: u8) -> void," \
+		"    undo_cwnd: fn(sk: *sock) -> u32," "    name: char[16]," \
+		"    list: list_head," "struct list_head {" "struct sock {"
+	run "$cc: parses" 0 "" "$KS" check --parse-only "$cc/$cc.ks" && pass "$cc: parses"
+	if "$KS" check "$cc/$cc.ks" >/dev/null 2>&1; then
+		pass "$cc: checks"
+	else
+		grep -q "^Checking and compiling it needs a later version of kernelscript: this one says \"..*\"\.$" \
+			"$tmpdir/init.out" &&
+			grep -q -x -F "//   kernelscript check --parse-only $cc/$cc.ks" "$cc/$cc.ks" &&
+			pass "$cc: init says it needs a later version" ||
+			fail "$cc: init says it needs a later version" "$(cat "$tmpdir/init.out")"
+	fi
+}
+congestion reno struct_ops reno
+congestion reno2 tcp_congestion_ops reno2
+congestion reno3 struct_ops/tcp_congestion_ops reno3
+has "struct_ops: the sysctl that uses it" reno/reno.ks \
+	"//   sudo sysctl net.ipv4.tcp_congestion_control=reno"
+
+# The header holds declarations that check.
+cat >uses_ops.ks <<'KS'
+include "reno/tcp_congestion_ops.kh"
+
+fn main() -> i32 {
+    return 0
+}
+KS
+run "tcp_congestion_ops.kh checks" 0 "" "$KS" check uses_ops.ks && pass "tcp_congestion_ops.kh checks"
+
 # An event of a shared class.  With BTF alone init guesses the class and
 # says so; the program checks either way.
 run "init with --btf-vmlinux-path first" 0 "" \
@@ -196,12 +323,35 @@ error "tracepoint without event" 1 "needs its CATEGORY/EVENT" tracepoint nope $b
 error "malformed tracepoint" 1 "'sched_switch' is not a tracepoint" \
 	tracepoint sched_switch nope $btf_flag
 error "unknown type" 1 \
-	"unknown program type 'kprobes'; the types are: xdp, tc/ingress (or tc), tc/egress, tracepoint" \
+	"unknown program type 'kprobes'; the types are: xdp, tc/ingress (or tc), tc/egress, tracepoint CATEGORY/EVENT (or tracepoint/CATEGORY/EVENT), probe FUNCTION (or probe/FUNCTION), perf_event, struct_ops (or tcp_congestion_ops)" \
 	kprobes nope $btf_flag
-error "probe not yet" 1 "'init probe' is not available yet" probe/do_exit nope $btf_flag
-error "perf_event not yet" 1 "'init perf_event' is not available yet" perf_event nope $btf_flag
-error "struct_ops not yet" 1 "'init tcp_congestion_ops' is not available yet" \
-	tcp_congestion_ops nope $btf_flag
+
+error "unknown function" 1 \
+	"kernelscript: error: the kernel's BTF ($btf) has no function 'do_exitt'" \
+	probe do_exitt nope $btf_flag
+grep -q "^kernelscript: note: functions with a similar name: do_exit" "$tmpdir/out" &&
+	pass "unknown function: similar names" ||
+	fail "unknown function: similar names" "$(cat "$tmpdir/out")"
+grep -q -F "kernelscript: note: the kernel's functions are the FUNC entries of its BTF; list them with 'bpftool btf dump file $btf | grep \"] FUNC \"'" \
+	"$tmpdir/out" && pass "unknown function: how to list them" ||
+	fail "unknown function: how to list them" "$(cat "$tmpdir/out")"
+error "unknown function, reference form" 1 "has no function 'no_such_function_at_all'" \
+	probe/no_such_function_at_all nope $btf_flag
+error "variadic function" 1 \
+	"'snprintf' takes a variable number of arguments (it ends with ...), which a @probe cannot receive: it cannot be probed this way" \
+	probe snprintf nope $btf_flag
+error "probe without function" 1 "a probe project needs the kernel FUNCTION it probes" \
+	probe nope $btf_flag
+error "probe at an offset" 1 "'vfs_read+109' is not a kernel function's name" \
+	probe vfs_read+109 nope $btf_flag
+error "probe: extra argument" 2 "unexpected argument 'more'" probe do_exit nope more $btf_flag
+error "perf_event takes no target" 1 "unknown program type 'perf_event/cycles'" \
+	perf_event/cycles nope $btf_flag
+error "other struct_ops not yet" 1 \
+	"'init struct_ops sched_ext_ops' is not available yet; this version starts struct_ops projects for tcp_congestion_ops" \
+	struct_ops sched_ext_ops nope $btf_flag
+error "sched_ext_ops not yet" 1 "'init sched_ext_ops' is not available yet" \
+	sched_ext_ops nope $btf_flag
 error "xdp takes no target" 1 "unknown program type 'xdp/eth0'" xdp/eth0 nope $btf_flag
 error "bad tc direction" 1 "unknown tc direction 'sideways'" tc/sideways nope $btf_flag
 error "name with a slash" 1 "'a/b' cannot name a project" xdp a/b $btf_flag
