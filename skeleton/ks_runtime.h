@@ -85,7 +85,7 @@ static volatile sig_atomic_t ks_exiting;
 static bool ks_verbose;
 
 enum ks_attach_kind {
-	KS_ATTACH_LINK,		/* a libbpf bpf_link: XDP link, tracepoint */
+	KS_ATTACH_LINK,		/* a libbpf bpf_link: XDP link, tracepoint, kprobe */
 	KS_ATTACH_TCX,		/* a tcx link made with bpf_link_create() */
 	KS_ATTACH_XDP,		/* bpf_xdp_attach() with explicit flags */
 	KS_ATTACH_TC,		/* a filter on the clsact qdisc */
@@ -416,6 +416,29 @@ static inline int ks_attach_tc(struct bpf_program *prog, const char *ifname,
 	if (err)
 		ks_forget_last_attachment();
 	return err;
+}
+
+/* Attaches a kprobe program to the kernel function FUNC ("do_exit"). */
+static inline int ks_attach_kprobe(struct bpf_program *prog, const char *func)
+{
+	struct ks_attachment *a;
+	int err;
+
+	err = ks_ensure_tracefs();
+	if (err)
+		return err;
+	a = ks_new_attachment(prog, KS_ATTACH_LINK, func);
+	if (!a)
+		return ks_table_full(prog, "kprobe", func);
+	a->link = bpf_program__attach_kprobe(prog, false, func);
+	if (!a->link) {
+		err = -errno;
+		ks_forget_last_attachment();
+		fprintf(stderr, "Failed to attach kprobe program %s to %s: %s\n",
+			bpf_program__name(prog), func, strerror(-err));
+		return err;
+	}
+	return 0;
 }
 
 /* Attaches a tracepoint program; tp is "category/event" ("sched/sched_switch"). */

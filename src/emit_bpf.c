@@ -285,6 +285,7 @@ static const char *section(struct emitter *e, const struct function_info *fn)
 	case PROG_XDP: return "xdp";
 	case PROG_TC: return "tc";
 	case PROG_TRACEPOINT: return arena_printf(A, "tp/%s", fn->target);
+	case PROG_PROBE: return arena_printf(A, "kprobe/%s", fn->target);
 	default: return NULL;
 	}
 }
@@ -317,13 +318,19 @@ static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 			return;
 		}
 		emit_line(e, "SEC(\"%s\")", sec);
-		emit_line(e, "int %s(%s)", d->name, params(e, fn));
+		if (fn->prog == PROG_PROBE)	/* the kernel function's arguments, from pt_regs */
+			emit_line(e, "int BPF_KPROBE(%s%s%s)", d->name, d->fn.params.len ? ", " : "",
+				  d->fn.params.len ? params(e, fn) : "");
+		else
+			emit_line(e, "int %s(%s)", d->name, params(e, fn));
 	} else {
 		emit_line(e, "static __always_inline %s",
 			  c_decl(e, fn->type->ret, arena_printf(A, "%s(%s)", d->name, params(e, fn))));
 	}
 	emit_line(e, "{");
 	e->indent++;
+	if (fn->prog == PROG_PROBE)
+		emit_line(e, "(void)ctx;	/* BPF_KPROBE's pt_regs */");
 	emit_function_body(e, fn);
 	e->indent--;
 	emit_line(e, "}");

@@ -158,6 +158,9 @@ attach:
 		case PROG_TRACEPOINT:
 			emit_line(e, "\t\treturn ks_attach_tracepoint(prog, target);");
 			break;
+		case PROG_PROBE:
+			emit_line(e, "\t\treturn ks_attach_kprobe(prog, target);");
+			break;
 		default:
 			emit_line(e, "\t\treturn -EOPNOTSUPP;");
 			break;

@@ -1,0 +1,39 @@
+#!/bin/sh
+# A @probe program compiled from KernelScript: probe/probe.ks puts a kprobe
+# on do_exit with the kernel's own parameter type.  It must build
+# warning-free and the verifier must accept it (loaded with bpftool).
+# Attaching needs kprobe support in the running kernel: where the kernel
+# has it, the loader must attach and count; where it has not, that part
+# skips and says why (the load above still proves the program).
+# Needs root; without it (or without a usable bpf()) it skips with the reason.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/compiled.sh"
+need_root_and_bpf
+
+B=$kt_tmp/probe
+T=probe
+
+missing=$(ks_need_build_tools) || fail "$T" "$missing"
+if [ -z "$missing" ] && ks_build "$T" "$KT_DIR/probe/probe.ks" "$B"; then
+	kt_ensure_bpffs
+	pin=/sys/fs/bpf/kt_probe_$$
+	if bpftool prog loadall "$B/.output/probe.bpf.o" "$pin" >"$B.load.log" 2>&1; then
+		pass "$T: the verifier accepts the do_exit kprobe"
+	else
+		fail "$T: load" "bpftool prog loadall failed" "$B.load.log"
+	fi
+	rm -rf "$pin"
+
+	status=0
+	"$B/probe" >"$B.out" 2>"$B.err" || status=$?
+	if [ "$status" -eq 0 ]; then
+		check "$T: exits counted" "no exit was counted in 500 ms: $(cat "$B.out")" \
+			grep -q '^exit code ' "$B.out"
+	elif grep -q 'Failed to attach kprobe program on_exit to do_exit' "$B.err"; then
+		skip "$T: attach" "this kernel cannot attach kprobes ($(sed -n 's/.*do_exit: //p' "$B.err" | head -n 1))"
+	else
+		fail "$T: run" "exit status $status" "$B.err"
+	fi
+fi
+summary
