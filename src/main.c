@@ -21,10 +21,12 @@ static const char usage_text[] =
 	"                               the file's base name); -v says where\n"
 	"  init TYPE NAME               start project NAME/: a program of TYPE and the\n"
 	"                               kernel types it uses, from BTF; TYPE is xdp,\n"
-	"                               tc[/ingress|/egress] or tracepoint CATEGORY/EVENT;\n"
-	"                               --btf-vmlinux-path FILE reads another kernel's BTF\n"
+	"                               tc[/ingress|/egress], tracepoint CATEGORY/EVENT,\n"
+	"                               probe/FUNCTION, perf_event or struct_ops\n"
 	"\n"
 	"Options:\n"
+	"  --btf-vmlinux-path FILE      kernel types from FILE, not the running kernel\n"
+	"                               (check, compile, init)\n"
 	"  -h, --help                   show this help and exit\n"
 	"  -V, --version                show the version and exit\n"
 	"\n"
@@ -43,6 +45,7 @@ static int do_check(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "dump-ast", no_argument, NULL, 'a' },
 		{ "parse-only", no_argument, NULL, 'p' },
+		{ "btf-vmlinux-path", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -57,8 +60,12 @@ static int do_check(int argc, char **argv)
 		case 'p':
 			opts.parse_only = true;
 			break;
+		case 'b':
+			opts.btf_path = optarg;
+			break;
 		case 'h':
-			fputs("Usage: kernelscript check [--parse-only] [--dump-ast] FILE.ks\n", stdout);
+			fputs("Usage: kernelscript check [--parse-only] [--dump-ast] "
+			      "[--btf-vmlinux-path PATH] FILE.ks\n", stdout);
 			return 0;
 		default:
 			return usage_error("%s", "check: bad option");

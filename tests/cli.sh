@@ -40,6 +40,9 @@ expect check-ok 0 '' "$KS" check "$tmpdir/ok.ks"
 expect check-error 1 'bad.ks:3:1: error: ' "$KS" check "$tmpdir/bad.ks"
 expect check-missing-file 1 "kernelscript: error: cannot read '$tmpdir/none.ks': No such file or directory" \
 	"$KS" check "$tmpdir/none.ks"
+expect check-btf-path 0 '' "$KS" check --btf-vmlinux-path /sys/kernel/btf/vmlinux "$tmpdir/ok.ks"
+expect check-bad-btf-path 1 "kernelscript: error: cannot read '$tmpdir/none.btf'" \
+	"$KS" check --btf-vmlinux-path "$tmpdir/none.btf" "$tmpdir/ok.ks"
 expect dump-ast 0 '^1:1 fn main() -> i32$' "$KS" check --dump-ast "$tmpdir/ok.ks"
 expect compile-help 0 '^Usage: kernelscript compile' "$KS" compile --help
 expect compile-no-file 2 'expected exactly one FILE.ks' "$KS" compile
