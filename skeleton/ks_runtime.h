@@ -44,10 +44,13 @@
 #include <time.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/statfs.h>
 #include <linux/if_link.h>
 #include <linux/magic.h>
+#include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -89,6 +92,7 @@ enum ks_attach_kind {
 	KS_ATTACH_TCX,		/* a tcx link made with bpf_link_create() */
 	KS_ATTACH_XDP,		/* bpf_xdp_attach() with explicit flags */
 	KS_ATTACH_TC,		/* a filter on the clsact qdisc */
+	KS_ATTACH_PERF,		/* a bpf_link on a perf event we opened */
 };
 
 struct ks_attachment {
@@ -104,6 +108,8 @@ struct ks_attachment {
 	__u32 tc_handle;		/* KS_ATTACH_TC */
 	__u32 tc_priority;		/* KS_ATTACH_TC */
 	bool owns_qdisc;		/* KS_ATTACH_TC: this runtime created clsact */
+	int perf_fd;			/* KS_ATTACH_PERF: the counter */
+	int id;				/* what ks_attach_perf_event returned */
 };
 
 /* In attach order; detaching goes from the end (newest first). */
@@ -256,6 +262,7 @@ static inline struct ks_attachment *ks_new_attachment(struct bpf_program *prog,
 	a->kind = kind;
 	a->prog = prog;
 	a->link_fd = -1;
+	a->perf_fd = -1;
 	snprintf(a->target, sizeof(a->target), "%s", target);
 	return a;
 }
@@ -418,6 +425,91 @@ static inline int ks_attach_tc(struct bpf_program *prog, const char *ifname,
 	return err;
 }
 
+/* What a @perf_event program samples: perf_event_attr's fields that
+ * KernelScript's perf_options names. */
+struct ks_perf_options {
+	__u32 type;			/* PERF_TYPE_* */
+	__u64 config;			/* PERF_COUNT_* for that type */
+	int pid;			/* -1: every process */
+	int cpu;			/* -1: any CPU (then pid must be >= 0) */
+	__u64 period;			/* a sample every this many events */
+	__u32 wakeup;
+	bool inherit, exclude_kernel, exclude_user;
+};
+
+/* Opens the perf event O describes and attaches PROG to it.  Returns a
+ * positive id for ks_read_perf() and ks_detach_perf(), or a negative
+ * errno after a message. */
+static inline int ks_attach_perf_event(struct bpf_program *prog, struct ks_perf_options o)
+{
+	static int last_id;
+	struct perf_event_attr attr;
+	struct ks_attachment *a;
+	char what[64];
+	int err, fd;
+
+	snprintf(what, sizeof(what), "perf event %u/%llu", o.type, (unsigned long long)o.config);
+	if (o.pid < 0 && o.cpu < 0) {
+		fprintf(stderr, "Failed to open %s: pid -1 needs a cpu >= 0\n", what);
+		return -EINVAL;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = o.type;
+	attr.config = o.config;
+	attr.sample_period = o.period;
+	attr.wakeup_events = o.wakeup;
+	attr.inherit = o.inherit;
+	attr.exclude_kernel = o.exclude_kernel;
+	attr.exclude_user = o.exclude_user;
+	attr.disabled = 1;
+	fd = (int)syscall(__NR_perf_event_open, &attr, o.pid, o.cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		fprintf(stderr, "Failed to open %s: %s\n", what, strerror(-err));
+		return err;
+	}
+	a = ks_new_attachment(prog, KS_ATTACH_PERF, what);
+	if (!a) {
+		close(fd);
+		return ks_table_full(prog, "perf event", what);
+	}
+	a->perf_fd = fd;
+	a->link = bpf_program__attach_perf_event(prog, fd);
+	if (!a->link) {
+		err = -errno;
+		ks_forget_last_attachment();
+		close(fd);
+		fprintf(stderr, "Failed to attach perf_event program %s to %s: %s\n",
+			bpf_program__name(prog), what, strerror(-err));
+		return err;
+	}
+	ioctl(fd, PERF_EVENT_IOC_RESET, 0);
+	ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
+	a->id = ++last_id;
+	return a->id;
+}
+
+static inline struct ks_attachment *ks_perf_attachment(int id)
+{
+	for (int i = 0; i < ks_nr_attachments; i++)
+		if (ks_attachments[i].used && ks_attachments[i].kind == KS_ATTACH_PERF &&
+		    ks_attachments[i].id == id)
+			return &ks_attachments[i];
+	return NULL;
+}
+
+/* The counter's value so far, or -1 when ID is detached or unknown. */
+static inline long long ks_read_perf(int id)
+{
+	struct ks_attachment *a = ks_perf_attachment(id);
+	unsigned long long count;
+
+	if (!a || read(a->perf_fd, &count, sizeof(count)) != (ssize_t)sizeof(count))
+		return -1;
+	return (long long)count;
+}
+
 /* Attaches a kprobe program to the kernel function FUNC ("do_exit"). */
 static inline int ks_attach_kprobe(struct bpf_program *prog, const char *func)
 {
@@ -502,6 +594,11 @@ static inline int ks_undo(struct ks_attachment *a)
 	case KS_ATTACH_LINK:
 		err = bpf_link__destroy(a->link);
 		break;
+	case KS_ATTACH_PERF:
+		ioctl(a->perf_fd, PERF_EVENT_IOC_DISABLE, 0);
+		err = bpf_link__destroy(a->link);
+		close(a->perf_fd);
+		break;
 	case KS_ATTACH_TCX:
 		if (close(a->link_fd))
 			err = -errno;
@@ -557,6 +654,14 @@ static inline int ks_undo(struct ks_attachment *a)
  * Undoes every attachment of prog made through this runtime, newest first.
  * Returns the first error, after trying them all.
  */
+/* Detaches one perf attachment (what ks_attach_perf_event returned). */
+static inline int ks_detach_perf(int id)
+{
+	struct ks_attachment *a = ks_perf_attachment(id);
+
+	return a ? ks_undo(a) : 0;
+}
+
 static inline int ks_detach(struct bpf_program *prog)
 {
 	int i, err, first = 0;

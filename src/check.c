@@ -7,6 +7,7 @@
 
 #include "kernel_types.h"
 #include "parse.h"
+#include "templates.h"
 
 /* ---- global symbol table ------------------------------------------------ */
 
@@ -66,11 +67,19 @@ struct symbol *new_symbol(struct checker *c, enum symbol_kind kind, const char *
 	return sym;
 }
 
-/* Declares a global name; a second declaration of it is an error. */
+static bool from_prelude(struct span span)
+{
+	return span.src && !strcmp(span.src->name, PRELUDE_NAME);
+}
+
+/* Declares a global name; a second declaration of it is an error.  A
+ * built-in declaration yields to the program's own. */
 static struct symbol *declare_global(struct checker *c, enum symbol_kind kind,
 				     const char *name, struct span span, struct decl *decl)
 {
 	struct symbol *old = global_lookup(c, name);
+	if (old && from_prelude(span))
+		return NULL;
 	if (old) {
 		diag_error(c->diag, span, "'%s' is already declared", name);
 		if (old->span.src)
@@ -205,6 +214,7 @@ static const struct {
 	{ "attach", BUILTIN_ATTACH, &type_i32 },
 	{ "detach", BUILTIN_DETACH, &type_void },
 	{ "sleep", BUILTIN_SLEEP, &type_void },
+	{ "read", BUILTIN_READ, &type_i64 },
 	/* BPF helpers a program may call by name */
 	{ "bpf_ktime_get_ns", BUILTIN_BPF_HELPER, &type_u64 },
 	{ "bpf_ktime_get_boot_ns", BUILTIN_BPF_HELPER, &type_u64 },
@@ -576,6 +586,7 @@ static void resolve_signature(struct checker *c, struct function_info *fn)
 
 static void resolve_decl(struct checker *c, struct decl *d)
 {
+	c->in_prelude = from_prelude(d->span);
 	struct symbol *sym = d->sym;
 	if (!sym && d->kind != DECL_ENUM)
 		return;
@@ -674,6 +685,12 @@ struct checked_program *check_program(struct arena *a, struct diag *d,
 	struct vec seen = { 0 };
 	vec_push(a, &seen, (void *)main->src->name);
 	flatten(c, main, &seen, 0);
+	/* The built-in declarations come last, so the program's names win. */
+	const char *prelude = template_text(a, "prelude/perf.kh");
+	if (prelude)
+		flatten(c, parse_source(a, d, source_from_memory(a, PRELUDE_NAME, prelude,
+								  strlen(prelude))),
+			&seen, 0);
 
 	for (size_t i = 0; i < c->cp->decls.len; i++)
 		declare(c, c->cp->decls.items[i]);

@@ -31,6 +31,8 @@ const struct type *resolve_type(struct checker *c, const struct ast_type *t)
 		struct symbol *sym = global_lookup(c, t->name);
 		if (sym && (sym->kind == SYM_STRUCT || sym->kind == SYM_ENUM ||
 			    sym->kind == SYM_TYPE_ALIAS)) {
+			if (!c->in_prelude)
+				sym->used = true;
 			if (sym->kind == SYM_TYPE_ALIAS && sym->type->kind == TY_ERROR &&
 			    sym->decl->var.type)	/* used before its declaration */
 				sym->type = type_with_alias(A, resolve_type(c, sym->decl->var.type),
@@ -423,11 +425,18 @@ static void check_print_format(struct checker *c, struct expr *call, const struc
 			   conversions, conversions == 1 ? "" : "s", args, args == 1 ? "" : "s");
 }
 
+static bool is_perf_options(const struct type *t)
+{
+	return t->kind == TY_STRUCT && !strcmp(t->name, "perf_options") && t->decl &&
+	       t->decl->span.src && !strcmp(t->decl->span.src->name, PRELUDE_NAME);
+}
+
 static const struct type *check_builtin(struct checker *c, struct expr *e, struct symbol *sym)
 {
 	check_args(c, e);
 	bool user_only = sym->builtin == BUILTIN_LOAD || sym->builtin == BUILTIN_ATTACH ||
-			 sym->builtin == BUILTIN_DETACH || sym->builtin == BUILTIN_SLEEP;
+			 sym->builtin == BUILTIN_DETACH || sym->builtin == BUILTIN_SLEEP ||
+			 sym->builtin == BUILTIN_READ;
 	if (user_only && in_bpf(c))
 		diag_error(c->diag, e->span, "'%s' is for userspace: eBPF code cannot call it",
 			   sym->name);
@@ -467,15 +476,30 @@ static const struct type *check_builtin(struct checker *c, struct expr *e, struc
 					   prog->decl->name);
 				diag_note(c->diag, prog->decl->name_span, "'%s' is declared here",
 					  prog->decl->name);
-			} else if (target->kind != TY_STR && target->kind != TY_ERROR)
+			} else if (is_perf_options(target)) {
+				if (prog && prog->prog != PROG_PERF_EVENT)
+					diag_error(c->diag, target_arg->span,
+						   "perf_options are for @perf_event programs; '%s' is @%s",
+						   prog->decl->name, prog_kind_name(prog->prog));
+				return set(e, &type_perf);
+			} else if (target->kind != TY_STR && target->kind != TY_ERROR) {
 				diag_error(c->diag, ((struct expr *)e->call.args.items[1])->span,
 					   "the attach target is a string: an interface or \"category/event\"");
+			}
+			c->cp->attaches_to_targets = true;
 		}
 		break;
 	case BUILTIN_DETACH:
 		if (want_args(c, e, 1, "detach") && first->type->kind != TY_PROGRAM &&
+		    first->type->kind != TY_PERF && first->type->kind != TY_ERROR)
+			diag_error(c->diag, first->span,
+				   "detach takes what load() or a perf_event attach() returned");
+		break;
+	case BUILTIN_READ:
+		if (want_args(c, e, 1, "read") && first->type->kind != TY_PERF &&
 		    first->type->kind != TY_ERROR)
-			diag_error(c->diag, first->span, "detach takes what load() returned");
+			diag_error(c->diag, first->span,
+				   "read takes what attach() returned for a @perf_event program");
 		break;
 	case BUILTIN_SLEEP:
 		if (want_args(c, e, 1, "sleep") && !type_is_integer(first->type))
@@ -632,6 +656,8 @@ static const struct type *check_struct_literal(struct checker *c, struct expr *e
 {
 	struct symbol *sym = global_lookup(c, e->struct_lit.name);
 	const struct type *t = sym ? sym->type : NULL;
+	if (sym)
+		sym->used = true;
 	if (!sym || !t || t->kind != TY_STRUCT) {
 		diag_error(c->diag, e->span, "'%s' is not a struct%s", e->struct_lit.name,
 			   sym ? "" : suggest_kind(c, e->struct_lit.name, 1u << SYM_STRUCT));

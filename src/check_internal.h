@@ -25,6 +25,7 @@ struct checker {
 	struct scope *scope;
 	int loop_depth;
 	uint64_t stack_bytes;	/* eBPF: the locals so far */
+	bool in_prelude;	/* resolving a built-in declaration */
 };
 
 #define A (c->arena)

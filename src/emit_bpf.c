@@ -7,6 +7,31 @@
 
 /* ---- NAME.h ------------------------------------------------------------------ */
 
+/* Built-in declarations reach the C only when the program uses one of
+ * them; then all of them do (they refer to each other). */
+static bool is_builtin(const struct symbol *sym)
+{
+	return sym->decl && sym->decl->span.src &&
+	       !strcmp(sym->decl->span.src->name, PRELUDE_NAME);
+}
+
+static bool builtins_wanted(const struct checked_program *cp)
+{
+	for (size_t i = 0; i < cp->types.len; i++) {
+		const struct symbol *sym = cp->types.items[i];
+		if (!is_builtin(sym))
+			continue;
+		if (sym->used)
+			return true;
+		for (size_t j = 0; sym->kind == SYM_ENUM && j < sym->decl->members.len; j++) {
+			const struct member *m = sym->decl->members.items[j];
+			if (m->sym && m->sym->used)
+				return true;
+		}
+	}
+	return false;
+}
+
 static const char *config_struct(struct emitter *e, const char *name)
 {
 	return arena_printf(A, "%s_config", name);
@@ -34,11 +59,12 @@ void emit_types_header(struct arena *a, struct diag *d, const struct checked_pro
 		  cp->name);
 	emit_line(e, "#ifndef %s", guard);
 	emit_line(e, "#define %s", guard);
+	bool builtins = builtins_wanted(cp);
 	for (size_t i = 0; i < cp->types.len; i++) {
 		const struct symbol *sym = cp->types.items[i];
 		const struct decl *decl = sym->decl;
-		if (sym->type->kernel)
-			continue;	/* vmlinux.h has it */
+		if (sym->type->kernel || (is_builtin(sym) && !builtins))
+			continue;	/* vmlinux.h has it, or a built-in nobody uses */
 		emit_line(e, "%s", "");
 		unsigned line, col;
 		source_line_col(decl->span.src, decl->span.begin, &line, &col);
@@ -286,6 +312,7 @@ static const char *section(struct emitter *e, const struct function_info *fn)
 	case PROG_TC: return "tc";
 	case PROG_TRACEPOINT: return arena_printf(A, "tp/%s", fn->target);
 	case PROG_PROBE: return arena_printf(A, "kprobe/%s", fn->target);
+	case PROG_PERF_EVENT: return "perf_event";
 	default: return NULL;
 	}
 }

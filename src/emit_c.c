@@ -86,6 +86,7 @@ const char *c_type(struct emitter *e, const struct type *t)
 	case TY_ARRAY:
 		return arena_printf(A, "%s[%llu]", c_type(e, t->elem), (unsigned long long)t->len);
 	case TY_PROGRAM: return "struct bpf_program *";
+	case TY_PERF: return "int";
 	case TY_NULL: return "void *";
 	default: return "int";
 	}
@@ -327,6 +328,44 @@ static void emit_member(struct emitter *e, const struct expr *x)
 	emit_text(e, "%s%s", pointer ? "->" : ".", x->field.name);
 }
 
+/* attach(prog, perf_options { ... }, 0): the options become the runtime's
+ * struct ks_perf_options, with the documented defaults for fields left out. */
+static void emit_perf_attach(struct emitter *e, const struct expr *x)
+{
+	static const struct {
+		const char *field, *c_field, *fallback;
+	} fields[] = {
+		{ "perf_type", "type", "0" }, { "perf_config", "config", "0" },
+		{ "pid", "pid", "-1" }, { "cpu", "cpu", "0" }, { "period", "period", "1000000" },
+		{ "wakeup", "wakeup", "1" }, { "inherit", "inherit", "false" },
+		{ "exclude_kernel", "exclude_kernel", "false" },
+		{ "exclude_user", "exclude_user", "false" },
+	};
+	const struct expr *options = x->call.args.items[1];
+	emit_text(e, "ks_attach_perf_event(");
+	emit_expr(e, x->call.args.items[0]);
+	emit_text(e, ", (struct ks_perf_options){ ");
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		emit_text(e, "%s.%s = ", i ? ", " : "", fields[i].c_field);
+		const struct expr *value = NULL;
+		if (options->kind == EXPR_STRUCT_LIT) {
+			for (size_t j = 0; j < options->struct_lit.fields.len; j++) {
+				const struct field_init *f = options->struct_lit.fields.items[j];
+				if (!strcmp(f->name, fields[i].field))
+					value = f->value;
+			}
+			if (value)
+				emit_expr(e, value);
+			else
+				emit_text(e, "%s", fields[i].fallback);
+		} else {
+			emit_operand(e, PREC_POSTFIX, options, false);
+			emit_text(e, ".%s", fields[i].field);
+		}
+	}
+	emit_text(e, " })");
+}
+
 static void emit_call(struct emitter *e, const struct expr *x)
 {
 	const struct symbol *sym = x->sym;
@@ -341,6 +380,10 @@ static void emit_call(struct emitter *e, const struct expr *x)
 			return;
 		case BUILTIN_ATTACH: {
 			const struct expr *prog = x->call.args.items[0];
+			if (x->type && x->type->kind == TY_PERF) {
+				emit_perf_attach(e, x);
+				return;
+			}
 			emit_text(e, "attach_program(");
 			emit_expr(e, prog);
 			emit_text(e, ", ");
@@ -350,7 +393,18 @@ static void emit_call(struct emitter *e, const struct expr *x)
 			emit_text(e, ")");
 			return;
 		}
+		case BUILTIN_READ:
+			emit_text(e, "ks_read_perf(");
+			emit_expr(e, x->call.args.items[0]);
+			emit_text(e, ")");
+			return;
 		case BUILTIN_DETACH:
+			if (((struct expr *)x->call.args.items[0])->type->kind == TY_PERF) {
+				emit_text(e, "ks_detach_perf(");
+				emit_expr(e, x->call.args.items[0]);
+				emit_text(e, ")");
+				return;
+			}
 			emit_text(e, "ks_detach(");
 			emit_expr(e, x->call.args.items[0]);
 			emit_text(e, ")");

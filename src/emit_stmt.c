@@ -394,7 +394,7 @@ void emit_stmt(struct emitter *e, const struct stmt *s)
 			/* attach() whose result nobody looks at: failing ends the program */
 			emit_text(e, "if (");
 			emit_expr(e, s->expr);
-			emit_text(e, ")\n");
+			emit_text(e, " < 0)\n");
 			e->indent++;
 			emit_line(e, "exit(1);");
 			e->indent--;

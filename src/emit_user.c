@@ -134,7 +134,7 @@ static void emit_load_attach(struct emitter *e)
 	emit_line(e, "}");
 	emit_line(e, "%s", "");
 attach:
-	if (!(cp->builtins_used & (1u << BUILTIN_ATTACH)))
+	if (!cp->attaches_to_targets)
 		return;
 	emit_line(e, "/* attach(): each program to the kind of target its attribute names. */");
 	emit_line(e, "static int attach_program(struct bpf_program *prog, const char *target, __u32 flags)");
@@ -160,6 +160,9 @@ attach:
 			break;
 		case PROG_PROBE:
 			emit_line(e, "\t\treturn ks_attach_kprobe(prog, target);");
+			break;
+		case PROG_PERF_EVENT:
+			emit_line(e, "\t\treturn -EINVAL;	/* attached with perf_options instead */");
 			break;
 		default:
 			emit_line(e, "\t\treturn -EOPNOTSUPP;");

@@ -60,7 +60,11 @@ enum builtin {
 	BUILTIN_SLEEP,
 	BUILTIN_BPF_HELPER,	/* a BPF helper called by its own name */
 	BUILTIN_CONSTANT,	/* TC_ACT_OK and friends: kernel macros */
+	BUILTIN_READ,		/* read(perf attachment) */
 };
+
+/* The source name of the declarations built into every program. */
+#define PRELUDE_NAME "<built-in>"
 
 struct function_info {
 	struct decl *decl;
@@ -111,6 +115,7 @@ struct checked_program {
 	struct function_info *main_fn;	/* userspace main, or NULL */
 	bool has_programs;	/* any eBPF side at all */
 	unsigned builtins_used;	/* 1 << enum builtin, for each one called */
+	bool attaches_to_targets;	/* attach(prog, "target", flags) somewhere */
 	const struct kernel_btf *btf;	/* may be NULL */
 };
 

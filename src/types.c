@@ -10,6 +10,7 @@ const struct type type_bool = { .kind = TY_BOOL };
 const struct type type_char = { .kind = TY_CHAR, .bits = 8, .is_signed = true };
 const struct type type_null = { .kind = TY_NULL };
 const struct type type_program = { .kind = TY_PROGRAM };
+const struct type type_perf = { .kind = TY_PERF };
 const struct type type_u8 = { .kind = TY_INT, .bits = 8 };
 const struct type type_u16 = { .kind = TY_INT, .bits = 16 };
 const struct type type_u32 = { .kind = TY_INT, .bits = 32 };
@@ -178,6 +179,7 @@ const char *type_name(struct arena *a, const struct type *t)
 	case TY_CHAR: return "char";
 	case TY_NULL: return "null";
 	case TY_PROGRAM: return "program";
+	case TY_PERF: return "perf_attachment";
 	case TY_INT: return arena_printf(a, "%c%u", t->is_signed ? 'i' : 'u', t->bits);
 	case TY_STR: return arena_printf(a, "str(%llu)", (unsigned long long)t->len);
 	case TY_ARRAY:

@@ -28,6 +28,7 @@ enum ty_kind {
 	TY_MAP,
 	TY_RINGBUF,
 	TY_PROGRAM,	/* what load() returns */
+	TY_PERF,	/* what attach() returns for a perf event */
 	TY_NULL,	/* the type of null */
 };
 
@@ -65,7 +66,7 @@ struct type {
 };
 
 extern const struct type type_error, type_void, type_bool, type_char, type_null,
-	type_program, type_u8, type_u16, type_u32, type_u64, type_i8, type_i16,
+	type_program, type_perf, type_u8, type_u16, type_u32, type_u64, type_i8, type_i16,
 	type_i32, type_i64;
 
 /* u8..u64, i8..i64, bool, char, void by name; NULL for other names. */
