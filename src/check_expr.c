@@ -719,6 +719,8 @@ static const struct type *check_match(struct checker *c, struct expr *e)
 		}
 		if (!result || result->kind == TY_ERROR || result->kind == TY_VOID)
 			result = v;
+		else if (result->kind == TY_STR && v->kind == TY_STR)
+			result = v->len > result->len ? v : result;	/* the longest string */
 		else if (v->kind != TY_VOID && v->kind != TY_ERROR &&
 			 !assignable(result, v, arm->value))
 			diag_error(c->diag, arm->value ? arm->value->span : arm->span,
