@@ -33,6 +33,7 @@ struct emitter {
 	struct vec constants;		/* const struct symbol *: kernel macros used */
 	bool failed;			/* an error was reported */
 	struct vec entries;		/* struct bound_entry *: enclosing if (var x = m[k]) */
+	bool string_target;		/* the match being written assigns a string */
 };
 
 /* An if (var x = m[k]) whose then-branch is being written: inside it,

@@ -42,9 +42,12 @@ static void emit_var_decl(struct emitter *e, const struct stmt *s)
 	const char *decl = c_decl(e, t, c_ident(e, s->var.name));
 	const char *qualifier = s->kind == STMT_CONST ? "const " : "";
 	const struct expr *init = s->var.init;
-	if (match_needs_statements(init)) {
-		emit_line(e, "%s = 0;", decl);
+	bool string = t->kind == TY_STR && init && init->kind == EXPR_MATCH;
+	if (match_needs_statements(init) || string) {
+		emit_line(e, "%s = %s;", decl, string ? "{}" : "0");
+		e->string_target = string;
 		emit_match_statement(e, init, c_ident(e, s->var.name));
+		e->string_target = false;
 		return;
 	}
 	if (!init) {
@@ -498,6 +501,29 @@ void emit_function_body(struct emitter *e, const struct function_info *fn)
 
 /* ---- match as statements ------------------------------------------------------ */
 
+/* One arm's value VALUE: returned (TARGET NULL), assigned to TARGET, or
+ * run for its effect (TARGET "").  A string target is copied into, with
+ * its NUL, as C arrays cannot be assigned. */
+static void emit_arm_result(struct emitter *e, const struct expr *value, const char *target)
+{
+	start_line(e);
+	if (target && *target && e->string_target) {
+		emit_text(e, "__builtin_memcpy(%s, ", target);
+		emit_expr(e, value);
+		if (value->kind == EXPR_STRING)
+			emit_text(e, ", %u);\n", value->string.len + 1);
+		else
+			emit_text(e, ", sizeof(%s));\n", target);
+		return;
+	}
+	if (target && *target)
+		emit_text(e, "%s = ", target);
+	else if (!target)
+		emit_text(e, "return ");
+	emit_expr(e, value);
+	emit_text(e, ";\n");
+}
+
 /* The last statement of a match arm's block gives the arm's value: it is
  * returned (TARGET NULL), assigned to TARGET, or dropped (TARGET "", a
  * match standing as a statement).  An if/else standing last
@@ -507,13 +533,7 @@ static void emit_arm_value(struct emitter *e, const struct stmt *block, const ch
 static void emit_value_of(struct emitter *e, const struct stmt *last, const char *target)
 {
 	if (last->kind == STMT_EXPR) {
-		start_line(e);
-		if (target && *target)
-			emit_text(e, "%s = ", target);
-		else if (!target)
-			emit_text(e, "return ");
-		emit_expr(e, last->expr);
-		emit_text(e, ";\n");
+		emit_arm_result(e, last->expr, target);
 		return;
 	}
 	if (last->kind == STMT_IF && !last->if_.bind) {
@@ -549,9 +569,11 @@ static void emit_arm_value(struct emitter *e, const struct stmt *block, const ch
 static void emit_match_statement(struct emitter *e, const struct expr *match, const char *target)
 {
 	start_line(e);
-	emit_text(e, "switch (");
-	emit_expr(e, match->match.scrutinee);
-	emit_text(e, ") {\n");
+	const struct expr *scrutinee = match->match.scrutinee;
+	bool boolean = scrutinee->type && scrutinee->type->kind == TY_BOOL;
+	emit_text(e, "switch (%s", boolean ? "(int)(" : "");	/* -Wswitch-bool */
+	emit_expr(e, scrutinee);
+	emit_text(e, "%s) {\n", boolean ? ")" : "");
 	bool has_default = false;
 	for (size_t i = 0; i < match->match.arms.len; i++) {
 		const struct match_arm *arm = match->match.arms.items[i];
@@ -572,13 +594,7 @@ static void emit_match_statement(struct emitter *e, const struct expr *match, co
 		if (match_needs_statements(arm->value)) {
 			emit_match_statement(e, arm->value, target);
 		} else if (arm->value) {
-			start_line(e);
-			if (target && *target)
-				emit_text(e, "%s = ", target);
-			else if (!target)
-				emit_text(e, "return ");
-			emit_expr(e, arm->value);
-			emit_text(e, ";\n");
+			emit_arm_result(e, arm->value, target);
 		} else {
 			emit_arm_value(e, arm->body, target);
 		}
@@ -587,10 +603,10 @@ static void emit_match_statement(struct emitter *e, const struct expr *match, co
 		e->indent--;
 		emit_line(e, "}");
 	}
-	if (!has_default)
+	if (!has_default) {
 		emit_line(e, "default:");
-	if (!has_default || target)
 		emit_line(e, "\tbreak;");
+	}
 	emit_line(e, "}");
 	/* a match without a default arm that matched nothing */
 	if (!target && !has_default)
