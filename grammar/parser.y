@@ -283,7 +283,6 @@ struct string_token {
 struct decl_prefix {
 	struct vec attrs;
 	bool pinned, local;
-	struct span pin_span;
 };
 }
 
@@ -382,11 +381,11 @@ decl:
 prefix_list:
 	attr			{ $$ = (struct decl_prefix){ .attrs = vec_of(A, $1) }; }
 	| attr NL		{ $$ = (struct decl_prefix){ .attrs = vec_of(A, $1) }; }
-	| KW_PIN		{ $$ = (struct decl_prefix){ .pinned = true, .pin_span = @1 }; }
+	| KW_PIN		{ $$ = (struct decl_prefix){ .pinned = true }; }
 	| KW_LOCAL		{ $$ = (struct decl_prefix){ .local = true }; }
 	| prefix_list attr	{ $$ = $1; vec_push(A, &$$.attrs, $2); }
 	| prefix_list attr NL	{ $$ = $1; vec_push(A, &$$.attrs, $2); }
-	| prefix_list KW_PIN	{ $$ = $1; $$.pinned = true; $$.pin_span = @2; }
+	| prefix_list KW_PIN	{ $$ = $1; $$.pinned = true; }
 	| prefix_list KW_LOCAL	{ $$ = $1; $$.local = true; }
 	;
 

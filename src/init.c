@@ -209,6 +209,18 @@ static const char *comment(struct arena *a, const char *indent, const char *text
 	return out;
 }
 
+/* What TYPE names: written TYPE/TARGET (REST), or as the argument after
+ * TYPE (then *EXTRA is 1); NULL when there is none. */
+static const char *target_arg(const struct init_request *req, const char *rest, int *extra)
+{
+	if (rest)
+		return rest;
+	if (req->nargs < 3)
+		return NULL;
+	*extra = 1;
+	return req->args[1];
+}
+
 /* Reads TYPE [CATEGORY/EVENT | FUNCTION | OPS] NAME into P.  Returns an
  * exit status, or -1 when they make sense. */
 static int parse_args(struct arena *a, const struct init_request *req,
@@ -233,27 +245,15 @@ static int parse_args(struct arena *a, const struct init_request *req,
 				     p->direction);
 	} else if (!strcmp(head, "tracepoint")) {
 		p->kind = PROJECT_TRACEPOINT;
-		if (rest) {
-			p->target = rest;
-		} else if (req->nargs >= 3) {
-			p->target = req->args[1];
-			extra = 1;
-		} else {
+		if (!(p->target = target_arg(req, rest, &extra)))
 			return error(err, "a tracepoint project needs its CATEGORY/EVENT, as in "
 				     "'kernelscript init tracepoint sched/sched_switch %s'",
 				     req->args[1]);
-		}
 	} else if (!strcmp(head, "probe")) {
 		p->kind = PROJECT_PROBE;
-		if (rest) {
-			p->target = rest;
-		} else if (req->nargs >= 3) {
-			p->target = req->args[1];
-			extra = 1;
-		} else {
+		if (!(p->target = target_arg(req, rest, &extra)))
 			return error(err, "a probe project needs the kernel FUNCTION it probes, as in "
 				     "'kernelscript init probe do_exit %s'", req->args[1]);
-		}
 	} else if (!strcmp(head, "perf_event") && !rest) {
 		p->kind = PROJECT_PERF_EVENT;
 	} else if (!strcmp(head, "struct_ops") || (!strcmp(head, congestion_ops) && !rest)) {

@@ -72,7 +72,6 @@ struct function_info {
 	enum prog_kind prog;
 	const char *target;	/* @tc: "ingress"/"egress"; @tracepoint: "cat/event" */
 	const struct type *type;	/* TY_FUNCTION */
-	bool uses_ctx;		/* a program whose body names its context */
 	/* eBPF: the local that takes the stack past its limit, and the total */
 	const struct stmt *stack_culprit;
 	uint64_t stack_bytes;

@@ -512,22 +512,5 @@ int main(void)
 		{ "render missing", test_render_missing },
 		CU_TEST_INFO_NULL,
 	};
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	CU_pSuite suite = CU_add_suite("btf", suite_init, suite_cleanup);
-	if (!suite)
-		return 2;
-	for (CU_TestInfo *t = tests; t->pName; t++)
-		if (!CU_add_test(suite, t->pName, t->pTestFunc))
-			return 2;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS) {
-		CU_cleanup_registry();
-		return 2;
-	}
-	int failed = CU_get_number_of_failures() != 0 ||
-		     CU_get_number_of_tests_failed() != 0 ||
-		     CU_get_number_of_suites_failed() != 0;
-	CU_cleanup_registry();
-	return failed;
+	return unit_main_with("btf", tests, suite_init, suite_cleanup);
 }

@@ -205,11 +205,13 @@ static inline int unit_streq(const char *a, const char *b)
 
 /* Runs TESTS (ended by CU_TEST_INFO_NULL) as one suite named NAME; the exit
  * status is non-zero if any assertion or test failed. */
-static inline int unit_main(const char *name, CU_TestInfo *tests)
+/* Runs TESTS as suite NAME, set up and torn down by INIT and CLEANUP. */
+static inline int unit_main_with(const char *name, CU_TestInfo *tests,
+				 CU_InitializeFunc init, CU_CleanupFunc cleanup)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
-	CU_pSuite suite = CU_add_suite(name, unit_suite_init, unit_suite_cleanup);
+	CU_pSuite suite = CU_add_suite(name, init, cleanup);
 	if (!suite)
 		return 2;
 	for (CU_TestInfo *t = tests; t->pName; t++)
@@ -225,6 +227,11 @@ static inline int unit_main(const char *name, CU_TestInfo *tests)
 		     CU_get_number_of_suites_failed() != 0;
 	CU_cleanup_registry();
 	return failed;
+}
+
+static inline int unit_main(const char *name, CU_TestInfo *tests)
+{
+	return unit_main_with(name, tests, unit_suite_init, unit_suite_cleanup);
 }
 
 #endif
