@@ -122,6 +122,7 @@ struct expr {
 	const struct type *type;	/* checker: the expression's type */
 	const struct type *sizeof_of;	/* checker: the type sizeof measures */
 	struct symbol *sym;	/* checker: what a name, call or member refers to */
+	bool maybe_null;	/* checker: a map entry variable where the key may be absent */
 	union {
 		struct {
 			uint64_t value;

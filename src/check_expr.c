@@ -275,6 +275,7 @@ static const struct type *check_ident(struct checker *c, struct expr *e)
 	}
 	e->sym = sym;
 	sym->used = true;
+	null_read_entry(c, e);
 	switch (sym->kind) {
 	case SYM_STRUCT:
 	case SYM_ENUM:
@@ -329,6 +330,8 @@ static const struct type *check_member(struct checker *c, struct expr *e)
 	const struct type *record = base->kind == TY_POINTER ? base->elem : base;
 	if (record->kind == TY_ERROR)
 		return set(e, record);	/* reported already */
+	if (base->kind == TY_POINTER)
+		null_check_deref(c, e->field.base);
 	if (record->kind != TY_STRUCT) {
 		diag_error(c->diag, e->field.name_span, "%s has no fields (it is %s)",
 			   e->kind == EXPR_ARROW ? "the pointee" : "this value",
@@ -367,6 +370,8 @@ static const struct type *check_index(struct checker *c, struct expr *e)
 	case TY_ARRAY:
 	case TY_POINTER:
 	case TY_STR:
+		if (base->kind == TY_POINTER)
+			null_check_deref(c, e->index.base);
 		if (!type_is_integer(index))
 			diag_error(c->diag, e->index.index->span, "an index must be an integer, not %s",
 				   type_name(A, index));
@@ -570,12 +575,56 @@ static const struct type *check_call(struct checker *c, struct expr *e)
 	return set(e, f->ret);
 }
 
+/* Whether E can be compared with null: a pointer, a map entry variable,
+ * a map read m[k] (is the key there?), a program handle. */
+static bool nullable(const struct expr *e)
+{
+	const struct type *t = e->type;
+	if (t->kind == TY_POINTER || t->kind == TY_NULL || t->kind == TY_FUNCTION ||
+	    t->kind == TY_PROGRAM || t->kind == TY_PERF || t->kind == TY_ERROR)
+		return true;
+	if (e->kind == EXPR_IDENT && (is_entry_var(e->sym) || (e->sym && e->sym->map_ref)))
+		return true;
+	return e->kind == EXPR_INDEX && e->index.base->type && e->index.base->type->kind == TY_MAP;
+}
+
+/* x == null, x != null: the value must be one that can be null. */
+static void check_null_comparison(struct checker *c, struct expr *e)
+{
+	struct expr *other = e->binary.rhs->kind == EXPR_NULL ? e->binary.lhs
+			     : e->binary.lhs->kind == EXPR_NULL ? e->binary.rhs : NULL;
+	if (!other || (e->binary.op != BIN_EQ && e->binary.op != BIN_NE)) {
+		if (other)
+			diag_error(c->diag, e->span, "null can only be tested with '==' or '!='");
+		return;
+	}
+	if (other->kind == EXPR_IDENT && is_entry_var(other->sym)) {
+		other->maybe_null = false;	/* a presence test, not a read */
+		other->sym->null_tested = true;
+	}
+	if (!nullable(other))
+		diag_error(c->diag, other->span, "%s is never null%s", type_name(A, other->type),
+			   other->kind == EXPR_IDENT && other->sym && other->sym->kind == SYM_LOCAL
+			   ? ": only pointers and map entries (var v = m[k]) can be" : "");
+}
+
 static const struct type *check_binary(struct checker *c, struct expr *e)
 {
 	const struct type *l = check_expr(c, e->binary.lhs);
-	const struct type *r = check_expr(c, e->binary.rhs);
+	const struct type *r;
+	if (e->binary.op == BIN_AND || e->binary.op == BIN_OR) {
+		/* p != null && p->f: the right side runs only when the left allows */
+		struct null_state before = null_save(c);
+		null_assume(c, e->binary.lhs, e->binary.op == BIN_AND);
+		r = check_expr(c, e->binary.rhs);
+		null_restore(c, &before);
+	} else {
+		r = check_expr(c, e->binary.rhs);
+	}
 	if (l->kind == TY_ERROR || r->kind == TY_ERROR)
 		return set(e, &type_error);
+	if (l->kind == TY_NULL || r->kind == TY_NULL)
+		check_null_comparison(c, e);
 	switch (e->binary.op) {
 	case BIN_AND:
 	case BIN_OR:
@@ -645,6 +694,7 @@ static const struct type *check_unary(struct checker *c, struct expr *e)
 				   type_name(A, t));
 			return set(e, &type_error);
 		}
+		null_check_deref(c, e->unary.operand);
 		return set(e, t->elem);
 	case UNARY_ADDR:
 		return set(e, type_pointer(A, t));
@@ -697,8 +747,10 @@ static const struct type *check_match(struct checker *c, struct expr *e)
 {
 	const struct type *scrutinee = check_expr(c, e->match.scrutinee);
 	const struct type *result = NULL;
+	struct null_state before = null_save(c), after = { .unreachable = true };
 	for (size_t i = 0; i < e->match.arms.len; i++) {
 		struct match_arm *arm = e->match.arms.items[i];
+		null_restore(c, &before);
 		if (arm->pattern) {
 			const struct type *p = check_expr(c, arm->pattern);
 			if (!assignable(scrutinee, p, arm->pattern) && !types_equal(scrutinee, p))
@@ -717,6 +769,10 @@ static const struct type *check_match(struct checker *c, struct expr *e)
 			pop_scope(c);
 			v = block_value_type(arm->body);
 		}
+		struct null_state arm_end = null_save(c);
+		null_restore(c, &after);
+		null_join(c, &arm_end);
+		after = null_save(c);
 		if (!result || result->kind == TY_ERROR || result->kind == TY_VOID)
 			result = v;
 		else if (result->kind == TY_STR && v->kind == TY_STR)
@@ -727,6 +783,7 @@ static const struct type *check_match(struct checker *c, struct expr *e)
 				   "this arm gives %s, the arms before it %s", type_name(A, v),
 				   type_name(A, result));
 	}
+	null_restore(c, e->match.arms.len ? &after : &before);
 	return set(e, result ? result : &type_void);
 }
 
@@ -755,8 +812,13 @@ const struct type *check_expr(struct checker *c, struct expr *e)
 			diag_error(c->diag, e->conditional.cond->span,
 				   "a condition must be a bool, an integer or a pointer, not %s",
 				   type_name(A, cond));
+		struct null_state before = null_save(c);
+		null_assume(c, e->conditional.cond, true);
 		const struct type *a = check_expr(c, e->conditional.then);
+		null_restore(c, &before);
+		null_assume(c, e->conditional.cond, false);
 		const struct type *b = check_expr(c, e->conditional.otherwise);
+		null_restore(c, &before);
 		if (!assignable(a, b, e->conditional.otherwise))
 			diag_error(c->diag, e->span, "the two values are %s and %s",
 				   type_name(A, a), type_name(A, b));

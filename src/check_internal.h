@@ -10,6 +10,12 @@ struct scope {
 	struct vec symbols;	/* struct symbol * */
 };
 
+/* Null safety (check_null.c): the locals that may be null here. */
+struct null_state {
+	struct vec maybe;	/* struct symbol * */
+	bool unreachable;	/* no path reaches this point */
+};
+
 struct checker {
 	struct arena *arena;
 	struct diag *diag;
@@ -26,6 +32,7 @@ struct checker {
 	int loop_depth;
 	uint64_t stack_bytes;	/* eBPF: the locals so far */
 	bool in_prelude;	/* resolving a built-in declaration */
+	struct null_state nulls;
 };
 
 #define A (c->arena)
@@ -82,5 +89,27 @@ static inline bool in_bpf(const struct checker *c)
 {
 	return c->fn && side_is_bpf(c->fn->side);
 }
+
+/* null safety (check_null.c) */
+void null_reset(struct checker *c);
+struct null_state null_save(struct checker *c);
+void null_restore(struct checker *c, const struct null_state *s);
+/* Where two paths meet: what may be null on either may be null after. */
+void null_join(struct checker *c, const struct null_state *other);
+/* On the path where COND evaluated to WHEN. */
+void null_assume(struct checker *c, const struct expr *cond, bool when);
+/* Whether the checked expression E may be null here. */
+bool null_may_be(const struct checker *c, const struct expr *e);
+/* Reports using what POINTER points to when it may be null. */
+void null_check_deref(struct checker *c, const struct expr *pointer);
+/* A local declared or assigned, with the value it gets. */
+void null_declared(struct checker *c, struct symbol *sym, const struct expr *init);
+void null_assigned(struct checker *c, struct expr *target, const struct expr *value);
+/* A map entry variable read (marks reads where the key may be absent). */
+void null_read_entry(struct checker *c, struct expr *ident);
+/* Writing to TARGET (v.f = x, v += x) when its root is an entry that may be absent. */
+void null_check_write(struct checker *c, struct expr *target, bool compound);
+/* Before a loop body. */
+void null_loop_entry(struct checker *c, const struct stmt *body);
 
 #endif

@@ -61,6 +61,12 @@ static void check_assign(struct checker *c, struct stmt *s)
 	const struct type *value = check_expr(c, s->assign.value);
 	if (!assignable_place(c, s->assign.target))
 		return;
+	null_check_write(c, s->assign.target, s->assign.op.compound);
+	if (!s->assign.op.compound && s->assign.target->kind == EXPR_IDENT &&
+	    s->assign.target->maybe_null)
+		s->assign.target->sym->absent_storage = true;	/* v = value when absent */
+	if (!s->assign.op.compound)
+		null_assigned(c, s->assign.target, s->assign.value);
 	if (s->assign.op.compound) {
 		if (!type_is_integer(target) || !type_is_integer(value))
 			diag_error(c->diag, s->span, "'%s=' needs integers, not %s and %s",
@@ -100,6 +106,14 @@ static void check_var(struct checker *c, struct stmt *s)
 	s->sym = bind(c, s->kind == STMT_CONST ? SYM_CONST : SYM_LOCAL, s->var.name,
 		      s->var.name_span, type);
 	s->sym->loaded = loaded_program(init ? s->var.init : NULL);
+	if (s->kind == STMT_VAR && !s->var.type && s->var.init->kind == EXPR_INDEX &&
+	    s->var.init->index.base->type && s->var.init->index.base->type->kind == TY_MAP) {
+		/* var v = m[k]: v is the entry itself, which may be absent */
+		s->sym->map_entry = s->sym->map_ref = true;
+		s->sym->entry_map = s->var.init->index.base->kind == EXPR_IDENT
+				    ? s->var.init->index.base->ident : NULL;
+	}
+	null_declared(c, s->sym, init ? s->var.init : NULL);
 	if (in_bpf(c)) {
 		/* Counted whole, scopes or not: clang may or may not share slots. */
 		uint64_t size = type_size(type);
@@ -129,17 +143,33 @@ static void check_if(struct checker *c, struct stmt *s)
 		diag_error(c->diag, s->if_.cond->span, "a condition must be a bool, an integer or a pointer, not %s",
 			   type_name(A, cond));
 	}
+	struct null_state before = null_save(c);
+	if (!s->if_.bind)
+		null_assume(c, s->if_.cond, true);
 	check_block(c, s->if_.then);
 	pop_scope(c);
+	struct null_state then_end = null_save(c);
+	null_restore(c, &before);
+	if (!s->if_.bind)
+		null_assume(c, s->if_.cond, false);
 	if (s->if_.otherwise)
 		check_stmt(c, s->if_.otherwise);
+	null_join(c, &then_end);
 }
 
-static void check_loop_body(struct checker *c, struct stmt *body)
+/* A loop body runs any number of times: what it may make null may be
+ * null at its top, and after the loop. COND holds inside, when given. */
+static void check_loop_body(struct checker *c, struct stmt *body, const struct expr *cond)
 {
+	null_loop_entry(c, body);
+	struct null_state entry = null_save(c);
+	if (cond)
+		null_assume(c, cond, true);
 	c->loop_depth++;
 	check_block(c, body);
 	c->loop_depth--;
+	null_join(c, &entry);
+	c->nulls.unreachable = entry.unreachable;
 }
 
 static void check_for_range(struct checker *c, struct stmt *s)
@@ -155,7 +185,7 @@ static void check_for_range(struct checker *c, struct stmt *s)
 	push_scope(c);
 	s->sym = bind(c, SYM_LOCAL, s->for_.var, s->for_.var_span,
 		      type_is_integer(to) && to->kind == TY_INT && to->bits > 32 ? to : &type_u32);
-	check_loop_body(c, s->for_.body);
+	check_loop_body(c, s->for_.body, NULL);
 	pop_scope(c);
 }
 
@@ -176,7 +206,7 @@ static void check_for_each(struct checker *c, struct stmt *s)
 	push_scope(c);
 	s->sym = bind(c, SYM_LOCAL, s->for_.var, s->for_.var_span, key);
 	s->sym2 = bind(c, SYM_LOCAL, s->for_.value_var, s->for_.value_var_span, value);
-	check_loop_body(c, s->for_.body);
+	check_loop_body(c, s->for_.body, NULL);
 	pop_scope(c);
 }
 
@@ -232,7 +262,7 @@ void check_stmt(struct checker *c, struct stmt *s)
 		if (!type_is_scalar(cond) && cond->kind != TY_ERROR)
 			diag_error(c->diag, s->while_.cond->span, "a condition must be a bool, an integer or a pointer, not %s",
 				   type_name(A, cond));
-		check_loop_body(c, s->while_.body);
+		check_loop_body(c, s->while_.body, s->while_.cond);
 		break;
 	}
 	case STMT_FOR_RANGE:
@@ -243,12 +273,14 @@ void check_stmt(struct checker *c, struct stmt *s)
 		break;
 	case STMT_RETURN:
 		check_return(c, s);
+		c->nulls.unreachable = true;
 		break;
 	case STMT_BREAK:
 	case STMT_CONTINUE:
 		if (!c->loop_depth)
 			diag_error(c->diag, s->span, "'%s' outside a loop",
 				   s->kind == STMT_BREAK ? "break" : "continue");
+		c->nulls.unreachable = true;
 		break;
 	case STMT_DELETE: {
 		const struct type *t = check_expr(c, s->expr);
@@ -261,20 +293,33 @@ void check_stmt(struct checker *c, struct stmt *s)
 	case STMT_BLOCK:
 		check_block(c, s);
 		break;
-	case STMT_TRY:
+	case STMT_TRY: {
+		/* a catch may start anywhere in the body: from what held before it */
+		null_loop_entry(c, s->try_.body);
+		struct null_state before = null_save(c);
 		check_block(c, s->try_.body);
-		for (size_t i = 0; i < s->try_.catches.len; i++)
+		for (size_t i = 0; i < s->try_.catches.len; i++) {
+			struct null_state so_far = null_save(c);
+			null_restore(c, &before);
 			check_block(c, ((struct catch_clause *)s->try_.catches.items[i])->body);
+			null_join(c, &so_far);
+		}
 		break;
+	}
 	case STMT_THROW:
 		check_expr(c, s->expr);
+		c->nulls.unreachable = true;
 		break;
-	case STMT_DEFER:
+	case STMT_DEFER: {
+		/* runs at the end of the function, whatever holds then */
+		struct null_state before = null_save(c);
 		if (s->expr)
 			check_expr(c, s->expr);
 		else
 			check_block(c, s->deferred);
+		null_restore(c, &before);
 		break;
+	}
 	}
 }
 
@@ -375,6 +420,7 @@ void check_body(struct checker *c, struct function_info *fn)
 	c->fn = fn;
 	c->loop_depth = 0;
 	c->stack_bytes = 0;
+	null_reset(c);
 	push_scope(c);
 	for (size_t i = 0; i < d->fn.params.len; i++) {
 		struct param *p = d->fn.params.items[i];

@@ -271,6 +271,16 @@ static bool emit_presence(struct emitter *e, const struct expr *x)
 		return false;
 	const struct expr *lookup = is_null(x->binary.rhs) ? x->binary.lhs
 				    : is_null(x->binary.lhs) ? x->binary.rhs : NULL;
+	if (lookup && lookup->kind == EXPR_IDENT && is_entry_var(lookup->sym)) {
+		/* v == null: is the key there? */
+		const char *name = c_ident(e, lookup->sym->name);
+		bool absent = x->binary.op == BIN_EQ;
+		if (e->bpf)
+			emit_text(e, "%s%s", absent ? "!" : "", name);
+		else
+			emit_text(e, "%s%s_found", absent ? "!" : "", name);
+		return true;
+	}
 	const struct symbol *map = lookup ? indexed_map(lookup) : NULL;
 	if (!map)
 		return false;
@@ -296,6 +306,27 @@ static void emit_binary(struct emitter *e, const struct expr *x)
 	emit_operand(e, prec, x->binary.rhs, true);
 }
 
+/* The pointer to what a map entry variable refers to.  Where the key
+ * may be absent, an empty value stands in, so reads give zero. */
+static void emit_entry_pointer(struct emitter *e, const struct expr *ident)
+{
+	const char *name = c_ident(e, ident->sym->name);
+	const struct type *t = ident->sym->type;
+	if (ident->maybe_null)
+		emit_text(e, "(%s ? %s : &(%s){%s})", name, name, c_type(e, t),
+			  type_is_scalar(t) ? "0" : "");
+	else
+		emit_text(e, "%s", name);
+}
+
+/* In eBPF code a map entry variable points into the map; in userspace
+ * it is a copy. */
+static bool is_bpf_entry(const struct emitter *e, const struct expr *x)
+{
+	return e->bpf && x->kind == EXPR_IDENT && x->sym && x->sym->kind == SYM_LOCAL &&
+	       x->sym->map_ref;
+}
+
 /* a.f, p->f, m[k].f: C wants '->' through a pointer. */
 static void emit_member(struct emitter *e, const struct expr *x)
 {
@@ -303,9 +334,9 @@ static void emit_member(struct emitter *e, const struct expr *x)
 	const struct type *t = base->type;
 	bool pointer = t && t->kind == TY_POINTER;
 	const struct symbol *sym = base->kind == EXPR_IDENT ? base->sym : NULL;
-	if (sym && sym->kind == SYM_LOCAL && sym->map_ref) {
-		/* if (var x = m[k]) binds x to the entry */
-		emit_text(e, "%s->%s", c_ident(e, sym->name), x->field.name);
+	if (is_bpf_entry(e, base)) {
+		emit_entry_pointer(e, base);
+		emit_text(e, "->%s", x->field.name);
 		return;
 	}
 	if (sym && sym->kind == SYM_CONFIG) {
@@ -453,8 +484,9 @@ static void emit_ident(struct emitter *e, const struct expr *x)
 		emit_text(e, "%s", sym->name);
 		return;
 	case SYM_LOCAL:
-		if (sym->map_ref) {	/* the entry's value */
-			emit_text(e, "*%s", c_ident(e, sym->name));
+		if (is_bpf_entry(e, x)) {	/* the entry's value */
+			emit_text(e, "*");
+			emit_entry_pointer(e, x);
 			return;
 		}
 		emit_text(e, "%s", c_ident(e, sym->name));
@@ -534,6 +566,10 @@ void emit_expr(struct emitter *e, const struct expr *x)
 		emit_ident(e, x);
 		return;
 	case EXPR_UNARY:
+		if (x->unary.op == UNARY_ADDR && is_bpf_entry(e, x->unary.operand)) {
+			emit_entry_pointer(e, x->unary.operand);
+			return;
+		}
 		emit_text(e, "%s", unary_op_text(x->unary.op));
 		emit_operand(e, PREC_UNARY, x->unary.operand, false);
 		return;

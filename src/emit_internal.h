@@ -13,6 +13,7 @@ enum accessor {
 	ACC_SET = 1 << 2,	/* NAME_set(key, value) */
 	ACC_DELETE = 1 << 3,	/* NAME_delete(key) */
 	ACC_OP = 1 << 4,	/* NAME_<op>(key, operand), op in the bits above */
+	ACC_FIND = 1 << 5,	/* userspace NAME_find(key, &value): whether it is there */
 };
 
 struct map_use {

@@ -11,6 +11,7 @@ static bool is_user_main(const struct emitter *e)
 /* var x: T = init.  Arrays and strings take their initialiser in braces
  * or as a literal; everything else starts at zero when not given. */
 static void emit_var_decl(struct emitter *e, const struct stmt *s);
+static void start_line(struct emitter *e);
 static void emit_match_statement(struct emitter *e, const struct expr *match, const char *target);
 
 /* A match that needs statements: an arm with a block, or a scrutinee that
@@ -36,9 +37,83 @@ static void emit_var(struct emitter *e, const struct stmt *s)
 		emit_line(e, "(void)%s;", c_ident(e, s->var.name));
 }
 
+/* var v = m[k].  eBPF: v points to the entry, or is NULL; a value of its
+ * own stands in once v is given one where the key was absent.
+ * Userspace: v is a copy, and v_found says whether the key was there. */
+static void emit_entry_var_decl(struct emitter *e, const struct stmt *s)
+{
+	const struct symbol *sym = s->sym, *map = indexed_map(s->var.init);
+	const char *name = c_ident(e, sym->name);
+	const struct expr *key = s->var.init->index.index;
+	start_line(e);
+	if (e->bpf) {
+		if (sym->absent_storage) {
+			emit_text(e, "%s = {%s};\n", c_decl(e, sym->type, arena_printf(A, "%s_absent", name)),
+				  type_is_scalar(sym->type) ? "0" : "");
+			start_line(e);
+		}
+		map_use(e, map)->accessors |= ACC_LOOKUP;
+		emit_text(e, "%s *%s = %s_lookup(", c_type(e, sym->type), name, map->name);
+	} else if (sym->null_tested) {
+		map_use(e, map)->accessors |= ACC_FIND;
+		emit_text(e, "%s;\n", c_decl(e, sym->type, name));
+		start_line(e);
+		emit_text(e, "bool %s_found = %s_find(", name, map->name);
+		emit_expr(e, key);
+		emit_text(e, ", &%s);\n", name);
+		return;
+	} else {
+		map_use(e, map)->accessors |= ACC_GET;
+		emit_text(e, "%s = %s_get(", c_decl(e, sym->type, name), map->name);
+	}
+	emit_expr(e, key);
+	emit_text(e, ");\n");
+}
+
+/* v = x for a map entry variable v: a map read makes v that entry; a
+ * value goes into the entry (or into v's own value when it was absent). */
+static void emit_entry_assign(struct emitter *e, const struct stmt *s)
+{
+	const struct expr *target = s->assign.target, *value = s->assign.value;
+	const struct symbol *sym = target->sym, *map = indexed_map(value);
+	const char *name = c_ident(e, sym->name);
+	start_line(e);
+	if (map && e->bpf) {
+		map_use(e, map)->accessors |= ACC_LOOKUP;
+		emit_text(e, "%s = %s_lookup(", name, map->name);
+	} else if (map && sym->null_tested) {
+		map_use(e, map)->accessors |= ACC_FIND;
+		emit_text(e, "%s_found = %s_find(", name, map->name);
+	} else if (map) {
+		map_use(e, map)->accessors |= ACC_GET;
+		emit_text(e, "%s = %s_get(", name, map->name);
+	}
+	if (map) {
+		emit_expr(e, value->index.index);
+		emit_text(e, map && !e->bpf && sym->null_tested ? ", &%s);\n" : ");\n", name);
+		return;
+	}
+	if (e->bpf && target->maybe_null) {
+		emit_text(e, "if (!%s)\n", name);
+		e->indent++;
+		emit_line(e, "%s = &%s_absent;", name, name);
+		e->indent--;
+		start_line(e);
+	}
+	emit_text(e, "%s%s = ", e->bpf ? "*" : "", name);
+	emit_expr(e, value);
+	emit_text(e, ";\n");
+	if (!e->bpf && sym->null_tested)
+		emit_line(e, "%s_found = true;", name);
+}
+
 static void emit_var_decl(struct emitter *e, const struct stmt *s)
 {
 	const struct type *t = s->sym ? s->sym->type : &type_error;
+	if (s->sym && is_entry_var(s->sym)) {
+		emit_entry_var_decl(e, s);
+		return;
+	}
 	const char *decl = c_decl(e, t, c_ident(e, s->var.name));
 	const char *qualifier = s->kind == STMT_CONST ? "const " : "";
 	const struct expr *init = s->var.init;
@@ -218,6 +293,11 @@ static void emit_assign(struct emitter *e, const struct stmt *s)
 {
 	if (emit_map_assign(e, s))
 		return;
+	if (!s->assign.op.compound && s->assign.target->kind == EXPR_IDENT &&
+	    is_entry_var(s->assign.target->sym)) {
+		emit_entry_assign(e, s);
+		return;
+	}
 	const struct type *t = s->assign.target->type;
 	if (t && (t->kind == TY_STR || t->kind == TY_ARRAY) && !s->assign.op.compound) {
 		const struct expr *v = s->assign.value;
@@ -276,6 +356,16 @@ static void emit_if(struct emitter *e, const struct stmt *s, bool chained)
 			e->indent++;
 			start_line(e);
 		}
+		if (map && !e->bpf) {
+			/* userspace: a copy of the entry, if the key is there */
+			map_use(e, map)->accessors |= ACC_FIND;
+			emit_text(e, "%s;\n", c_decl(e, map->type->value, name));
+			start_line(e);
+			emit_text(e, "if (%s_find(", map->name);
+			emit_expr(e, s->if_.cond->index.index);
+			emit_text(e, ", &%s)) ", name);
+			goto then;
+		}
 		if (map) {
 			map_use(e, map)->accessors |= ACC_LOOKUP;
 			emit_text(e, "%s *%s = %s_lookup(", c_type(e, map->type->value), name, map->name);
@@ -297,6 +387,7 @@ static void emit_if(struct emitter *e, const struct stmt *s, bool chained)
 		emit_expr(e, s->if_.cond);
 		emit_text(e, ") ");
 	}
+then:
 	emit_braced(e, s->if_.then);
 	if (s->if_.bind && e->entries.len &&
 	    ((struct bound_entry *)e->entries.items[e->entries.len - 1])->then == s->if_.then)

@@ -15,7 +15,7 @@ static void emit_user_accessors(struct emitter *e, const struct map_use *u)
 	const struct type *t = u->map->type;
 	const char *key = c_type(e, t->key), *value = c_type(e, t->value);
 	bool percpu = type_is_percpu_map(t);
-	if (percpu && (u->accessors & (ACC_GET | ACC_OP)) && !type_is_integer(t->value)) {
+	if (percpu && (u->accessors & (ACC_GET | ACC_OP | ACC_FIND)) && !type_is_integer(t->value)) {
 		emit_unsupported(e, u->map->span, "reading a per-CPU map of non-integers from userspace");
 		return;
 	}
@@ -40,6 +40,30 @@ static void emit_user_accessors(struct emitter *e, const struct map_use *u)
 			bpf_map__lookup_elem(skel->maps.%2$s, &key, sizeof(key), &value, sizeof(value), 0);\n\
 			return value;\n\
 		}\n\n", value, m, key, type_is_scalar(t->value) ? "0" : "{0}");
+	if ((u->accessors & ACC_FIND) && percpu)
+		emit_code(e, "\
+		/* %2$s[key] into *value, the sum over all CPUs: whether the key is there */\n\
+		static bool %2$s_find(%3$s key, %1$s *value)\n\
+		{\n\
+			int ncpus = libbpf_num_possible_cpus();\n\
+			%1$s values[ncpus > 0 ? ncpus : 1];\n\
+			*value = 0;\n\
+			if (ncpus <= 0 || bpf_map__lookup_elem(skel->maps.%2$s, &key, sizeof(key), values, sizeof(values), 0))\n\
+				return false;\n\
+			for (int cpu = 0; cpu < ncpus; cpu++)\n\
+				*value += values[cpu];\n\
+			return true;\n\
+		}\n\n", value, m, key);
+	else if (u->accessors & ACC_FIND)
+		emit_code(e, "\
+		/* %2$s[key] into *value, zero when absent: whether the key is there */\n\
+		static bool %2$s_find(%3$s key, %1$s *value)\n\
+		{\n\
+			if (!bpf_map__lookup_elem(skel->maps.%2$s, &key, sizeof(key), value, sizeof(*value), 0))\n\
+				return true;\n\
+			memset(value, 0, sizeof(*value));\n\
+			return false;\n\
+		}\n\n", value, m, key);
 	if (u->accessors & ACC_LOOKUP)
 		emit_code(e, "\
 		static bool %2$s_lookup(%3$s key)\n\

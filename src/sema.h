@@ -92,6 +92,13 @@ struct symbol {
 	enum builtin builtin;
 	/* LOCAL: bound by if (var x = m[k]): x points into the map */
 	bool map_ref;
+	/* LOCAL: var v = m[k]: v is the entry, which may be absent (see
+	 * LANGUAGE.md); entry_map names the map.  absent_storage: v is read
+	 * or given a value where the key may be absent, so it needs storage
+	 * of its own for that case. */
+	bool map_entry, absent_storage;
+	bool null_tested;	/* LOCAL: compared with null somewhere */
+	const char *entry_map;
 	/* LOCAL: holds what load(f) returned: f */
 	const struct function_info *loaded;
 	/* GLOBAL: pinned, local (eBPF only), zero-initialised (.bss) */
@@ -128,6 +135,8 @@ struct checked_program *check_program(struct arena *a, struct diag *d,
 
 /* The function a program or helper is, from its attributes. */
 const char *prog_kind_name(enum prog_kind kind);
+/* Whether SYM is a map entry variable: var v = m[k]. */
+bool is_entry_var(const struct symbol *sym);
 /* Whether a function of SIDE runs in eBPF (program or helper). */
 bool side_is_bpf(enum fn_side side);
 

@@ -1,0 +1,60 @@
+#!/bin/sh
+# Map entry variables (var v = m[k]) in the real kernel: entries/entries.ks
+# is compiled and built, xdp_run runs its XDP program three times with
+# BPF_PROG_TEST_RUN, and the maps must hold exactly what the program's
+# meaning says (see LANGUAGE.md, "Null safety").  Then the generated
+# loader, which only loads, reports the keys of a fresh load absent.
+# Needs root; without it (or without a usable bpf()) it skips with the reason.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/compiled.sh"
+need_root_and_bpf
+
+T=entries
+B=$kt_tmp/entries
+missing=$(ks_need_build_tools) || { fail "$T" "$missing"; summary; exit; }
+ks_build "$T" "$KT_DIR/entries/entries.ks" "$B" || { summary; exit; }
+
+# shellcheck disable=SC2046
+if ! "${CC:-cc}" -O2 -Wall -Wextra -Werror -o "$kt_tmp/xdp_run" "$KT_DIR/xdp_run.c" \
+	$(kt_libbpf_libs) >"$kt_tmp/xdp_run.log" 2>&1; then
+	fail "$T" "cannot build xdp_run.c" "$kt_tmp/xdp_run.log"
+	summary
+	exit
+fi
+
+if "$kt_tmp/xdp_run" "$B/.output/entries.bpf.o" entries 3 stats counts seen \
+	>"$kt_tmp/run.out" 2>"$kt_tmp/run.err"; then
+	pass "$T: the verifier accepts it and it runs three times"
+else
+	fail "$T: BPF_PROG_TEST_RUN" "xdp_run failed" "$kt_tmp/run.err"
+fi
+
+# expect WHAT LINE: LINE is in the output.
+expect() {
+	if grep -qxF "$2" "$kt_tmp/run.out"; then
+		pass "$T: $1 ($2)"
+	else
+		fail "$T: $1" "no line '$2'" "$kt_tmp/run.out"
+	fi
+}
+expect "XDP_PASS" "verdict 2"
+expect "an absent entry given a value, changed, then stored" "stats[1] 3 192"
+expect "a present entry changed in place" "stats[2] 21 0"
+expect "an absent scalar entry reads as zero" "counts[7] 6"
+expect "an absent struct entry's field reads as zero" "counts[8] 5"
+expect "an array entry changed in place" "seen[0] 3"
+if grep -q '^stats\[3\]' "$kt_tmp/run.out"; then
+	fail "$T: reading an absent entry" "created stats[3]" "$kt_tmp/run.out"
+else
+	pass "$T: reading an absent entry does not create it"
+fi
+
+if "$B/entries" >"$kt_tmp/loader.out" 2>&1 &&
+	[ "$(cat "$kt_tmp/loader.out")" = "stats[1] absent
+counts[7] absent" ]; then
+	pass "$T: userspace sees the keys of a fresh load absent"
+else
+	fail "$T: the loader" "unexpected output" "$kt_tmp/loader.out"
+fi
+summary

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Runs an XDP program of a compiled object with BPF_PROG_TEST_RUN and
+ * prints what its maps then hold.  Built on the fly (cc + libbpf):
+ *
+ *   xdp_run OBJECT PROGRAM RUNS MAP...
+ *
+ * Loads OBJECT, runs PROGRAM RUNS times on a 64-byte packet of zeroes,
+ * prints "verdict N" for the last run, then every entry of each MAP as
+ * "MAP[KEY] W0 W1 ...": the key as an unsigned integer, the value as
+ * unsigned 64-bit words (32-bit when its size is not a multiple of 8).
+ * Exit status 0, or 2 when something cannot be done (the reason on
+ * stderr).
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
+}
+
+static void print_map(struct bpf_map *map)
+{
+	unsigned key_size = bpf_map__key_size(map), value_size = bpf_map__value_size(map);
+	unsigned char key[64], next[64], value[4096];
+	void *prev = NULL;
+
+	if (key_size > sizeof(key) || value_size > sizeof(value))
+		return;
+	while (!bpf_map__get_next_key(map, prev, next, key_size)) {
+		memcpy(key, next, key_size);
+		prev = key;
+		if (bpf_map__lookup_elem(map, key, key_size, value, value_size, 0))
+			continue;
+		uint64_t k = 0;
+		memcpy(&k, key, key_size < 8 ? key_size : 8);
+		printf("%s[%llu]", bpf_map__name(map), (unsigned long long)k);
+		unsigned word = value_size % 8 ? 4 : 8;
+		for (unsigned i = 0; i + word <= value_size; i += word) {
+			uint64_t w = 0;
+			memcpy(&w, value + i, word);
+			printf(" %llu", (unsigned long long)w);
+		}
+		printf("\n");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	unsigned char packet[64] = { 0 };
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: xdp_run OBJECT PROGRAM RUNS MAP...\n");
+		return 2;
+	}
+	libbpf_set_print(quiet);
+	obj = bpf_object__open_file(argv[1], NULL);
+	if (!obj || bpf_object__load(obj)) {
+		fprintf(stderr, "cannot load %s\n", argv[1]);
+		return 2;
+	}
+	prog = bpf_object__find_program_by_name(obj, argv[2]);
+	if (!prog) {
+		fprintf(stderr, "no program %s\n", argv[2]);
+		return 2;
+	}
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = packet, .data_size_in = sizeof(packet));
+	for (int i = 0; i < atoi(argv[3]); i++) {
+		if (bpf_prog_test_run_opts(bpf_program__fd(prog), &opts)) {
+			fprintf(stderr, "BPF_PROG_TEST_RUN failed\n");
+			return 2;
+		}
+	}
+	printf("verdict %u\n", opts.retval);
+	for (int i = 4; i < argc; i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(obj, argv[i]);
+		if (!map) {
+			fprintf(stderr, "no map %s\n", argv[i]);
+			return 2;
+		}
+		print_map(map);
+	}
+	bpf_object__close(obj);
+	return 0;
+}
