@@ -617,6 +617,8 @@ static void resolve_decl(struct checker *c, struct decl *d)
 		sym->type = d->var.type ? resolve_type(c, d->var.type) : init;
 		if (init && !assignable(sym->type, init, d->var.init))
 			report_not_assignable(c, d->name, sym->type, init, d->var.init);
+		else if (init)
+			check_conversion(c, sym->type, d->var.init);
 		sym->in_bss = is_zero_init(d->var.init);
 		if (d->kind == DECL_CONST &&
 		    (sym->has_value = const_value(c, d->var.init, &sym->value)) == false &&

@@ -366,6 +366,8 @@ static const struct type *check_index(struct checker *c, struct expr *e)
 			diag_error(c->diag, e->index.index->span, "the key of '%s' is %s, not %s",
 				   e->index.base->kind == EXPR_IDENT ? e->index.base->ident : "this map",
 				   type_name(A, base->key), type_name(A, index));
+		else
+			check_conversion(c, base->key, e->index.index);
 		return set(e, base->value);
 	case TY_ARRAY:
 	case TY_POINTER:
@@ -570,6 +572,8 @@ static const struct type *check_call(struct checker *c, struct expr *e)
 				diag_error(c->diag, arg->span, "argument %zu of '%s' is %s, not %s",
 					   i + 1, sym->name, type_name(A, f->params.items[i]),
 					   type_name(A, arg->type));
+			else
+				check_conversion(c, f->params.items[i], arg);
 		}
 	}
 	return set(e, f->ret);
@@ -725,6 +729,8 @@ static const struct type *check_struct_literal(struct checker *c, struct expr *e
 			 !report_literal_misfit(c, m->resolved, f->value))
 			diag_error(c->diag, f->value->span, "field '%s' is %s, not %s", f->name,
 				   type_name(A, m->resolved), type_name(A, v));
+		else
+			check_conversion(c, m->resolved, f->value);
 	}
 	return set(e, t);
 }

@@ -90,6 +90,10 @@ static inline bool in_bpf(const struct checker *c)
 	return c->fn && side_is_bpf(c->fn->side);
 }
 
+/* Warns when VALUE, going where TO is expected, is an integer that may
+ * not fit (check_convert.c). */
+void check_conversion(struct checker *c, const struct type *to, const struct expr *value);
+
 /* null safety (check_null.c) */
 void null_reset(struct checker *c);
 struct null_state null_save(struct checker *c);

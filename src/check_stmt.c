@@ -78,6 +78,8 @@ static void check_assign(struct checker *c, struct stmt *s)
 	    !report_literal_misfit(c, target, s->assign.value))
 		diag_error(c->diag, s->assign.value->span, "cannot assign %s to %s",
 			   type_name(A, value), type_name(A, target));
+	else
+		check_conversion(c, target, s->assign.value);
 }
 
 static void check_var(struct checker *c, struct stmt *s)
@@ -88,6 +90,8 @@ static void check_var(struct checker *c, struct stmt *s)
 		type = &type_error;
 	if (init && s->var.type && !assignable(type, init, s->var.init))
 		report_not_assignable(c, s->var.name, type, init, s->var.init);
+	else if (init && s->var.type)
+		check_conversion(c, type, s->var.init);
 	if (type->kind == TY_VOID) {
 		diag_error(c->diag, s->span, "'%s' has no value (void)", s->var.name);
 		type = &type_error;
@@ -233,6 +237,8 @@ static void check_return(struct checker *c, struct stmt *s)
 	else if (!assignable(want, got, s->expr) && !report_literal_misfit(c, want, s->expr))
 		diag_error(c->diag, s->expr->span, "'%s' returns %s, not %s", c->fn->decl->name,
 			   type_name(A, want), type_name(A, got));
+	else
+		check_conversion(c, want, s->expr);
 }
 
 void check_stmt(struct checker *c, struct stmt *s)

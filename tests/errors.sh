@@ -1,20 +1,23 @@
 #!/bin/sh
 # Diagnostic tests: each tests/errors/NAME.ks must make 'kernelscript check'
 # exit with status 1 and print exactly tests/errors/NAME.err on stderr,
-# source lines and carets included.
+# source lines and carets included.  A warn_NAME.ks has warnings only: it
+# must pass (status 0) with exactly its warnings.
 # UPDATE=1 rewrites the .err files (review the diff before committing).
 . "$(dirname "$0")/lib.sh"
 
 cd "$TESTS_SRCDIR/errors" || exit 1
 for ks in *.ks; do
 	name=${ks%.ks}
+	want=1
+	case $name in warn_*) want=0 ;; esac
 	status=0
 	"$KS" check "$ks" >/dev/null 2>"$tmpdir/err" || status=$?
-	if [ "${UPDATE:-}" = 1 ] && [ $status -eq 1 ]; then
+	if [ "${UPDATE:-}" = 1 ] && [ $status -eq $want ]; then
 		cp "$tmpdir/err" "$name.err"
 	fi
-	if [ $status -ne 1 ]; then
-		fail "$name" "exit status $status, expected 1"
+	if [ $status -ne $want ]; then
+		fail "$name" "exit status $status, expected $want"
 		sed 's/^/    /' "$tmpdir/err"
 	elif [ ! -f "$name.err" ]; then
 		fail "$name" "no $name.err"
