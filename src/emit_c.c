@@ -445,9 +445,18 @@ static void emit_call(struct emitter *e, const struct expr *x)
 			emit_expr(e, x->call.args.items[0]);
 			emit_text(e, ")");
 			return;
+		case BUILTIN_EXEC:
+		case BUILTIN_TEST:
+		case BUILTIN_DAEMON:
+			emit_unsupported(e, x->span, arena_printf(A, "'%s()'", sym->name));
+			return;
 		default:
 			break;
 		}
+	}
+	if (sym && sym->kind == SYM_IMPORT) {
+		emit_unsupported(e, x->span, "a call to an imported function");
+		return;
 	}
 	emit_operand(e, PREC_POSTFIX, x->call.callee, false);
 	emit_text(e, "(");
