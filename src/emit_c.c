@@ -652,6 +652,12 @@ void emit_expr(struct emitter *e, const struct expr *x)
 		emit_match(e, x);
 		return;
 	case EXPR_NEW:
+		/* userspace: calloc, so the struct starts zeroed as new promises */
+		if (!e->bpf && e->fn && e->fn->side == SIDE_USERSPACE && !x->new_.flags &&
+		    x->type->kind == TY_POINTER) {
+			emit_text(e, "calloc(1, sizeof(%s))", c_type(e, x->type->elem));
+			return;
+		}
 		emit_unsupported(e, x->span, "'new'");
 		return;
 	}
