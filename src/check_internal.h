@@ -88,9 +88,6 @@ const struct function_info *loaded_program(const struct expr *x);
 /* new and delete (check_new.c) */
 const struct type *check_new(struct checker *c, struct expr *e);
 void check_delete(struct checker *c, struct stmt *s);
-/* Whether E's value may be null even when its type does not say so:
- * new T() gives null when memory is short. */
-bool expr_may_be_null(const struct expr *e);
 
 /* import (check_import.c) */
 void load_import(struct checker *c, struct symbol *sym);

@@ -100,11 +100,6 @@ const struct type *check_new(struct checker *c, struct expr *e)
 	return type_pointer(A, t);
 }
 
-bool expr_may_be_null(const struct expr *e)
-{
-	return e && e->kind == EXPR_NEW;
-}
-
 void check_delete(struct checker *c, struct stmt *s)
 {
 	struct expr *x = s->expr;
