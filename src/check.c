@@ -215,6 +215,9 @@ static const struct {
 	{ "detach", BUILTIN_DETACH, &type_void },
 	{ "sleep", BUILTIN_SLEEP, &type_void },
 	{ "read", BUILTIN_READ, &type_i64 },
+	{ "exec", BUILTIN_EXEC, &type_void },
+	{ "test", BUILTIN_TEST, &type_u32 },
+	{ "daemon", BUILTIN_DAEMON, &type_void },
 	/* BPF helpers a program may call by name */
 	{ "bpf_ktime_get_ns", BUILTIN_BPF_HELPER, &type_u64 },
 	{ "bpf_ktime_get_boot_ns", BUILTIN_BPF_HELPER, &type_u64 },
@@ -414,8 +417,12 @@ static void declare(struct checker *c, struct decl *d)
 		if (sym)
 			vec_push(A, &c->cp->consts, sym);
 		break;
-	case DECL_IMPL:
 	case DECL_IMPORT:
+		sym = declare_global(c, SYM_IMPORT, d->name, d->name_span, d);
+		if (sym)
+			load_import(c, sym);
+		break;
+	case DECL_IMPL:
 		diag_error(c->diag, d->span, "'%s' declarations are not supported yet",
 			   decl_kind_name(d->kind));
 		break;
@@ -635,6 +642,7 @@ static void resolve_decl(struct checker *c, struct decl *d)
 		place_function(c, sym->fn);
 		resolve_signature(c, sym->fn);
 		check_program_signature(c, sym->fn);
+		check_test_function(c, sym->fn);
 		break;
 	case DECL_EXTERN: {
 		struct type *t = type_new(A, TY_FUNCTION);
@@ -677,7 +685,8 @@ struct checked_program *check_program(struct arena *a, struct diag *d,
 				      struct program *main,
 				      const struct check_options *opts)
 {
-	struct checker checker = { .arena = a, .diag = d, .btf = opts->btf };
+	struct checker checker = { .arena = a, .diag = d, .btf = opts->btf,
+				   .importers = opts->importers };
 	struct checker *c = &checker;
 	c->cp = arena_alloc(a, sizeof(*c->cp));
 	c->cp->main = main;

@@ -282,6 +282,10 @@ static const struct type *check_ident(struct checker *c, struct expr *e)
 	case SYM_TYPE_ALIAS:
 		diag_error(c->diag, e->span, "'%s' is a type, not a value", e->ident);
 		return set(e, &type_error);
+	case SYM_IMPORT:
+		diag_error(c->diag, e->span, "'%s' is a module: call its functions as %s.name(...)",
+			   e->ident, e->ident);
+		return set(e, &type_error);
 	case SYM_GLOBAL:
 		if (sym->local && c->fn && !in_bpf(c))
 			diag_error(c->diag, e->span,
@@ -513,6 +517,7 @@ static const struct type *check_builtin(struct checker *c, struct expr *e, struc
 			diag_error(c->diag, first->span, "sleep takes milliseconds");
 		break;
 	default:
+		check_process_builtin(c, e, sym);
 		break;
 	}
 	return set(e, sym->type);
@@ -521,6 +526,9 @@ static const struct type *check_builtin(struct checker *c, struct expr *e, struc
 static const struct type *check_call(struct checker *c, struct expr *e)
 {
 	struct expr *callee = e->call.callee;
+	const struct type *imported = check_import_call(c, e);
+	if (imported)
+		return set(e, imported);
 	if (callee->kind != EXPR_IDENT) {
 		check_args(c, e);
 		diag_error(c->diag, callee->span, "only named functions can be called");
@@ -549,12 +557,16 @@ static const struct type *check_call(struct checker *c, struct expr *e)
 	}
 	if (sym->kind == SYM_FUNCTION && c->fn) {
 		enum fn_side to = sym->fn->side;
-		if (to == SIDE_PROGRAM && in_bpf(c))
+		if (to == SIDE_TEST)
+			diag_error(c->diag, callee->span,
+				   "'%s' is a @test function: only the test runner calls it", sym->name);
+		else if (to == SIDE_PROGRAM && in_bpf(c))
 			;	/* a tail call: checked where tail calls are planned */
 		else if (in_bpf(c) && !side_is_bpf(to) && to != SIDE_KFUNC)
 			diag_error(c->diag, callee->span,
 				   "'%s' runs in userspace: eBPF code cannot call it", sym->name);
-		else if (!in_bpf(c) && c->fn->side == SIDE_USERSPACE && to != SIDE_USERSPACE)
+		else if ((c->fn->side == SIDE_USERSPACE || c->fn->side == SIDE_TEST) &&
+			 to != SIDE_USERSPACE)
 			diag_error(c->diag, callee->span,
 				   "'%s' runs in the kernel: userspace cannot call it%s", sym->name,
 				   to == SIDE_PROGRAM ? " (load and attach it)" : "");
@@ -870,8 +882,7 @@ const struct type *check_expr(struct checker *c, struct expr *e)
 	case EXPR_MATCH:
 		return check_match(c, e);
 	case EXPR_NEW:
-		diag_error(c->diag, e->span, "'new' is not supported yet");
-		return set(e, &type_error);
+		return set(e, check_new(c, e));
 	}
 	return set(e, &type_error);
 }

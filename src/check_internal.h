@@ -33,6 +33,7 @@ struct checker {
 	uint64_t stack_bytes;	/* eBPF: the locals so far */
 	bool in_prelude;	/* resolving a built-in declaration */
 	struct null_state nulls;
+	const struct import_chain *importers;	/* checking an imported file */
 };
 
 #define A (c->arena)
@@ -83,6 +84,22 @@ void check_program_signature(struct checker *c, struct function_info *fn);
 
 /* The program a load() call, or a variable set from one, stands for. */
 const struct function_info *loaded_program(const struct expr *x);
+
+/* new and delete (check_new.c) */
+const struct type *check_new(struct checker *c, struct expr *e);
+void check_delete(struct checker *c, struct stmt *s);
+
+/* import (check_import.c) */
+void load_import(struct checker *c, struct symbol *sym);
+/* A call NAME.fn(...) of an imported module's function: its type, or
+ * NULL when E's callee names no module (then it is an ordinary call). */
+const struct type *check_import_call(struct checker *c, struct expr *e);
+
+/* exec, test, daemon and @test functions (check_process.c) */
+void check_process_builtin(struct checker *c, struct expr *e, const struct symbol *sym);
+void check_test_function(struct checker *c, struct function_info *fn);
+/* Whether E is a call that never comes back: exec() and daemon(). */
+bool never_returns(const struct expr *e);
 
 /* The side the current function runs on. */
 static inline bool in_bpf(const struct checker *c)

@@ -288,14 +288,9 @@ void check_stmt(struct checker *c, struct stmt *s)
 				   s->kind == STMT_BREAK ? "break" : "continue");
 		c->nulls.unreachable = true;
 		break;
-	case STMT_DELETE: {
-		const struct type *t = check_expr(c, s->expr);
-		bool map_entry = s->expr->kind == EXPR_INDEX && s->expr->index.base->type &&
-				 s->expr->index.base->type->kind == TY_MAP;
-		if (!map_entry && t->kind != TY_POINTER && t->kind != TY_ERROR)
-			diag_error(c->diag, s->expr->span, "delete takes a map entry m[k] or a pointer");
+	case STMT_DELETE:
+		check_delete(c, s);
 		break;
-	}
 	case STMT_BLOCK:
 		check_block(c, s);
 		break;
@@ -398,6 +393,8 @@ static bool always_returns(const struct stmt *s)
 	case STMT_RETURN:
 	case STMT_THROW:
 		return true;
+	case STMT_EXPR:
+		return never_returns(s->expr);
 	case STMT_BLOCK:
 		return block_always_returns(&s->block);
 	case STMT_IF:

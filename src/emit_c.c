@@ -445,9 +445,18 @@ static void emit_call(struct emitter *e, const struct expr *x)
 			emit_expr(e, x->call.args.items[0]);
 			emit_text(e, ")");
 			return;
+		case BUILTIN_EXEC:
+		case BUILTIN_TEST:
+		case BUILTIN_DAEMON:
+			emit_unsupported(e, x->span, arena_printf(A, "'%s()'", sym->name));
+			return;
 		default:
 			break;
 		}
+	}
+	if (sym && sym->kind == SYM_IMPORT) {
+		emit_unsupported(e, x->span, "a call to an imported function");
+		return;
 	}
 	emit_operand(e, PREC_POSTFIX, x->call.callee, false);
 	emit_text(e, "(");
@@ -643,6 +652,12 @@ void emit_expr(struct emitter *e, const struct expr *x)
 		emit_match(e, x);
 		return;
 	case EXPR_NEW:
+		/* userspace: calloc, so the struct starts zeroed as new promises */
+		if (!e->bpf && e->fn && e->fn->side == SIDE_USERSPACE && !x->new_.flags &&
+		    x->type->kind == TY_POINTER) {
+			emit_text(e, "calloc(1, sizeof(%s))", c_type(e, x->type->elem));
+			return;
+		}
 		emit_unsupported(e, x->span, "'new'");
 		return;
 	}

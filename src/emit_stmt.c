@@ -527,6 +527,13 @@ void emit_stmt(struct emitter *e, const struct stmt *s)
 		return;
 	case STMT_DELETE: {
 		const struct symbol *map = indexed_map(s->expr);
+		if (!map && !e->bpf && e->fn && e->fn->side == SIDE_USERSPACE) {
+			start_line(e);	/* what userspace new allocated with calloc */
+			emit_text(e, "free(");
+			emit_expr(e, s->expr);
+			emit_text(e, ");\n");
+			return;
+		}
 		if (!map) {
 			emit_unsupported(e, s->span, "'delete' of a pointer");
 			return;

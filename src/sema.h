@@ -29,6 +29,7 @@ enum symbol_kind {
 	SYM_CONST,	/* global or local const */
 	SYM_LOCAL,	/* local var, if-var binding, loop variable */
 	SYM_PARAM,
+	SYM_IMPORT,	/* import NAME from "PATH": a module */
 };
 
 /* Where a function runs. */
@@ -61,6 +62,9 @@ enum builtin {
 	BUILTIN_BPF_HELPER,	/* a BPF helper called by its own name */
 	BUILTIN_CONSTANT,	/* TC_ACT_OK and friends: kernel macros */
 	BUILTIN_READ,		/* read(perf attachment) */
+	BUILTIN_EXEC,		/* exec("script.py"): never returns */
+	BUILTIN_TEST,		/* test(program, data), in @test functions */
+	BUILTIN_DAEMON,		/* daemon(): never returns */
 };
 
 /* The source name of the declarations built into every program. */
@@ -77,6 +81,25 @@ struct function_info {
 	uint64_t stack_bytes;
 };
 
+/* A function an imported module offers (check_import.c). */
+struct module_function {
+	const char *name;
+	struct span span;		/* its name where the module defines it */
+	const struct type *type;	/* KernelScript: TY_FUNCTION; Python: NULL */
+	const struct type *ret;		/* what a call gives */
+	unsigned min_args, max_args;	/* Python: defaults make arguments optional */
+	bool variadic;			/* Python: *args or **kwargs */
+};
+
+/* import NAME from "PATH": a KernelScript file checked on its own, or a
+ * Python module whose top-level def lines were read. */
+struct module {
+	const char *path;		/* as opened, relative to the importer */
+	bool python;
+	struct vec functions;		/* struct module_function * */
+	struct checked_program *checked;	/* KernelScript */
+};
+
 struct symbol {
 	enum symbol_kind kind;
 	const char *name;
@@ -90,6 +113,8 @@ struct symbol {
 	struct function_info *fn;
 	/* BUILTIN */
 	enum builtin builtin;
+	/* IMPORT: the module, or NULL when it could not be read */
+	struct module *module;
 	/* LOCAL: bound by if (var x = m[k]): x points into the map */
 	bool map_ref;
 	/* LOCAL: var v = m[k]: v is the entry, which may be absent (see
@@ -125,8 +150,15 @@ struct checked_program {
 	const struct kernel_btf *btf;	/* may be NULL */
 };
 
+/* The files importing the one being checked, innermost first. */
+struct import_chain {
+	const char *path;
+	const struct import_chain *up;
+};
+
 struct check_options {
 	const struct kernel_btf *btf;	/* kernel types; NULL if unavailable */
+	const struct import_chain *importers;	/* NULL for the main file */
 };
 
 struct checked_program *check_program(struct arena *a, struct diag *d,

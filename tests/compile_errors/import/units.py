@@ -1,0 +1,2 @@
+def kib(n):
+    return n * 1024
