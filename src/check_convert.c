@@ -42,7 +42,7 @@ static const struct type *holding(int64_t v)
 
 /* The integer type E's value is known to fit in; NULL when E is a
  * constant (its value is judged instead) or not an integer. */
-static const struct type *value_range(struct checker *c, const struct expr *e)
+const struct type *value_range(struct checker *c, const struct expr *e)
 {
 	int64_t v;
 	if (const_value(c, e, &v))

@@ -713,6 +713,8 @@ static const struct type *check_unary(struct checker *c, struct expr *e)
 		null_check_deref(c, e->unary.operand);
 		return set(e, t->elem);
 	case UNARY_ADDR:
+		if (e->unary.operand->kind == EXPR_IDENT && e->unary.operand->sym)
+			e->unary.operand->sym->assigned = true;	/* may change through the pointer */
 		return set(e, type_pointer(A, t));
 	}
 	return set(e, &type_error);

@@ -33,6 +33,7 @@ struct checker {
 	uint64_t stack_bytes;	/* eBPF: the locals so far */
 	bool in_prelude;	/* resolving a built-in declaration */
 	struct null_state nulls;
+	struct vec loops;	/* struct stmt *: the eBPF loops of this body */
 	const struct import_chain *importers;	/* checking an imported file */
 };
 
@@ -110,6 +111,11 @@ static inline bool in_bpf(const struct checker *c)
 /* Warns when VALUE, going where TO is expected, is an integer that may
  * not fit (check_convert.c). */
 void check_conversion(struct checker *c, const struct type *to, const struct expr *value);
+/* The integer type E's value is known to fit in; NULL for a constant. */
+const struct type *value_range(struct checker *c, const struct expr *e);
+/* The eBPF loops of the body just checked, against what the verifier
+ * can follow (check_loops.c). */
+void check_loop_bounds(struct checker *c);
 
 /* null safety (check_null.c) */
 void null_reset(struct checker *c);

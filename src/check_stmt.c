@@ -62,6 +62,11 @@ static void check_assign(struct checker *c, struct stmt *s)
 	if (!assignable_place(c, s->assign.target))
 		return;
 	null_check_write(c, s->assign.target, s->assign.op.compound);
+	struct expr *root = s->assign.target;
+	while (root->kind == EXPR_FIELD || root->kind == EXPR_ARROW || root->kind == EXPR_INDEX)
+		root = root->kind == EXPR_INDEX ? root->index.base : root->field.base;
+	if (root->kind == EXPR_IDENT && root->sym)
+		root->sym->assigned = true;
 	if (!s->assign.op.compound && s->assign.target->kind == EXPR_IDENT &&
 	    s->assign.target->maybe_null)
 		s->assign.target->sym->absent_storage = true;	/* v = value when absent */
@@ -118,6 +123,11 @@ static void check_var(struct checker *c, struct stmt *s)
 				    ? s->var.init->index.base->ident : NULL;
 	}
 	null_declared(c, s->sym, init ? s->var.init : NULL);
+	/* a local that keeps a constant bounds loops as the constant does */
+	if (s->kind == STMT_VAR && init && type_is_integer(type)) {
+		s->sym->has_value = const_value(c, s->var.init, &s->sym->value);
+		s->sym->init_range = value_range(c, s->var.init);
+	}
 	if (in_bpf(c)) {
 		/* Counted whole, scopes or not: clang may or may not share slots. */
 		uint64_t size = type_size(type);
@@ -186,6 +196,8 @@ static void check_for_range(struct checker *c, struct stmt *s)
 	if (!type_is_integer(to))
 		diag_error(c->diag, s->for_.to->span, "a range needs integers, not %s",
 			   type_name(A, to));
+	if (in_bpf(c))
+		vec_push(A, &c->loops, s);
 	push_scope(c);
 	s->sym = bind(c, SYM_LOCAL, s->for_.var, s->for_.var_span,
 		      type_is_integer(to) && to->kind == TY_INT && to->bits > 32 ? to : &type_u32);
@@ -265,6 +277,8 @@ void check_stmt(struct checker *c, struct stmt *s)
 			diag_error(c->diag, s->while_.cond->span,
 				   "this loop never ends, and the verifier rejects an eBPF program "
 				   "whose loops it cannot bound");
+		else if (in_bpf(c))
+			vec_push(A, &c->loops, s);
 		if (!type_is_scalar(cond) && cond->kind != TY_ERROR)
 			diag_error(c->diag, s->while_.cond->span, "a condition must be a bool, an integer or a pointer, not %s",
 				   type_name(A, cond));
@@ -431,8 +445,10 @@ void check_body(struct checker *c, struct function_info *fn)
 	}
 	if (d->fn.ret_name)
 		bind(c, SYM_LOCAL, d->fn.ret_name, d->fn.ret->span, fn->type->ret);
+	c->loops.len = 0;
 	check_block(c, d->fn.body);
 	pop_scope(c);
+	check_loop_bounds(c);
 	const struct type *ret = fn->type->ret;
 	bool is_main = fn == c->cp->main_fn;
 	const struct stmt *last = d->fn.body->block.len

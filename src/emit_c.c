@@ -327,6 +327,25 @@ static bool is_bpf_entry(const struct emitter *e, const struct expr *x)
 	       x->sym->map_ref;
 }
 
+/* Whether a kernel struct of this name is memory the program may read
+ * directly: its context.  Other kernel pointers (a probe's parameters,
+ * pointers read from kernel structs) are read with BPF_CORE_READ. */
+bool kernel_struct_direct(const char *name)
+{
+	return !strcmp(name, "xdp_md") || !strcmp(name, "__sk_buff") ||
+	       !strcmp(name, "bpf_perf_event_data") || !strcmp(name, "pt_regs") ||
+	       !strncmp(name, "trace_event_raw_", 16) || !strncmp(name, "bpf_sock", 8);
+}
+
+/* Whether the member access X reads kernel memory the program may not
+ * load directly. */
+static bool read_with_core(const struct emitter *e, const struct expr *x)
+{
+	const struct type *t = x->field.base->type;
+	return e->bpf && t && t->kind == TY_POINTER && t->elem->kind == TY_STRUCT &&
+	       t->elem->kernel && !kernel_struct_direct(t->elem->name);
+}
+
 /* a.f, p->f, m[k].f: C wants '->' through a pointer. */
 static void emit_member(struct emitter *e, const struct expr *x)
 {
@@ -353,6 +372,16 @@ static void emit_member(struct emitter *e, const struct expr *x)
 		emit_text(e, "(__u8 *)(long)");
 		emit_operand(e, PREC_POSTFIX, base, false);
 		emit_text(e, "->%s", x->field.name);
+		return;
+	}
+	if (read_with_core(e, x)) {
+		if (x->type && x->type->kind == TY_ARRAY) {
+			emit_unsupported(e, x->span, "reading an array of a kernel struct through a pointer");
+			return;
+		}
+		emit_text(e, "BPF_CORE_READ(");
+		emit_expr(e, base);
+		emit_text(e, ", %s)", x->field.name);
 		return;
 	}
 	emit_operand(e, PREC_POSTFIX, base, false);
@@ -577,6 +606,15 @@ void emit_expr(struct emitter *e, const struct expr *x)
 	case EXPR_UNARY:
 		if (x->unary.op == UNARY_ADDR && is_bpf_entry(e, x->unary.operand)) {
 			emit_entry_pointer(e, x->unary.operand);
+			return;
+		}
+		if (x->unary.op == UNARY_ADDR && (x->unary.operand->kind == EXPR_FIELD ||
+						  x->unary.operand->kind == EXPR_ARROW) &&
+		    read_with_core(e, x->unary.operand)) {
+			/* &p->f computes an address: nothing is read */
+			emit_text(e, "&");
+			emit_operand(e, PREC_POSTFIX, x->unary.operand->field.base, false);
+			emit_text(e, "->%s", x->unary.operand->field.name);
 			return;
 		}
 		emit_text(e, "%s", unary_op_text(x->unary.op));

@@ -68,6 +68,10 @@ const char *c_map_flag(const char *name);
 const char *c_skeleton(struct emitter *e);	/* "NAME_bpf" */
 const char *base_name(const char *path);	/* "dir/x.ks" -> "x.ks" */
 
+/* Whether a kernel struct of this name is memory eBPF code reads
+ * directly (a context); other kernel structs are read with BPF_CORE_READ. */
+bool kernel_struct_direct(const char *name);
+
 /* Expressions and statements */
 void emit_expr(struct emitter *e, const struct expr *x);
 void emit_stmt(struct emitter *e, const struct stmt *s);

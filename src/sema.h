@@ -123,6 +123,8 @@ struct symbol {
 	 * of its own for that case. */
 	bool map_entry, absent_storage;
 	bool null_tested;	/* LOCAL: compared with null somewhere */
+	bool assigned;		/* LOCAL, PARAM: assigned, or its address taken */
+	const struct type *init_range;	/* LOCAL: the integer type its start value fits */
 	const char *entry_map;
 	/* LOCAL: holds what load(f) returned: f */
 	const struct function_info *loaded;
