@@ -649,6 +649,11 @@ static const struct type *check_binary(struct checker *c, struct expr *e)
 				   binary_op_text(e->binary.op), type_name(A, l), type_name(A, r));
 		return set(e, &type_bool);
 	case BIN_EQ: case BIN_NE: case BIN_LT: case BIN_LE: case BIN_GT: case BIN_GE:
+		if (l->kind == TY_STR && r->kind == TY_STR && e->binary.op != BIN_EQ &&
+		    e->binary.op != BIN_NE) {
+			diag_error(c->diag, e->span, "strings are compared with '==' and '!=' only");
+			return set(e, &type_bool);
+		}
 		if (l->kind == TY_MAP || r->kind == TY_MAP ||
 		    (types_equal(l, r) && (l->kind == TY_STRUCT || l->kind == TY_ARRAY))) {
 			const struct type *t = l->kind == TY_MAP || l->kind == TY_STRUCT ||
@@ -667,6 +672,8 @@ static const struct type *check_binary(struct checker *c, struct expr *e)
 		return set(e, &type_bool);
 	case BIN_ADD:
 	case BIN_SUB:
+		if (e->binary.op == BIN_ADD && l->kind == TY_STR && r->kind == TY_STR)
+			return set(e, type_str(A, l->len + r->len - 1));	/* one NUL for both */
 		if (l->kind == TY_POINTER && type_is_integer(r))
 			return set(e, l);
 		if (e->binary.op == BIN_ADD && r->kind == TY_POINTER && type_is_integer(l))

@@ -297,7 +297,8 @@ static void emit_binary(struct emitter *e, const struct expr *x)
 		return;
 	const struct type *l = x->binary.lhs->type, *r = x->binary.rhs->type;
 	if (l && r && l->kind == TY_STR && r->kind == TY_STR) {
-		emit_unsupported(e, x->span, "comparing strings");
+		emit_unsupported(e, x->span, x->binary.op == BIN_ADD ? "joining strings with '+'"
+				 : "comparing strings");
 		return;
 	}
 	int prec = binary_prec(x->binary.op);
