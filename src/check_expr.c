@@ -364,6 +364,10 @@ static const struct type *check_index(struct checker *c, struct expr *e)
 	switch (base->kind) {
 	case TY_ERROR:
 		return set(e, base);
+	case TY_RINGBUF:
+		diag_error(c->diag, e->span, "a ring buffer cannot be indexed: eBPF code "
+			   "reserve()s a slot and submit()s it");
+		return set(e, &type_error);
 	case TY_MAP:
 		if (!assignable(base->key, index, e->index.index) &&
 		    !report_literal_misfit(c, base->key, e->index.index))
@@ -512,6 +516,9 @@ static const struct type *check_builtin(struct checker *c, struct expr *e, struc
 			diag_error(c->diag, first->span,
 				   "read takes what attach() returned for a @perf_event program");
 		break;
+	case BUILTIN_DISPATCH:
+		check_dispatch(c, e);
+		break;
 	case BUILTIN_SLEEP:
 		if (want_args(c, e, 1, "sleep") && !type_is_integer(first->type))
 			diag_error(c->diag, first->span, "sleep takes milliseconds");
@@ -529,6 +536,8 @@ static const struct type *check_call(struct checker *c, struct expr *e)
 	const struct type *imported = check_import_call(c, e);
 	if (imported)
 		return set(e, imported);
+	if (callee->kind == EXPR_FIELD && check_expr(c, callee->field.base)->kind == TY_RINGBUF)
+		return set(e, check_ringbuf_call(c, e));
 	if (callee->kind != EXPR_IDENT) {
 		check_args(c, e);
 		diag_error(c->diag, callee->span, "only named functions can be called");

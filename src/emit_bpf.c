@@ -161,6 +161,10 @@ static void emit_map(struct emitter *e, const struct symbol *sym)
 {
 	const struct type *t = sym->type;
 	const struct decl *d = sym->decl;
+	if (t->kind == TY_RINGBUF) {
+		emit_unsupported(e, d->span, "a ring buffer");
+		return;
+	}
 	const char *flags = NULL;
 	for (size_t i = 0; i < d->attrs.len; i++) {
 		const struct attr *a = d->attrs.items[i];

@@ -65,6 +65,7 @@ enum builtin {
 	BUILTIN_EXEC,		/* exec("script.py"): never returns */
 	BUILTIN_TEST,		/* test(program, data), in @test functions */
 	BUILTIN_DAEMON,		/* daemon(): never returns */
+	BUILTIN_DISPATCH,	/* dispatch(rb1, rb2, ...): poll ring buffers */
 };
 
 /* The source name of the declarations built into every program. */
@@ -126,6 +127,12 @@ struct symbol {
 	const char *entry_map;
 	/* LOCAL: holds what load(f) returned: f */
 	const struct function_info *loaded;
+	/* LOCAL: holds what R.reserve() returned: the ring buffer R; whether
+	 * it is submitted or discarded somewhere */
+	const struct symbol *reserved_from;
+	bool released;
+	/* MAP of a ring buffer: the userspace function its events go to */
+	const struct symbol *handler;
 	/* GLOBAL: pinned, local (eBPF only), zero-initialised (.bss) */
 	bool pinned, local, in_bss;
 	/* the name to use in generated C when it must differ */
