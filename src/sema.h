@@ -76,6 +76,9 @@ struct function_info {
 	enum fn_side side;
 	enum prog_kind prog;
 	const char *target;	/* @tc: "ingress"/"egress"; @tracepoint: "cat/event" */
+	/* @probe("sys_NAME") of a syscall the kernel has no function for:
+	 * NAME, probed through its syscall entry (ksyscall/NAME) */
+	const char *syscall;
 	const struct type *type;	/* TY_FUNCTION */
 	/* eBPF: the local that takes the stack past its limit, and the total */
 	const struct stmt *stack_culprit;
