@@ -401,9 +401,11 @@ static void emit_perf_attach(struct emitter *e, const struct expr *x)
 static void emit_call(struct emitter *e, const struct expr *x)
 {
 	const struct symbol *sym = x->sym;
-	if (x->call.callee->kind == EXPR_FIELD) {	/* a ring buffer's method */
+	const struct expr *callee = x->call.callee;
+	if (callee->kind == EXPR_FIELD && callee->field.base->type &&
+	    callee->field.base->type->kind == TY_RINGBUF) {	/* a ring buffer's method */
 		emit_unsupported(e, x->span, arena_printf(A, "'%s()' of a ring buffer",
-							  x->call.callee->field.name));
+							  callee->field.name));
 		return;
 	}
 	if (sym && sym->kind == SYM_BUILTIN && sym->builtin == BUILTIN_DISPATCH) {
