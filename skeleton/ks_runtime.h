@@ -533,6 +533,32 @@ static inline int ks_attach_kprobe(struct bpf_program *prog, const char *func)
 	return 0;
 }
 
+/* Attaches a syscall probe (SEC("ksyscall/NAME")) to the syscall NAME;
+ * "sys_NAME", as @probe names it, means the same. */
+static inline int ks_attach_ksyscall(struct bpf_program *prog, const char *syscall)
+{
+	struct ks_attachment *a;
+	int err;
+
+	if (!strncmp(syscall, "sys_", 4))
+		syscall += 4;
+	err = ks_ensure_tracefs();
+	if (err)
+		return err;
+	a = ks_new_attachment(prog, KS_ATTACH_LINK, syscall);
+	if (!a)
+		return ks_table_full(prog, "syscall probe", syscall);
+	a->link = bpf_program__attach_ksyscall(prog, syscall, NULL);
+	if (!a->link) {
+		err = -errno;
+		ks_forget_last_attachment();
+		fprintf(stderr, "Failed to attach syscall probe %s to %s: %s\n",
+			bpf_program__name(prog), syscall, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
 /* Attaches a tracepoint program; tp is "category/event" ("sched/sched_switch"). */
 static inline int ks_attach_tracepoint(struct bpf_program *prog, const char *tp)
 {

@@ -970,6 +970,59 @@ static const char *const *format_fields(struct arena *a, const char *path)
 	return fields;
 }
 
+/* The C type in a format line's "field:TYPE NAME;" ("const char *"). */
+static const char *field_type(struct arena *a, const char *line)
+{
+	const char *p = strstr(line, "field:");
+	const char *end = p ? strchr(p, ';') : NULL;
+	if (!end)
+		return NULL;
+	p += 6;
+	if (end > p && end[-1] == ']')
+		while (end > p && *end != '[')
+			end--;
+	while (end > p && (end[-1] == '_' || (end[-1] >= 'a' && end[-1] <= 'z') ||
+			   (end[-1] >= 'A' && end[-1] <= 'Z') || (end[-1] >= '0' && end[-1] <= '9')))
+		end--;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	return end > p ? arena_strndup(a, p, (size_t)(end - p)) : NULL;
+}
+
+enum tracefs_answer kernel_tracefs_syscall(struct arena *a, const char *name,
+					   struct kernel_syscall_arg **args, size_t *count)
+{
+	enum tracefs_answer answer = kernel_tracefs_event(a, "syscalls",
+							  arena_printf(a, "sys_enter_%s", name), NULL);
+	if (answer != TRACEFS_EVENT)
+		return answer;
+	FILE *f = NULL;
+	for (size_t i = 0; !f && i < sizeof(tracefs_dirs) / sizeof(tracefs_dirs[0]); i++)
+		f = fopen(arena_printf(a, "%s/syscalls/sys_enter_%s/format", tracefs_dirs[i], name),
+			  "r");
+	if (!f)
+		return TRACEFS_UNAVAILABLE;
+	struct vec found = { 0 };
+	char line[1024];
+	while (fgets(line, sizeof(line), f)) {
+		const char *field = field_name(a, line);
+		if (!field || !strncmp(field, "common_", 7) || !strcmp(field, "__syscall_nr"))
+			continue;
+		struct kernel_syscall_arg *arg = arena_alloc(a, sizeof(*arg));
+		arg->name = field;
+		arg->ctype = field_type(a, line);
+		if (!arg->ctype)
+			continue;
+		vec_push(a, &found, arg);
+	}
+	fclose(f);
+	*count = found.len;
+	*args = arena_alloc(a, (found.len + 1) * sizeof(**args));
+	for (size_t i = 0; i < found.len; i++)
+		(*args)[i] = *(struct kernel_syscall_arg *)found.items[i];
+	return TRACEFS_EVENT;
+}
+
 enum tracefs_answer kernel_tracefs_event(struct arena *a, const char *category,
 					 const char *event, const char *const **fields)
 {

@@ -235,6 +235,17 @@ enum tracefs_answer {
 enum tracefs_answer kernel_tracefs_event(struct arena *a, const char *category,
 					 const char *event, const char *const **fields);
 
+struct kernel_syscall_arg {
+	const char *name;	/* "filename" */
+	const char *ctype;	/* its C type as tracefs writes it: "const char *" */
+};
+
+/* The arguments of syscall NAME ("openat"), as tracefs lists the fields
+ * of its syscalls/sys_enter_NAME event.  With TRACEFS_EVENT, sets *ARGS
+ * (allocated in A) and *COUNT. */
+enum tracefs_answer kernel_tracefs_syscall(struct arena *a, const char *name,
+					   struct kernel_syscall_arg **args, size_t *count);
+
 /* ---- KernelScript declarations ----------------------------------------- */
 
 /* .kh declarations of the kernel structs, unions and enums NAMES (a

@@ -218,6 +218,7 @@ static const struct {
 	{ "exec", BUILTIN_EXEC, &type_void },
 	{ "test", BUILTIN_TEST, &type_u32 },
 	{ "daemon", BUILTIN_DAEMON, &type_void },
+	{ "dispatch", BUILTIN_DISPATCH, &type_i32 },
 	/* BPF helpers a program may call by name */
 	{ "bpf_ktime_get_ns", BUILTIN_BPF_HELPER, &type_u64 },
 	{ "bpf_ktime_get_boot_ns", BUILTIN_BPF_HELPER, &type_u64 },
@@ -436,6 +437,8 @@ static const struct type *map_type(struct checker *c, const struct decl *d)
 {
 	const struct ast_type *t = d->var.type;
 	enum map_kind kind;
+	if (!strcmp(t->name, "ringbuf"))
+		return ringbuf_type(c, d);
 	if (!map_kind_by_name(t->name, &kind)) {
 		diag_error(c->diag, t->span, "unknown map type '%s'", t->name);
 		return &type_error;
@@ -720,5 +723,6 @@ struct checked_program *check_program(struct arena *a, struct diag *d,
 	for (size_t i = 0; i < c->cp->functions.len; i++)
 		check_body(c, c->cp->functions.items[i]);
 	check_stack_limits(c);
+	check_ringbuf_handlers(c);
 	return c->cp;
 }

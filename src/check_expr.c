@@ -364,6 +364,10 @@ static const struct type *check_index(struct checker *c, struct expr *e)
 	switch (base->kind) {
 	case TY_ERROR:
 		return set(e, base);
+	case TY_RINGBUF:
+		diag_error(c->diag, e->span, "a ring buffer cannot be indexed: eBPF code "
+			   "reserve()s a slot and submit()s it");
+		return set(e, &type_error);
 	case TY_MAP:
 		if (!assignable(base->key, index, e->index.index) &&
 		    !report_literal_misfit(c, base->key, e->index.index))
@@ -512,6 +516,9 @@ static const struct type *check_builtin(struct checker *c, struct expr *e, struc
 			diag_error(c->diag, first->span,
 				   "read takes what attach() returned for a @perf_event program");
 		break;
+	case BUILTIN_DISPATCH:
+		check_dispatch(c, e);
+		break;
 	case BUILTIN_SLEEP:
 		if (want_args(c, e, 1, "sleep") && !type_is_integer(first->type))
 			diag_error(c->diag, first->span, "sleep takes milliseconds");
@@ -529,6 +536,8 @@ static const struct type *check_call(struct checker *c, struct expr *e)
 	const struct type *imported = check_import_call(c, e);
 	if (imported)
 		return set(e, imported);
+	if (callee->kind == EXPR_FIELD && check_expr(c, callee->field.base)->kind == TY_RINGBUF)
+		return set(e, check_ringbuf_call(c, e));
 	if (callee->kind != EXPR_IDENT) {
 		check_args(c, e);
 		diag_error(c->diag, callee->span, "only named functions can be called");
@@ -649,6 +658,11 @@ static const struct type *check_binary(struct checker *c, struct expr *e)
 				   binary_op_text(e->binary.op), type_name(A, l), type_name(A, r));
 		return set(e, &type_bool);
 	case BIN_EQ: case BIN_NE: case BIN_LT: case BIN_LE: case BIN_GT: case BIN_GE:
+		if (l->kind == TY_STR && r->kind == TY_STR && e->binary.op != BIN_EQ &&
+		    e->binary.op != BIN_NE) {
+			diag_error(c->diag, e->span, "strings are compared with '==' and '!=' only");
+			return set(e, &type_bool);
+		}
 		if (l->kind == TY_MAP || r->kind == TY_MAP ||
 		    (types_equal(l, r) && (l->kind == TY_STRUCT || l->kind == TY_ARRAY))) {
 			const struct type *t = l->kind == TY_MAP || l->kind == TY_STRUCT ||
@@ -667,6 +681,8 @@ static const struct type *check_binary(struct checker *c, struct expr *e)
 		return set(e, &type_bool);
 	case BIN_ADD:
 	case BIN_SUB:
+		if (e->binary.op == BIN_ADD && l->kind == TY_STR && r->kind == TY_STR)
+			return set(e, type_str(A, l->len + r->len - 1));	/* one NUL for both */
 		if (l->kind == TY_POINTER && type_is_integer(r))
 			return set(e, l);
 		if (e->binary.op == BIN_ADD && r->kind == TY_POINTER && type_is_integer(l))

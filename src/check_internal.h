@@ -1,5 +1,5 @@
-/* Shared by the files of the check stage (check.c, check_expr.c,
- * check_stmt.c); nothing else includes it. */
+/* Shared by the files of the check stage (check*.c); nothing else
+ * includes it. */
 #ifndef KS_CHECK_INTERNAL_H
 #define KS_CHECK_INTERNAL_H
 
@@ -35,6 +35,12 @@ struct checker {
 	struct null_state nulls;
 	struct vec loops;	/* struct stmt *: the eBPF loops of this body */
 	const struct import_chain *importers;	/* checking an imported file */
+	/* ring buffers (check_ringbuf.c): in the current function, locals
+	 * bound from reserve() and reserve() calls bound to none (NULL once
+	 * bound); in the whole program, dispatch() arguments */
+	struct vec reserved;	/* struct symbol * */
+	struct vec reserve_calls;	/* struct expr * */
+	struct vec dispatched;	/* struct expr * */
 };
 
 #define A (c->arena)
@@ -101,6 +107,20 @@ void check_process_builtin(struct checker *c, struct expr *e, const struct symbo
 void check_test_function(struct checker *c, struct function_info *fn);
 /* Whether E is a call that never comes back: exec() and daemon(). */
 bool never_returns(const struct expr *e);
+/* ring buffers (check_ringbuf.c) */
+const struct type *ringbuf_type(struct checker *c, const struct decl *d);
+const struct type *check_ringbuf_call(struct checker *c, struct expr *call);
+void check_dispatch(struct checker *c, struct expr *call);
+/* The ring buffer whose reserve() X is a call of, or NULL. */
+const struct symbol *reserved_from(const struct expr *x);
+/* SYM, a local just bound to INIT: a reserved slot when INIT is reserve(). */
+void bind_reservation(struct checker *c, struct symbol *sym, const struct expr *init);
+/* A reserved slot's variable cannot be assigned. */
+void check_reserved_assign(struct checker *c, const struct expr *target);
+/* At the end of a function: reservations never released or never kept. */
+void check_reservations(struct checker *c);
+/* Handlers of dispatched ring buffers, once every body is checked. */
+void check_ringbuf_handlers(struct checker *c);
 
 /* The side the current function runs on. */
 static inline bool in_bpf(const struct checker *c)

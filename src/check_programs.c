@@ -85,7 +85,115 @@ static const char *prototype(struct checker *c, const struct kernel_func *kf)
 	return arena_printf(A, "%s) -> %s", text, kf->ret);
 }
 
-static void check_probe(struct checker *c, const struct function_info *fn)
+/* A C type as tracefs writes it ("const char *", "unsigned int",
+ * "umode_t", "struct open_how *") as a type, or NULL. */
+static const struct type *c_type(struct checker *c, const char *text)
+{
+	unsigned stars = 0, longs = 0;
+	bool is_unsigned = false, is_char = false, is_short = false, is_int = false;
+	const char *name = NULL;
+	char word[128];
+	for (const char *p = text; *p;) {
+		if (*p == '*') {
+			stars++;
+			p++;
+			continue;
+		}
+		if (*p == ' ' || *p == '\t') {
+			p++;
+			continue;
+		}
+		size_t n = strcspn(p, " \t*");
+		if (n >= sizeof(word))
+			return NULL;
+		memcpy(word, p, n);
+		word[n] = 0;
+		p += n;
+		if (!strcmp(word, "const") || !strcmp(word, "volatile") || !strcmp(word, "__user") ||
+		    !strcmp(word, "struct") || !strcmp(word, "union") || !strcmp(word, "enum") ||
+		    !strcmp(word, "signed"))
+			continue;
+		if (!strcmp(word, "unsigned"))
+			is_unsigned = true;
+		else if (!strcmp(word, "char"))
+			is_char = true;
+		else if (!strcmp(word, "short"))
+			is_short = true;
+		else if (!strcmp(word, "int"))
+			is_int = true;
+		else if (!strcmp(word, "long"))
+			longs++;
+		else if (!name)
+			name = arena_strdup(A, word);
+		else
+			return NULL;
+	}
+	const char *base = name;
+	if (is_char)	/* char * is *u8, as BTF's type text has it */
+		base = stars ? "u8" : is_unsigned ? "u8" : "char";
+	else if (is_short || is_int || longs || is_unsigned)
+		base = arena_printf(A, "%c%d", is_unsigned ? 'u' : 'i',
+				    is_short ? 16 : longs ? 64 : 32);
+	if (!base)
+		return NULL;
+	uint32_t id = c->btf ? kernel_btf_find(c->btf, base, KERNEL_TYPEDEF) : 0;
+	if (id && !kernel_btf_is_struct(c->btf, base) && !type_primitive(base))
+		base = kernel_btf_type_text(c->btf, id);
+	const char *full = base;
+	while (stars--)
+		full = arena_printf(A, "*%s", full);
+	return kernel_type_from_text(c->btf, A, full);
+}
+
+/* @probe("sys_NAME") where the kernel has no function sys_NAME (its
+ * syscalls are __x64_sys_NAME and the like, taking pt_regs): a probe on
+ * the syscall's entry, whose arguments tracefs lists. */
+static void check_syscall_probe(struct checker *c, struct function_info *fn, const char *name)
+{
+	const struct decl *d = fn->decl;
+	struct kernel_tracepoint tp;
+	const char *why;
+	if (!kernel_btf_tracepoint(c->btf, arena_printf(A, "syscalls/sys_enter_%s", name), NULL,
+				   &tp, &why)) {
+		diag_error(c->diag, d->span, "the kernel has no function '%s' and no syscall '%s' "
+			   "to probe", fn->target, name);
+		return;
+	}
+	fn->syscall = name;
+	struct kernel_syscall_arg *args;
+	size_t count;
+	if (kernel_tracefs_syscall(A, name, &args, &count) != TRACEFS_EVENT) {
+		if (d->fn.params.len > 6)
+			diag_error(c->diag, param(fn, 6)->span, "a syscall takes at most 6 arguments");
+		else
+			diag_warning(c->diag, d->span, "the parameters of syscall '%s' are not "
+				     "checked: tracefs, which lists them, cannot be read", name);
+		return;
+	}
+	const char *text = arena_printf(A, "%s(", name);
+	for (size_t i = 0; i < count; i++)
+		text = arena_printf(A, "%s%s%s: %s", text, i ? ", " : "", args[i].name, args[i].ctype);
+	text = arena_printf(A, "%s)", text);
+	if (d->fn.params.len > count) {
+		diag_error(c->diag, param(fn, count)->span, "syscall '%s' takes %zu argument%s",
+			   name, count, count == 1 ? "" : "s");
+		diag_note(c->diag, d->name_span, "tracefs lists %s", text);
+		return;
+	}
+	for (size_t i = 0; i < d->fn.params.len; i++) {
+		const struct type *want = c_type(c, args[i].ctype);
+		const struct type *got = fn->type->params.items[i];
+		if (!want || got->kind == TY_ERROR || types_equal(want, got))
+			continue;
+		const struct param *p = param(fn, i);
+		diag_error(c->diag, p->type->span, "'%s' is %s, but argument %zu of syscall '%s' "
+			   "is %s (%s)", p->name, type_name(A, got), i + 1, name, type_name(A, want),
+			   args[i].ctype);
+		diag_note(c->diag, d->name_span, "tracefs lists %s", text);
+	}
+}
+
+static void check_probe(struct checker *c, struct function_info *fn)
 {
 	const struct decl *d = fn->decl;
 	for (size_t i = 0; i < d->fn.params.len; i++)
@@ -98,6 +206,10 @@ static void check_probe(struct checker *c, const struct function_info *fn)
 			return;
 		}
 	const struct kernel_func *kf = kernel_btf_func(c->btf, fn->target);
+	if (!kf && !strncmp(fn->target, "sys_", 4) && fn->target[4]) {
+		check_syscall_probe(c, fn, fn->target + 4);
+		return;
+	}
 	if (!kf) {
 		diag_error(c->diag, d->span, "the kernel has no function '%s' to probe", fn->target);
 		return;

@@ -72,6 +72,7 @@ static void check_assign(struct checker *c, struct stmt *s)
 		s->assign.target->sym->absent_storage = true;	/* v = value when absent */
 	if (!s->assign.op.compound)
 		null_assigned(c, s->assign.target, s->assign.value);
+	check_reserved_assign(c, s->assign.target);
 	if (s->assign.op.compound) {
 		if (!type_is_integer(target) || !type_is_integer(value))
 			diag_error(c->diag, s->span, "'%s=' needs integers, not %s and %s",
@@ -101,7 +102,7 @@ static void check_var(struct checker *c, struct stmt *s)
 		diag_error(c->diag, s->span, "'%s' has no value (void)", s->var.name);
 		type = &type_error;
 	}
-	if (type->kind == TY_MAP && !s->var.type) {
+	if ((type->kind == TY_MAP || type->kind == TY_RINGBUF) && !s->var.type) {
 		diag_error(c->diag, s->var.init->span,
 			   "a map is not a value to copy: use '%s' itself",
 			   s->var.init->kind == EXPR_IDENT ? s->var.init->ident : "the map");
@@ -128,6 +129,7 @@ static void check_var(struct checker *c, struct stmt *s)
 		s->sym->has_value = const_value(c, s->var.init, &s->sym->value);
 		s->sym->init_range = value_range(c, s->var.init);
 	}
+	bind_reservation(c, s->sym, s->var.init);
 	if (in_bpf(c)) {
 		/* Counted whole, scopes or not: clang may or may not share slots. */
 		uint64_t size = type_size(type);
@@ -153,6 +155,7 @@ static void check_if(struct checker *c, struct stmt *s)
 				   type_name(A, cond));
 		s->sym = bind(c, SYM_LOCAL, s->if_.bind, s->if_.bind_span, cond);
 		s->sym->map_ref = lookup;
+		bind_reservation(c, s->sym, s->if_.cond);
 	} else if (!type_is_scalar(cond) && cond->kind != TY_ERROR) {
 		diag_error(c->diag, s->if_.cond->span, "a condition must be a bool, an integer or a pointer, not %s",
 			   type_name(A, cond));
@@ -449,6 +452,7 @@ void check_body(struct checker *c, struct function_info *fn)
 	check_block(c, d->fn.body);
 	pop_scope(c);
 	check_loop_bounds(c);
+	check_reservations(c);
 	const struct type *ret = fn->type->ret;
 	bool is_main = fn == c->cp->main_fn;
 	const struct stmt *last = d->fn.body->block.len

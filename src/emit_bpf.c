@@ -161,6 +161,10 @@ static void emit_map(struct emitter *e, const struct symbol *sym)
 {
 	const struct type *t = sym->type;
 	const struct decl *d = sym->decl;
+	if (t->kind == TY_RINGBUF) {
+		emit_unsupported(e, d->span, "a ring buffer");
+		return;
+	}
 	const char *flags = NULL;
 	for (size_t i = 0; i < d->attrs.len; i++) {
 		const struct attr *a = d->attrs.items[i];
@@ -311,7 +315,9 @@ static const char *section(struct emitter *e, const struct function_info *fn)
 	case PROG_XDP: return "xdp";
 	case PROG_TC: return "tc";
 	case PROG_TRACEPOINT: return arena_printf(A, "tp/%s", fn->target);
-	case PROG_PROBE: return arena_printf(A, "kprobe/%s", fn->target);
+	case PROG_PROBE:
+		return fn->syscall ? arena_printf(A, "ksyscall/%s", fn->syscall)
+				   : arena_printf(A, "kprobe/%s", fn->target);
 	case PROG_PERF_EVENT: return "perf_event";
 	default: return NULL;
 	}
@@ -346,7 +352,8 @@ static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 		}
 		emit_line(e, "SEC(\"%s\")", sec);
 		if (fn->prog == PROG_PROBE)	/* the kernel function's arguments, from pt_regs */
-			emit_line(e, "int BPF_KPROBE(%s%s%s)", d->name, d->fn.params.len ? ", " : "",
+			emit_line(e, "int %s(%s%s%s)", fn->syscall ? "BPF_KSYSCALL" : "BPF_KPROBE",
+				  d->name, d->fn.params.len ? ", " : "",
 				  d->fn.params.len ? params(e, fn) : "");
 		else
 			emit_line(e, "int %s(%s)", d->name, params(e, fn));
@@ -357,7 +364,8 @@ static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 	emit_line(e, "{");
 	e->indent++;
 	if (fn->prog == PROG_PROBE)
-		emit_line(e, "(void)ctx;	/* BPF_KPROBE's pt_regs */");
+		emit_line(e, "(void)ctx;	/* %s's pt_regs */",
+			  fn->syscall ? "BPF_KSYSCALL" : "BPF_KPROBE");
 	emit_function_body(e, fn);
 	e->indent--;
 	emit_line(e, "}");

@@ -297,7 +297,8 @@ static void emit_binary(struct emitter *e, const struct expr *x)
 		return;
 	const struct type *l = x->binary.lhs->type, *r = x->binary.rhs->type;
 	if (l && r && l->kind == TY_STR && r->kind == TY_STR) {
-		emit_unsupported(e, x->span, "comparing strings");
+		emit_unsupported(e, x->span, x->binary.op == BIN_ADD ? "joining strings with '+'"
+				 : "comparing strings");
 		return;
 	}
 	int prec = binary_prec(x->binary.op);
@@ -429,6 +430,17 @@ static void emit_perf_attach(struct emitter *e, const struct expr *x)
 static void emit_call(struct emitter *e, const struct expr *x)
 {
 	const struct symbol *sym = x->sym;
+	const struct expr *callee = x->call.callee;
+	if (callee->kind == EXPR_FIELD && callee->field.base->type &&
+	    callee->field.base->type->kind == TY_RINGBUF) {	/* a ring buffer's method */
+		emit_unsupported(e, x->span, arena_printf(A, "'%s()' of a ring buffer",
+							  callee->field.name));
+		return;
+	}
+	if (sym && sym->kind == SYM_BUILTIN && sym->builtin == BUILTIN_DISPATCH) {
+		emit_unsupported(e, x->span, "'dispatch'");
+		return;
+	}
 	if (sym && sym->kind == SYM_BUILTIN) {
 		switch (sym->builtin) {
 		case BUILTIN_PRINT:

@@ -183,7 +183,8 @@ attach:
 			emit_line(e, "\t\treturn ks_attach_tracepoint(prog, target);");
 			break;
 		case PROG_PROBE:
-			emit_line(e, "\t\treturn ks_attach_kprobe(prog, target);");
+			emit_line(e, "\t\treturn ks_attach_%s(prog, target);",
+				  fn->syscall ? "ksyscall" : "kprobe");
 			break;
 		case PROG_PERF_EVENT:
 			emit_line(e, "\t\treturn -EINVAL;	/* attached with perf_options instead */");

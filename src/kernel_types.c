@@ -17,6 +17,21 @@ bool kernel_btf_has_enum(const struct kernel_btf *btf, const char *name)
 	return btf && kernel_btf_is_enum(btf, name);
 }
 
+/* A C name of an integer type: a kernel typedef of one (pid_t, umode_t),
+ * or, without BTF too, size_t and ssize_t. */
+static const struct type *kernel_integer_name(const struct kernel_btf *btf, const char *name)
+{
+	uint32_t id = btf ? kernel_btf_find(btf, name, KERNEL_TYPEDEF) : 0;
+	const struct type *t = id ? type_primitive(kernel_btf_type_text(btf, id)) : NULL;
+	if (t && t->kind != TY_VOID)
+		return t;
+	if (!strcmp(name, "size_t"))
+		return &type_u64;
+	if (!strcmp(name, "ssize_t"))
+		return &type_i64;
+	return NULL;
+}
+
 const struct type *kernel_type(const struct kernel_btf *btf, struct arena *a, const char *name)
 {
 	const struct type *prim = type_primitive(name);
@@ -28,7 +43,7 @@ const struct type *kernel_type(const struct kernel_btf *btf, struct arena *a, co
 	} else if (kernel_btf_has_struct(btf, name)) {
 		t = type_new(a, TY_STRUCT);
 	} else {
-		return NULL;
+		return kernel_integer_name(btf, name);
 	}
 	t->name = arena_strdup(a, name);
 	t->kernel = true;

@@ -13,8 +13,9 @@ struct kernel_btf;
 /* Whether the kernel (vmlinux.h) defines struct NAME / enum NAME. */
 bool kernel_btf_has_struct(const struct kernel_btf *btf, const char *name);
 bool kernel_btf_has_enum(const struct kernel_btf *btf, const char *name);
-/* Kernel struct, union or enum NAME as a type (u32 and friends too), or
- * NULL when the kernel has no such type. */
+/* Kernel struct, union or enum NAME as a type (u32 and friends too), a
+ * kernel typedef of an integer (pid_t) as that integer, size_t and ssize_t
+ * as u64 and i64 even without BTF; NULL when the kernel has no such type. */
 const struct type *kernel_type(const struct kernel_btf *btf, struct arena *a, const char *name);
 /* Whether NAME is an enumerator of a kernel enum, and its value. */
 bool kernel_btf_constant(const struct kernel_btf *btf, const char *name, int64_t *value,

@@ -65,6 +65,7 @@ enum builtin {
 	BUILTIN_EXEC,		/* exec("script.py"): never returns */
 	BUILTIN_TEST,		/* test(program, data), in @test functions */
 	BUILTIN_DAEMON,		/* daemon(): never returns */
+	BUILTIN_DISPATCH,	/* dispatch(rb1, rb2, ...): poll ring buffers */
 };
 
 /* The source name of the declarations built into every program. */
@@ -75,6 +76,9 @@ struct function_info {
 	enum fn_side side;
 	enum prog_kind prog;
 	const char *target;	/* @tc: "ingress"/"egress"; @tracepoint: "cat/event" */
+	/* @probe("sys_NAME") of a syscall the kernel has no function for:
+	 * NAME, probed through its syscall entry (ksyscall/NAME) */
+	const char *syscall;
 	const struct type *type;	/* TY_FUNCTION */
 	/* eBPF: the local that takes the stack past its limit, and the total */
 	const struct stmt *stack_culprit;
@@ -128,6 +132,12 @@ struct symbol {
 	const char *entry_map;
 	/* LOCAL: holds what load(f) returned: f */
 	const struct function_info *loaded;
+	/* LOCAL: holds what R.reserve() returned: the ring buffer R; whether
+	 * it is submitted or discarded somewhere */
+	const struct symbol *reserved_from;
+	bool released;
+	/* MAP of a ring buffer: the userspace function its events go to */
+	const struct symbol *handler;
 	/* GLOBAL: pinned, local (eBPF only), zero-initialised (.bss) */
 	bool pinned, local, in_bss;
 	/* the name to use in generated C when it must differ */
