@@ -276,6 +276,7 @@ static const struct type *check_ident(struct checker *c, struct expr *e)
 	e->sym = sym;
 	sym->used = true;
 	null_read_entry(c, e);
+	check_use_placement(c, e, sym);
 	switch (sym->kind) {
 	case SYM_STRUCT:
 	case SYM_ENUM:

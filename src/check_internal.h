@@ -93,6 +93,8 @@ void check_extern(struct checker *c, struct decl *d);
 void check_function(struct checker *c, struct function_info *fn);
 /* Whether the current function may call SYM; reports when not. */
 void check_call_placement(struct checker *c, const struct expr *callee, const struct symbol *sym);
+/* Whether the current function may use the map, global or config SYM. */
+void check_use_placement(struct checker *c, const struct expr *e, const struct symbol *sym);
 const struct type *check_register(struct checker *c, struct expr *e);
 /* Whether WRITTEN may stand for the kernel's type KERNEL in a prototype:
  * the same type, *u8 or *void for a pointer, an integer for an enum of

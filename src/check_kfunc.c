@@ -149,3 +149,15 @@ void check_call_placement(struct checker *c, const struct expr *callee, const st
 			   name, to == SIDE_PROGRAM ? " (load and attach it)" : "");
 	}
 }
+
+void check_use_placement(struct checker *c, const struct expr *e, const struct symbol *sym)
+{
+	if (!in_kernel_module(c))
+		return;
+	const char *what = sym->kind == SYM_MAP ? "a map" : sym->kind == SYM_GLOBAL ? "a global variable"
+			   : sym->kind == SYM_CONFIG ? "a config" : NULL;
+	if (what)
+		diag_error(c->diag, e->span,
+			   "'%s' is %s of the eBPF program: kernel-module code cannot use it",
+			   sym->name, what);
+}
