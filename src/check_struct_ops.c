@@ -121,6 +121,11 @@ static struct ops_struct *ops_struct(struct checker *c, const char *ops, struct 
 					   closest_name(c, ops, &names));
 			diag_note(c->diag, at, "the struct_ops types of this kernel: %s",
 				  struct_ops_list(c));
+			const struct symbol *own = global_lookup(c, ops);
+			if (own && own->kind == SYM_STRUCT && own->decl && !kernel_btf_has_struct(c->btf, ops))
+				diag_note(c->diag, own->decl->name_span,
+					  "'%s' is declared here, but a struct_ops is the kernel's: "
+					  "--btf-vmlinux-path checks against another kernel's BTF", ops);
 			return NULL;
 		}
 		s->kernel = true;
