@@ -115,7 +115,8 @@ void check_call_placement(struct checker *c, const struct expr *callee, const st
 	if (sym->kind == SYM_EXTERN) {
 		if (in_bpf(c))
 			return;
-		diag_error(c->diag, callee->span, "'%s' is a kfunc: only eBPF code can call it", name);
+		diag_error(c->diag, callee->span, "'%s' is a %s: only eBPF code can call it", name,
+			   sym->helper_extern ? "BPF helper" : "kfunc");
 		return;
 	}
 	if (sym->kind != SYM_FUNCTION)

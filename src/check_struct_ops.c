@@ -49,10 +49,12 @@ void declare_impl(struct checker *c, struct decl *d)
 	vec_push(A, &c->cp->impls, impl);
 	for (size_t i = 0; i < d->impl_items.len; i++) {
 		struct decl *item = d->impl_items.items[i];
+		if (!item)
+			continue;	/* a syntax error, reported */
 		bool dup = false;
 		for (size_t j = 0; j < i && !dup; j++) {
 			const struct decl *old = d->impl_items.items[j];
-			if (strcmp(old->name, item->name))
+			if (!old || strcmp(old->name, item->name))
 				continue;
 			diag_error(c->diag, item->name_span, "'%s' is already set in impl '%s'",
 				   item->name, d->name);
