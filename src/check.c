@@ -74,8 +74,8 @@ static bool from_prelude(struct span span)
 
 /* Declares a global name; a second declaration of it is an error.  A
  * built-in declaration yields to the program's own. */
-static struct symbol *declare_global(struct checker *c, enum symbol_kind kind,
-				     const char *name, struct span span, struct decl *decl)
+struct symbol *declare_global(struct checker *c, enum symbol_kind kind, const char *name,
+			      struct span span, struct decl *decl)
 {
 	struct symbol *old = global_lookup(c, name);
 	if (old && from_prelude(span))
@@ -219,6 +219,7 @@ static const struct {
 	{ "test", BUILTIN_TEST, &type_u32 },
 	{ "daemon", BUILTIN_DAEMON, &type_void },
 	{ "dispatch", BUILTIN_DISPATCH, &type_i32 },
+	{ "register", BUILTIN_REGISTER, &type_i32 },
 	/* BPF helpers a program may call by name */
 	{ "bpf_ktime_get_ns", BUILTIN_BPF_HELPER, &type_u64 },
 	{ "bpf_ktime_get_boot_ns", BUILTIN_BPF_HELPER, &type_u64 },
@@ -418,14 +419,13 @@ static void declare(struct checker *c, struct decl *d)
 		if (sym)
 			vec_push(A, &c->cp->consts, sym);
 		break;
+	case DECL_IMPL:
+		declare_impl(c, d);
+		break;
 	case DECL_IMPORT:
 		sym = declare_global(c, SYM_IMPORT, d->name, d->name_span, d);
 		if (sym)
 			load_import(c, sym);
-		break;
-	case DECL_IMPL:
-		diag_error(c->diag, d->span, "'%s' declarations are not supported yet",
-			   decl_kind_name(d->kind));
 		break;
 	case DECL_INCLUDE:
 	case DECL_FIELD:
@@ -581,7 +581,7 @@ static void place_function(struct checker *c, struct function_info *fn)
 		c->cp->main_fn = fn;
 }
 
-static void resolve_signature(struct checker *c, struct function_info *fn)
+void resolve_signature(struct checker *c, struct function_info *fn)
 {
 	struct decl *d = fn->decl;
 	struct type *t = type_new(A, TY_FUNCTION);
@@ -654,8 +654,12 @@ static void resolve_decl(struct checker *c, struct decl *d)
 				 (void *)resolve_type(c, ((struct param *)d->fn.params.items[i])->type));
 		t->ret = d->fn.ret ? resolve_type(c, d->fn.ret) : &type_void;
 		sym->type = t;
+		check_extern(c, d);
 		break;
 	}
+	case DECL_IMPL:
+		resolve_impl(c, d);
+		break;
 	default:
 		break;
 	}
@@ -721,7 +725,7 @@ struct checked_program *check_program(struct arena *a, struct diag *d,
 			resolve_decl(c, decl);
 	}
 	for (size_t i = 0; i < c->cp->functions.len; i++)
-		check_body(c, c->cp->functions.items[i]);
+		check_function(c, c->cp->functions.items[i]);
 	check_stack_limits(c);
 	check_ringbuf_handlers(c);
 	return c->cp;

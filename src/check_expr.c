@@ -276,6 +276,7 @@ static const struct type *check_ident(struct checker *c, struct expr *e)
 	e->sym = sym;
 	sym->used = true;
 	null_read_entry(c, e);
+	check_use_placement(c, e, sym);
 	switch (sym->kind) {
 	case SYM_STRUCT:
 	case SYM_ENUM:
@@ -285,6 +286,10 @@ static const struct type *check_ident(struct checker *c, struct expr *e)
 	case SYM_IMPORT:
 		diag_error(c->diag, e->span, "'%s' is a module: call its functions as %s.name(...)",
 			   e->ident, e->ident);
+		return set(e, &type_error);
+	case SYM_IMPL:
+		diag_error(c->diag, e->span, "'%s' is a @struct_ops impl: only register() takes it",
+			   e->ident);
 		return set(e, &type_error);
 	case SYM_GLOBAL:
 		if (sym->local && c->fn && !in_bpf(c))
@@ -448,12 +453,17 @@ static bool is_perf_options(const struct type *t)
 
 static const struct type *check_builtin(struct checker *c, struct expr *e, struct symbol *sym)
 {
+	if (sym->builtin == BUILTIN_REGISTER)
+		return check_register(c, e);
 	check_args(c, e);
 	bool user_only = sym->builtin == BUILTIN_LOAD || sym->builtin == BUILTIN_ATTACH ||
 			 sym->builtin == BUILTIN_DETACH || sym->builtin == BUILTIN_SLEEP ||
 			 sym->builtin == BUILTIN_READ;
 	if (user_only && in_bpf(c))
 		diag_error(c->diag, e->span, "'%s' is for userspace: eBPF code cannot call it",
+			   sym->name);
+	else if (user_only && c->fn && (c->fn->side == SIDE_KFUNC || c->fn->side == SIDE_PRIVATE))
+		diag_error(c->diag, e->span, "'%s' is for userspace: kernel-module code cannot call it",
 			   sym->name);
 	if (sym->builtin == BUILTIN_BPF_HELPER && c->fn && !in_bpf(c))
 		diag_error(c->diag, e->span, "'%s' is a BPF helper: only eBPF code can call it",
@@ -564,22 +574,7 @@ static const struct type *check_call(struct checker *c, struct expr *e)
 			return set(e, &type_error);
 		}
 	}
-	if (sym->kind == SYM_FUNCTION && c->fn) {
-		enum fn_side to = sym->fn->side;
-		if (to == SIDE_TEST)
-			diag_error(c->diag, callee->span,
-				   "'%s' is a @test function: only the test runner calls it", sym->name);
-		else if (to == SIDE_PROGRAM && in_bpf(c))
-			;	/* a tail call: checked where tail calls are planned */
-		else if (in_bpf(c) && !side_is_bpf(to) && to != SIDE_KFUNC)
-			diag_error(c->diag, callee->span,
-				   "'%s' runs in userspace: eBPF code cannot call it", sym->name);
-		else if ((c->fn->side == SIDE_USERSPACE || c->fn->side == SIDE_TEST) &&
-			 to != SIDE_USERSPACE)
-			diag_error(c->diag, callee->span,
-				   "'%s' runs in the kernel: userspace cannot call it%s", sym->name,
-				   to == SIDE_PROGRAM ? " (load and attach it)" : "");
-	}
+	check_call_placement(c, callee, sym);
 	if (f->kind != TY_FUNCTION)
 		return set(e, &type_error);
 	if (f->params.len != e->call.args.len) {

@@ -1,5 +1,4 @@
-/* Shared by the files of the check stage (check*.c); nothing else
- * includes it. */
+/* Shared by the files of the check stage (check*.c); nothing else includes it. */
 #ifndef KS_CHECK_INTERNAL_H
 #define KS_CHECK_INTERNAL_H
 
@@ -55,6 +54,9 @@ struct symbol *new_symbol(struct checker *c, enum symbol_kind kind, const char *
 			  struct span span);
 void declare_local(struct checker *c, struct symbol *sym);
 void declare_kernel_constant(struct checker *c, struct symbol *sym);
+/* A global name; NULL (after an error) when it is taken. */
+struct symbol *declare_global(struct checker *c, enum symbol_kind kind, const char *name,
+			      struct span span, struct decl *decl);
 void push_scope(struct checker *c);
 void pop_scope(struct checker *c);
 /* "; did you mean 'x'?" for an unknown NAME, or "": among values and
@@ -88,6 +90,27 @@ void check_body(struct checker *c, struct function_info *fn);
 void check_stack_limits(struct checker *c);
 /* An eBPF program's parameters and result against what the kernel gives. */
 void check_program_signature(struct checker *c, struct function_info *fn);
+
+/* check_struct_ops.c: impl blocks and register(); check_kfunc.c: externs and
+ * calls into and inside the kernel */
+void declare_impl(struct checker *c, struct decl *d);
+void resolve_impl(struct checker *c, struct decl *d);
+void check_extern(struct checker *c, struct decl *d);
+/* A function's body; an impl's functions see each other. */
+void check_function(struct checker *c, struct function_info *fn);
+/* Whether the current function may call SYM; reports when not. */
+void check_call_placement(struct checker *c, const struct expr *callee, const struct symbol *sym);
+/* Whether the current function may use the map, global or config SYM. */
+void check_use_placement(struct checker *c, const struct expr *e, const struct symbol *sym);
+const struct type *check_register(struct checker *c, struct expr *e);
+/* Whether WRITTEN may stand for the kernel's type KERNEL in a prototype:
+ * the same type, *u8 or *void for a pointer, an integer for an enum of
+ * its size. */
+bool kernel_compatible(struct checker *c, const struct type *kernel, const struct type *written);
+struct kernel_func;
+/* NAME(p: T, ...) -> R, as notes show a kernel prototype. */
+const char *kernel_prototype(struct checker *c, const char *name, const struct kernel_func *kf);
+void resolve_signature(struct checker *c, struct function_info *fn);
 
 /* The program a load() call, or a variable set from one, stands for. */
 const struct function_info *loaded_program(const struct expr *x);

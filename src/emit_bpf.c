@@ -337,6 +337,29 @@ static const char *params(struct emitter *e, const struct function_info *fn)
 	return text;
 }
 
+/* The kfuncs the programs call, declared as libbpf resolves them at load
+ * time.  An extern naming a BPF helper needs none: bpf_helpers.h has it. */
+static void emit_kfunc_externs(struct emitter *e)
+{
+	bool first = true;
+	for (size_t i = 0; i < e->cp->decls.len; i++) {
+		const struct decl *d = e->cp->decls.items[i];
+		const struct symbol *sym = d->sym;
+		if (d->kind != DECL_EXTERN || !sym || !sym->used || sym->helper_extern ||
+		    sym->type->kind != TY_FUNCTION)
+			continue;
+		const char *params = sym->type->params.len ? "" : "void";
+		for (size_t j = 0; j < sym->type->params.len; j++)
+			params = arena_printf(A, "%s%s%s", params, j ? ", " : "",
+					      c_type(e, sym->type->params.items[j]));
+		if (first)
+			emit_line(e, "%s", "");
+		first = false;
+		emit_line(e, "extern %s __ksym;",
+			  c_decl(e, sym->type->ret, arena_printf(A, "%s(%s)", d->name, params)));
+	}
+}
+
 static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 {
 	const struct decl *d = fn->decl;
@@ -388,8 +411,13 @@ void emit_bpf_file(struct arena *a, struct diag *d, const struct checked_program
 		if (fn->side == SIDE_HELPER && emit_if_called(e, fn))
 			emit_bpf_function(e, fn);
 	}
+	for (size_t i = 0; i < cp->impls.len; i++)
+		emit_unsupported(e, ((const struct impl_info *)cp->impls.items[i])->decl->span,
+				 "a @struct_ops impl");
 	for (size_t i = 0; i < cp->functions.len; i++) {
 		const struct function_info *fn = cp->functions.items[i];
+		if (fn->prog == PROG_STRUCT_OPS)
+			continue;
 		if (fn->side == SIDE_PROGRAM)
 			emit_bpf_function(e, fn);
 		else if (fn->side == SIDE_KFUNC || fn->side == SIDE_PRIVATE || fn->side == SIDE_TEST)
@@ -414,6 +442,7 @@ void emit_bpf_file(struct arena *a, struct diag *d, const struct checked_program
 			emit_line(e, "#define %s %lld", sym->name, (long long)sym->value);
 		}
 	}
+	emit_kfunc_externs(e);
 	for (size_t i = 0; i < cp->maps.len; i++) {
 		emit_line(e, "%s", "");
 		emit_map(e, cp->maps.items[i]);

@@ -481,6 +481,9 @@ static void emit_call(struct emitter *e, const struct expr *x)
 			emit_expr(e, x->call.args.items[0]);
 			emit_text(e, ")");
 			return;
+		case BUILTIN_REGISTER:
+			emit_unsupported(e, x->span, "registering a @struct_ops impl");
+			return;
 		case BUILTIN_SLEEP:
 			emit_text(e, "ks_sleep_ms(");
 			emit_expr(e, x->call.args.items[0]);

@@ -2,8 +2,11 @@
  * ("*task_struct", "char[16]") read back into semantic types. */
 #include "kernel_types.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <bpf/btf.h>
 
 #include "btf.h"
 
@@ -88,4 +91,135 @@ bool kernel_btf_constant(const struct kernel_btf *btf, const char *name, int64_t
 			 const char **enum_name)
 {
 	return btf && kernel_btf_enumerator(btf, name, value, enum_name);
+}
+
+/* ---- struct_ops and kfuncs ---------------------------------------------- */
+
+#define STRUCT_OPS_PREFIX "bpf_struct_ops_"
+
+static bool is_struct_ops_value(const struct kernel_struct *v, const char *name)
+{
+	const struct kernel_member *data = v ? kernel_struct_member(v, "data") : NULL;
+	return data && !strcmp(data->type, name);
+}
+
+bool kernel_btf_is_struct_ops(const struct kernel_btf *btf, const char *name)
+{
+	if (!btf || !kernel_btf_is_struct(btf, name))
+		return false;
+	size_t n = strlen(STRUCT_OPS_PREFIX) + strlen(name) + 1;
+	char value[n];
+	snprintf(value, n, "%s%s", STRUCT_OPS_PREFIX, name);
+	return is_struct_ops_value(kernel_btf_struct(btf, value), name);
+}
+
+void kernel_btf_struct_ops_names(const struct kernel_btf *btf, struct arena *a, struct vec *out)
+{
+	if (!btf)
+		return;
+	const struct btf *raw = kernel_btf_raw(btf);
+	size_t plen = strlen(STRUCT_OPS_PREFIX);
+	for (uint32_t id = 1; id < btf__type_cnt(raw); id++) {
+		const struct btf_type *t = btf__type_by_id(raw, id);
+		if (!btf_is_struct(t))
+			continue;
+		const char *name = btf__name_by_offset(raw, t->name_off);
+		if (!name || strncmp(name, STRUCT_OPS_PREFIX, plen))
+			continue;
+		if (is_struct_ops_value(kernel_btf_struct_by_id(btf, id), name + plen))
+			vec_push(a, out, arena_strdup(a, name + plen));
+	}
+}
+
+const struct type *kernel_btf_member_function(const struct kernel_btf *btf, struct arena *a,
+					      const char *name, const char *member)
+{
+	const struct kernel_struct *s = btf ? kernel_btf_struct(btf, name) : NULL;
+	const struct kernel_member *m = s ? kernel_struct_member(s, member) : NULL;
+	if (!m)
+		return NULL;
+	const struct btf *raw = kernel_btf_raw(btf);
+	const struct btf_type *t = btf__type_by_id(raw, btf__resolve_type(raw, m->type_id));
+	if (!t || !btf_is_ptr(t))
+		return NULL;
+	t = btf__type_by_id(raw, btf__resolve_type(raw, t->type));
+	if (!t || !btf_is_func_proto(t))
+		return NULL;
+	struct type *f = type_new(a, TY_FUNCTION);
+	const struct btf_param *p = btf_params(t);
+	for (uint32_t i = 0; i < btf_vlen(t); i++) {
+		const struct type *pt = kernel_type_from_text(btf, a, kernel_btf_type_text(btf, p[i].type));
+		vec_push(a, &f->params, (void *)(pt ? pt : &type_error));
+	}
+	const struct type *ret = t->type ? kernel_type_from_text(btf, a,
+								 kernel_btf_type_text(btf, t->type))
+					 : &type_void;
+	f->ret = ret ? ret : &type_error;
+	return f;
+}
+
+/* Every function tagged bpf_kfunc: pushes its name to OUT when OUT is not
+ * NULL; returns whether NAME is one (NAME may be NULL).  *TAGS counts them. */
+static bool scan_kfuncs(const struct kernel_btf *btf, const char *name, struct arena *a,
+			struct vec *out, size_t *tags)
+{
+	const struct btf *raw = kernel_btf_raw(btf);
+	*tags = 0;
+	for (uint32_t id = 1; id < btf__type_cnt(raw); id++) {
+		const struct btf_type *t = btf__type_by_id(raw, id);
+		if (!btf_is_decl_tag(t) || btf_decl_tag(t)->component_idx != -1)
+			continue;
+		const char *tag = btf__name_by_offset(raw, t->name_off);
+		const struct btf_type *f = btf__type_by_id(raw, t->type);
+		if (!tag || strcmp(tag, "bpf_kfunc") || !f || !btf_is_func(f))
+			continue;
+		++*tags;
+		const char *fname = btf__name_by_offset(raw, f->name_off);
+		if (name && fname && !strcmp(fname, name))
+			return true;
+		if (out && fname)
+			vec_push(a, out, arena_strdup(a, fname));
+	}
+	return false;
+}
+
+/* "bpf_ktime_get_ns" is a helper when BPF_FUNC_ktime_get_ns is. */
+static bool is_helper(const struct kernel_btf *btf, const char *name)
+{
+	if (strncmp(name, "bpf_", 4))
+		return false;
+	size_t n = strlen(name) + 6;
+	char id[n];
+	snprintf(id, n, "BPF_FUNC_%s", name + 4);
+	const char *enum_name = NULL;
+	return kernel_btf_enumerator(btf, id, NULL, &enum_name) && enum_name &&
+	       !strcmp(enum_name, "bpf_func_id");
+}
+
+enum kernel_callable kernel_btf_callable(const struct kernel_btf *btf, const char *name)
+{
+	if (is_helper(btf, name))
+		return KERNEL_HELPER;
+	if (!kernel_btf_find(btf, name, KERNEL_FUNC))
+		return KERNEL_NO_FUNCTION;
+	size_t tags;
+	if (scan_kfuncs(btf, name, NULL, NULL, &tags) || tags == 0)
+		return KERNEL_KFUNC;
+	return KERNEL_PLAIN_FUNCTION;
+}
+
+void kernel_btf_callable_names(const struct kernel_btf *btf, struct arena *a, struct vec *out)
+{
+	size_t tags;
+	scan_kfuncs(btf, NULL, a, out, &tags);
+	const struct kernel_enum *ids = kernel_btf_enum(btf, "bpf_func_id");
+	for (size_t i = 0; ids && i < ids->count; i++)
+		if (!strncmp(ids->values[i].name, "BPF_FUNC_", 9))
+			vec_push(a, out, arena_printf(a, "bpf_%s", ids->values[i].name + 9));
+}
+
+unsigned kernel_btf_enum_size(const struct kernel_btf *btf, const char *name)
+{
+	const struct kernel_enum *e = btf ? kernel_btf_enum(btf, name) : NULL;
+	return e ? e->size : 0;
 }

@@ -27,4 +27,32 @@ const struct type *kernel_type_from_text(const struct kernel_btf *btf, struct ar
 const struct type *kernel_btf_member_type(const struct kernel_btf *btf, struct arena *a,
 					  const char *name, const char *field);
 
+/* ---- struct_ops and kfuncs ---------------------------------------------- */
+
+/* Whether the kernel registers struct NAME as a struct_ops type: its BTF
+ * then has the value type bpf_struct_ops_NAME, whose `data` is a NAME. */
+bool kernel_btf_is_struct_ops(const struct kernel_btf *btf, const char *name);
+/* The names of every struct_ops type the kernel has (const char *). */
+void kernel_btf_struct_ops_names(const struct kernel_btf *btf, struct arena *a, struct vec *out);
+/* Member MEMBER of kernel struct NAME as a function type when it is a
+ * function pointer (TY_FUNCTION; a parameter type the checker cannot read
+ * is type_error), or NULL. */
+const struct type *kernel_btf_member_function(const struct kernel_btf *btf, struct arena *a,
+					      const char *name, const char *member);
+
+enum kernel_callable {
+	KERNEL_NO_FUNCTION,	/* BTF has no function of that name */
+	KERNEL_KFUNC,		/* a function tagged bpf_kfunc */
+	KERNEL_HELPER,		/* a BPF helper: BPF_FUNC_x of enum bpf_func_id */
+	KERNEL_PLAIN_FUNCTION,	/* a function that is neither */
+};
+/* What eBPF code can make of the kernel function NAME.  When the BTF tags
+ * no function bpf_kfunc at all (kernels before 6.7), every function counts
+ * as a kfunc. */
+enum kernel_callable kernel_btf_callable(const struct kernel_btf *btf, const char *name);
+/* The names of every kfunc and BPF helper eBPF code can call (const char *). */
+void kernel_btf_callable_names(const struct kernel_btf *btf, struct arena *a, struct vec *out);
+/* The size in bytes of kernel enum NAME, or 0. */
+unsigned kernel_btf_enum_size(const struct kernel_btf *btf, const char *name);
+
 #endif

@@ -30,6 +30,7 @@ enum symbol_kind {
 	SYM_LOCAL,	/* local var, if-var binding, loop variable */
 	SYM_PARAM,
 	SYM_IMPORT,	/* import NAME from "PATH": a module */
+	SYM_IMPL,	/* @struct_ops impl block */
 };
 
 /* Where a function runs. */
@@ -66,16 +67,21 @@ enum builtin {
 	BUILTIN_TEST,		/* test(program, data), in @test functions */
 	BUILTIN_DAEMON,		/* daemon(): never returns */
 	BUILTIN_DISPATCH,	/* dispatch(rb1, rb2, ...): poll ring buffers */
+	BUILTIN_REGISTER,	/* register(impl) */
 };
 
 /* The source name of the declarations built into every program. */
 #define PRELUDE_NAME "<built-in>"
 
+struct impl_info;
+
 struct function_info {
 	struct decl *decl;
+	struct impl_info *impl;	/* a function of an impl block: its impl */
 	enum fn_side side;
 	enum prog_kind prog;
-	const char *target;	/* @tc: "ingress"/"egress"; @tracepoint: "cat/event" */
+	const char *target;	/* @tc: "ingress"/"egress"; @tracepoint: "cat/event";
+				   struct_ops: the member it implements */
 	/* @probe("sys_NAME") of a syscall the kernel has no function for:
 	 * NAME, probed through its syscall entry (ksyscall/NAME) */
 	const char *syscall;
@@ -104,6 +110,17 @@ struct module {
 	struct checked_program *checked;	/* KernelScript */
 };
 
+/* A @struct_ops("OPS") impl NAME { ... } block. */
+struct impl_info {
+	struct decl *decl;
+	const char *ops;	/* the kernel struct it fills: tcp_congestion_ops */
+	struct vec functions;	/* struct function_info *, in order */
+	struct vec fields;	/* struct decl * (DECL_FIELD), in order */
+	/* the value of the struct's name member when the impl sets none:
+	   the impl's name, cut to fit; NULL when the struct has no name */
+	const char *default_name;
+};
+
 struct symbol {
 	enum symbol_kind kind;
 	const char *name;
@@ -119,6 +136,10 @@ struct symbol {
 	enum builtin builtin;
 	/* IMPORT: the module, or NULL when it could not be read */
 	struct module *module;
+	/* EXTERN: names a BPF helper (bpf_ktime_get_ns), not a kfunc */
+	bool helper_extern;
+	/* IMPL */
+	struct impl_info *impl;
 	/* LOCAL: bound by if (var x = m[k]): x points into the map */
 	bool map_ref;
 	/* LOCAL: var v = m[k]: v is the entry, which may be absent (see
@@ -155,6 +176,7 @@ struct checked_program {
 	struct vec configs;	/* struct symbol * */
 	struct vec types;	/* struct symbol *: structs, enums, aliases in order */
 	struct vec consts;	/* struct symbol * */
+	struct vec impls;	/* struct impl_info * */
 	struct function_info *main_fn;	/* userspace main, or NULL */
 	bool has_programs;	/* any eBPF side at all */
 	unsigned builtins_used;	/* 1 << enum builtin, for each one called */

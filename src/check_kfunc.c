@@ -1,0 +1,164 @@
+/* The check stage: calls that cross into the kernel.  `extern` kfuncs
+ * against the kernel's BTF, and who may call whom among eBPF code,
+ * kernel-module code (@kfunc, @private) and userspace. */
+#include "check_internal.h"
+
+#include <string.h>
+
+#include "btf.h"
+#include "kernel_types.h"
+
+/* Whether a kernel integer-like type and a written one have the same
+ * representation: an enum passed as the integer of its size, as C does,
+ * and plain char as u8 or i8. */
+static bool same_integer(struct checker *c, const struct type *kernel, const struct type *written)
+{
+	if (kernel->kind == TY_ENUM && written->kind == TY_INT)
+		return kernel_btf_enum_size(c->btf, kernel->name) * 8 == written->bits;
+	if (kernel->kind == TY_INT && written->kind == TY_ENUM && written->kernel)
+		return kernel_btf_enum_size(c->btf, written->name) * 8 == kernel->bits;
+	if (kernel->kind == TY_CHAR && written->kind == TY_INT)
+		return written->bits == 8;
+	return false;
+}
+
+bool kernel_compatible(struct checker *c, const struct type *kernel, const struct type *written)
+{
+	if (kernel->kind == TY_ERROR || written->kind == TY_ERROR || types_equal(kernel, written))
+		return true;
+	if (kernel->kind == TY_POINTER && written->kind == TY_POINTER) {
+		const struct type *k = kernel->elem, *w = written->elem;
+		/* void * in the kernel; *u8 or *void written: an opaque pointer */
+		if (k->kind == TY_VOID || w->kind == TY_VOID || types_equal(w, &type_u8))
+			return true;
+		return same_integer(c, k, w);
+	}
+	return same_integer(c, kernel, written);
+}
+
+const char *kernel_prototype(struct checker *c, const char *name, const struct kernel_func *kf)
+{
+	const char *text = arena_printf(A, "%s(", name);
+	for (size_t i = 0; i < kf->count; i++)
+		text = arena_printf(A, "%s%s%s: %s", text, i ? ", " : "",
+				    kf->params[i].name[0] ? kf->params[i].name : "_", kf->params[i].type);
+	return arena_printf(A, "%s%s) -> %s", text, kf->variadic ? ", ..." : "", kf->ret);
+}
+
+/* `extern NAME(params) -> T` against the kernel function it names. */
+void check_extern(struct checker *c, struct decl *d)
+{
+	if (!c->btf || !d->sym)
+		return;
+	if (d->fn.body)
+		diag_error(c->diag, d->fn.body->span, "an extern is a declaration: it has no body");
+	switch (kernel_btf_callable(c->btf, d->name)) {
+	case KERNEL_HELPER:
+		/* BTF has no prototypes for helpers; libbpf declares them. */
+		d->sym->helper_extern = true;
+		return;
+	case KERNEL_NO_FUNCTION: {
+		struct vec names = { 0 };
+		kernel_btf_callable_names(c->btf, A, &names);
+		diag_error(c->diag, d->name_span, "the kernel has no kfunc '%s'%s", d->name,
+			   closest_name(c, d->name, &names));
+		return;
+	}
+	case KERNEL_PLAIN_FUNCTION:
+		diag_error(c->diag, d->name_span,
+			   "'%s' is a kernel function but not a kfunc: eBPF code cannot call it",
+			   d->name);
+		return;
+	case KERNEL_KFUNC:
+		break;
+	}
+	const struct kernel_func *kf = kernel_btf_func(c->btf, d->name);
+	if (!kf)
+		return;
+	const struct type *t = d->sym->type;
+	const char *note = arena_printf(A, "the kernel declares %s", kernel_prototype(c, d->name, kf));
+	if (t->params.len != kf->count) {
+		diag_error(c->diag, d->name_span, "'%s' takes %zu parameter%s, not %zu", d->name,
+			   kf->count, kf->count == 1 ? "" : "s", t->params.len);
+		diag_note(c->diag, d->name_span, "%s", note);
+		return;
+	}
+	for (size_t i = 0; i < kf->count; i++) {
+		const struct type *want = kernel_type_from_text(c->btf, A, kf->params[i].type);
+		const struct type *got = t->params.items[i];
+		if (!want || kernel_compatible(c, want, got))
+			continue;
+		const struct param *p = d->fn.params.items[i];
+		diag_error(c->diag, p->type->span, "'%s' is %s, but parameter %zu of %s is %s",
+			   p->name, type_name(A, got), i + 1, d->name, type_name(A, want));
+		diag_note(c->diag, d->name_span, "%s", note);
+		return;
+	}
+	const struct type *ret = kernel_type_from_text(c->btf, A, kf->ret);
+	if (ret && !kernel_compatible(c, ret, t->ret)) {
+		diag_error(c->diag, d->fn.ret ? d->fn.ret->span : d->name_span,
+			   "'%s' returns %s, not %s", d->name, type_name(A, ret), type_name(A, t->ret));
+		diag_note(c->diag, d->name_span, "%s", note);
+	}
+}
+
+static bool in_kernel_module(const struct checker *c)
+{
+	return c->fn && (c->fn->side == SIDE_KFUNC || c->fn->side == SIDE_PRIVATE);
+}
+
+void check_call_placement(struct checker *c, const struct expr *callee, const struct symbol *sym)
+{
+	if (!c->fn)
+		return;
+	const char *name = sym->name;
+	if (sym->kind == SYM_EXTERN) {
+		if (in_bpf(c))
+			return;
+		diag_error(c->diag, callee->span, "'%s' is a %s: only eBPF code can call it", name,
+			   sym->helper_extern ? "BPF helper" : "kfunc");
+		return;
+	}
+	if (sym->kind != SYM_FUNCTION)
+		return;
+	enum fn_side to = sym->fn->side;
+	if (to == SIDE_TEST) {
+		diag_error(c->diag, callee->span,
+			   "'%s' is a @test function: only the test runner calls it", name);
+	} else if (in_bpf(c)) {
+		if (to == SIDE_PROGRAM || side_is_bpf(to) || to == SIDE_KFUNC)
+			return;	/* SIDE_PROGRAM: a tail call, checked where tail calls are planned */
+		if (to == SIDE_PRIVATE)
+			diag_error(c->diag, callee->span,
+				   "'%s' is @private: only @kfunc and @private functions can call it", name);
+		else
+			diag_error(c->diag, callee->span,
+				   "'%s' runs in userspace: eBPF code cannot call it", name);
+	} else if (in_kernel_module(c)) {
+		if (to == SIDE_KFUNC || to == SIDE_PRIVATE)
+			return;
+		if (to == SIDE_USERSPACE || to == SIDE_TEST)
+			diag_error(c->diag, callee->span,
+				   "'%s' runs in userspace: kernel-module code cannot call it", name);
+		else
+			diag_error(c->diag, callee->span,
+				   "'%s' is eBPF code: kernel-module code (@%s) cannot call it", name,
+				   c->fn->side == SIDE_KFUNC ? "kfunc" : "private");
+	} else if ((c->fn->side == SIDE_USERSPACE || c->fn->side == SIDE_TEST) &&
+		   to != SIDE_USERSPACE) {
+		diag_error(c->diag, callee->span, "'%s' runs in the kernel: userspace cannot call it%s",
+			   name, to == SIDE_PROGRAM ? " (load and attach it)" : "");
+	}
+}
+
+void check_use_placement(struct checker *c, const struct expr *e, const struct symbol *sym)
+{
+	if (!in_kernel_module(c))
+		return;
+	const char *what = sym->kind == SYM_MAP ? "a map" : sym->kind == SYM_GLOBAL ? "a global variable"
+			   : sym->kind == SYM_CONFIG ? "a config" : NULL;
+	if (what)
+		diag_error(c->diag, e->span,
+			   "'%s' is %s of the eBPF program: kernel-module code cannot use it",
+			   sym->name, what);
+}
