@@ -625,7 +625,9 @@ static void resolve_decl(struct checker *c, struct decl *d)
 	case DECL_CONST: {
 		const struct type *init = d->var.init ? check_expr(c, d->var.init) : NULL;
 		sym->type = d->var.type ? resolve_type(c, d->var.type) : init;
-		if (init && !assignable(sym->type, init, d->var.init))
+		if (init && d->var.type && cut_string_literal(c, d->name, sym->type, d->var.init))
+			;	/* warned */
+		else if (init && !assignable(sym->type, init, d->var.init))
 			report_not_assignable(c, d->name, sym->type, init, d->var.init);
 		else if (init)
 			check_conversion(c, sym->type, d->var.init);

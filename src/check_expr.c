@@ -154,6 +154,19 @@ bool assignable(const struct type *to, const struct type *from, const struct exp
 	return false;
 }
 
+bool cut_string_literal(struct checker *c, const char *name, const struct type *to,
+			struct expr *value)
+{
+	if (to->kind != TY_STR || value->kind != EXPR_STRING || !to->len ||
+	    value->string.len < to->len)
+		return false;
+	value->string.len = (uint32_t)to->len - 1;
+	value->type = type_str(A, to->len);
+	diag_warning(c->diag, value->span, "'%s' holds %llu characters: the string is cut to \"%.*s\"",
+		     name, (unsigned long long)to->len - 1, (int)value->string.len, value->string.bytes);
+	return true;
+}
+
 void report_not_assignable(struct checker *c, const char *name, const struct type *to,
 			   const struct type *from, const struct expr *value)
 {

@@ -151,6 +151,10 @@ static inline bool in_bpf(const struct checker *c)
 	return c->fn && side_is_bpf(c->fn->side);
 }
 
+/* var s: str(6) = "toolong": the literal is cut to fit, with a warning
+ * naming NAME; false when VALUE is not such a literal. */
+bool cut_string_literal(struct checker *c, const char *name, const struct type *to,
+			struct expr *value);
 /* Warns when VALUE, going where TO is expected, is an integer that may
  * not fit (check_convert.c). */
 void check_conversion(struct checker *c, const struct type *to, const struct expr *value);

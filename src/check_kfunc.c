@@ -58,10 +58,18 @@ void check_extern(struct checker *c, struct decl *d)
 		d->sym->helper_extern = true;
 		return;
 	case KERNEL_NO_FUNCTION: {
+		/* A near name is a typing mistake; none may be a kfunc of a
+		 * subsystem this kernel lacks: the declaration stands, and the
+		 * program will not load here. */
 		struct vec names = { 0 };
 		kernel_btf_callable_names(c->btf, A, &names);
-		diag_error(c->diag, d->name_span, "the kernel has no kfunc '%s'%s", d->name,
-			   closest_name(c, d->name, &names));
+		const char *near = closest_name(c, d->name, &names);
+		if (*near)
+			diag_error(c->diag, d->name_span, "the kernel has no kfunc '%s'%s", d->name, near);
+		else
+			diag_warning(c->diag, d->name_span,
+				     "this kernel has no kfunc '%s': the program will not load on it",
+				     d->name);
 		return;
 	}
 	case KERNEL_PLAIN_FUNCTION:

@@ -94,10 +94,13 @@ static void check_var(struct checker *c, struct stmt *s)
 	const struct type *type = s->var.type ? resolve_type(c, s->var.type) : init;
 	if (!type)
 		type = &type_error;
-	if (init && s->var.type && !assignable(type, init, s->var.init))
+	if (init && s->var.type && cut_string_literal(c, s->var.name, type, s->var.init)) {
+		/* warned */
+	} else if (init && s->var.type && !assignable(type, init, s->var.init)) {
 		report_not_assignable(c, s->var.name, type, init, s->var.init);
-	else if (init && s->var.type)
+	} else if (init && s->var.type) {
 		check_conversion(c, type, s->var.init);
+	}
 	if (type->kind == TY_VOID) {
 		diag_error(c->diag, s->span, "'%s' has no value (void)", s->var.name);
 		type = &type_error;

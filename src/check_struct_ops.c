@@ -16,6 +16,10 @@ struct ops_member {
 	const char *name;
 	const struct type *type;	/* TY_FUNCTION for a function pointer */
 	bool any_function;	/* a pointer a declaration gives no prototype for */
+	/* declared by the program, not read from BTF: its type may only be
+	 * a placeholder (headers write function pointers as *u8, names as
+	 * u32), so only its name is checked */
+	bool loose;
 };
 
 struct ops_struct {
@@ -112,6 +116,18 @@ static struct ops_struct *ops_struct(struct checker *c, const char *ops, struct 
 	struct ops_struct *s = arena_alloc(A, sizeof(*s));
 	s->name = ops;
 	if (c->btf) {
+		const struct symbol *own = global_lookup(c, ops);
+		bool declared = own && own->kind == SYM_STRUCT && own->decl &&
+				!kernel_btf_has_struct(c->btf, ops);
+		if (!kernel_btf_is_struct_ops(c->btf, ops) && declared) {
+			/* a subsystem this kernel lacks (sched_ext): check against
+			 * the program's declaration of it */
+			diag_warning(c->diag, at, "this kernel has no struct_ops '%s': checked against "
+				     "its declaration, and the program will not load on this kernel", ops);
+			diag_note(c->diag, own->decl->name_span, "'%s' is declared here; "
+				  "--btf-vmlinux-path checks against another kernel's BTF", ops);
+			goto declaration;
+		}
 		if (!kernel_btf_is_struct_ops(c->btf, ops)) {
 			struct vec names = { 0 };
 			kernel_btf_struct_ops_names(c->btf, A, &names);
@@ -123,11 +139,6 @@ static struct ops_struct *ops_struct(struct checker *c, const char *ops, struct 
 					   closest_name(c, ops, &names));
 			diag_note(c->diag, at, "the struct_ops types of this kernel: %s",
 				  struct_ops_list(c));
-			const struct symbol *own = global_lookup(c, ops);
-			if (own && own->kind == SYM_STRUCT && own->decl && !kernel_btf_has_struct(c->btf, ops))
-				diag_note(c->diag, own->decl->name_span,
-					  "'%s' is declared here, but a struct_ops is the kernel's: "
-					  "--btf-vmlinux-path checks against another kernel's BTF", ops);
 			return NULL;
 		}
 		s->kernel = true;
@@ -140,6 +151,7 @@ static struct ops_struct *ops_struct(struct checker *c, const char *ops, struct 
 		}
 		return s;
 	}
+declaration:;
 	struct symbol *sym = global_lookup(c, ops);
 	if (!sym || sym->kind != SYM_STRUCT || !sym->decl) {
 		diag_error(c->diag, at, "struct_ops '%s' is unknown: there is no kernel BTF to read "
@@ -150,6 +162,8 @@ static struct ops_struct *ops_struct(struct checker *c, const char *ops, struct 
 		const struct member *m = sym->decl->members.items[i];
 		const struct type *t = m->resolved ? m->resolved : &type_error;
 		add_member(c, s, m->name, t, t->kind == TY_POINTER);
+		((struct ops_member *)s->members.items[s->members.len - 1])->loose =
+			t->kind != TY_FUNCTION;
 	}
 	return s;
 }
@@ -192,7 +206,7 @@ static void check_impl_function(struct checker *c, const struct ops_struct *s,
 {
 	const struct decl *d = fn->decl;
 	const struct ops_member *m = member_of(c, s, d->name, d->name_span);
-	if (!m || m->any_function || m->type->kind == TY_ERROR)
+	if (!m || m->any_function || m->loose || m->type->kind == TY_ERROR)
 		return;
 	if (m->type->kind != TY_FUNCTION) {
 		diag_error(c->diag, d->name_span, "%s.%s is %s, not a function: set it with '%s: value'",
@@ -241,6 +255,12 @@ static void check_impl_field(struct checker *c, const struct ops_struct *s, stru
 	if (!m || v->kind == TY_ERROR || m->type->kind == TY_ERROR)
 		return;
 	const struct type *t = m->type;
+	int64_t n;
+	if (m->loose && t->kind != TY_POINTER) {
+		if (value->kind != EXPR_STRING && value->kind != EXPR_BOOL && !const_value(c, value, &n))
+			diag_error(c->diag, value->span, "%s.%s needs a constant value", s->name, m->name);
+		return;
+	}
 	if (t->kind == TY_FUNCTION || m->any_function) {
 		diag_error(c->diag, f->name_span, "%s.%s is a function: write it as 'fn %s(...)'",
 			   s->name, m->name, m->name);
@@ -261,7 +281,6 @@ static void check_impl_field(struct checker *c, const struct ops_struct *s, stru
 			   m->name, type_name(A, t));
 		return;
 	}
-	int64_t n;
 	if (!assignable(t, v, value)) {
 		if (!report_literal_misfit(c, t, value))
 			diag_error(c->diag, value->span, "%s.%s is %s, not %s", s->name, m->name,

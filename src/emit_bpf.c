@@ -188,7 +188,8 @@ static void emit_global(struct emitter *e, const struct symbol *sym)
 {
 	const struct decl *d = sym->decl;
 	const char *decl = c_decl(e, sym->type, sym->name);
-	const char *storage = sym->local ? "static " : "";
+	/* in a program with no eBPF side, globals are the loader's own */
+	const char *storage = sym->local || !e->bpf ? "static " : "";
 	if (!d->var.init || sym->in_bss) {
 		emit_line(e, "%s%s;", storage, decl);
 		return;
@@ -203,7 +204,8 @@ static void emit_global(struct emitter *e, const struct symbol *sym)
 static void emit_config(struct emitter *e, const struct symbol *sym)
 {
 	const struct decl *d = sym->decl;
-	emit_text(e, "struct %s %s = {", config_struct(e, sym->name), sym->name);
+	emit_text(e, "%sstruct %s %s = {", e->bpf ? "" : "static ", config_struct(e, sym->name),
+		  sym->name);
 	bool any = false;
 	for (size_t i = 0; i < d->members.len; i++) {
 		const struct member *m = d->members.items[i];
@@ -216,9 +218,21 @@ static void emit_config(struct emitter *e, const struct symbol *sym)
 	emit_text(e, "%s};\n", any ? ",\n" : "");
 }
 
+void emit_globals(struct emitter *e)
+{
+	const struct checked_program *cp = e->cp;
+	if (!cp->globals.len && !cp->configs.len)
+		return;
+	emit_line(e, "%s", "");
+	for (size_t i = 0; i < cp->globals.len; i++)
+		emit_global(e, cp->globals.items[i]);
+	for (size_t i = 0; i < cp->configs.len; i++)
+		emit_config(e, cp->configs.items[i]);
+}
+
 void emit_global_ref(struct emitter *e, const struct symbol *sym)
 {
-	if (e->bpf) {
+	if (e->bpf || !e->cp->has_programs) {
 		emit_text(e, "%s", sym->name);
 		return;
 	}
@@ -447,13 +461,7 @@ void emit_bpf_file(struct arena *a, struct diag *d, const struct checked_program
 		emit_line(e, "%s", "");
 		emit_map(e, cp->maps.items[i]);
 	}
-	if (cp->globals.len || cp->configs.len) {
-		emit_line(e, "%s", "");
-		for (size_t i = 0; i < cp->globals.len; i++)
-			emit_global(e, cp->globals.items[i]);
-		for (size_t i = 0; i < cp->configs.len; i++)
-			emit_config(e, cp->configs.items[i]);
-	}
+	emit_globals(e);
 	emit_line(e, "%s", "");
 	for (size_t i = 0; i < e->map_uses.len; i++)
 		emit_bpf_accessors(e, e->map_uses.items[i]);

@@ -90,6 +90,9 @@ const struct symbol *indexed_map(const struct expr *x);
 void emit_map_accessors(struct emitter *e);
 void emit_print(struct emitter *e, const struct expr *call);
 void emit_global_ref(struct emitter *e, const struct symbol *sym);
+/* The definitions of the globals and configs: in NAME.bpf.c, or in the
+ * loader of a program with no eBPF side. */
+void emit_globals(struct emitter *e);
 void emit_for_each(struct emitter *e, const struct stmt *s);
 
 #endif

@@ -458,6 +458,8 @@ void emit_user_file(struct arena *a, struct diag *d, const struct checked_progra
 		emit_line(e, "#include \"%s.skel.h\"", cp->name);
 		emit_line(e, "%s", "");
 		emit_line(e, "static struct %s *skel;", c_skeleton(e));
+	} else {
+		emit_globals(e);
 	}
 	emit_line(e, "%s", "");
 	for (size_t i = 0; i < e->map_uses.len; i++)
