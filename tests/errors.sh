@@ -5,6 +5,7 @@
 # must pass (status 0) with exactly its warnings.
 # UPDATE=1 rewrites the .err files (review the diff before committing).
 . "$(dirname "$0")/lib.sh"
+ensure_tracefs
 
 cd "$TESTS_SRCDIR/errors" || exit 1
 for ks in *.ks; do

@@ -3,6 +3,7 @@
 # 'kernelscript check' with status 0 and print nothing, no warning either.
 # Together with tests/errors/ they pin down both sides of every rule.
 . "$(dirname "$0")/lib.sh"
+ensure_tracefs
 
 cd "$TESTS_SRCDIR/good" || exit 1
 for ks in *.ks; do

@@ -34,6 +34,16 @@ compare() {
 	diff -u "$2" "$3" >"$tmpdir/diff"
 }
 
+# The checker reads a syscall's arguments from tracefs (syscall probes):
+# mount it when it is missing and we may, as the generated loaders do.
+ensure_tracefs() {
+	[ -d /sys/kernel/tracing/events ] || [ -d /sys/kernel/debug/tracing/events ] && return 0
+	if [ "$(id -u)" = 0 ] && mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null; then
+		return 0
+	fi
+	echo "note: no tracefs (and cannot mount it): the syscall probe programs will differ"
+}
+
 summary() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
