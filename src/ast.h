@@ -123,6 +123,7 @@ struct expr {
 	const struct type *sizeof_of;	/* checker: the type sizeof measures */
 	struct symbol *sym;	/* checker: what a name, call or member refers to */
 	bool maybe_null;	/* checker: a map entry variable where the key may be absent */
+	bool surely_null;	/* checker: ... and where it is absent for sure */
 	union {
 		struct {
 			uint64_t value;

@@ -12,6 +12,7 @@ struct scope {
 /* Null safety (check_null.c): the locals that may be null here. */
 struct null_state {
 	struct vec maybe;	/* struct symbol * */
+	struct vec null;	/* struct symbol *: null for sure (inside if (p == null)) */
 	bool unreachable;	/* no path reaches this point */
 };
 
@@ -172,6 +173,8 @@ void null_restore(struct checker *c, const struct null_state *s);
 void null_join(struct checker *c, const struct null_state *other);
 /* On the path where COND evaluated to WHEN. */
 void null_assume(struct checker *c, const struct expr *cond, bool when);
+/* Whether SYM is null here for sure. */
+bool null_for_sure(const struct checker *c, const struct symbol *sym);
 /* Whether the checked expression E may be null here. */
 bool null_may_be(const struct checker *c, const struct expr *e);
 /* Reports using what POINTER points to when it may be null. */

@@ -38,6 +38,7 @@ static void drop(struct vec *v, const struct symbol *sym)
 void null_reset(struct checker *c)
 {
 	c->nulls.maybe.len = 0;
+	c->nulls.null.len = 0;
 	c->nulls.unreachable = false;
 }
 
@@ -46,6 +47,8 @@ struct null_state null_save(struct checker *c)
 	struct null_state s = { .unreachable = c->nulls.unreachable };
 	for (size_t i = 0; i < c->nulls.maybe.len; i++)
 		vec_push(A, &s.maybe, c->nulls.maybe.items[i]);
+	for (size_t i = 0; i < c->nulls.null.len; i++)
+		vec_push(A, &s.null, c->nulls.null.items[i]);
 	return s;
 }
 
@@ -54,6 +57,9 @@ void null_restore(struct checker *c, const struct null_state *s)
 	c->nulls.maybe.len = 0;
 	for (size_t i = 0; i < s->maybe.len; i++)
 		vec_push(A, &c->nulls.maybe, s->maybe.items[i]);
+	c->nulls.null.len = 0;
+	for (size_t i = 0; i < s->null.len; i++)
+		vec_push(A, &c->nulls.null, s->null.items[i]);
 	c->nulls.unreachable = s->unreachable;
 }
 
@@ -67,6 +73,12 @@ void null_join(struct checker *c, const struct null_state *other)
 	}
 	for (size_t i = 0; i < other->maybe.len; i++)
 		add(c, &c->nulls.maybe, other->maybe.items[i]);
+	/* null for sure only where it is on both paths */
+	for (size_t i = 0; i < c->nulls.null.len;)
+		if (contains(&other->null, c->nulls.null.items[i]))
+			i++;
+		else
+			drop(&c->nulls.null, c->nulls.null.items[i]);
 }
 
 bool is_entry_var(const struct symbol *sym)
@@ -133,12 +145,39 @@ static void facts(struct checker *c, const struct expr *cond, bool when, struct 
 	}
 }
 
+/* The name COND, evaluated to WHEN, shows to be null: p == null, !p. */
+static struct symbol *null_fact(const struct expr *cond, bool when)
+{
+	if (cond->kind == EXPR_UNARY && cond->unary.op == UNARY_NOT)
+		return null_fact(cond->unary.operand, !when);
+	if (cond->kind == EXPR_IDENT)
+		return !when && cond->sym && cond->sym->type &&
+		       cond->sym->type->kind == TY_POINTER ? tracked(cond) : NULL;
+	if (cond->kind != EXPR_BINARY || (cond->binary.op != BIN_EQ && cond->binary.op != BIN_NE))
+		return NULL;
+	const struct expr *other = is_null_literal(cond->binary.rhs) ? cond->binary.lhs
+				 : is_null_literal(cond->binary.lhs) ? cond->binary.rhs : NULL;
+	if (!other || when != (cond->binary.op == BIN_EQ))
+		return NULL;
+	return tracked(other);
+}
+
 void null_assume(struct checker *c, const struct expr *cond, bool when)
 {
 	struct vec known = { 0 };
 	facts(c, cond, when, &known);
-	for (size_t i = 0; i < known.len; i++)
+	for (size_t i = 0; i < known.len; i++) {
 		drop(&c->nulls.maybe, known.items[i]);
+		drop(&c->nulls.null, known.items[i]);
+	}
+	struct symbol *null = null_fact(cond, when);
+	if (null)
+		add(c, &c->nulls.null, null);
+}
+
+bool null_for_sure(const struct checker *c, const struct symbol *sym)
+{
+	return !c->nulls.unreachable && contains(&c->nulls.null, sym);
 }
 
 /* Whether the pointer field F of a struct of type RECORD can hold null:
@@ -186,7 +225,13 @@ bool null_may_be(const struct checker *c, const struct expr *e)
 
 void null_check_deref(struct checker *c, const struct expr *pointer)
 {
-	if (c->nulls.unreachable || !null_may_be(c, pointer))
+	if (c->nulls.unreachable)
+		return;
+	if (pointer->kind == EXPR_IDENT && pointer->sym && null_for_sure(c, pointer->sym)) {
+		diag_error(c->diag, pointer->span, "'%s' is null here", pointer->ident);
+		return;
+	}
+	if (!null_may_be(c, pointer))
 		return;
 	if (pointer->kind == EXPR_IDENT)
 		diag_error(c->diag, pointer->span,
@@ -227,6 +272,7 @@ void null_assigned(struct checker *c, struct expr *target, const struct expr *va
 		add(c, &c->nulls.maybe, sym);
 	else
 		drop(&c->nulls.maybe, sym);
+	drop(&c->nulls.null, sym);
 }
 
 void null_read_entry(struct checker *c, struct expr *ident)

@@ -68,8 +68,10 @@ static void check_assign(struct checker *c, struct stmt *s)
 	if (root->kind == EXPR_IDENT && root->sym)
 		root->sym->assigned = true;
 	if (!s->assign.op.compound && s->assign.target->kind == EXPR_IDENT &&
-	    s->assign.target->maybe_null)
+	    s->assign.target->maybe_null) {
 		s->assign.target->sym->absent_storage = true;	/* v = value when absent */
+		s->assign.target->surely_null = null_for_sure(c, s->assign.target->sym);
+	}
 	if (!s->assign.op.compound)
 		null_assigned(c, s->assign.target, s->assign.value);
 	check_reserved_assign(c, s->assign.target);

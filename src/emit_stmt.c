@@ -93,7 +93,10 @@ static void emit_entry_assign(struct emitter *e, const struct stmt *s)
 		emit_text(e, map && !e->bpf && sym->null_tested ? ", &%s);\n" : ");\n", name);
 		return;
 	}
-	if (e->bpf && target->maybe_null) {
+	if (e->bpf && target->surely_null) {
+		emit_text(e, "%s = &%s_absent;\n", name, name);
+		start_line(e);
+	} else if (e->bpf && target->maybe_null) {
 		emit_text(e, "if (!%s)\n", name);
 		e->indent++;
 		emit_line(e, "%s = &%s_absent;", name, name);
