@@ -11,6 +11,8 @@ int run_front_end(const char *path, const struct front_options *opts, FILE *err,
 {
 	struct arena *arena = arena_new();
 	struct diag *diag = diag_new(arena, err);
+	if (opts->werror)
+		diag_warnings_are_errors(diag);
 	struct checked_program *checked = NULL;
 
 	const char *why = NULL;

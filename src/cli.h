@@ -12,6 +12,7 @@ struct front_options {
 				   even after errors */
 	bool parse_only;	/* stop after parsing */
 	const char *btf_path;	/* kernel BTF; NULL for the running kernel's */
+	bool werror;		/* warnings are errors */
 };
 
 /* What the front end made of one file, for the code generators. */

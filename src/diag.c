@@ -12,7 +12,13 @@ struct diag {
 	unsigned errors;
 	bool gave_up;
 	bool last_dropped;	/* the last error was dropped: drop its notes too */
+	bool werror;		/* warnings are errors (-Werror) */
 };
+
+void diag_warnings_are_errors(struct diag *d)
+{
+	d->werror = true;
+}
 
 struct diag *diag_new(struct arena *a, FILE *out)
 {
@@ -146,12 +152,11 @@ void diag_error(struct diag *d, struct span at, const char *fmt, ...)
 
 void diag_warning(struct diag *d, struct span at, const char *fmt, ...)
 {
-	d->last_dropped = d->gave_up;
-	if (d->gave_up)
+	if (d->werror ? !count_error(d) : (d->last_dropped = d->gave_up))
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	report(d, "warning", at, fmt, ap);
+	report(d, d->werror ? "error" : "warning", at, fmt, ap);
 	va_end(ap);
 }
 

@@ -20,6 +20,8 @@
 struct diag;
 
 struct diag *diag_new(struct arena *a, FILE *out);
+/* From now on a warning is reported and counted as an error (-Werror). */
+void diag_warnings_are_errors(struct diag *d);
 
 void diag_error(struct diag *d, struct span at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -27,6 +27,8 @@ static const char usage_text[] =
 	"Options:\n"
 	"  --btf-vmlinux-path FILE      kernel types from FILE, not the running kernel\n"
 	"                               (check, compile, init)\n"
+	"  -Werror                      make warnings errors (check, compile), such as\n"
+	"                               an integer conversion that may lose data\n"
 	"  -h, --help                   show this help and exit\n"
 	"  -V, --version                show the version and exit\n"
 	"\n"
@@ -52,8 +54,13 @@ static int do_check(int argc, char **argv)
 	struct front_options opts = { 0 };
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hW:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'W':
+			if (strcmp(optarg, "error"))
+				return usage_error("check: unknown warning option -W%s", optarg);
+			opts.werror = true;
+			break;
 		case 'a':
 			opts.dump_ast = true;
 			break;
@@ -64,7 +71,7 @@ static int do_check(int argc, char **argv)
 			opts.btf_path = optarg;
 			break;
 		case 'h':
-			fputs("Usage: kernelscript check [--parse-only] [--dump-ast] "
+			fputs("Usage: kernelscript check [--parse-only] [--dump-ast] [-Werror] "
 			      "[--btf-vmlinux-path PATH] FILE.ks\n", stdout);
 			return 0;
 		default:
@@ -104,8 +111,13 @@ static int do_compile(int argc, char **argv)
 	bool verbose = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:vhW:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'W':
+			if (strcmp(optarg, "error"))
+				return usage_error("compile: unknown warning option -W%s", optarg);
+			opts.werror = true;
+			break;
 		case 'o':
 			output = optarg;
 			break;
@@ -116,8 +128,8 @@ static int do_compile(int argc, char **argv)
 			opts.btf_path = optarg;
 			break;
 		case 'h':
-			fputs("Usage: kernelscript compile FILE.ks [-o DIR] [-v] [--btf-vmlinux-path PATH]\n",
-			      stdout);
+			fputs("Usage: kernelscript compile FILE.ks [-o DIR] [-v] [-Werror] "
+			      "[--btf-vmlinux-path PATH]\n", stdout);
 			return 0;
 		default:
 			return usage_error("%s", "compile: bad option");

@@ -40,6 +40,11 @@ expect check-ok 0 '' "$KS" check "$tmpdir/ok.ks"
 expect check-error 1 'bad.ks:3:1: error: ' "$KS" check "$tmpdir/bad.ks"
 expect check-missing-file 1 "kernelscript: error: cannot read '$tmpdir/none.ks': No such file or directory" \
 	"$KS" check "$tmpdir/none.ks"
+printf 'fn main() -> i32 {\n    var wide: u64 = 1 << 40\n    var narrow: u32 = wide\n    return narrow as i32\n}\n' >"$tmpdir/narrow.ks"
+expect check-warning 0 'narrow.ks:3:23: warning: u64 into u32 may lose data' "$KS" check "$tmpdir/narrow.ks"
+expect check-werror 1 'narrow.ks:3:23: error: u64 into u32 may lose data' "$KS" check -Werror "$tmpdir/narrow.ks"
+expect compile-werror 1 'narrow.ks:3:23: error: u64 into u32' "$KS" compile -Werror "$tmpdir/narrow.ks" -o "$tmpdir/narrow"
+expect check-bad-warning-option 2 'unknown warning option -Wall' "$KS" check -Wall "$tmpdir/narrow.ks"
 if [ -r /sys/kernel/btf/vmlinux ]; then
 	expect check-btf-path 0 '' "$KS" check --btf-vmlinux-path /sys/kernel/btf/vmlinux "$tmpdir/ok.ks"
 else
