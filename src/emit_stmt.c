@@ -574,6 +574,13 @@ void emit_block_body(struct emitter *e, const struct stmt *block)
 void emit_function_body(struct emitter *e, const struct function_info *fn)
 {
 	const struct decl *d = fn->decl;
+	const struct type *ret = fn->type ? fn->type->ret : NULL;
+	if (ret && (ret->kind == TY_STR || ret->kind == TY_ARRAY) && fn != e->cp->main_fn) {
+		/* C functions cannot return arrays */
+		emit_unsupported(e, d->fn.ret ? d->fn.ret->span : d->span,
+				 "a function that returns a string or an array");
+		return;
+	}
 	/* -Wextra wants every parameter used: an unused one is cast to void. */
 	for (size_t i = 0; i < d->fn.params.len; i++) {
 		const struct param *p = d->fn.params.items[i];
