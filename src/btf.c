@@ -486,11 +486,21 @@ const struct kernel_struct *kernel_btf_struct_by_id(const struct kernel_btf *kb,
 	return make_struct(kb, sid, t, name.opaque ? "" : name.s);
 }
 
+uint32_t kernel_btf_anonymous_typedef(const struct kernel_btf *kb, const char *name)
+{
+	uint32_t id = kernel_btf_find(kb, name, KERNEL_TYPEDEF);
+	uint32_t sid = id ? skip_typedefs(kb, id) : 0;
+	const struct btf_type *t = sid ? type_at(kb, sid) : NULL;
+	return t && btf_is_composite(t) && !t->name_off ? sid : 0;
+}
+
 const struct kernel_struct *kernel_btf_struct(const struct kernel_btf *kb, const char *name)
 {
 	uint32_t id = kernel_btf_find(kb, name, KERNEL_STRUCT);
 	if (!id)
 		id = kernel_btf_find(kb, name, KERNEL_UNION);
+	if (!id)
+		id = kernel_btf_anonymous_typedef(kb, name);	/* typedef struct { } pmd_t */
 	return id ? make_struct(kb, id, type_at(kb, id), name) : NULL;
 }
 
@@ -895,16 +905,25 @@ static void render_type(struct render *r, uint32_t id, int depth)
 	}
 }
 
+/* The type a .kh declares for NAME: a struct, union or enum, or a typedef
+ * of an anonymous struct or union; 0 when there is none. */
+static uint32_t renderable(const struct kernel_btf *kb, const char *name)
+{
+	static const enum kernel_kind kinds[] = { KERNEL_STRUCT, KERNEL_UNION, KERNEL_ENUM };
+	uint32_t id = 0;
+	for (size_t k = 0; !id && k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		id = kernel_btf_find(kb, name, kinds[k]);
+	if (!id && kernel_btf_anonymous_typedef(kb, name))
+		id = kernel_btf_find(kb, name, KERNEL_TYPEDEF);
+	return id;
+}
+
 char *kernel_btf_render(const struct kernel_btf *kb, const char *const *names,
 			const char **missing)
 {
-	static const enum kernel_kind kinds[] = { KERNEL_STRUCT, KERNEL_UNION, KERNEL_ENUM };
 	struct render r = { .kb = kb, .first = true };
 	for (const char *const *n = names; *n; n++) {
-		uint32_t id = 0;
-		for (size_t k = 0; !id && k < sizeof(kinds) / sizeof(kinds[0]); k++)
-			id = kernel_btf_find(kb, *n, kinds[k]);
-		if (!id) {
+		if (!renderable(kb, *n)) {
 			*missing = *n;
 			return NULL;
 		}
@@ -914,12 +933,8 @@ char *kernel_btf_render(const struct kernel_btf *kb, const char *const *names,
 	r.out = open_memstream(&buf, &len);
 	if (!r.out)
 		abort();
-	for (const char *const *n = names; *n; n++) {
-		uint32_t id = 0;
-		for (size_t k = 0; !id && k < sizeof(kinds) / sizeof(kinds[0]); k++)
-			id = kernel_btf_find(kb, *n, kinds[k]);
-		render_type(&r, id, 0);
-	}
+	for (const char *const *n = names; *n; n++)
+		render_type(&r, renderable(kb, *n), 0);
 	fclose(r.out);
 	char *text = arena_strndup(kb->arena, buf, len);
 	free(buf);

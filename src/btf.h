@@ -136,7 +136,11 @@ struct kernel_struct {
 					   members flattened into this list */
 };
 
-/* The kernel struct or union NAME (a struct first), or NULL. */
+/* The anonymous struct or union that the typedef NAME names (typedef
+ * struct { ... } pmd_t): its id, or 0. */
+uint32_t kernel_btf_anonymous_typedef(const struct kernel_btf *kb, const char *name);
+/* The kernel struct or union NAME (a struct first, then a typedef of an
+ * anonymous one), or NULL. */
 const struct kernel_struct *kernel_btf_struct(const struct kernel_btf *kb, const char *name);
 /* The struct or union with BTF id ID (through typedefs and qualifiers), or
  * NULL when ID is not one.  An anonymous one is named by its typedef, or

@@ -354,6 +354,7 @@ static void declare(struct checker *c, struct decl *d)
 		t->name = d->name;
 		t->decl = d;
 		t->kernel = is_kernel_type(c, t, c->btf && kernel_btf_has_struct(c->btf, d->name), d);
+		t->c_typedef = t->kernel && kernel_btf_typedef_struct(c->btf, d->name);
 		sym->type = t;
 		vec_push(A, &c->cp->types, sym);
 		break;

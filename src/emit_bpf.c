@@ -387,6 +387,15 @@ static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 			emit_unsupported(e, d->span, arena_printf(A, "a @%s program", prog_kind_name(fn->prog)));
 			return;
 		}
+		for (size_t i = 0; fn->prog == PROG_PROBE && i < d->fn.params.len; i++) {
+			const struct type *t = fn->type->params.items[i];
+			if (t->kind == TY_STRUCT || t->kind == TY_ARRAY) {
+				/* BPF_KPROBE reads each argument from one register */
+				const struct param *p = d->fn.params.items[i];
+				emit_unsupported(e, p->span, "a @probe parameter that is a struct passed by value");
+				return;
+			}
+		}
 		emit_line(e, "SEC(\"%s\")", sec);
 		if (fn->prog == PROG_PROBE)	/* the kernel function's arguments, from pt_regs */
 			emit_line(e, "int %s(%s%s%s)", fn->syscall ? "BPF_KSYSCALL" : "BPF_KPROBE",

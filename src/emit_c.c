@@ -80,7 +80,10 @@ const char *c_type(struct emitter *e, const struct type *t)
 			return arena_printf(A, "%s *", c_type(e, t->elem->kind == TY_STR ?
 							      &type_char : t->elem->elem));
 		return arena_printf(A, "%s *", c_type(e, t->elem));
-	case TY_STRUCT: return arena_printf(A, "struct %s", t->c_name ? t->c_name : t->name);
+	case TY_STRUCT:
+		if (t->c_typedef)
+			return t->name;
+		return arena_printf(A, "struct %s", t->c_name ? t->c_name : t->name);
 	case TY_ENUM: return arena_printf(A, "enum %s", t->c_name ? t->c_name : t->name);
 	case TY_STR: return arena_printf(A, "char[%llu]", (unsigned long long)t->len);
 	case TY_ARRAY:

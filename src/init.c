@@ -353,6 +353,12 @@ static const char *used_type(const struct btf *btf, uint32_t id)
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		if (!t)
 			return NULL;
+		if (btf_is_typedef(t)) {
+			/* typedef struct { ... } pmd_t: the struct is known as pmd_t */
+			const struct btf_type *u = btf__type_by_id(btf, btf__resolve_type(btf, t->type));
+			if (u && btf_is_composite(u) && !u->name_off)
+				return btf__name_by_offset(btf, t->name_off);
+		}
 		switch (btf_kind(t)) {
 		case BTF_KIND_TYPEDEF: case BTF_KIND_CONST: case BTF_KIND_VOLATILE:
 		case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG: case BTF_KIND_PTR:

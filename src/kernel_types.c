@@ -12,7 +12,14 @@
 
 bool kernel_btf_has_struct(const struct kernel_btf *btf, const char *name)
 {
-	return btf && (kernel_btf_is_struct(btf, name) || kernel_btf_is_union(btf, name));
+	return btf && (kernel_btf_is_struct(btf, name) || kernel_btf_is_union(btf, name) ||
+		       kernel_btf_anonymous_typedef(btf, name));
+}
+
+bool kernel_btf_typedef_struct(const struct kernel_btf *btf, const char *name)
+{
+	return btf && !kernel_btf_is_struct(btf, name) && !kernel_btf_is_union(btf, name) &&
+	       kernel_btf_anonymous_typedef(btf, name);
 }
 
 bool kernel_btf_has_enum(const struct kernel_btf *btf, const char *name)
@@ -50,6 +57,7 @@ const struct type *kernel_type(const struct kernel_btf *btf, struct arena *a, co
 	}
 	t->name = arena_strdup(a, name);
 	t->kernel = true;
+	t->c_typedef = t->kind == TY_STRUCT && kernel_btf_typedef_struct(btf, name);
 	return t;
 }
 

@@ -12,6 +12,9 @@ struct kernel_btf;
 
 /* Whether the kernel (vmlinux.h) defines struct NAME / enum NAME. */
 bool kernel_btf_has_struct(const struct kernel_btf *btf, const char *name);
+/* Whether the kernel's struct NAME is a typedef of an anonymous struct,
+ * which C names without 'struct' (pmd_t). */
+bool kernel_btf_typedef_struct(const struct kernel_btf *btf, const char *name);
 bool kernel_btf_has_enum(const struct kernel_btf *btf, const char *name);
 /* Kernel struct, union or enum NAME as a type (u32 and friends too), a
  * kernel typedef of an integer (pid_t) as that integer, size_t and ssize_t

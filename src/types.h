@@ -56,6 +56,7 @@ struct type {
 	struct decl *decl;	/* its declaration */
 	bool kernel;		/* defined by the kernel: vmlinux.h has it */
 	const char *c_name;	/* STRUCT, ENUM: its C name when NAME clashes with vmlinux.h */
+	bool c_typedef;		/* STRUCT: C names it by a typedef, without 'struct' (pmd_t) */
 	/* MAP */
 	enum map_kind map_kind;
 	const struct type *key, *value;

@@ -5,6 +5,9 @@
 # Attaching needs kprobe support in the running kernel: where the kernel
 # has it, the loader must attach and count; where it has not, that part
 # skips and says why (the load above still proves the program).
+# probe/follow.ks follows kernel pointers (task->mm, a pmd_t, which is a
+# typedef of an anonymous struct) through BPF_CORE_READ with the null tests
+# the checker asks for: it must build and the verifier must accept it.
 # Needs root; without it (or without a usable bpf()) it skips with the reason.
 
 . "$(dirname "$0")/lib.sh"
@@ -35,5 +38,15 @@ if [ -z "$missing" ] && ks_build "$T" "$KT_DIR/probe/probe.ks" "$B"; then
 	else
 		fail "$T: run" "exit status $status" "$B.err"
 	fi
+fi
+F=$kt_tmp/follow
+if [ -z "$missing" ] && ks_build "$T: follow" "$KT_DIR/probe/follow.ks" "$F"; then
+	pin=/sys/fs/bpf/kt_follow_$$
+	if bpftool prog loadall "$F/.output/follow.bpf.o" "$pin" >"$F.load.log" 2>&1; then
+		pass "$T: the verifier accepts probes that follow kernel pointers"
+	else
+		fail "$T: follow: load" "bpftool prog loadall failed" "$F.load.log"
+	fi
+	rm -rf "$pin"
 fi
 summary
