@@ -348,7 +348,7 @@ struct decl_prefix {
 %type <field_init> field_init
 %type <arm> arm
 %type <assign_op> assign_op
-%type <name> name
+%type <name> name member_name
 
 %%
 
@@ -538,7 +538,7 @@ struct_members:
 	;
 
 struct_member:
-	name ':' type		{ $$ = new_member(A, @$, $1, $3, NULL); }
+	member_name ':' type		{ $$ = new_member(A, @$, $1, $3, NULL); }
 	| error			{ $$ = NULL; end_recovery(ps, &yyerrstatus); }
 	;
 
@@ -811,8 +811,8 @@ catch_code:
  * follows opens the loop body. */
 iterable:
 	IDENT			{ $$ = ident(A, @$, $1); }
-	| iterable '.' name	{ $$ = limit_depth(ps, member(A, @$, EXPR_FIELD, $1, $3, @3)); }
-	| iterable ARROW name	{ $$ = limit_depth(ps, member(A, @$, EXPR_ARROW, $1, $3, @3)); }
+	| iterable '.' member_name	{ $$ = limit_depth(ps, member(A, @$, EXPR_FIELD, $1, $3, @3)); }
+	| iterable ARROW member_name	{ $$ = limit_depth(ps, member(A, @$, EXPR_ARROW, $1, $3, @3)); }
 	| '(' expr ')'		{ $$ = $2; }
 	;
 
@@ -912,8 +912,8 @@ unary_expr:
 
 postfix_expr:
 	primary
-	| postfix_expr '.' name	  { $$ = limit_depth(ps, member(A, @$, EXPR_FIELD, $1, $3, @3)); }
-	| postfix_expr ARROW name { $$ = limit_depth(ps, member(A, @$, EXPR_ARROW, $1, $3, @3)); }
+	| postfix_expr '.' member_name	  { $$ = limit_depth(ps, member(A, @$, EXPR_FIELD, $1, $3, @3)); }
+	| postfix_expr ARROW member_name { $$ = limit_depth(ps, member(A, @$, EXPR_ARROW, $1, $3, @3)); }
 	| postfix_expr '[' expr ']' {
 		$$ = ast_expr_new(A, EXPR_INDEX, @$);
 		$$->index.base = $1;
@@ -1002,7 +1002,7 @@ field_inits:
 	;
 
 field_init:
-	name ':' expr {
+	member_name ':' expr {
 		$$ = arena_alloc(A, sizeof(*$$));
 		$$->span = @$;
 		$$->name = $1;
@@ -1069,6 +1069,17 @@ name:
 	| KW_STR		{ $$ = "str"; }
 	;
 
+/* The name of a struct member, where it is declared or used: kernel
+ * structs have members named like keywords (restart_block.fn). */
+member_name:
+	name
+	| KW_FN			{ $$ = "fn"; }
+	| KW_VAR		{ $$ = "var"; }
+	| KW_IMPORT		{ $$ = "import"; }
+	| KW_TRY		{ $$ = "try"; }
+	| KW_NULL		{ $$ = "null"; }
+	;
+
 %%
 
 void yyerror(YYLTYPE *lloc, struct parse_state *ps, const char *msg)
@@ -1126,7 +1137,7 @@ static bool keyword_name(yysymbol_kind_t s)
 {
 	static const char *const names[] = {
 		"type", "default", "match", "in", "from", "config", "local", "pin",
-		"new", "delete", "str", NULL,
+		"new", "delete", "str", "fn", "var", "import", "try", "null", NULL,
 	};
 	return named_in(s, names);
 }

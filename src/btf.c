@@ -117,6 +117,9 @@ static bool kind_of(const struct btf_type *t, enum kernel_kind *kind)
 	case BTF_KIND_FUNC:
 		*kind = KERNEL_FUNC;
 		return true;
+	case BTF_KIND_FWD:
+		*kind = KERNEL_FWD;
+		return true;
 	default:
 		return false;
 	}
@@ -501,7 +504,24 @@ const struct kernel_struct *kernel_btf_struct(const struct kernel_btf *kb, const
 		id = kernel_btf_find(kb, name, KERNEL_UNION);
 	if (!id)
 		id = kernel_btf_anonymous_typedef(kb, name);	/* typedef struct { } pmd_t */
-	return id ? make_struct(kb, id, type_at(kb, id), name) : NULL;
+	if (id)
+		return make_struct(kb, id, type_at(kb, id), name);
+	id = kernel_btf_opaque_struct(kb, name);
+	if (!id)
+		return NULL;
+	/* only declared: a struct with no members a program can see */
+	struct kernel_struct *s = arena_alloc(kb->arena, sizeof(*s));
+	s->name = arena_strdup(kb->arena, name);
+	s->id = id;
+	s->is_union = btf_kflag(type_at(kb, id));
+	return s;
+}
+
+uint32_t kernel_btf_opaque_struct(const struct kernel_btf *kb, const char *name)
+{
+	if (kernel_btf_find(kb, name, KERNEL_STRUCT) || kernel_btf_find(kb, name, KERNEL_UNION))
+		return 0;
+	return kernel_btf_find(kb, name, KERNEL_FWD);
 }
 
 const struct kernel_member *kernel_struct_member(const struct kernel_struct *s, const char *name)
@@ -898,6 +918,11 @@ static void render_type(struct render *r, uint32_t id, int depth)
 	if (btf_is_typedef(t)) {
 		uint32_t sid = skip_typedefs(kb, t->type);
 		render_struct(r, make_struct(kb, sid, type_at(kb, sid), name_of(kb, t)), true, depth);
+	} else if (btf_is_fwd(t)) {
+		fputs(r->first ? "" : "\n", r->out);
+		r->first = false;
+		fprintf(r->out, "// the kernel's BTF declares %s without its members\nstruct %s {\n}\n",
+			name_of(kb, t), name_of(kb, t));
 	} else if (btf_is_composite(t)) {
 		render_struct(r, make_struct(kb, id, t, name_of(kb, t)), false, depth);
 	} else if (btf_is_any_enum(t)) {
@@ -915,6 +940,8 @@ static uint32_t renderable(const struct kernel_btf *kb, const char *name)
 		id = kernel_btf_find(kb, name, kinds[k]);
 	if (!id && kernel_btf_anonymous_typedef(kb, name))
 		id = kernel_btf_find(kb, name, KERNEL_TYPEDEF);
+	if (!id)
+		id = kernel_btf_opaque_struct(kb, name);
 	return id;
 }
 

@@ -77,6 +77,7 @@ enum kernel_kind {
 	KERNEL_ENUM,	/* enum and enum64 */
 	KERNEL_TYPEDEF,
 	KERNEL_FUNC,
+	KERNEL_FWD,	/* a struct or union BTF names without its members */
 };
 
 /* BTF type id of the kernel's KIND named NAME, or 0 when there is none. */
@@ -136,6 +137,9 @@ struct kernel_struct {
 					   members flattened into this list */
 };
 
+/* A struct or union NAME that BTF declares without its members (a
+ * forward declaration, and no definition): its id, or 0. */
+uint32_t kernel_btf_opaque_struct(const struct kernel_btf *kb, const char *name);
 /* The anonymous struct or union that the typedef NAME names (typedef
  * struct { ... } pmd_t): its id, or 0. */
 uint32_t kernel_btf_anonymous_typedef(const struct kernel_btf *kb, const char *name);

@@ -41,7 +41,7 @@ static void emit_members(struct emitter *e, const struct decl *d)
 {
 	for (size_t i = 0; i < d->members.len; i++) {
 		const struct member *m = d->members.items[i];
-		emit_line(e, "\t%s;", c_decl(e, m->resolved, m->name));
+		emit_line(e, "\t%s;", c_decl(e, m->resolved, c_member(e, m->name)));
 	}
 }
 
@@ -211,7 +211,7 @@ static void emit_config(struct emitter *e, const struct symbol *sym)
 		const struct member *m = d->members.items[i];
 		if (!m->value)
 			continue;
-		emit_text(e, "%s\n\t.%s = ", any ? "," : "", m->name);
+		emit_text(e, "%s\n\t.%s = ", any ? "," : "", c_member(e, m->name));
 		emit_expr(e, m->value);
 		any = true;
 	}

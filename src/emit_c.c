@@ -50,6 +50,24 @@ const char *c_ident(struct emitter *e, const char *name)
 	return name;
 }
 
+/* C's keywords and the macros of <stdbool.h>: a member of a program's
+ * struct named so (default, bool) gets a '_' in C. */
+static const char *const c_keywords[] = {
+	"auto", "break", "case", "char", "const", "continue", "default", "do", "double",
+	"else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long",
+	"register", "restrict", "return", "short", "signed", "sizeof", "static", "struct",
+	"switch", "typedef", "union", "unsigned", "void", "volatile", "while", "bool",
+	"true", "false", NULL,
+};
+
+const char *c_member(struct emitter *e, const char *name)
+{
+	for (const char *const *k = c_keywords; *k; k++)
+		if (!strcmp(*k, name))
+			return arena_printf(A, "%s_", name);
+	return name;
+}
+
 const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -359,12 +377,12 @@ static void emit_member(struct emitter *e, const struct expr *x)
 	const struct symbol *sym = base->kind == EXPR_IDENT ? base->sym : NULL;
 	if (is_bpf_entry(e, base)) {
 		emit_entry_pointer(e, base);
-		emit_text(e, "->%s", x->field.name);
+		emit_text(e, "->%s", c_member(e, x->field.name));
 		return;
 	}
 	if (sym && sym->kind == SYM_CONFIG) {
 		emit_global_ref(e, sym);
-		emit_text(e, ".%s", x->field.name);
+		emit_text(e, ".%s", c_member(e, x->field.name));
 		return;
 	}
 	/* Packet pointers are u32 fields the program uses as pointers. */
@@ -389,7 +407,7 @@ static void emit_member(struct emitter *e, const struct expr *x)
 		return;
 	}
 	emit_operand(e, PREC_POSTFIX, base, false);
-	emit_text(e, "%s%s", pointer ? "->" : ".", x->field.name);
+	emit_text(e, "%s%s", pointer ? "->" : ".", c_member(e, x->field.name));
 }
 
 /* attach(prog, perf_options { ... }, 0): the options become the runtime's
@@ -682,7 +700,7 @@ void emit_expr(struct emitter *e, const struct expr *x)
 				      : arena_printf(A, "struct %s", x->struct_lit.name));
 		for (size_t i = 0; i < x->struct_lit.fields.len; i++) {
 			const struct field_init *f = x->struct_lit.fields.items[i];
-			emit_text(e, "%s.%s = ", i ? ", " : "", f->name);
+			emit_text(e, "%s.%s = ", i ? ", " : "", c_member(e, f->name));
 			emit_expr(e, f->value);
 		}
 		emit_text(e, " }");

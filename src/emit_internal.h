@@ -59,6 +59,8 @@ void emit_code(struct emitter *e, const char *fmt, ...) __attribute__((format(pr
 
 /* Names and types in C */
 const char *c_ident(struct emitter *e, const char *name);
+/* A struct member's name in C: a C keyword gets a '_'. */
+const char *c_member(struct emitter *e, const char *name);
 const char *c_type(struct emitter *e, const struct type *t);
 /* A declaration of NAME with type T: "char name[16]", "__u8 *p". */
 const char *c_decl(struct emitter *e, const struct type *t, const char *name);

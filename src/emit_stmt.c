@@ -281,7 +281,7 @@ static bool emit_map_assign(struct emitter *e, const struct stmt *s)
 		emit_line(e, "if (entry)");
 		e->indent++;
 		start_line(e);
-		emit_text(e, "entry->%s %s= ", target->field.name,
+		emit_text(e, "entry->%s %s= ", c_member(e, target->field.name),
 			  s->assign.op.compound ? binary_op_text(s->assign.op.op) : "");
 		emit_expr(e, s->assign.value);
 		emit_text(e, ";\n");

@@ -323,14 +323,14 @@ static void emit_parse_args(struct emitter *e, const struct type *args)
 		const struct type *t = m->resolved;
 		emit_line(e, "\t\t\tcase %zu:", i);
 		if (t->kind == TY_BOOL) {
-			emit_line(e, "\t\t\t\targs->%s = true;", m->name);
+			emit_line(e, "\t\t\t\targs->%s = true;", c_member(e, m->name));
 		} else if (t->kind == TY_STR) {
-			emit_line(e, "\t\t\t\tif (strlen(optarg) >= sizeof(args->%s)) {", m->name);
+			emit_line(e, "\t\t\t\tif (strlen(optarg) >= sizeof(args->%s)) {", c_member(e, m->name));
 			emit_line(e, "\t\t\t\t\tfprintf(stderr, \"--%s: longer than %llu characters\\n\");",
 				  m->name, (unsigned long long)(t->len - 1));
 			emit_line(e, "\t\t\t\t\treturn -1;");
 			emit_line(e, "\t\t\t\t}");
-			emit_line(e, "\t\t\t\tstrcpy(args->%s, optarg);", m->name);
+			emit_line(e, "\t\t\t\tstrcpy(args->%s, optarg);", c_member(e, m->name));
 		} else if (type_is_integer(t)) {
 			unsigned bits = t->kind == TY_INT ? t->bits : 32;
 			bool is_signed = t->kind == TY_INT ? t->is_signed : true;
@@ -340,7 +340,7 @@ static void emit_parse_args(struct emitter *e, const struct type *args)
 					  : arena_printf(A, "(1ULL << %u) - 1", is_signed ? bits - 1 : bits);
 			emit_line(e, "\t\t\t\tif (parse_number(\"%s\", optarg, %s, %s, &number))", m->name, min, max);
 			emit_line(e, "\t\t\t\t\treturn -1;");
-			emit_line(e, "\t\t\t\targs->%s = (%s)number;", m->name, c_type(e, t));
+			emit_line(e, "\t\t\t\targs->%s = (%s)number;", c_member(e, m->name), c_type(e, t));
 		} else {
 			emit_unsupported(e, m->span, "a command-line option of this type");
 		}

@@ -13,7 +13,7 @@
 bool kernel_btf_has_struct(const struct kernel_btf *btf, const char *name)
 {
 	return btf && (kernel_btf_is_struct(btf, name) || kernel_btf_is_union(btf, name) ||
-		       kernel_btf_anonymous_typedef(btf, name));
+		       kernel_btf_anonymous_typedef(btf, name) || kernel_btf_opaque_struct(btf, name));
 }
 
 bool kernel_btf_typedef_struct(const struct kernel_btf *btf, const char *name)

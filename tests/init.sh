@@ -205,6 +205,21 @@ has "probe: keyword parameters renamed" sock-create/sock-create.ks \
 	"    protocol: i32," "    res: **socket," "    kern: i32" ") -> i32 {" \
 	"// Here type is type_: KernelScript names every parameter, and not with a"
 
+# Kernel types C names by a typedef of an anonymous struct (pmd_t), and
+# kernel members named like keywords (task_struct reaches restart_block.fn):
+# the header declares them all, and the program checks against it.
+project splits probe.kh probe __split_huge_pmd splits
+has "probe.kh: a typedef of an anonymous struct" splits/probe.kh \
+	"// pmd_t is a typedef of an anonymous struct in C" "struct pmd_t {" "    pmd: u64,"
+project forks probe.kh probe wake_up_new_task forks
+has "probe.kh: a member named like a keyword" forks/probe.kh "struct restart_block {" \
+	"    fn: *void,"
+if grep -q "not declared here" splits/probe.kh forks/probe.kh; then
+	fail "probe.kh: every type declared" "$(grep -h -A3 'not declared here' splits/probe.kh forks/probe.kh)"
+else
+	pass "probe.kh: every type declared"
+fi
+
 # ---- perf_event --------------------------------------------------------
 
 project samples perf_event.kh perf_event samples
