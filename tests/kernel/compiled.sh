@@ -46,6 +46,20 @@ ks_build() {
 	pass "$1: kernelscript compile $(basename "$2") and make build it warning-free"
 }
 
+# ks_load TEST OBJECT PIN WHAT: bpftool prog loadall OBJECT into the bpffs
+# directory PIN (mounting bpffs first when it is missing).  PASS "TEST: WHAT"
+# when the verifier accepts every program, else FAIL with bpftool's log and
+# false.  The programs stay pinned for the caller, which removes PIN.
+ks_load() {
+	kt_ensure_bpffs
+	if bpftool prog loadall "$2" "$3" >"$2.load.log" 2>&1; then
+		pass "$1: $4"
+	else
+		fail "$1: load" "bpftool prog loadall failed" "$2.load.log"
+		return 1
+	fi
+}
+
 # ks_fd_ids PID KIND: the ids (KIND prog_id, map_id or link_id) of the bpf
 # objects that process PID holds, one a line.
 ks_fd_ids() {

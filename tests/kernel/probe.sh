@@ -19,13 +19,8 @@ T=probe
 
 missing=$(ks_need_build_tools) || fail "$T" "$missing"
 if [ -z "$missing" ] && ks_build "$T" "$KT_DIR/probe/probe.ks" "$B"; then
-	kt_ensure_bpffs
 	pin=/sys/fs/bpf/kt_probe_$$
-	if bpftool prog loadall "$B/.output/probe.bpf.o" "$pin" >"$B.load.log" 2>&1; then
-		pass "$T: the verifier accepts the do_exit kprobe"
-	else
-		fail "$T: load" "bpftool prog loadall failed" "$B.load.log"
-	fi
+	ks_load "$T" "$B/.output/probe.bpf.o" "$pin" "the verifier accepts the do_exit kprobe"
 	rm -rf "$pin"
 
 	status=0
@@ -42,11 +37,8 @@ fi
 F=$kt_tmp/follow
 if [ -z "$missing" ] && ks_build "$T: follow" "$KT_DIR/probe/follow.ks" "$F"; then
 	pin=/sys/fs/bpf/kt_follow_$$
-	if bpftool prog loadall "$F/.output/follow.bpf.o" "$pin" >"$F.load.log" 2>&1; then
-		pass "$T: the verifier accepts probes that follow kernel pointers"
-	else
-		fail "$T: follow: load" "bpftool prog loadall failed" "$F.load.log"
-	fi
+	ks_load "$T: follow" "$F/.output/follow.bpf.o" "$pin" \
+		"the verifier accepts probes that follow kernel pointers"
 	rm -rf "$pin"
 fi
 summary

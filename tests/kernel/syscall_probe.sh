@@ -20,13 +20,9 @@ missing=$(ks_need_build_tools) || fail "$T" "$missing"
 if [ -z "$missing" ] && ks_build "$T" "$KT_DIR/syscall_probe/syscall_probe.ks" "$B"; then
 	check "$T: the program is a ksyscall probe" "no SEC(\"ksyscall/openat\") in the C" \
 		grep -q 'SEC("ksyscall/openat")' "$B/syscall_probe.bpf.c"
-	kt_ensure_bpffs
 	pin=/sys/fs/bpf/kt_syscall_probe_$$
-	if bpftool prog loadall "$B/.output/syscall_probe.bpf.o" "$pin" >"$B.load.log" 2>&1; then
-		pass "$T: the verifier accepts the openat syscall probe"
-	else
-		fail "$T: load" "bpftool prog loadall failed" "$B.load.log"
-	fi
+	ks_load "$T" "$B/.output/syscall_probe.bpf.o" "$pin" \
+		"the verifier accepts the openat syscall probe"
 	rm -rf "$pin"
 
 	status=0
