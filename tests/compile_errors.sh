@@ -14,21 +14,11 @@ for ks in *.ks; do
 	rm -rf "$out"
 	status=0
 	"$KS" compile "$ks" -o "$out" >/dev/null 2>"$tmpdir/err" || status=$?
-	if [ "${UPDATE:-}" = 1 ] && [ $status -eq 1 ]; then
-		cp "$tmpdir/err" "$name.err"
-	fi
 	left=$( [ -e "$out" ] && ls -A "$out")
-	if [ $status -ne 1 ]; then
-		fail "$name" "exit status $status, expected 1"
-		sed 's/^/    /' "$tmpdir/err"
-	elif [ ! -f "$name.err" ]; then
-		fail "$name" "no $name.err"
-	elif [ -n "$left" ]; then
+	if [ $status -eq 1 ] && [ -n "$left" ]; then
 		fail "$name" "files left in the output directory: $(echo $left)"
-	elif compare "$name" "$name.err" "$tmpdir/err"; then
-		pass "$name"
 	else
-		fail "$name"
+		golden "$name" 1 $status "$name.err" "$tmpdir/err"
 	fi
 done
 summary

@@ -14,18 +14,6 @@ for ks in *.ks; do
 	case $name in warn_*) want=0 ;; esac
 	status=0
 	"$KS" check "$ks" >/dev/null 2>"$tmpdir/err" || status=$?
-	if [ "${UPDATE:-}" = 1 ] && [ $status -eq $want ]; then
-		cp "$tmpdir/err" "$name.err"
-	fi
-	if [ $status -ne $want ]; then
-		fail "$name" "exit status $status, expected $want"
-		sed 's/^/    /' "$tmpdir/err"
-	elif [ ! -f "$name.err" ]; then
-		fail "$name" "no $name.err"
-	elif compare "$name" "$name.err" "$tmpdir/err"; then
-		pass "$name"
-	else
-		fail "$name"
-	fi
+	golden "$name" $want $status "$name.err" "$tmpdir/err"
 done
 summary

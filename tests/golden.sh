@@ -10,16 +10,6 @@ for ks in *.ks; do
 	name=${ks%.ks}
 	status=0
 	"$KS2C" "$ks" >"$tmpdir/out" 2>"$tmpdir/err" || status=$?
-	if [ "${UPDATE:-}" = 1 ] && [ $status -eq 0 ]; then
-		cp "$tmpdir/out" "$name.c.expected"
-	fi
-	if [ $status -ne 0 ]; then
-		fail "$name" "exit status $status"
-		sed 's/^/    /' "$tmpdir/err"
-	elif compare "$name" "$name.c.expected" "$tmpdir/out"; then
-		pass "$name"
-	else
-		fail "$name"
-	fi
+	golden "$name" 0 $status "$name.c.expected" "$tmpdir/out" "$tmpdir/err"
 done
 summary

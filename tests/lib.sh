@@ -34,6 +34,28 @@ compare() {
 	diff -u "$2" "$3" >"$tmpdir/diff"
 }
 
+# golden NAME WANT STATUS EXPECTED ACTUAL [SHOW]: the verdict of one golden
+# test, whose command exited with STATUS and wrote ACTUAL.  It passes when
+# STATUS is WANT and ACTUAL is exactly EXPECTED.  On a wrong status, SHOW
+# (default ACTUAL) is printed.  UPDATE=1 rewrites EXPECTED from a run with
+# the right status (review the diff before committing).
+golden() {
+	g_name=$1 g_want=$2 g_status=$3 g_expected=$4 g_actual=$5 g_show=${6:-$5}
+	if [ "${UPDATE:-}" = 1 ] && [ "$g_status" -eq "$g_want" ]; then
+		cp "$g_actual" "$g_expected"
+	fi
+	if [ "$g_status" -ne "$g_want" ]; then
+		fail "$g_name" "exit status $g_status, expected $g_want"
+		sed 's/^/    /' "$g_show"
+	elif [ ! -f "$g_expected" ]; then
+		fail "$g_name" "no $g_expected"
+	elif compare "$g_name" "$g_expected" "$g_actual"; then
+		pass "$g_name"
+	else
+		fail "$g_name"
+	fi
+}
+
 # The checker reads a syscall's arguments from tracefs (syscall probes):
 # mount it when it is missing and we may, as the generated loaders do.
 ensure_tracefs() {

@@ -9,18 +9,6 @@ for ks in *.ks; do
 	name=${ks%.ks}
 	status=0
 	"$KS" check --parse-only --dump-ast "$ks" >"$tmpdir/out" 2>"$tmpdir/err" || status=$?
-	if [ "${UPDATE:-}" = 1 ] && [ $status -eq 0 ]; then
-		cp "$tmpdir/out" "$name.ast"
-	fi
-	if [ $status -ne 0 ]; then
-		fail "$name" "exit status $status"
-		sed 's/^/    /' "$tmpdir/err"
-	elif [ ! -f "$name.ast" ]; then
-		fail "$name" "no $name.ast"
-	elif compare "$name" "$name.ast" "$tmpdir/out"; then
-		pass "$name"
-	else
-		fail "$name"
-	fi
+	golden "$name" 0 $status "$name.ast" "$tmpdir/out" "$tmpdir/err"
 done
 summary

@@ -28,13 +28,6 @@ for ks in *.ks; do
 	fi
 	status=0
 	"$out/$name" >"$tmpdir/stdout" 2>&1 || status=$?
-	if [ $status -ne 0 ]; then
-		fail "$name" "exit status $status, expected 0"
-		sed 's/^/    /' "$tmpdir/stdout"
-	elif compare "$name" "$name.out" "$tmpdir/stdout"; then
-		pass "$name"
-	else
-		fail "$name"
-	fi
+	golden "$name" 0 $status "$name.out" "$tmpdir/stdout"
 done
 summary
