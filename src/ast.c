@@ -47,6 +47,13 @@ struct decl *ast_decl_new(struct arena *a, enum decl_kind kind, struct span span
 	return d;
 }
 
+const struct expr *place_root(const struct expr *x)
+{
+	while (x->kind == EXPR_FIELD || x->kind == EXPR_ARROW || x->kind == EXPR_INDEX)
+		x = x->kind == EXPR_INDEX ? x->index.base : x->field.base;
+	return x;
+}
+
 const char *decl_kind_name(enum decl_kind kind)
 {
 	static const char *const names[] = {

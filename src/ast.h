@@ -343,5 +343,7 @@ struct stmt *ast_stmt_new(struct arena *a, enum stmt_kind kind, struct span span
 struct decl *ast_decl_new(struct arena *a, enum decl_kind kind, struct span span);
 
 const char *decl_kind_name(enum decl_kind kind);
+/* The expression a place is rooted in: x in x, x.f, x->f, x[i].f. */
+const struct expr *place_root(const struct expr *place);
 
 #endif

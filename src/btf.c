@@ -616,13 +616,12 @@ static bool has_syscall(const struct kernel_btf *kb, const char *name)
 	return false;
 }
 
-/* The FUNC_PROTO behind typedef ID (a pointer to a function), or NULL. */
-static const struct btf_type *typedef_proto(const struct kernel_btf *kb, uint32_t id)
+const struct btf_type *kernel_btf_function_pointer(const struct kernel_btf *kb, uint32_t id)
 {
 	const struct btf_type *t = type_at(kb, skip_typedefs(kb, id));
 	if (!t || !btf_is_ptr(t))
 		return NULL;
-	t = type_at(kb, skip_modifiers(kb, t->type));
+	t = type_at(kb, skip_typedefs(kb, t->type));
 	return t && btf_is_func_proto(t) ? t : NULL;
 }
 
@@ -710,7 +709,7 @@ static bool event_class(const struct kernel_btf *kb, const char *target,
 			struct kernel_tracepoint *tp, const char **why)
 {
 	struct arena *a = kb->arena;
-	const struct btf_type *proto = typedef_proto(kb, typedef_id);
+	const struct btf_type *proto = kernel_btf_function_pointer(kb, typedef_id);
 	struct candidate *c = arena_alloc(a, (kb->ntrace_classes + 1) * sizeof(*c));
 	size_t n = 0;
 	for (size_t i = 0; proto && i < kb->ntrace_classes; i++) {

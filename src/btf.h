@@ -137,6 +137,9 @@ struct kernel_struct {
 					   members flattened into this list */
 };
 
+/* The FUNC_PROTO that type ID, a pointer to a function (through typedefs
+ * and qualifiers), points to; NULL when ID is something else. */
+const struct btf_type *kernel_btf_function_pointer(const struct kernel_btf *kb, uint32_t id);
 /* A struct or union NAME that BTF declares without its members (a
  * forward declaration, and no definition): its id, or 0. */
 uint32_t kernel_btf_opaque_struct(const struct kernel_btf *kb, const char *name);

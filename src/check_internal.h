@@ -186,7 +186,8 @@ void null_assigned(struct checker *c, struct expr *target, const struct expr *va
 void null_read_entry(struct checker *c, struct expr *ident);
 /* Writing to TARGET (v.f = x, v += x) when its root is an entry that may be absent. */
 void null_check_write(struct checker *c, struct expr *target, bool compound);
-/* Before a loop body. */
-void null_loop_entry(struct checker *c, const struct stmt *body);
+/* Before a body that runs again (a loop's) or can be left from any point
+ * (a try's): what it may make null may be null at its top. */
+void null_widen(struct checker *c, const struct stmt *body);
 
 #endif

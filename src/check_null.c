@@ -282,17 +282,9 @@ void null_read_entry(struct checker *c, struct expr *ident)
 		ident->maybe_null = true;
 }
 
-/* The variable at the root of a place: v in v.f, v.a.b, v[i]. */
-static struct expr *place_root(struct expr *x)
-{
-	while (x->kind == EXPR_FIELD || x->kind == EXPR_ARROW || x->kind == EXPR_INDEX)
-		x = x->kind == EXPR_INDEX ? x->index.base : x->field.base;
-	return x;
-}
-
 void null_check_write(struct checker *c, struct expr *target, bool compound)
 {
-	struct expr *root = place_root(target);
+	const struct expr *root = place_root(target);
 	if (root == target && !compound)
 		return;	/* v = value: v then holds that value */
 	if (root->kind != EXPR_IDENT || !is_entry_var(root->sym) || c->nulls.unreachable ||
@@ -358,8 +350,9 @@ static void assigned_names(struct checker *c, const struct vec *stmts, struct ve
 }
 
 /* Before a loop body: a name the body may make null may be null at the
- * top of any iteration but the first. */
-void null_loop_entry(struct checker *c, const struct stmt *body)
+ * top of any iteration but the first.  Before a try body too: a catch
+ * may start at any point of it. */
+void null_widen(struct checker *c, const struct stmt *body)
 {
 	struct vec names = { 0 };
 	assigned_names(c, &body->block, &names);

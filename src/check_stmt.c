@@ -62,9 +62,7 @@ static void check_assign(struct checker *c, struct stmt *s)
 	if (!assignable_place(c, s->assign.target))
 		return;
 	null_check_write(c, s->assign.target, s->assign.op.compound);
-	struct expr *root = s->assign.target;
-	while (root->kind == EXPR_FIELD || root->kind == EXPR_ARROW || root->kind == EXPR_INDEX)
-		root = root->kind == EXPR_INDEX ? root->index.base : root->field.base;
+	const struct expr *root = place_root(s->assign.target);
 	if (root->kind == EXPR_IDENT && root->sym)
 		root->sym->assigned = true;
 	if (!s->assign.op.compound && s->assign.target->kind == EXPR_IDENT &&
@@ -183,7 +181,7 @@ static void check_if(struct checker *c, struct stmt *s)
  * null at its top, and after the loop. COND holds inside, when given. */
 static void check_loop_body(struct checker *c, struct stmt *body, const struct expr *cond)
 {
-	null_loop_entry(c, body);
+	null_widen(c, body);
 	struct null_state entry = null_save(c);
 	if (cond)
 		null_assume(c, cond, true);
@@ -317,8 +315,7 @@ void check_stmt(struct checker *c, struct stmt *s)
 		check_block(c, s);
 		break;
 	case STMT_TRY: {
-		/* a catch may start anywhere in the body: from what held before it */
-		null_loop_entry(c, s->try_.body);
+		null_widen(c, s->try_.body);	/* a catch may start anywhere in it */
 		struct null_state before = null_save(c);
 		check_block(c, s->try_.body);
 		for (size_t i = 0; i < s->try_.catches.len; i++) {

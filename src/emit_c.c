@@ -35,23 +35,9 @@ void emit_unsupported(struct emitter *e, struct span at, const char *what)
 
 /* ---- names and types ------------------------------------------------------ */
 
-/* Names C reserves, and names the generated code uses itself. */
-static const char *const reserved[] = {
-	"auto", "case", "char", "double", "do", "float", "goto", "int", "long", "register",
-	"short", "signed", "static", "switch", "typedef", "union", "unsigned", "volatile",
-	"inline", "restrict", "main", "skel", "errno", "ctx_", NULL,
-};
 
-const char *c_ident(struct emitter *e, const char *name)
-{
-	for (const char *const *r = reserved; *r; r++)
-		if (!strcmp(*r, name))
-			return arena_printf(A, "%s_", name);
-	return name;
-}
-
-/* C's keywords and the macros of <stdbool.h>: a member of a program's
- * struct named so (default, bool) gets a '_' in C. */
+/* C's keywords and the macros of <stdbool.h>: a name or a member of a
+ * program's struct named so (default, bool) gets a '_' in C. */
 static const char *const c_keywords[] = {
 	"auto", "break", "case", "char", "const", "continue", "default", "do", "double",
 	"else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long",
@@ -60,12 +46,26 @@ static const char *const c_keywords[] = {
 	"true", "false", NULL,
 };
 
+static bool listed(const char *const *names, const char *name)
+{
+	for (; *names; names++)
+		if (!strcmp(*names, name))
+			return true;
+	return false;
+}
+
 const char *c_member(struct emitter *e, const char *name)
 {
-	for (const char *const *k = c_keywords; *k; k++)
-		if (!strcmp(*k, name))
-			return arena_printf(A, "%s_", name);
-	return name;
+	return listed(c_keywords, name) ? arena_printf(A, "%s_", name) : name;
+}
+
+/* Names the generated code uses itself, besides C's keywords. */
+static const char *const generated_names[] = { "main", "skel", "errno", "ctx_", NULL };
+
+const char *c_ident(struct emitter *e, const char *name)
+{
+	return listed(c_keywords, name) || listed(generated_names, name)
+	       ? arena_printf(A, "%s_", name) : name;
 }
 
 const char *base_name(const char *path)

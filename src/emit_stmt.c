@@ -78,19 +78,13 @@ static void emit_entry_assign(struct emitter *e, const struct stmt *s)
 	const struct symbol *sym = target->sym, *map = indexed_map(value);
 	const char *name = c_ident(e, sym->name);
 	start_line(e);
-	if (map && e->bpf) {
-		map_use(e, map)->accessors |= ACC_LOOKUP;
-		emit_text(e, "%s = %s_lookup(", name, map->name);
-	} else if (map && sym->null_tested) {
-		map_use(e, map)->accessors |= ACC_FIND;
-		emit_text(e, "%s_found = %s_find(", name, map->name);
-	} else if (map) {
-		map_use(e, map)->accessors |= ACC_GET;
-		emit_text(e, "%s = %s_get(", name, map->name);
-	}
 	if (map) {
+		bool find = !e->bpf && sym->null_tested;
+		map_use(e, map)->accessors |= e->bpf ? ACC_LOOKUP : find ? ACC_FIND : ACC_GET;
+		emit_text(e, "%s%s = %s_%s(", name, find ? "_found" : "", map->name,
+			  e->bpf ? "lookup" : find ? "find" : "get");
 		emit_expr(e, value->index.index);
-		emit_text(e, map && !e->bpf && sym->null_tested ? ", &%s);\n" : ");\n", name);
+		emit_text(e, find ? ", &%s);\n" : ");\n", name);
 		return;
 	}
 	if (e->bpf && target->surely_null) {
@@ -180,14 +174,6 @@ static bool same_pure_expr(const struct expr *a, const struct expr *b)
 	}
 }
 
-/* The variable at the root of a place: x in x, x.f, x[i]. */
-static const struct symbol *root_symbol(const struct expr *x)
-{
-	while (x->kind == EXPR_FIELD || x->kind == EXPR_ARROW || x->kind == EXPR_INDEX)
-		x = x->kind == EXPR_INDEX ? x->index.base : x->field.base;
-	return x->kind == EXPR_IDENT ? x->sym : NULL;
-}
-
 /* Whether any name in KEY may change inside BLOCK (assigned, or the
  * target of a loop). */
 static bool key_names_assigned(const struct expr *key, const struct vec *stmts)
@@ -196,7 +182,8 @@ static bool key_names_assigned(const struct expr *key, const struct vec *stmts)
 		const struct stmt *s = stmts->items[i];
 		switch (s->kind) {
 		case STMT_ASSIGN: {
-			const struct symbol *root = root_symbol(s->assign.target);
+			const struct expr *place = place_root(s->assign.target);
+			const struct symbol *root = place->kind == EXPR_IDENT ? place->sym : NULL;
 			if (root && root->kind != SYM_MAP && key->sym == root)
 				return true;
 			if (key->kind != EXPR_IDENT && key->kind != EXPR_INT)
@@ -367,19 +354,20 @@ static void emit_if(struct emitter *e, const struct stmt *s, bool chained)
 			emit_text(e, "if (%s_find(", map->name);
 			emit_expr(e, s->if_.cond->index.index);
 			emit_text(e, ", &%s)) ", name);
-			goto then;
-		}
-		if (map) {
-			map_use(e, map)->accessors |= ACC_LOOKUP;
-			emit_text(e, "%s *%s = %s_lookup(", c_type(e, map->type->value), name, map->name);
-			emit_expr(e, s->if_.cond->index.index);
 		} else {
-			emit_text(e, "%s = (", c_decl(e, s->if_.cond->type, name));
-			emit_expr(e, s->if_.cond);
+			if (map) {
+				map_use(e, map)->accessors |= ACC_LOOKUP;
+				emit_text(e, "%s *%s = %s_lookup(", c_type(e, map->type->value), name,
+					  map->name);
+				emit_expr(e, s->if_.cond->index.index);
+			} else {
+				emit_text(e, "%s = (", c_decl(e, s->if_.cond->type, name));
+				emit_expr(e, s->if_.cond);
+			}
+			emit_text(e, ");\n");
+			start_line(e);
+			emit_text(e, "if (%s) ", name);
 		}
-		emit_text(e, ");\n");
-		start_line(e);
-		emit_text(e, "if (%s) ", name);
 		if (map && e->bpf) {
 			struct bound_entry *b = arena_alloc(A, sizeof(*b));
 			*b = (struct bound_entry){ map, s->if_.cond->index.index, s->if_.then, name };
@@ -390,7 +378,6 @@ static void emit_if(struct emitter *e, const struct stmt *s, bool chained)
 		emit_expr(e, s->if_.cond);
 		emit_text(e, ") ");
 	}
-then:
 	emit_braced(e, s->if_.then);
 	if (s->if_.bind && e->entries.len &&
 	    ((struct bound_entry *)e->entries.items[e->entries.len - 1])->then == s->if_.then)

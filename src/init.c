@@ -394,17 +394,6 @@ static void add_used_type(const struct btf *btf, uint32_t id, const char **list,
 		list[n] = name;
 }
 
-/* The function prototype a function pointer of type ID points to, or NULL
- * when ID is not a function pointer. */
-static const struct btf_type *function_pointer(const struct btf *btf, uint32_t id)
-{
-	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, id));
-	if (!t || !btf_is_ptr(t))
-		return NULL;
-	t = btf__type_by_id(btf, btf__resolve_type(btf, t->type));
-	return t && btf_is_func_proto(t) ? t : NULL;
-}
-
 /* The kernel types P's header declares, as .kh text, after EXTRA (a
  * declaration init writes itself, or NULL). */
 static int render_types(struct arena *a, const struct kernel_btf *kb, struct project *p,
@@ -753,7 +742,7 @@ static int resolve_struct_ops(struct arena *a, const struct kernel_btf *kb, stru
 	const char *optional = "";
 	for (size_t i = 0; i < s->count; i++) {
 		const struct kernel_member *m = &s->members[i];
-		const struct btf_type *proto = function_pointer(btf, m->type_id);
+		const struct btf_type *proto = kernel_btf_function_pointer(kb, m->type_id);
 		if (!proto) {
 			decl = arena_printf(a, "%s    %s: %s,\n", decl, m->name, m->type);
 			if (!strchr(m->type, '*'))

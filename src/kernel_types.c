@@ -146,12 +146,8 @@ const struct type *kernel_btf_member_function(const struct kernel_btf *btf, stru
 	const struct kernel_member *m = s ? kernel_struct_member(s, member) : NULL;
 	if (!m)
 		return NULL;
-	const struct btf *raw = kernel_btf_raw(btf);
-	const struct btf_type *t = btf__type_by_id(raw, btf__resolve_type(raw, m->type_id));
-	if (!t || !btf_is_ptr(t))
-		return NULL;
-	t = btf__type_by_id(raw, btf__resolve_type(raw, t->type));
-	if (!t || !btf_is_func_proto(t))
+	const struct btf_type *t = kernel_btf_function_pointer(btf, m->type_id);
+	if (!t)
 		return NULL;
 	struct type *f = type_new(a, TY_FUNCTION);
 	const struct btf_param *p = btf_params(t);

@@ -180,6 +180,17 @@ ks_list() {
 	echo "$1" | paste -s -d, -
 }
 
+# ks_still_there KIND ID: true when bpftool still shows the KIND (prog or
+# link) ID, after waiting for it to go; the waits of one ks_nothing_left
+# share 3 s in all (ks_waited counts tenths).
+ks_still_there() {
+	while bpftool "$1" show id "$2" >/dev/null 2>&1 && [ "$ks_waited" -lt 30 ]; do
+		sleep 0.1
+		ks_waited=$((ks_waited + 1))
+	done
+	bpftool "$1" show id "$2" >/dev/null 2>&1
+}
+
 # ks_nothing_left TEST [IF]: after the loader's exit, none of the programs
 # and links recorded by ks_wait_links is in the kernel (the kernel frees
 # them within 3 s), and, given an interface, no XDP program and no tc
@@ -187,20 +198,12 @@ ks_list() {
 ks_nothing_left() {
 	t=$1
 	left=""
-	n=0
+	ks_waited=0
 	for id in $KS_PROG_IDS; do
-		while bpftool prog show id "$id" >/dev/null 2>&1 && [ $n -lt 30 ]; do
-			sleep 0.1
-			n=$((n + 1))
-		done
-		bpftool prog show id "$id" >/dev/null 2>&1 && left="$left program $id,"
+		ks_still_there prog "$id" && left="$left program $id,"
 	done
 	for id in $KS_LINK_IDS; do
-		while bpftool link show id "$id" >/dev/null 2>&1 && [ $n -lt 30 ]; do
-			sleep 0.1
-			n=$((n + 1))
-		done
-		bpftool link show id "$id" >/dev/null 2>&1 && left="$left link $id,"
+		ks_still_there link "$id" && left="$left link $id,"
 	done
 	if_=${2:-}
 	if [ -n "$if_" ]; then

@@ -134,16 +134,23 @@ static void test_longest_match(void)
 
 /* ---- integer literals --------------------------------------------------- */
 
-static int int_is(const char *text, uint64_t value)
+/* TEXT parses as one literal of KIND (EXPR_INT or EXPR_CHAR) with VALUE,
+ * keeping its text as written. */
+static int literal_is(enum expr_kind kind, const char *text, uint64_t value)
 {
 	struct expr *e = unit_parse_expr(text);
-	int ok = e && e->kind == EXPR_INT && e->integer.value == value &&
+	int ok = e && e->kind == kind && e->integer.value == value &&
 		 unit_streq(e->integer.text, text) && unit.errors == 0;
 	if (!ok)
 		fprintf(stderr, "\n  %s: want %llu, got %llu (%u errors)\n", text,
 			(unsigned long long)value,
 			e ? (unsigned long long)e->integer.value : 0ull, unit.errors);
 	return ok;
+}
+
+static int int_is(const char *text, uint64_t value)
+{
+	return literal_is(EXPR_INT, text, value);
 }
 
 static void test_integer_values(void)
@@ -203,14 +210,7 @@ static void test_invalid_integers(void)
 
 static int char_is(const char *text, uint64_t value)
 {
-	struct expr *e = unit_parse_expr(text);
-	int ok = e && e->kind == EXPR_CHAR && e->integer.value == value &&
-		 unit_streq(e->integer.text, text) && unit.errors == 0;
-	if (!ok)
-		fprintf(stderr, "\n  %s: want %llu, got %llu (%u errors)\n", text,
-			(unsigned long long)value,
-			e ? (unsigned long long)e->integer.value : 0ull, unit.errors);
-	return ok;
+	return literal_is(EXPR_CHAR, text, value);
 }
 
 static void test_char_values(void)
