@@ -221,6 +221,7 @@ struct stmt {
 	struct symbol *sym;	/* checker: the variable a VAR, CONST, IF or FOR binds */
 	struct symbol *sym2;	/* checker: FOR_EACH's value variable */
 	struct stmt *deferred;	/* DEFER of a block (expr is then NULL) */
+	const char *c_temp;	/* plan: a temporary the C needs (FOR_EACH, ASSIGN) */
 	union {
 		struct expr *expr;	/* EXPR, THROW, DEFER, DELETE, RETURN (may be NULL) */
 		struct {
@@ -303,6 +304,7 @@ struct member {
 	const struct type *resolved;	/* checker: the member's type */
 	int64_t enum_value;	/* checker: an enum member's value */
 	struct symbol *sym;	/* checker: an enum member's constant */
+	const char *c_name;	/* plan: a struct or config member's name in C */
 };
 
 struct decl {

@@ -317,16 +317,12 @@ static bool in_header(const struct decl *d)
 
 /* A struct or enum a .kh header declares is the kernel's when the kernel
  * has it (without BTF, whenever a header declares it).  One the program
- * itself declares is its own, even under a kernel name: then it gets
- * another name in C, so that vmlinux.h and it can both be there. */
-static bool is_kernel_type(struct checker *c, struct type *t, bool kernel_has_it,
-			   const struct decl *d)
+ * itself declares is its own, even under a kernel name (the plan then
+ * gives it another name in C, so that vmlinux.h and it can both be
+ * there). */
+static bool is_kernel_type(struct checker *c, bool kernel_has_it, const struct decl *d)
 {
-	if (in_header(d) && (kernel_has_it || !c->btf))
-		return true;
-	if (kernel_has_it)
-		t->c_name = arena_printf(A, "ks_%s", d->name);
-	return false;
+	return in_header(d) && (kernel_has_it || !c->btf);
 }
 
 /* First pass: every global name, so declarations may refer to each other
@@ -353,7 +349,7 @@ static void declare(struct checker *c, struct decl *d)
 		struct type *t = type_new(A, TY_STRUCT);
 		t->name = d->name;
 		t->decl = d;
-		t->kernel = is_kernel_type(c, t, c->btf && kernel_btf_has_struct(c->btf, d->name), d);
+		t->kernel = is_kernel_type(c, c->btf && kernel_btf_has_struct(c->btf, d->name), d);
 		t->c_typedef = t->kernel && kernel_btf_typedef_struct(c->btf, d->name);
 		sym->type = t;
 		vec_push(A, &c->cp->types, sym);
@@ -366,7 +362,7 @@ static void declare(struct checker *c, struct decl *d)
 		struct type *t = type_new(A, TY_ENUM);
 		t->name = d->name;
 		t->decl = d;
-		t->kernel = is_kernel_type(c, t, c->btf && kernel_btf_has_enum(c->btf, d->name), d);
+		t->kernel = is_kernel_type(c, c->btf && kernel_btf_has_enum(c->btf, d->name), d);
 		sym->type = t;
 		vec_push(A, &c->cp->types, sym);
 		for (size_t i = 0; i < d->members.len; i++) {
@@ -376,9 +372,6 @@ static void declare(struct checker *c, struct decl *d)
 				k->type = t;
 				k->decl = d;
 				k->has_value = true;
-				/* vmlinux.h has an enumerator of that name already */
-				if (!t->kernel && c->btf && kernel_btf_constant(c->btf, m->name, &(int64_t){ 0 }, NULL))
-					k->c_name = arena_printf(A, "ks_%s", m->name);
 				m->sym = k;
 			}
 		}

@@ -449,7 +449,7 @@ void check_body(struct checker *c, struct function_info *fn)
 		p->sym = bind(c, SYM_PARAM, p->name, p->span, fn->type->params.items[i]);
 	}
 	if (d->fn.ret_name)
-		bind(c, SYM_LOCAL, d->fn.ret_name, d->fn.ret->span, fn->type->ret);
+		fn->ret_sym = bind(c, SYM_LOCAL, d->fn.ret_name, d->fn.ret->span, fn->type->ret);
 	c->loops.len = 0;
 	check_block(c, d->fn.body);
 	pop_scope(c);

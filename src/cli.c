@@ -14,6 +14,7 @@ int run_front_end(const char *path, const struct front_options *opts, FILE *err,
 	if (opts->werror)
 		diag_warnings_are_errors(diag);
 	struct checked_program *checked = NULL;
+	struct plan *plan = NULL;
 
 	const char *why = NULL;
 	struct source *src = source_load(arena, path, &why);
@@ -37,7 +38,9 @@ int run_front_end(const char *path, const struct front_options *opts, FILE *err,
 	}
 	struct check_options check = { .btf = btf };
 	checked = check_program(arena, diag, program, &check);
-	/* What the checker took from BTF is in the arena already. */
+	if (opts->plan && !diag_error_count(diag))
+		plan = plan_program(arena, checked);
+	/* What the checker and the plan took from BTF is in the arena already. */
 	kernel_btf_free(btf);
 	checked->btf = NULL;
 out:;
@@ -46,6 +49,7 @@ out:;
 		result->arena = arena;
 		result->diag = diag;
 		result->program = checked;
+		result->plan = plan;
 	} else {
 		arena_free(arena);
 	}

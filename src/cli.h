@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "sema.h"
+#include "plan.h"
 
 struct front_options {
 	bool dump_ast;		/* print the syntax tree to standard output,
@@ -13,6 +13,7 @@ struct front_options {
 	bool parse_only;	/* stop after parsing */
 	const char *btf_path;	/* kernel BTF; NULL for the running kernel's */
 	bool werror;		/* warnings are errors */
+	bool plan;		/* also plan the C (for the code generators) */
 };
 
 /* What the front end made of one file, for the code generators. */
@@ -20,6 +21,7 @@ struct front_result {
 	struct arena *arena;
 	struct diag *diag;
 	struct checked_program *program;	/* NULL unless it checked cleanly */
+	struct plan *plan;	/* with opts->plan, as program */
 };
 
 /* Loads, parses and checks PATH; diagnostics go to ERR.  Returns the exit

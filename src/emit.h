@@ -6,7 +6,7 @@
  *   ks_runtime.h attach/detach/signal runtime (from skeleton/)
  *   Makefile, README.md
  *
- * Code generation problems the checker does not see (a construct this
+ * It prints what the plan stage decided.  Code generation problems the checker does not see (a construct this
  * version cannot generate yet) are reported through diag. */
 #ifndef KS_EMIT_H
 #define KS_EMIT_H
@@ -14,19 +14,19 @@
 #include <stdio.h>
 
 #include "diag.h"
-#include "sema.h"
+#include "plan.h"
 
 /* Writes the whole project into DIR (created if missing).  Returns 0, or
  * 1 after reporting an error. */
-int emit_project(struct arena *a, struct diag *d, const struct checked_program *cp,
+int emit_project(struct arena *a, struct diag *d, const struct plan *plan,
 		 const char *dir);
 
 /* The three C files, for ks2c and for tests. */
-void emit_types_header(struct arena *a, struct diag *d, const struct checked_program *cp,
+void emit_types_header(struct arena *a, struct diag *d, const struct plan *plan,
 		       FILE *out);
-void emit_bpf_file(struct arena *a, struct diag *d, const struct checked_program *cp,
+void emit_bpf_file(struct arena *a, struct diag *d, const struct plan *plan,
 		   FILE *out);
-void emit_user_file(struct arena *a, struct diag *d, const struct checked_program *cp,
+void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan,
 		    FILE *out);
 
 #endif

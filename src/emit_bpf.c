@@ -32,25 +32,20 @@ static bool builtins_wanted(const struct checked_program *cp)
 	return false;
 }
 
-static const char *config_struct(struct emitter *e, const char *name)
-{
-	return arena_printf(A, "%s_config", name);
-}
-
 static void emit_members(struct emitter *e, const struct decl *d)
 {
 	for (size_t i = 0; i < d->members.len; i++) {
 		const struct member *m = d->members.items[i];
-		emit_line(e, "\t%s;", c_decl(e, m->resolved, c_member(e, m->name)));
+		emit_line(e, "\t%s;", c_decl(e, m->resolved, m->c_name ? m->c_name : m->name));
 	}
 }
 
-void emit_types_header(struct arena *a, struct diag *d, const struct checked_program *cp,
-		       FILE *out)
+void emit_types_header(struct arena *a, struct diag *d, const struct plan *plan, FILE *out)
 {
-	struct emitter emitter = { .arena = a, .diag = d, .cp = cp, .out = out };
+	const struct checked_program *cp = plan->cp;
+	struct emitter emitter = { .arena = a, .diag = d, .cp = cp, .plan = plan, .out = out };
 	struct emitter *e = &emitter;
-	const char *guard = arena_printf(A, "%s_H", c_skeleton(e));
+	const char *guard = arena_printf(A, "%s_H", plan->skeleton);
 	for (char *p = (char *)guard; *p; p++)
 		if (*p >= 'a' && *p <= 'z')
 			*p = (char)(*p - 'a' + 'A');
@@ -69,9 +64,9 @@ void emit_types_header(struct arena *a, struct diag *d, const struct checked_pro
 		unsigned line, col;
 		source_line_col(decl->span.src, decl->span.begin, &line, &col);
 		emit_line(e, "/* %s:%u */", base_name(decl->span.src->name), line);
-		if (sym->type->c_name)
-			emit_line(e, "/* %s is also a kernel type: here it is %s */", sym->name,
-				  sym->type->c_name);
+		if (strcmp(c_name(sym), sym->name))
+			emit_line(e, "/* %s is named %s in C: the headers declare a %s too */", sym->name,
+				  c_name(sym), sym->name);
 		switch (sym->kind) {
 		case SYM_STRUCT:
 			emit_line(e, "%s {", c_type(e, sym->type));
@@ -82,17 +77,16 @@ void emit_types_header(struct arena *a, struct diag *d, const struct checked_pro
 			emit_line(e, "%s {", c_type(e, sym->type));
 			for (size_t j = 0; j < decl->members.len; j++) {
 				const struct member *m = decl->members.items[j];
-				const struct symbol *k = m->sym;
-				const char *name = k && k->c_name ? k->c_name : m->name;
+				const char *name = m->sym ? c_name(m->sym) : m->name;
 				emit_line(e, "\t%s = %lld,%s", name, (long long)m->enum_value,
-					  k && k->c_name ? "\t/* vmlinux.h has its own */" : "");
+					  strcmp(name, m->name) ? "\t/* the headers declare their own */" : "");
 			}
 			emit_line(e, "};");
 			break;
 		case SYM_TYPE_ALIAS: {
 			struct type plain = *sym->type;
 			plain.alias = NULL;
-			emit_line(e, "typedef %s;", c_decl(e, &plain, sym->name));
+			emit_line(e, "typedef %s;", c_decl(e, &plain, sym->c_name));
 			break;
 		}
 		default:
@@ -107,7 +101,7 @@ void emit_types_header(struct arena *a, struct diag *d, const struct checked_pro
 		const struct expr *value = sym->decl->var.init;
 		bool simple = value->kind == EXPR_INT || value->kind == EXPR_CHAR ||
 			      value->kind == EXPR_STRING || value->kind == EXPR_BOOL;
-		emit_text(e, "#define %s %s", sym->name, simple ? "" : "(");
+		emit_text(e, "#define %s %s", sym->c_name, simple ? "" : "(");
 		emit_expr(e, value);
 		emit_text(e, "%s\n", simple ? "" : ")");
 	}
@@ -115,7 +109,7 @@ void emit_types_header(struct arena *a, struct diag *d, const struct checked_pro
 		const struct symbol *sym = cp->configs.items[i];
 		emit_line(e, "%s", "");
 		emit_line(e, "/* config %s */", sym->name);
-		emit_line(e, "struct %s {", config_struct(e, sym->name));
+		emit_line(e, "struct %s {", sym->c_struct);
 		emit_members(e, sym->decl);
 		emit_line(e, "};");
 	}
@@ -181,13 +175,13 @@ static void emit_map(struct emitter *e, const struct symbol *sym)
 		emit_line(e, "\t__uint(map_flags, %s);", flags);
 	if (sym->pinned)
 		emit_line(e, "\t__uint(pinning, LIBBPF_PIN_BY_NAME);");
-	emit_line(e, "} %s SEC(\".maps\");", sym->name);
+	emit_line(e, "} %s SEC(\".maps\");", sym->c_name);
 }
 
 static void emit_global(struct emitter *e, const struct symbol *sym)
 {
 	const struct decl *d = sym->decl;
-	const char *decl = c_decl(e, sym->type, sym->name);
+	const char *decl = c_decl(e, sym->type, sym->c_name);
 	/* in a program with no eBPF side, globals are the loader's own */
 	const char *storage = sym->local || !e->bpf ? "static " : "";
 	if (!d->var.init || sym->in_bss) {
@@ -204,14 +198,13 @@ static void emit_global(struct emitter *e, const struct symbol *sym)
 static void emit_config(struct emitter *e, const struct symbol *sym)
 {
 	const struct decl *d = sym->decl;
-	emit_text(e, "%sstruct %s %s = {", e->bpf ? "" : "static ", config_struct(e, sym->name),
-		  sym->name);
+	emit_text(e, "%sstruct %s %s = {", e->bpf ? "" : "static ", sym->c_struct, sym->c_name);
 	bool any = false;
 	for (size_t i = 0; i < d->members.len; i++) {
 		const struct member *m = d->members.items[i];
 		if (!m->value)
 			continue;
-		emit_text(e, "%s\n\t.%s = ", any ? "," : "", c_member(e, m->name));
+		emit_text(e, "%s\n\t.%s = ", any ? "," : "", m->c_name ? m->c_name : m->name);
 		emit_expr(e, m->value);
 		any = true;
 	}
@@ -233,10 +226,10 @@ void emit_globals(struct emitter *e)
 void emit_global_ref(struct emitter *e, const struct symbol *sym)
 {
 	if (e->bpf || !e->cp->has_programs) {
-		emit_text(e, "%s", sym->name);
+		emit_text(e, "%s", sym->c_name);
 		return;
 	}
-	emit_text(e, "skel->%s->%s", sym->in_bss ? "bss" : "data", sym->name);
+	emit_text(e, "%s->%s->%s", e->plan->skel, sym->in_bss ? "bss" : "data", sym->c_name);
 }
 
 /* ---- map accessors ---------------------------------------------------------------- */
@@ -246,76 +239,79 @@ void emit_global_ref(struct emitter *e, const struct symbol *sym)
  * arrive by value: a copy on the stack, as the verifier wants. */
 static void emit_bpf_accessors(struct emitter *e, const struct map_use *u)
 {
-	const char *m = u->map->name;
+	const struct map_plan *mp = plan_map(e->plan, u->map);
+	const char *m = u->map->c_name;
 	const struct type *t = u->map->type;
 	const char *key = c_type(e, t->key), *value = c_type(e, t->value);
+	const char *k = mp->key, *v = mp->value;
 	bool scalar = type_is_scalar(t->value);
 	bool shared = !type_is_percpu_map(t);
 	bool array = type_is_array_map(t);
 	if (u->accessors & (ACC_LOOKUP | ACC_GET))
 		emit_code(e, "\
-		static __always_inline %1$s *%2$s_lookup(%3$s key)\n\
+		static __always_inline %1$s *%2$s(%3$s %5$s)\n\
 		{\n\
-			return bpf_map_lookup_elem(&%2$s, &key);\n\
-		}\n\n", value, m, key);
+			return bpf_map_lookup_elem(&%4$s, &%5$s);\n\
+		}\n\n", value, mp->lookup, key, m, k);
 	if ((u->accessors & ACC_GET) && scalar)
 		emit_code(e, "\
-		/* %2$s[key]: 0 when the key is absent */\n\
-		static __always_inline %1$s %2$s_get(%3$s key)\n\
+		/* %4$s[%5$s]: 0 when the key is absent */\n\
+		static __always_inline %1$s %2$s(%3$s %5$s)\n\
 		{\n\
-			%1$s *value = %2$s_lookup(key);\n\
-			return value ? *value : 0;\n\
-		}\n\n", value, m, key);
+			%1$s *%6$s = %7$s(%5$s);\n\
+			return %6$s ? *%6$s : 0;\n\
+		}\n\n", value, mp->get, key, m, k, v, mp->lookup);
 	else if (u->accessors & ACC_GET)
 		emit_code(e, "\
-		/* %2$s[key]: zeroes when the key is absent */\n\
-		static __always_inline %1$s %2$s_get(%3$s key)\n\
+		/* %4$s[%5$s]: zeroes when the key is absent */\n\
+		static __always_inline %1$s %2$s(%3$s %5$s)\n\
 		{\n\
-			%1$s *value = %2$s_lookup(key);\n\
-			%1$s copy = {};\n\
-			if (value)\n\
-				copy = *value;\n\
-			return copy;\n\
-		}\n\n", value, m, key);
+			%1$s *%6$s = %7$s(%5$s);\n\
+			%1$s %8$s = {};\n\
+			if (%6$s)\n\
+				%8$s = *%6$s;\n\
+			return %8$s;\n\
+		}\n\n", value, mp->get, key, m, k, v, mp->lookup, mp->copy);
 	if (u->accessors & ACC_SET)
 		emit_code(e, "\
-		static __always_inline long %2$s_set(%3$s key, %1$s value)\n\
+		static __always_inline long %2$s(%3$s %5$s, %1$s %6$s)\n\
 		{\n\
-			return bpf_map_update_elem(&%2$s, &key, &value, BPF_ANY);\n\
-		}\n\n", value, m, key);
+			return bpf_map_update_elem(&%4$s, &%5$s, &%6$s, BPF_ANY);\n\
+		}\n\n", value, mp->set, key, m, k, v);
 	if (u->accessors & ACC_DELETE)
 		emit_code(e, "\
-		static __always_inline long %1$s_delete(%2$s key)\n\
+		static __always_inline long %1$s(%2$s %4$s)\n\
 		{\n\
-			return bpf_map_delete_elem(&%1$s, &key);\n\
-		}\n\n", m, key);
+			return bpf_map_delete_elem(&%3$s, &%4$s);\n\
+		}\n\n", mp->delete, key, m, k);
 	for (enum binary_op op = BIN_ADD; op <= BIN_SHR; op++) {
 		if (!(u->ops & (1u << op)))
 			continue;
 		const char *update = shared && (op == BIN_ADD || op == BIN_SUB) && type_size(t->value) >= 4
-			? arena_printf(A, "__sync_fetch_and_%s(value, operand);", op == BIN_ADD ? "add" : "sub")
-			: arena_printf(A, "*value %s= operand;", binary_op_text(op));
-		const char *first = op == BIN_ADD || op == BIN_BITOR || op == BIN_BITXOR ? "operand"
-				    : op == BIN_SUB ? "-operand" : "0";
+			? arena_printf(A, "__sync_fetch_and_%s(%s, %s);", op == BIN_ADD ? "add" : "sub", v,
+				       mp->operand)
+			: arena_printf(A, "*%s %s= %s;", v, binary_op_text(op), mp->operand);
+		const char *first = op == BIN_ADD || op == BIN_BITOR || op == BIN_BITXOR ? mp->operand
+				    : op == BIN_SUB ? arena_printf(A, "-%s", mp->operand) : "0";
 		emit_code(e, "\
-		/* %1$s[key] %2$s= operand; an absent key counts as 0 */\n\
-		static __always_inline void %1$s_%3$s(%4$s key, %5$s operand)\n\
+		/* %1$s[%6$s] %2$s= %7$s; an absent key counts as 0 */\n\
+		static __always_inline void %3$s(%4$s %6$s, %5$s %7$s)\n\
 		{\n\
-			%5$s *value = bpf_map_lookup_elem(&%1$s, &key);", m, binary_op_text(op),
-			  binary_op_name(op), key, value);
+			%5$s *%8$s = bpf_map_lookup_elem(&%1$s, &%6$s);", m, binary_op_text(op),
+			  mp->op[op], key, value, k, mp->operand, v);
 		e->indent++;	/* the function's body */
 		if (array)	/* an array has every key */
 			emit_code(e, "\
-			if (value)\n\
-				%s", update);
+			if (%s)\n\
+				%s", v, update);
 		else
 			emit_code(e, "\
-			if (value) {\n\
-				%1$s\n\
+			if (%1$s) {\n\
+				%2$s\n\
 			} else {\n\
-				%2$s first = %3$s;\n\
-				bpf_map_update_elem(&%4$s, &key, &first, BPF_NOEXIST);\n\
-			}", update, value, first, m);
+				%3$s %6$s = %4$s;\n\
+				bpf_map_update_elem(&%5$s, &%7$s, &%6$s, BPF_NOEXIST);\n\
+			}", v, update, value, first, m, mp->first, k);
 		e->indent--;
 		emit_code(e, "}\n\n");
 	}
@@ -346,7 +342,7 @@ static const char *params(struct emitter *e, const struct function_info *fn)
 	for (size_t i = 0; i < d->fn.params.len; i++) {
 		const struct param *p = d->fn.params.items[i];
 		text = arena_printf(A, "%s%s%s", text, i ? ", " : "",
-				    c_decl(e, fn->type->params.items[i], c_ident(e, p->name)));
+				    c_decl(e, fn->type->params.items[i], p->sym->c_name));
 	}
 	return text;
 }
@@ -377,6 +373,7 @@ static void emit_kfunc_externs(struct emitter *e)
 static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 {
 	const struct decl *d = fn->decl;
+	const char *name = fn->c_name ? fn->c_name : d->sym->c_name;
 	e->fn = fn;
 	unsigned line, col;
 	source_line_col(d->span.src, d->span.begin, &line, &col);
@@ -399,13 +396,13 @@ static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 		emit_line(e, "SEC(\"%s\")", sec);
 		if (fn->prog == PROG_PROBE)	/* the kernel function's arguments, from pt_regs */
 			emit_line(e, "int %s(%s%s%s)", fn->syscall ? "BPF_KSYSCALL" : "BPF_KPROBE",
-				  d->name, d->fn.params.len ? ", " : "",
+				  name, d->fn.params.len ? ", " : "",
 				  d->fn.params.len ? params(e, fn) : "");
 		else
-			emit_line(e, "int %s(%s)", d->name, params(e, fn));
+			emit_line(e, "int %s(%s)", name, params(e, fn));
 	} else {
 		emit_line(e, "static __always_inline %s",
-			  c_decl(e, fn->type->ret, arena_printf(A, "%s(%s)", d->name, params(e, fn))));
+			  c_decl(e, fn->type->ret, arena_printf(A, "%s(%s)", name, params(e, fn))));
 	}
 	emit_line(e, "{");
 	e->indent++;
@@ -419,15 +416,16 @@ static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 	e->fn = NULL;
 }
 
-void emit_bpf_file(struct arena *a, struct diag *d, const struct checked_program *cp,
-		   FILE *out)
+void emit_bpf_file(struct arena *a, struct diag *d, const struct plan *plan, FILE *out)
 {
+	const struct checked_program *cp = plan->cp;
 	/* Functions go to a buffer first: only then is it known which map
 	 * accessors and kernel constants they need. */
 	char *body = NULL;
 	size_t body_len = 0;
 	FILE *functions = open_memstream(&body, &body_len);
-	struct emitter emitter = { .arena = a, .diag = d, .cp = cp, .out = functions, .bpf = true };
+	struct emitter emitter = { .arena = a, .diag = d, .cp = cp, .plan = plan, .out = functions,
+				   .bpf = true };
 	struct emitter *e = &emitter;
 	for (size_t i = 0; i < cp->functions.len; i++) {
 		const struct function_info *fn = cp->functions.items[i];
@@ -476,5 +474,5 @@ void emit_bpf_file(struct arena *a, struct diag *d, const struct checked_program
 		emit_bpf_accessors(e, e->map_uses.items[i]);
 	fwrite(body, 1, body_len, out);
 	free(body);
-	emit_line(e, "char LICENSE[] SEC(\"license\") = \"GPL\";");
+	emit_line(e, "char %s[] SEC(\"license\") = \"GPL\";", plan->license);
 }

@@ -36,36 +36,25 @@ void emit_unsupported(struct emitter *e, struct span at, const char *what)
 /* ---- names and types ------------------------------------------------------ */
 
 
-/* C's keywords and the macros of <stdbool.h>: a name or a member of a
- * program's struct named so (default, bool) gets a '_' in C. */
-static const char *const c_keywords[] = {
-	"auto", "break", "case", "char", "const", "continue", "default", "do", "double",
-	"else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long",
-	"register", "restrict", "return", "short", "signed", "sizeof", "static", "struct",
-	"switch", "typedef", "union", "unsigned", "void", "volatile", "while", "bool",
-	"true", "false", NULL,
-};
-
-static bool listed(const char *const *names, const char *name)
+/* Members of the program's own structs may be renamed by the plan (a
+ * member named like a C keyword or a macro); the kernel's never are. */
+const char *c_member(const struct type *t, const char *name)
 {
-	for (; *names; names++)
-		if (!strcmp(*names, name))
-			return true;
-	return false;
+	if (t && t->kind == TY_POINTER)
+		t = t->elem;
+	if (!t || t->kind != TY_STRUCT || t->kernel || !t->decl)
+		return name;
+	for (size_t i = 0; i < t->decl->members.len; i++) {
+		const struct member *m = t->decl->members.items[i];
+		if (!strcmp(m->name, name))
+			return m->c_name ? m->c_name : name;
+	}
+	return name;
 }
 
-const char *c_member(struct emitter *e, const char *name)
+const char *c_name(const struct symbol *sym)
 {
-	return listed(c_keywords, name) ? arena_printf(A, "%s_", name) : name;
-}
-
-/* Names the generated code uses itself, besides C's keywords. */
-static const char *const generated_names[] = { "main", "skel", "errno", "ctx_", NULL };
-
-const char *c_ident(struct emitter *e, const char *name)
-{
-	return listed(c_keywords, name) || listed(generated_names, name)
-	       ? arena_printf(A, "%s_", name) : name;
+	return sym->c_name ? sym->c_name : sym->name;
 }
 
 const char *base_name(const char *path)
@@ -74,20 +63,10 @@ const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-const char *c_skeleton(struct emitter *e)
-{
-	char *name = arena_printf(A, "%s_bpf", e->cp->name);
-	for (char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_'))
-			*p = '_';
-	return name;
-}
-
 const char *c_type(struct emitter *e, const struct type *t)
 {
 	if (t->alias)
-		return t->alias;
+		return plan_alias(e->plan, t->alias);
 	switch (t->kind) {
 	case TY_VOID: return "void";
 	case TY_BOOL: return "bool";
@@ -189,24 +168,6 @@ struct map_use *map_use(struct emitter *e, const struct symbol *map)
 	return u;
 }
 
-const char *binary_op_name(enum binary_op op)
-{
-	static const char *const names[] = {
-		[BIN_ADD] = "add", [BIN_SUB] = "sub", [BIN_MUL] = "mul", [BIN_DIV] = "div",
-		[BIN_MOD] = "mod", [BIN_BITAND] = "and", [BIN_BITOR] = "or",
-		[BIN_BITXOR] = "xor", [BIN_SHL] = "shl", [BIN_SHR] = "shr",
-	};
-	return op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "op";
-}
-
-const struct symbol *indexed_map(const struct expr *x)
-{
-	if (x->kind != EXPR_INDEX || !x->index.base->type || x->index.base->type->kind != TY_MAP)
-		return NULL;
-	const struct expr *base = x->index.base;
-	return base->kind == EXPR_IDENT && base->sym && base->sym->kind == SYM_MAP ? base->sym : NULL;
-}
-
 static void use_constant(struct emitter *e, const struct symbol *sym)
 {
 	for (size_t i = 0; i < e->constants.len; i++)
@@ -294,19 +255,16 @@ static bool emit_presence(struct emitter *e, const struct expr *x)
 				    : is_null(x->binary.lhs) ? x->binary.rhs : NULL;
 	if (lookup && lookup->kind == EXPR_IDENT && is_entry_var(lookup->sym)) {
 		/* v == null: is the key there? */
-		const char *name = c_ident(e, lookup->sym->name);
 		bool absent = x->binary.op == BIN_EQ;
-		if (e->bpf)
-			emit_text(e, "%s%s", absent ? "!" : "", name);
-		else
-			emit_text(e, "%s%s_found", absent ? "!" : "", name);
+		emit_text(e, "%s%s", absent ? "!" : "",
+			  e->bpf ? lookup->sym->c_name : lookup->sym->c_found);
 		return true;
 	}
 	const struct symbol *map = lookup ? indexed_map(lookup) : NULL;
 	if (!map)
 		return false;
 	map_use(e, map)->accessors |= ACC_LOOKUP;
-	emit_text(e, "%s%s_lookup(", x->binary.op == BIN_EQ ? "!" : "", map->name);
+	emit_text(e, "%s%s(", x->binary.op == BIN_EQ ? "!" : "", plan_map(e->plan, map)->lookup);
 	emit_expr(e, lookup->index.index);
 	emit_text(e, ")");
 	return true;
@@ -332,7 +290,7 @@ static void emit_binary(struct emitter *e, const struct expr *x)
  * may be absent, an empty value stands in, so reads give zero. */
 static void emit_entry_pointer(struct emitter *e, const struct expr *ident)
 {
-	const char *name = c_ident(e, ident->sym->name);
+	const char *name = ident->sym->c_name;
 	const struct type *t = ident->sym->type;
 	if (ident->maybe_null)
 		emit_text(e, "(%s ? %s : &(%s){%s})", name, name, c_type(e, t),
@@ -377,12 +335,12 @@ static void emit_member(struct emitter *e, const struct expr *x)
 	const struct symbol *sym = base->kind == EXPR_IDENT ? base->sym : NULL;
 	if (is_bpf_entry(e, base)) {
 		emit_entry_pointer(e, base);
-		emit_text(e, "->%s", c_member(e, x->field.name));
+		emit_text(e, "->%s", c_member(t, x->field.name));
 		return;
 	}
 	if (sym && sym->kind == SYM_CONFIG) {
 		emit_global_ref(e, sym);
-		emit_text(e, ".%s", c_member(e, x->field.name));
+		emit_text(e, ".%s", c_member(t, x->field.name));
 		return;
 	}
 	/* Packet pointers are u32 fields the program uses as pointers. */
@@ -407,7 +365,7 @@ static void emit_member(struct emitter *e, const struct expr *x)
 		return;
 	}
 	emit_operand(e, PREC_POSTFIX, base, false);
-	emit_text(e, "%s%s", pointer ? "->" : ".", c_member(e, x->field.name));
+	emit_text(e, "%s%s", pointer ? "->" : ".", c_member(t, x->field.name));
 }
 
 /* attach(prog, perf_options { ... }, 0): the options become the runtime's
@@ -468,8 +426,8 @@ static void emit_call(struct emitter *e, const struct expr *x)
 			emit_print(e, x);
 			return;
 		case BUILTIN_LOAD:
-			emit_text(e, "load_program(skel->progs.%s)",
-				  ((struct expr *)x->call.args.items[0])->ident);
+			emit_text(e, "%s(%s->progs.%s)", e->plan->load_program, e->plan->skel,
+				  c_name(((struct expr *)x->call.args.items[0])->sym));
 			return;
 		case BUILTIN_ATTACH: {
 			const struct expr *prog = x->call.args.items[0];
@@ -477,7 +435,7 @@ static void emit_call(struct emitter *e, const struct expr *x)
 				emit_perf_attach(e, x);
 				return;
 			}
-			emit_text(e, "attach_program(");
+			emit_text(e, "%s(", e->plan->attach_program);
 			emit_expr(e, prog);
 			emit_text(e, ", ");
 			emit_expr(e, x->call.args.items[1]);
@@ -537,7 +495,7 @@ static void emit_ident(struct emitter *e, const struct expr *x)
 {
 	const struct symbol *sym = x->sym;
 	if (!sym) {
-		emit_text(e, "%s", c_ident(e, x->ident));
+		emit_text(e, "%s", x->ident);
 		return;
 	}
 	switch (sym->kind) {
@@ -551,11 +509,7 @@ static void emit_ident(struct emitter *e, const struct expr *x)
 			emit_text(e, "%s", sym->name);
 			return;
 		}
-		if (!sym->decl) {	/* a local const */
-			emit_text(e, "%s", c_ident(e, sym->name));
-			return;
-		}
-		emit_text(e, "%s", sym->name);
+		emit_text(e, "%s", c_name(sym));
 		return;
 	case SYM_LOCAL:
 		if (is_bpf_entry(e, x)) {	/* the entry's value */
@@ -563,13 +517,10 @@ static void emit_ident(struct emitter *e, const struct expr *x)
 			emit_entry_pointer(e, x);
 			return;
 		}
-		emit_text(e, "%s", c_ident(e, sym->name));
-		return;
-	case SYM_ENUM_CONST:
-		emit_text(e, "%s", sym->c_name ? sym->c_name : sym->name);
+		emit_text(e, "%s", sym->c_name);
 		return;
 	default:
-		emit_text(e, "%s", c_ident(e, sym->name));
+		emit_text(e, "%s", c_name(sym));
 		return;
 	}
 }
@@ -681,7 +632,7 @@ void emit_expr(struct emitter *e, const struct expr *x)
 		const struct symbol *map = indexed_map(x);
 		if (map) {
 			map_use(e, map)->accessors |= ACC_GET;
-			emit_text(e, "%s_get(", map->name);
+			emit_text(e, "%s(", plan_map(e->plan, map)->get);
 			emit_expr(e, x->index.index);
 			emit_text(e, ")");
 			return;
@@ -700,7 +651,7 @@ void emit_expr(struct emitter *e, const struct expr *x)
 				      : arena_printf(A, "struct %s", x->struct_lit.name));
 		for (size_t i = 0; i < x->struct_lit.fields.len; i++) {
 			const struct field_init *f = x->struct_lit.fields.items[i];
-			emit_text(e, "%s.%s = ", i ? ", " : "", c_member(e, f->name));
+			emit_text(e, "%s.%s = ", i ? ", " : "", c_member(x->type, f->name));
 			emit_expr(e, f->value);
 		}
 		emit_text(e, " }");

@@ -5,16 +5,7 @@
 #include <stdarg.h>
 
 #include "emit.h"
-
-/* Map accessors a side uses (see emit_map_accessors). */
-enum accessor {
-	ACC_LOOKUP = 1 << 0,	/* NAME_lookup(key): pointer or NULL */
-	ACC_GET = 1 << 1,	/* NAME_get(key): value, 0 when absent */
-	ACC_SET = 1 << 2,	/* NAME_set(key, value) */
-	ACC_DELETE = 1 << 3,	/* NAME_delete(key) */
-	ACC_OP = 1 << 4,	/* NAME_<op>(key, operand), op in the bits above */
-	ACC_FIND = 1 << 5,	/* userspace NAME_find(key, &value): whether it is there */
-};
+#include "plan.h"
 
 struct map_use {
 	const struct symbol *map;
@@ -26,6 +17,7 @@ struct emitter {
 	struct arena *arena;
 	struct diag *diag;
 	const struct checked_program *cp;
+	const struct plan *plan;
 	FILE *out;
 	int indent;
 	bool bpf;			/* writing the eBPF side */
@@ -58,16 +50,16 @@ void emit_unsupported(struct emitter *e, struct span at, const char *what);
 void emit_code(struct emitter *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Names and types in C */
-const char *c_ident(struct emitter *e, const char *name);
-/* A struct member's name in C: a C keyword gets a '_'. */
-const char *c_member(struct emitter *e, const char *name);
+/* SYM's C name: the plan's, or a kernel name that needs none. */
+const char *c_name(const struct symbol *sym);
+/* The C name of member NAME of T (a struct, or a pointer to one). */
+const char *c_member(const struct type *t, const char *name);
 const char *c_type(struct emitter *e, const struct type *t);
 /* A declaration of NAME with type T: "char name[16]", "__u8 *p". */
 const char *c_decl(struct emitter *e, const struct type *t, const char *name);
 const char *c_string(struct emitter *e, const char *bytes, uint32_t len);
 /* The C spelling of a map flag written in @flags(...), or NULL. */
 const char *c_map_flag(const char *name);
-const char *c_skeleton(struct emitter *e);	/* "NAME_bpf" */
 const char *base_name(const char *path);	/* "dir/x.ks" -> "x.ks" */
 
 /* Whether a kernel struct of this name is memory eBPF code reads
@@ -80,13 +72,10 @@ void emit_stmt(struct emitter *e, const struct stmt *s);
 void emit_block_body(struct emitter *e, const struct stmt *block);
 void emit_function_body(struct emitter *e, const struct function_info *fn);
 struct map_use *map_use(struct emitter *e, const struct symbol *map);
-const char *binary_op_name(enum binary_op op);	/* "add", "sub", ... */
 
 /* Whether FN is called anywhere; if not, says so in a comment. */
 bool emit_if_called(struct emitter *e, const struct function_info *fn);
 
-/* The map named by an index expression's base, or NULL. */
-const struct symbol *indexed_map(const struct expr *x);
 
 /* Side specific */
 void emit_map_accessors(struct emitter *e);

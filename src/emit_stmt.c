@@ -34,7 +34,7 @@ static void emit_var(struct emitter *e, const struct stmt *s)
 {
 	emit_var_decl(e, s);
 	if (s->sym && !s->sym->used)
-		emit_line(e, "(void)%s;", c_ident(e, s->var.name));
+		emit_line(e, "(void)%s;", s->sym->c_name);
 }
 
 /* var v = m[k].  eBPF: v points to the entry, or is NULL; a value of its
@@ -43,28 +43,29 @@ static void emit_var(struct emitter *e, const struct stmt *s)
 static void emit_entry_var_decl(struct emitter *e, const struct stmt *s)
 {
 	const struct symbol *sym = s->sym, *map = indexed_map(s->var.init);
-	const char *name = c_ident(e, sym->name);
+	const struct map_plan *mp = plan_map(e->plan, map);
+	const char *name = sym->c_name;
 	const struct expr *key = s->var.init->index.index;
 	start_line(e);
 	if (e->bpf) {
 		if (sym->absent_storage) {
-			emit_text(e, "%s = {%s};\n", c_decl(e, sym->type, arena_printf(A, "%s_absent", name)),
+			emit_text(e, "%s = {%s};\n", c_decl(e, sym->type, sym->c_absent),
 				  type_is_scalar(sym->type) ? "0" : "");
 			start_line(e);
 		}
 		map_use(e, map)->accessors |= ACC_LOOKUP;
-		emit_text(e, "%s *%s = %s_lookup(", c_type(e, sym->type), name, map->name);
+		emit_text(e, "%s *%s = %s(", c_type(e, sym->type), name, mp->lookup);
 	} else if (sym->null_tested) {
 		map_use(e, map)->accessors |= ACC_FIND;
 		emit_text(e, "%s;\n", c_decl(e, sym->type, name));
 		start_line(e);
-		emit_text(e, "bool %s_found = %s_find(", name, map->name);
+		emit_text(e, "bool %s = %s(", sym->c_found, mp->find);
 		emit_expr(e, key);
 		emit_text(e, ", &%s);\n", name);
 		return;
 	} else {
 		map_use(e, map)->accessors |= ACC_GET;
-		emit_text(e, "%s = %s_get(", c_decl(e, sym->type, name), map->name);
+		emit_text(e, "%s = %s(", c_decl(e, sym->type, name), mp->get);
 	}
 	emit_expr(e, key);
 	emit_text(e, ");\n");
@@ -76,24 +77,25 @@ static void emit_entry_assign(struct emitter *e, const struct stmt *s)
 {
 	const struct expr *target = s->assign.target, *value = s->assign.value;
 	const struct symbol *sym = target->sym, *map = indexed_map(value);
-	const char *name = c_ident(e, sym->name);
+	const char *name = sym->c_name;
 	start_line(e);
 	if (map) {
 		bool find = !e->bpf && sym->null_tested;
+		const struct map_plan *mp = plan_map(e->plan, map);
 		map_use(e, map)->accessors |= e->bpf ? ACC_LOOKUP : find ? ACC_FIND : ACC_GET;
-		emit_text(e, "%s%s = %s_%s(", name, find ? "_found" : "", map->name,
-			  e->bpf ? "lookup" : find ? "find" : "get");
+		emit_text(e, "%s = %s(", find ? sym->c_found : name,
+			  e->bpf ? mp->lookup : find ? mp->find : mp->get);
 		emit_expr(e, value->index.index);
 		emit_text(e, find ? ", &%s);\n" : ");\n", name);
 		return;
 	}
 	if (e->bpf && target->surely_null) {
-		emit_text(e, "%s = &%s_absent;\n", name, name);
+		emit_text(e, "%s = &%s;\n", name, sym->c_absent);
 		start_line(e);
 	} else if (e->bpf && target->maybe_null) {
 		emit_text(e, "if (!%s)\n", name);
 		e->indent++;
-		emit_line(e, "%s = &%s_absent;", name, name);
+		emit_line(e, "%s = &%s;", name, sym->c_absent);
 		e->indent--;
 		start_line(e);
 	}
@@ -101,7 +103,7 @@ static void emit_entry_assign(struct emitter *e, const struct stmt *s)
 	emit_expr(e, value);
 	emit_text(e, ";\n");
 	if (!e->bpf && sym->null_tested)
-		emit_line(e, "%s_found = true;", name);
+		emit_line(e, "%s = true;", sym->c_found);
 }
 
 static void emit_var_decl(struct emitter *e, const struct stmt *s)
@@ -111,14 +113,14 @@ static void emit_var_decl(struct emitter *e, const struct stmt *s)
 		emit_entry_var_decl(e, s);
 		return;
 	}
-	const char *decl = c_decl(e, t, c_ident(e, s->var.name));
+	const char *decl = c_decl(e, t, s->sym->c_name);
 	const char *qualifier = s->kind == STMT_CONST ? "const " : "";
 	const struct expr *init = s->var.init;
 	bool string = t->kind == TY_STR && init && init->kind == EXPR_MATCH;
 	if (match_needs_statements(init) || string) {
 		emit_line(e, "%s = %s;", decl, string ? "{}" : "0");
 		e->string_target = string;
-		emit_match_statement(e, init, c_ident(e, s->var.name));
+		emit_match_statement(e, init, s->sym->c_name);
 		e->string_target = false;
 		return;
 	}
@@ -130,7 +132,7 @@ static void emit_var_decl(struct emitter *e, const struct stmt *s)
 	if ((t->kind == TY_STR || t->kind == TY_ARRAY) && init->kind != EXPR_STRING &&
 	    init->kind != EXPR_ARRAY_LIT) {
 		emit_line(e, "%s%s;", qualifier, decl);
-		emit_line(e, "__builtin_memcpy(%s, &", c_ident(e, s->var.name));
+		emit_line(e, "__builtin_memcpy(%s, &", s->sym->c_name);
 		emit_unsupported(e, init->span, "copying an array or string into a new variable");
 		return;
 	}
@@ -236,14 +238,15 @@ static bool emit_map_assign(struct emitter *e, const struct stmt *s)
 	}
 	if (map) {
 		struct map_use *u = map_use(e, map);
+		const struct map_plan *mp = plan_map(e->plan, map);
 		start_line(e);
 		if (s->assign.op.compound) {
 			u->accessors |= ACC_OP;
 			u->ops |= 1u << s->assign.op.op;
-			emit_text(e, "%s_%s(", map->name, binary_op_name(s->assign.op.op));
+			emit_text(e, "%s(", mp->op[s->assign.op.op]);
 		} else {
 			u->accessors |= ACC_SET;
-			emit_text(e, "%s_set(", map->name);
+			emit_text(e, "%s(", mp->set);
 		}
 		emit_expr(e, target->index.index);
 		emit_text(e, ", ");
@@ -262,13 +265,14 @@ static bool emit_map_assign(struct emitter *e, const struct stmt *s)
 		emit_line(e, "{");
 		e->indent++;
 		start_line(e);
-		emit_text(e, "%s *entry = %s_lookup(", c_type(e, map->type->value), map->name);
+		emit_text(e, "%s *%s = %s(", c_type(e, map->type->value), s->c_temp,
+			  plan_map(e->plan, map)->lookup);
 		emit_expr(e, target->field.base->index.index);
 		emit_text(e, ");\n");
-		emit_line(e, "if (entry)");
+		emit_line(e, "if (%s)", s->c_temp);
 		e->indent++;
 		start_line(e);
-		emit_text(e, "entry->%s %s= ", c_member(e, target->field.name),
+		emit_text(e, "%s->%s %s= ", s->c_temp, c_member(map->type->value, target->field.name),
 			  s->assign.op.compound ? binary_op_text(s->assign.op.op) : "");
 		emit_expr(e, s->assign.value);
 		emit_text(e, ";\n");
@@ -340,7 +344,7 @@ static void emit_if(struct emitter *e, const struct stmt *s, bool chained)
 	if (s->if_.bind) {
 		/* if (var x = m[k]) binds x to the entry, if the key is there. */
 		const struct symbol *map = indexed_map(s->if_.cond);
-		const char *name = c_ident(e, s->if_.bind);
+		const char *name = s->sym->c_name;
 		if (chained) {
 			emit_text(e, "{\n");
 			e->indent++;
@@ -351,14 +355,14 @@ static void emit_if(struct emitter *e, const struct stmt *s, bool chained)
 			map_use(e, map)->accessors |= ACC_FIND;
 			emit_text(e, "%s;\n", c_decl(e, map->type->value, name));
 			start_line(e);
-			emit_text(e, "if (%s_find(", map->name);
+			emit_text(e, "if (%s(", plan_map(e->plan, map)->find);
 			emit_expr(e, s->if_.cond->index.index);
 			emit_text(e, ", &%s)) ", name);
 		} else {
 			if (map) {
 				map_use(e, map)->accessors |= ACC_LOOKUP;
-				emit_text(e, "%s *%s = %s_lookup(", c_type(e, map->type->value), name,
-					  map->name);
+				emit_text(e, "%s *%s = %s(", c_type(e, map->type->value), name,
+					  plan_map(e->plan, map)->lookup);
 				emit_expr(e, s->if_.cond->index.index);
 			} else {
 				emit_text(e, "%s = (", c_decl(e, s->if_.cond->type, name));
@@ -424,7 +428,7 @@ static void emit_while(struct emitter *e, const struct stmt *s)
 
 static void emit_for_range(struct emitter *e, const struct stmt *s)
 {
-	const char *i = c_ident(e, s->for_.var);
+	const char *i = s->sym->c_name;
 	start_line(e);
 	emit_text(e, "for (%s = ", c_decl(e, s->sym->type, i));
 	emit_expr(e, s->for_.from);
@@ -437,7 +441,7 @@ static void emit_for_range(struct emitter *e, const struct stmt *s)
 
 static void emit_return(struct emitter *e, const struct stmt *s)
 {
-	const char *named = e->fn->decl->fn.ret_name;
+	const char *named = e->fn->ret_sym ? e->fn->ret_sym->c_name : NULL;
 	if (match_needs_statements(s->expr) && !is_user_main(e)) {
 		emit_match_statement(e, s->expr, NULL);
 		return;
@@ -448,7 +452,7 @@ static void emit_return(struct emitter *e, const struct stmt *s)
 		if (s->expr)
 			emit_expr(e, s->expr);
 		else
-			emit_text(e, "%s", named ? c_ident(e, named) : "0");
+			emit_text(e, "%s", named ? named : "0");
 		emit_text(e, ";\n");
 		return;
 	}
@@ -458,7 +462,7 @@ static void emit_return(struct emitter *e, const struct stmt *s)
 		emit_expr(e, s->expr);
 		emit_text(e, ";\n");
 	} else if (named) {
-		emit_text(e, "return %s;\n", c_ident(e, named));
+		emit_text(e, "return %s;\n", named);
 	} else {
 		emit_text(e, "return;\n");
 	}
@@ -530,7 +534,7 @@ void emit_stmt(struct emitter *e, const struct stmt *s)
 		}
 		map_use(e, map)->accessors |= ACC_DELETE;
 		start_line(e);
-		emit_text(e, "%s_delete(", map->name);
+		emit_text(e, "%s(", plan_map(e->plan, map)->delete);
 		emit_expr(e, s->expr->index.index);
 		emit_text(e, ");\n");
 		return;
@@ -572,10 +576,10 @@ void emit_function_body(struct emitter *e, const struct function_info *fn)
 	for (size_t i = 0; i < d->fn.params.len; i++) {
 		const struct param *p = d->fn.params.items[i];
 		if (p->sym && !p->sym->used)
-			emit_line(e, "(void)%s;", c_ident(e, p->name));
+			emit_line(e, "(void)%s;", p->sym->c_name);
 	}
 	if (d->fn.ret_name)
-		emit_line(e, "%s = 0;", c_decl(e, fn->type->ret, c_ident(e, d->fn.ret_name)));
+		emit_line(e, "%s = 0;", c_decl(e, fn->type->ret, fn->ret_sym->c_name));
 	/* A last expression statement is the function's value, as in Rust. */
 	const struct vec *body = &d->fn.body->block;
 	const struct stmt *tail = body->len ? body->items[body->len - 1] : NULL;
@@ -591,7 +595,7 @@ void emit_function_body(struct emitter *e, const struct function_info *fn)
 	const struct stmt *last = d->fn.body->block.len
 		? d->fn.body->block.items[d->fn.body->block.len - 1] : NULL;
 	if (d->fn.ret_name && (!last || last->kind != STMT_RETURN))
-		emit_line(e, "return %s;", c_ident(e, d->fn.ret_name));
+		emit_line(e, "return %s;", fn->ret_sym->c_name);
 }
 
 /* ---- match as statements ------------------------------------------------------ */

@@ -118,7 +118,7 @@ void emit_for_each(struct emitter *e, const struct stmt *s)
 		return;
 	}
 	map_use(e, map)->accessors |= ACC_GET;
-	const char *k = c_ident(e, s->for_.var), *v = c_ident(e, s->for_.value_var);
+	const char *k = s->sym->c_name, *v = s->sym2->c_name;
 	const char *m = map->name;
 	emit_line(e, "{");
 	e->indent++;
@@ -139,7 +139,7 @@ void emit_for_each(struct emitter *e, const struct stmt *s)
 static void emit_load_attach(struct emitter *e)
 {
 	const struct checked_program *cp = e->cp;
-	const char *skeleton = c_skeleton(e);
+	const char *skeleton = e->plan->skeleton;
 	if (!(cp->builtins_used & (1u << BUILTIN_LOAD)))
 		goto attach;
 	emit_line(e, "/* load(): the first call loads the whole object, every program in it. */");
@@ -168,7 +168,7 @@ attach:
 		const struct function_info *fn = cp->functions.items[i];
 		if (fn->side != SIDE_PROGRAM)
 			continue;
-		emit_line(e, "\tif (prog == skel->progs.%s)", fn->decl->name);
+		emit_line(e, "\tif (prog == skel->progs.%s)", fn->decl->sym->c_name);
 		switch (fn->prog) {
 		case PROG_XDP:
 			emit_line(e, "\t\treturn ks_attach_xdp(prog, target, flags);");
@@ -206,7 +206,7 @@ attach:
 
 static const char *user_name(struct emitter *e, const struct function_info *fn)
 {
-	return fn == e->cp->main_fn ? "ks_main" : c_ident(e, fn->decl->name);
+	return fn == e->cp->main_fn ? e->plan->main_fn : fn->decl->sym->c_name;
 }
 
 static const char *signature(struct emitter *e, const struct function_info *fn)
@@ -216,7 +216,7 @@ static const char *signature(struct emitter *e, const struct function_info *fn)
 	for (size_t i = 0; i < d->fn.params.len; i++) {
 		const struct param *p = d->fn.params.items[i];
 		list = arena_printf(A, "%s%s%s", list, i ? ", " : "",
-				    c_decl(e, fn->type->params.items[i], c_ident(e, p->name)));
+				    c_decl(e, fn->type->params.items[i], p->sym->c_name));
 	}
 	const struct type *ret = fn == e->cp->main_fn ? &type_i32 : fn->type->ret;
 	return c_decl(e, ret, arena_printf(A, "%s(%s)", user_name(e, fn), list));
@@ -323,14 +323,14 @@ static void emit_parse_args(struct emitter *e, const struct type *args)
 		const struct type *t = m->resolved;
 		emit_line(e, "\t\t\tcase %zu:", i);
 		if (t->kind == TY_BOOL) {
-			emit_line(e, "\t\t\t\targs->%s = true;", c_member(e, m->name));
+			emit_line(e, "\t\t\t\targs->%s = true;", m->c_name);
 		} else if (t->kind == TY_STR) {
-			emit_line(e, "\t\t\t\tif (strlen(optarg) >= sizeof(args->%s)) {", c_member(e, m->name));
+			emit_line(e, "\t\t\t\tif (strlen(optarg) >= sizeof(args->%s)) {", m->c_name);
 			emit_line(e, "\t\t\t\t\tfprintf(stderr, \"--%s: longer than %llu characters\\n\");",
 				  m->name, (unsigned long long)(t->len - 1));
 			emit_line(e, "\t\t\t\t\treturn -1;");
 			emit_line(e, "\t\t\t\t}");
-			emit_line(e, "\t\t\t\tstrcpy(args->%s, optarg);", c_member(e, m->name));
+			emit_line(e, "\t\t\t\tstrcpy(args->%s, optarg);", m->c_name);
 		} else if (type_is_integer(t)) {
 			unsigned bits = t->kind == TY_INT ? t->bits : 32;
 			bool is_signed = t->kind == TY_INT ? t->is_signed : true;
@@ -340,7 +340,7 @@ static void emit_parse_args(struct emitter *e, const struct type *args)
 					  : arena_printf(A, "(1ULL << %u) - 1", is_signed ? bits - 1 : bits);
 			emit_line(e, "\t\t\t\tif (parse_number(\"%s\", optarg, %s, %s, &number))", m->name, min, max);
 			emit_line(e, "\t\t\t\t\treturn -1;");
-			emit_line(e, "\t\t\t\targs->%s = (%s)number;", c_member(e, m->name), c_type(e, t));
+			emit_line(e, "\t\t\t\targs->%s = (%s)number;", m->c_name, c_type(e, t));
 		} else {
 			emit_unsupported(e, m->span, "a command-line option of this type");
 		}
@@ -366,7 +366,7 @@ static void emit_main(struct emitter *e)
 {
 	const struct checked_program *cp = e->cp;
 	const struct type *args = args_type(cp);
-	const char *skeleton = c_skeleton(e);
+	const char *skeleton = e->plan->skeleton;
 	if (cp->has_programs) {
 		emit_line(e, "static void cleanup(void)");
 		emit_line(e, "{");
@@ -420,13 +420,13 @@ static void emit_main(struct emitter *e)
 	emit_line(e, "}");
 }
 
-void emit_user_file(struct arena *a, struct diag *d, const struct checked_program *cp,
-		    FILE *out)
+void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FILE *out)
 {
+	const struct checked_program *cp = plan->cp;
 	char *body = NULL;
 	size_t body_len = 0;
 	FILE *functions = open_memstream(&body, &body_len);
-	struct emitter emitter = { .arena = a, .diag = d, .cp = cp, .out = functions };
+	struct emitter emitter = { .arena = a, .diag = d, .cp = cp, .plan = plan, .out = functions };
 	struct emitter *e = &emitter;
 	for (size_t i = 0; i < cp->functions.len; i++) {
 		const struct function_info *fn = cp->functions.items[i];
@@ -457,7 +457,7 @@ void emit_user_file(struct arena *a, struct diag *d, const struct checked_progra
 	if (cp->has_programs) {
 		emit_line(e, "#include \"%s.skel.h\"", cp->name);
 		emit_line(e, "%s", "");
-		emit_line(e, "static struct %s *skel;", c_skeleton(e));
+		emit_line(e, "static struct %s *skel;", e->plan->skeleton);
 	} else {
 		emit_globals(e);
 	}

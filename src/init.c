@@ -996,7 +996,8 @@ static enum verdict try_program(struct arena *a, const struct kernel_btf *kb,
 	struct checked_program *cp = check_program(t, d, program, &opts);
 	if (diag_error_count(d))
 		goto out;
-	/* As 'kernelscript compile' does, without the BTF. */
+	/* As 'kernelscript compile' does. */
+	const struct plan *plan = plan_program(t, cp);
 	cp->btf = NULL;
 	verdict = VERDICT_CHECKS;
 	char *cbuf = NULL;
@@ -1004,11 +1005,11 @@ static enum verdict try_program(struct arena *a, const struct kernel_btf *kb,
 	FILE *c = open_memstream(&cbuf, &clen);
 	if (!c)
 		abort();
-	emit_types_header(t, d, cp, c);
+	emit_types_header(t, d, plan, c);
 	if (!diag_error_count(d))
-		emit_bpf_file(t, d, cp, c);
+		emit_bpf_file(t, d, plan, c);
 	if (!diag_error_count(d))
-		emit_user_file(t, d, cp, c);
+		emit_user_file(t, d, plan, c);
 	fclose(c);
 	free(cbuf);
 	if (!diag_error_count(d))

@@ -61,14 +61,15 @@ int main(int argc, char **argv)
 		      stderr);
 		return 2;
 	}
-	struct front_options opts = { 0 };
+	struct front_options opts = { .plan = true };
 	struct front_result front;
 	int status = run_front_end(argv[optind], &opts, stderr, &front);
 	if (status)
 		return status;
 	const struct checked_program *cp = front.program;
+	const struct plan *plan = front.plan;
 	if (dir) {
-		status = emit_project(front.arena, front.diag, cp, dir);
+		status = emit_project(front.arena, front.diag, plan, dir);
 	} else {
 		/* Generate everything first: print nothing when any part fails. */
 		char *text = NULL;
@@ -78,17 +79,17 @@ int main(int argc, char **argv)
 		if (all || (only & ONLY_TYPES)) {
 			if (all)
 				fprintf(out, "/* ==== %s.h ==== */\n", cp->name);
-			emit_types_header(front.arena, front.diag, cp, out);
+			emit_types_header(front.arena, front.diag, plan, out);
 		}
 		if (cp->has_programs && (all || (only & ONLY_BPF))) {
 			if (all)
 				fprintf(out, "\n/* ==== %s.bpf.c ==== */\n", cp->name);
-			emit_bpf_file(front.arena, front.diag, cp, out);
+			emit_bpf_file(front.arena, front.diag, plan, out);
 		}
 		if (all || (only & ONLY_USER)) {
 			if (all)
 				fprintf(out, "\n/* ==== %s.c ==== */\n", cp->name);
-			emit_user_file(front.arena, front.diag, cp, out);
+			emit_user_file(front.arena, front.diag, plan, out);
 		}
 		fclose(out);
 		status = diag_error_count(front.diag) ? 1 : 0;

@@ -141,10 +141,11 @@ static int do_compile(int argc, char **argv)
 	if (!output)
 		output = default_output(path);
 	struct front_result front;
+	opts.plan = true;
 	int status = run_front_end(path, &opts, stderr, &front);
 	if (status)
 		return status;
-	status = emit_project(front.arena, front.diag, front.program, output);
+	status = emit_project(front.arena, front.diag, front.plan, output);
 	if (!status && verbose)
 		fprintf(stderr, "kernelscript: wrote %s/\n", output);
 	arena_free(front.arena);

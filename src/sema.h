@@ -86,6 +86,8 @@ struct function_info {
 	 * NAME, probed through its syscall entry (ksyscall/NAME) */
 	const char *syscall;
 	const struct type *type;	/* TY_FUNCTION */
+	struct symbol *ret_sym;	/* fn f() -> name: T: the named return value */
+	const char *c_name;	/* plan: an impl function's name in C */
 	/* eBPF: the local that takes the stack past its limit, and the total */
 	const struct stmt *stack_culprit;
 	uint64_t stack_bytes;
@@ -161,8 +163,10 @@ struct symbol {
 	const struct symbol *handler;
 	/* GLOBAL: pinned, local (eBPF only), zero-initialised (.bss) */
 	bool pinned, local, in_bss;
-	/* the name to use in generated C when it must differ */
-	const char *c_name;
+	/* plan: its name in the generated C; for a map entry variable
+	   (var v = m[k]) also its found flag (userspace) and its storage for
+	   an absent key (eBPF); for a config, its struct */
+	const char *c_name, *c_found, *c_absent, *c_struct;
 	bool used;		/* named somewhere in a function body */
 };
 

@@ -55,7 +55,7 @@ struct type {
 	const char *name;
 	struct decl *decl;	/* its declaration */
 	bool kernel;		/* defined by the kernel: vmlinux.h has it */
-	const char *c_name;	/* STRUCT, ENUM: its C name when NAME clashes with vmlinux.h */
+	const char *c_name;	/* plan: STRUCT, ENUM of the program: its C name */
 	bool c_typedef;		/* STRUCT: C names it by a typedef, without 'struct' (pmd_t) */
 	/* MAP */
 	enum map_kind map_kind;

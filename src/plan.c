@@ -1,0 +1,530 @@
+/* The plan stage: the whole program's C names.
+ *
+ * Each C file has two namespaces: everything declared at file scope
+ * (file), and the part of it that a local cannot hide without breaking
+ * the generated code (visible: keywords, macros, the runtime's and the
+ * program's own file-scope names).  NAME.h, included by both files, takes
+ * its names in both.  The program's names are given first, in the order
+ * of their declarations, so they keep their spelling wherever C allows it;
+ * the names the generated code adds come after and yield to them.  Inside
+ * a function, every C block has a namespace of its own, chained to the
+ * blocks around it: a local never hides another local, nor a file-scope
+ * name its function uses. */
+#include "plan_internal.h"
+
+#include <string.h>
+
+struct planner {
+	struct arena *arena;
+	struct plan *plan;
+	struct checked_program *cp;
+	struct names *tags;		/* struct, union and enum names, both files */
+	struct names *file[2];		/* by enum c_side */
+	struct names *visible[2];
+	struct names *members;		/* what a struct member cannot be named */
+	struct names *block;		/* while naming a function's locals */
+	enum c_side side;		/* ... and which file it is in */
+};
+
+#define A (p->arena)
+
+/* ---- file scope --------------------------------------------------------- */
+
+/* A file-scope name of one side. */
+static const char *claim_file(struct planner *p, enum c_side side, const char *want)
+{
+	return names_claim_in(p->file[side], p->visible[side], want);
+}
+
+/* A name of NAME.h: free in both files. */
+static const char *claim_shared(struct planner *p, const char *want)
+{
+	const char *name = names_claim_in(p->file[C_BPF], p->file[C_USER], want);
+	names_take(p->visible[C_BPF], name);
+	names_take(p->visible[C_USER], name);
+	return name;
+}
+
+static void take_shared(struct planner *p, const char *name)
+{
+	for (int side = C_BPF; side <= C_USER; side++) {
+		names_take(p->file[side], name);
+		names_take(p->visible[side], name);
+	}
+}
+
+static enum c_side function_side(const struct function_info *fn)
+{
+	return side_is_bpf(fn->side) ? C_BPF : C_USER;
+}
+
+/* The side that defines the maps, globals and configs: the eBPF object
+ * when there is one, otherwise the loader itself. */
+static enum c_side data_side(const struct planner *p)
+{
+	return p->cp->has_programs ? C_BPF : C_USER;
+}
+
+/* The members of the program's own struct or config D: a member named
+ * like a C keyword or a macro would not build. */
+static void name_members(struct planner *p, struct decl *d)
+{
+	struct names *members = names_new(A, p->members);
+	for (size_t i = 0; i < d->members.len; i++) {
+		struct member *m = d->members.items[i];
+		m->c_name = names_claim(members, m->name);
+	}
+}
+
+static void name_type(struct planner *p, struct symbol *sym)
+{
+	struct type *t = (struct type *)sym->type;
+	switch (sym->kind) {
+	case SYM_STRUCT:
+	case SYM_ENUM:
+		if (t->kernel) {
+			sym->c_name = sym->name;
+			break;
+		}
+		t->c_name = names_claim(p->tags, sym->name);
+		sym->c_name = t->c_name;
+		if (sym->kind != SYM_ENUM) {
+			name_members(p, sym->decl);
+			break;
+		}
+		for (size_t i = 0; i < sym->decl->members.len; i++) {
+			struct member *m = sym->decl->members.items[i];
+			if (m->sym)
+				m->sym->c_name = claim_shared(p, m->name);
+		}
+		break;
+	case SYM_TYPE_ALIAS:
+		sym->c_name = claim_shared(p, sym->name);
+		break;
+	default:
+		break;
+	}
+}
+
+static void name_function(struct planner *p, struct function_info *fn)
+{
+	struct symbol *sym = fn->decl->sym;
+	if (!sym || fn == p->cp->main_fn || fn->side == SIDE_KFUNC || fn->side == SIDE_PRIVATE)
+		return;
+	sym->c_name = claim_file(p, function_side(fn), sym->name);
+}
+
+/* Every name the program declares at file scope, in declaration order. */
+static void name_declarations(struct planner *p)
+{
+	struct checked_program *cp = p->cp;
+	for (size_t i = 0; i < cp->decls.len; i++) {
+		struct decl *d = cp->decls.items[i];
+		struct symbol *sym = d->sym;
+		if (!sym)
+			continue;
+		switch (d->kind) {
+		case DECL_STRUCT:
+		case DECL_ENUM:
+		case DECL_TYPE:
+			name_type(p, sym);
+			break;
+		case DECL_CONST:
+			sym->c_name = claim_shared(p, sym->name);
+			break;
+		case DECL_MAP:
+		case DECL_VAR:
+			sym->c_name = claim_file(p, data_side(p), sym->name);
+			break;
+		case DECL_CONFIG:
+			sym->c_name = claim_file(p, data_side(p), sym->name);
+			sym->c_struct = names_claim(p->tags, arena_printf(A, "%s_config", sym->name));
+			((struct type *)sym->type)->c_name = sym->c_struct;
+			name_members(p, d);
+			break;
+		case DECL_EXTERN:
+			/* a kfunc keeps the kernel's name: libbpf finds it by that */
+			sym->c_name = sym->name;
+			names_take(p->file[C_BPF], sym->name);
+			names_take(p->visible[C_BPF], sym->name);
+			break;
+		case DECL_FN:
+			if (sym->fn)
+				name_function(p, sym->fn);
+			break;
+		case DECL_IMPL:
+			for (size_t j = 0; sym->impl && j < sym->impl->functions.len; j++) {
+				struct function_info *fn = sym->impl->functions.items[j];
+				fn->decl->sym = fn->decl->sym ? fn->decl->sym : sym;
+				fn->c_name = claim_file(p, C_BPF, fn->decl->name);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* The names the generated code adds at file scope. */
+static void name_generated(struct planner *p)
+{
+	struct plan *plan = p->plan;
+	struct checked_program *cp = p->cp;
+	char *skeleton = arena_printf(A, "%s_bpf", cp->name);
+	for (char *c = skeleton; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '_'))
+			*c = '_';
+	plan->skeleton = names_claim(p->tags, skeleton);
+	static const char *const skeleton_functions[] = {
+		"open", "open_opts", "load", "attach", "detach", "destroy", "elf_bytes",
+		"create_skeleton", "assert", NULL,
+	};
+	for (const char *const *f = skeleton_functions; *f; f++)
+		take_shared(p, arena_printf(A, "%s__%s", plan->skeleton, *f));
+	plan->skel = claim_file(p, C_USER, "skel");
+	plan->main_fn = claim_file(p, C_USER, "ks_main");
+	if (cp->main_fn && cp->main_fn->decl->sym)
+		cp->main_fn->decl->sym->c_name = plan->main_fn;
+	plan->cleanup = claim_file(p, C_USER, "cleanup");
+	plan->load_program = claim_file(p, C_USER, "load_program");
+	plan->attach_program = claim_file(p, C_USER, "attach_program");
+	plan->license = "LICENSE";
+
+	for (size_t i = 0; i < cp->maps.len; i++) {
+		struct map_plan *mp = arena_alloc(A, sizeof(*mp));
+		const struct symbol *map = cp->maps.items[i];
+		mp->map = map;
+		const char *m = map->c_name;
+		mp->lookup = claim_shared(p, arena_printf(A, "%s_lookup", m));
+		mp->get = claim_shared(p, arena_printf(A, "%s_get", m));
+		mp->set = claim_shared(p, arena_printf(A, "%s_set", m));
+		mp->delete = claim_shared(p, arena_printf(A, "%s_delete", m));
+		mp->find = claim_shared(p, arena_printf(A, "%s_find", m));
+		for (enum binary_op op = BIN_ADD; op <= BIN_SHR; op++)
+			mp->op[op] = claim_shared(p, arena_printf(A, "%s_%s", m, binary_op_name(op)));
+		/* inside an accessor only the map and the helpers are used */
+		struct names *inside = names_new(A, p->visible[C_BPF]);
+		names_take(inside, m);
+		mp->key = names_claim(inside, "key");
+		mp->value = names_claim(inside, "value");
+		mp->operand = names_claim(inside, "operand");
+		mp->first = names_claim(inside, "first");
+		mp->copy = names_claim(inside, "copy");
+		vec_push(A, &plan->maps, mp);
+	}
+}
+
+/* ---- locals --------------------------------------------------------------- */
+
+static void push_block(struct planner *p)
+{
+	p->block = names_new(A, p->block);
+}
+
+/* A local: its own name when no enclosing block has it. */
+static void name_local(struct planner *p, struct symbol *sym)
+{
+	if (!sym)
+		return;
+	sym->c_name = names_claim(p->block, sym->name);
+	if (sym->kind == SYM_LOCAL && is_entry_var(sym)) {
+		/* the flags and storage an entry variable comes with */
+		sym->c_found = names_claim(p->block, arena_printf(A, "%s_found", sym->c_name));
+		sym->c_absent = names_claim(p->block, arena_printf(A, "%s_absent", sym->c_name));
+	}
+}
+
+/* The file-scope names a function uses: no local may hide them. */
+static void take_used_expr(struct planner *p, const struct expr *x);
+
+static void take_used_stmts(struct planner *p, const struct stmt *s);
+
+static void take_used_block(struct planner *p, const struct stmt *block)
+{
+	for (size_t i = 0; block && i < block->block.len; i++)
+		take_used_stmts(p, block->block.items[i]);
+}
+
+static void take_used_expr(struct planner *p, const struct expr *x)
+{
+	if (!x)
+		return;
+	switch (x->kind) {
+	case EXPR_IDENT:
+		if (x->sym && x->sym->c_name && x->sym->kind != SYM_LOCAL && x->sym->kind != SYM_PARAM)
+			names_take(p->block, x->sym->c_name);
+		else if (x->sym && x->sym->kind == SYM_ENUM_CONST)
+			names_take(p->block, x->sym->name);	/* a kernel enumerator */
+		else if (x->sym && x->sym->kind == SYM_CONST && x->sym->builtin == BUILTIN_CONSTANT)
+			names_take(p->block, x->sym->name);	/* TC_ACT_OK: a macro */
+		return;
+	case EXPR_UNARY:
+		take_used_expr(p, x->unary.operand);
+		return;
+	case EXPR_BINARY:
+		take_used_expr(p, x->binary.lhs);
+		take_used_expr(p, x->binary.rhs);
+		return;
+	case EXPR_CAST:
+		take_used_expr(p, x->cast.operand);
+		return;
+	case EXPR_FIELD:
+	case EXPR_ARROW:
+		take_used_expr(p, x->field.base);
+		return;
+	case EXPR_INDEX:
+		take_used_expr(p, x->index.base);
+		take_used_expr(p, x->index.index);
+		return;
+	case EXPR_CALL:
+		take_used_expr(p, x->call.callee);
+		for (size_t i = 0; i < x->call.args.len; i++)
+			take_used_expr(p, x->call.args.items[i]);
+		return;
+	case EXPR_STRUCT_LIT:
+		for (size_t i = 0; i < x->struct_lit.fields.len; i++)
+			take_used_expr(p, ((struct field_init *)x->struct_lit.fields.items[i])->value);
+		return;
+	case EXPR_ARRAY_LIT:
+		for (size_t i = 0; i < x->array.elems.len; i++)
+			take_used_expr(p, x->array.elems.items[i]);
+		return;
+	case EXPR_CONDITIONAL:
+		take_used_expr(p, x->conditional.cond);
+		take_used_expr(p, x->conditional.then);
+		take_used_expr(p, x->conditional.otherwise);
+		return;
+	case EXPR_MATCH:
+		take_used_expr(p, x->match.scrutinee);
+		for (size_t i = 0; i < x->match.arms.len; i++) {
+			const struct match_arm *arm = x->match.arms.items[i];
+			take_used_expr(p, arm->pattern);
+			take_used_expr(p, arm->value);
+			take_used_block(p, arm->body);
+		}
+		return;
+	default:
+		return;
+	}
+}
+
+static void take_used_stmts(struct planner *p, const struct stmt *s)
+{
+	if (!s)
+		return;
+	switch (s->kind) {
+	case STMT_EXPR: case STMT_THROW: case STMT_DELETE: case STMT_RETURN:
+		take_used_expr(p, s->expr);
+		return;
+	case STMT_DEFER:
+		take_used_expr(p, s->expr);
+		take_used_stmts(p, s->deferred);
+		return;
+	case STMT_VAR: case STMT_CONST:
+		take_used_expr(p, s->var.init);
+		return;
+	case STMT_ASSIGN:
+		take_used_expr(p, s->assign.target);
+		take_used_expr(p, s->assign.value);
+		return;
+	case STMT_IF:
+		take_used_expr(p, s->if_.cond);
+		take_used_block(p, s->if_.then);
+		take_used_stmts(p, s->if_.otherwise);
+		return;
+	case STMT_WHILE:
+		take_used_expr(p, s->while_.cond);
+		take_used_block(p, s->while_.body);
+		return;
+	case STMT_FOR_RANGE:
+		take_used_expr(p, s->for_.from);
+		take_used_expr(p, s->for_.to);
+		take_used_block(p, s->for_.body);
+		return;
+	case STMT_FOR_EACH:
+		take_used_expr(p, s->for_.iterable);
+		take_used_block(p, s->for_.body);
+		return;
+	case STMT_BLOCK:
+		take_used_block(p, s);
+		return;
+	case STMT_TRY:
+		take_used_block(p, s->try_.body);
+		for (size_t i = 0; i < s->try_.catches.len; i++)
+			take_used_block(p, ((struct catch_clause *)s->try_.catches.items[i])->body);
+		return;
+	case STMT_BREAK: case STMT_CONTINUE:
+		return;
+	}
+}
+
+static void name_block(struct planner *p, const struct stmt *block);
+
+/* The locals of statement S, in the C blocks the emitters give it. */
+static void name_stmt(struct planner *p, struct stmt *s)
+{
+	switch (s->kind) {
+	case STMT_VAR:
+	case STMT_CONST:
+		name_local(p, s->sym);
+		return;
+	case STMT_IF:
+		/* if (var x = ...) declares x just before the if */
+		name_local(p, s->sym);
+		name_block(p, s->if_.then);
+		if (s->if_.otherwise && s->if_.otherwise->kind == STMT_IF) {
+			push_block(p);	/* a bound else-if gets braces of its own */
+			name_stmt(p, s->if_.otherwise);
+			p->block = (struct names *)names_outer(p->block);
+		} else {
+			name_block(p, s->if_.otherwise);
+		}
+		return;
+	case STMT_WHILE:
+		name_block(p, s->while_.body);
+		return;
+	case STMT_FOR_RANGE:
+	case STMT_FOR_EACH:
+		push_block(p);	/* for (T i = ...) or { K k; ... } */
+		name_local(p, s->sym);
+		name_local(p, s->sym2);
+		if (s->kind == STMT_FOR_EACH)
+			s->c_temp = names_claim(p->block, "more");
+		name_block(p, s->for_.body);
+		p->block = (struct names *)names_outer(p->block);
+		return;
+	case STMT_ASSIGN:
+		/* m[k].f = v: the entry is looked up into a temporary, in a block */
+		if ((s->assign.target->kind == EXPR_FIELD || s->assign.target->kind == EXPR_ARROW) &&
+		    indexed_map(s->assign.target->field.base)) {
+			push_block(p);
+			s->c_temp = names_claim(p->block, "entry");
+			p->block = (struct names *)names_outer(p->block);
+		}
+		return;
+	case STMT_BLOCK:
+		name_block(p, s);
+		return;
+	case STMT_EXPR:
+	case STMT_RETURN:
+		if (s->expr && s->expr->kind == EXPR_MATCH) {
+			for (size_t i = 0; i < s->expr->match.arms.len; i++)
+				name_block(p, ((struct match_arm *)s->expr->match.arms.items[i])->body);
+		}
+		return;
+	case STMT_TRY:
+		name_block(p, s->try_.body);
+		for (size_t i = 0; i < s->try_.catches.len; i++)
+			name_block(p, ((struct catch_clause *)s->try_.catches.items[i])->body);
+		return;
+	default:
+		return;
+	}
+}
+
+static void name_block(struct planner *p, const struct stmt *block)
+{
+	if (!block)
+		return;
+	if (block->kind != STMT_BLOCK) {
+		name_stmt(p, (struct stmt *)block);
+		return;
+	}
+	push_block(p);
+	for (size_t i = 0; i < block->block.len; i++) {
+		struct stmt *s = block->block.items[i];
+		if ((s->kind == STMT_VAR || s->kind == STMT_CONST) && s->var.init &&
+		    s->var.init->kind == EXPR_MATCH)
+			for (size_t j = 0; j < s->var.init->match.arms.len; j++)
+				name_block(p, ((struct match_arm *)s->var.init->match.arms.items[j])->body);
+		name_stmt(p, s);
+	}
+	p->block = (struct names *)names_outer(p->block);
+}
+
+static void name_locals(struct planner *p, struct function_info *fn)
+{
+	struct decl *d = fn->decl;
+	if (!d->fn.body || fn->side == SIDE_KFUNC || fn->side == SIDE_PRIVATE)
+		return;
+	p->side = function_side(fn);
+	p->block = names_new(A, p->visible[p->side]);
+	take_used_block(p, d->fn.body);
+	if (fn->prog == PROG_PROBE)
+		names_take(p->block, "ctx");	/* BPF_KPROBE's own parameter */
+	for (size_t i = 0; i < d->fn.params.len; i++)
+		name_local(p, ((struct param *)d->fn.params.items[i])->sym);
+	name_local(p, fn->ret_sym);
+	name_block(p, d->fn.body);
+	p->block = NULL;
+}
+
+/* ---- shared with the emitters ------------------------------------------------- */
+
+const char *binary_op_name(enum binary_op op)
+{
+	static const char *const names[] = {
+		[BIN_ADD] = "add", [BIN_SUB] = "sub", [BIN_MUL] = "mul", [BIN_DIV] = "div",
+		[BIN_MOD] = "mod", [BIN_BITAND] = "and", [BIN_BITOR] = "or",
+		[BIN_BITXOR] = "xor", [BIN_SHL] = "shl", [BIN_SHR] = "shr",
+	};
+	return op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "op";
+}
+
+const struct symbol *indexed_map(const struct expr *x)
+{
+	if (x->kind != EXPR_INDEX || !x->index.base->type || x->index.base->type->kind != TY_MAP)
+		return NULL;
+	const struct expr *base = x->index.base;
+	return base->kind == EXPR_IDENT && base->sym && base->sym->kind == SYM_MAP ? base->sym : NULL;
+}
+
+/* ---- the plan --------------------------------------------------------------- */
+
+struct plan *plan_program(struct arena *a, struct checked_program *cp)
+{
+	struct planner planner = { .arena = a, .cp = cp };
+	struct planner *p = &planner;
+	p->plan = arena_alloc(A, sizeof(*p->plan));
+	p->plan->cp = cp;
+	p->tags = names_new(A, NULL);
+	names_take_reserved(p->tags, RESERVED_TAGS);
+	names_take_btf(p->tags, cp->btf, false, true);
+	p->visible[C_BPF] = names_new(A, NULL);
+	names_take_reserved(p->visible[C_BPF], RESERVED_BPF);
+	names_take_btf(p->visible[C_BPF], cp->btf, true, false);
+	p->file[C_BPF] = names_new(A, p->visible[C_BPF]);
+	p->visible[C_USER] = names_new(A, NULL);
+	names_take_reserved(p->visible[C_USER], RESERVED_USER_VISIBLE);
+	p->file[C_USER] = names_new(A, p->visible[C_USER]);
+	names_take_reserved(p->file[C_USER], RESERVED_USER_DECLARED);
+
+	p->members = names_new(A, NULL);
+	names_take_reserved(p->members, RESERVED_MEMBERS);
+	name_declarations(p);
+	name_generated(p);
+	for (size_t i = 0; i < cp->functions.len; i++)
+		name_locals(p, cp->functions.items[i]);
+	return p->plan;
+}
+
+const char *plan_alias(const struct plan *p, const char *alias)
+{
+	for (size_t i = 0; i < p->cp->types.len; i++) {
+		const struct symbol *sym = p->cp->types.items[i];
+		if (sym->kind == SYM_TYPE_ALIAS && !strcmp(sym->name, alias))
+			return sym->c_name;
+	}
+	return alias;	/* a kernel typedef (pid_t) or a built-in one (size_t) */
+}
+
+const struct map_plan *plan_map(const struct plan *p, const struct symbol *map)
+{
+	for (size_t i = 0; i < p->maps.len; i++) {
+		const struct map_plan *mp = p->maps.items[i];
+		if (mp->map == map)
+			return mp;
+	}
+	return NULL;
+}

@@ -1,0 +1,70 @@
+/* The plan stage: what code generation needs to know about the whole
+ * program, decided once, so that the emitters only print.
+ *
+ * In:  a checked program without errors, and the kernel's BTF (may be
+ *      NULL).
+ * Out: struct plan, and on the checked program:
+ *      - every C name: symbol->c_name for the program's functions, maps,
+ *        globals, configs, constants, locals and parameters; type->c_name
+ *        for its structs and enums; the names the generated code adds
+ *        (map accessors, loader functions, temporaries) in struct plan.
+ *        One allocator per C scope knows C's keywords, what the included
+ *        headers and vmlinux.h declare, and every name given so far, so no
+ *        name captures or clashes with another;
+ *      - what each C file needs: the map accessors each side calls.
+ * Errors: none; a checked program can always be planned. */
+#ifndef KS_PLAN_H
+#define KS_PLAN_H
+
+#include "sema.h"
+
+/* Map accessors a side uses: small inline functions per map. */
+enum accessor {
+	ACC_LOOKUP = 1 << 0,	/* NAME_lookup(key): pointer (eBPF) or presence (userspace) */
+	ACC_GET = 1 << 1,	/* NAME_get(key): value, 0 when absent */
+	ACC_SET = 1 << 2,	/* NAME_set(key, value) */
+	ACC_DELETE = 1 << 3,	/* NAME_delete(key) */
+	ACC_OP = 1 << 4,	/* NAME_<op>(key, operand), op in the bits of ops */
+	ACC_FIND = 1 << 5,	/* userspace NAME_find(key, &value): whether it is there */
+};
+
+enum c_side { C_BPF, C_USER };
+
+/* What the C does with one map. */
+struct map_plan {
+	const struct symbol *map;
+	unsigned accessors[2];	/* by enum c_side: enum accessor bits */
+	unsigned ops[2];	/* 1 << binary_op, for compound assignments */
+	/* the accessors' C names, on both sides */
+	const char *lookup, *get, *set, *delete, *find;
+	const char *op[BIN_SHR + 1];
+	/* the accessors' parameters and locals: free of the map's name */
+	const char *key, *value, *operand, *first, *copy;
+};
+
+struct plan {
+	struct checked_program *cp;
+	struct vec maps;		/* struct map_plan *, as cp->maps */
+	/* generated names, userspace */
+	const char *skeleton;		/* the skeleton struct: "NAME_bpf" */
+	const char *skel;		/* the loader's skeleton pointer */
+	const char *main_fn;		/* the program's main, renamed (C's main is ours) */
+	const char *cleanup, *load_program, *attach_program;
+	/* generated names, eBPF */
+	const char *license;
+};
+
+struct plan *plan_program(struct arena *a, struct checked_program *cp);
+
+/* "add", "sub", ...: what accessors for m[k] op= v are named after. */
+const char *binary_op_name(enum binary_op op);
+/* The map named by an index expression's base, or NULL. */
+const struct symbol *indexed_map(const struct expr *x);
+
+/* The C name of the type alias written ALIAS. */
+const char *plan_alias(const struct plan *p, const char *alias);
+
+/* The plan of MAP. */
+const struct map_plan *plan_map(const struct plan *p, const struct symbol *map);
+
+#endif

@@ -1,0 +1,37 @@
+/* Shared by the files of the plan stage; nothing else includes it. */
+#ifndef KS_PLAN_INTERNAL_H
+#define KS_PLAN_INTERNAL_H
+
+#include "kernel_types.h"
+#include "plan.h"
+
+/* ---- names (plan_names.c) ---- */
+
+struct names;
+
+/* The names taken before the program's: C's own and the headers'. */
+enum reserved {
+	RESERVED_BPF,		/* NAME.bpf.c: keywords, libbpf's eBPF headers */
+	RESERVED_USER_DECLARED,	/* NAME.c: what its headers declare */
+	RESERVED_USER_VISIBLE,	/* ... what even a local cannot hide: keywords,
+				   macros, the runtime's names, what generated
+				   code calls */
+	RESERVED_TAGS,		/* struct, union and enum names of NAME.c's headers */
+	RESERVED_MEMBERS,	/* what a member cannot be named: keywords, macros */
+};
+
+struct names *names_new(struct arena *a, const struct names *outer);
+void names_take_reserved(struct names *n, enum reserved set);
+/* Also asks BTF: vmlinux.h's typedefs and enumerators, or its tags. */
+void names_take_btf(struct names *n, const struct kernel_btf *btf, bool types, bool tags);
+const struct names *names_outer(const struct names *n);
+bool names_taken(const struct names *n, const char *name);
+void names_take(struct names *n, const char *name);
+/* WANT if it is free, else WANT_, WANT_2, ...; taken from then on. */
+const char *names_claim(struct names *n, const char *want);
+/* The same, free in both N and ALSO, and taken in both. */
+const char *names_claim_in(struct names *n, struct names *also, const char *want);
+/* Whether NAME is one of C's keywords (or bool, true, false). */
+bool c_is_keyword(const char *name);
+
+#endif

@@ -1,0 +1,212 @@
+/* The plan stage: C names.  A namespace is a set of names taken, chained
+ * to the namespace it sits in (a block in a function, a function in a
+ * file).  A name is free when no namespace of the chain has it.  The
+ * reserved names (C's keywords, what the included headers declare, the
+ * runtime header's ks_ names, vmlinux.h's) are taken in the file's
+ * namespace before anything else. */
+#include "plan_internal.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "templates.h"
+#include "btf.h"
+
+struct names {
+	struct arena *arena;
+	const struct names *outer;
+	const char **slots;	/* open addressing, power-of-two size */
+	size_t cap, len;
+	/* a second set asked about too: names the outer scope hands down
+	 * without copying (kernel names, looked up in BTF) */
+	const struct kernel_btf *btf;
+	bool btf_types;		/* ... its typedefs and enumerators */
+	bool btf_tags;		/* ... its struct, union and enum names */
+};
+
+static size_t hash(const char *s)
+{
+	size_t h = 5381;
+	for (; *s; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
+struct names *names_new(struct arena *a, const struct names *outer)
+{
+	struct names *n = arena_alloc(a, sizeof(*n));
+	n->arena = a;
+	n->outer = outer;
+	return n;
+}
+
+static bool has_own(const struct names *n, const char *name)
+{
+	if (n->cap) {
+		for (size_t i = hash(name) & (n->cap - 1); n->slots[i]; i = (i + 1) & (n->cap - 1))
+			if (!strcmp(n->slots[i], name))
+				return true;
+	}
+	if (n->btf_types && (kernel_btf_is_typedef(n->btf, name) ||
+			     kernel_btf_is_enumerator(n->btf, name)))
+		return true;
+	if (n->btf_tags && (kernel_btf_is_struct(n->btf, name) || kernel_btf_is_union(n->btf, name) ||
+			    kernel_btf_is_enum(n->btf, name)))
+		return true;
+	return false;
+}
+
+const struct names *names_outer(const struct names *n)
+{
+	return n->outer;
+}
+
+bool names_taken(const struct names *n, const char *name)
+{
+	for (; n; n = n->outer)
+		if (has_own(n, name))
+			return true;
+	return false;
+}
+
+void names_take(struct names *n, const char *name)
+{
+	if (has_own(n, name))
+		return;
+	if (2 * (n->len + 1) > n->cap) {
+		size_t cap = n->cap ? n->cap * 2 : 64;
+		const char **slots = arena_alloc(n->arena, cap * sizeof(*slots));
+		for (size_t i = 0; i < n->cap; i++) {
+			if (!n->slots[i])
+				continue;
+			size_t j = hash(n->slots[i]) & (cap - 1);
+			while (slots[j])
+				j = (j + 1) & (cap - 1);
+			slots[j] = n->slots[i];
+		}
+		n->slots = slots;
+		n->cap = cap;
+	}
+	size_t i = hash(name) & (n->cap - 1);
+	while (n->slots[i])
+		i = (i + 1) & (n->cap - 1);
+	n->slots[i] = name;
+	n->len++;
+}
+
+void names_take_btf(struct names *n, const struct kernel_btf *btf, bool types, bool tags)
+{
+	n->btf = btf;
+	n->btf_types = btf && types;
+	n->btf_tags = btf && tags;
+}
+
+/* A C keyword or a name a header takes gets a '_': "default_", and then
+ * a number when that is taken too: "count_2". */
+const char *names_claim_in(struct names *n, struct names *also, const char *want)
+{
+	const char *name = want;
+	for (unsigned i = 1; names_taken(n, name) || (also && names_taken(also, name)); i++)
+		name = i == 1 ? arena_printf(n->arena, "%s_", want)
+			      : arena_printf(n->arena, "%s_%u", want, i);
+	names_take(n, name);
+	if (also)
+		names_take(also, name);
+	return name;
+}
+
+const char *names_claim(struct names *n, const char *want)
+{
+	return names_claim_in(n, NULL, want);
+}
+
+/* ---- what is reserved ----------------------------------------------------- */
+
+/* C's keywords, and the macros of <stdbool.h>. */
+static const char *const c_keywords[] = {
+	"auto", "break", "case", "char", "const", "continue", "default", "do", "double",
+	"else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long",
+	"register", "restrict", "return", "short", "signed", "sizeof", "static", "struct",
+	"switch", "typedef", "union", "unsigned", "void", "volatile", "while", "bool",
+	"true", "false", "_Bool", "asm", "typeof", NULL,
+};
+
+bool c_is_keyword(const char *name)
+{
+	for (const char *const *k = c_keywords; *k; k++)
+		if (!strcmp(*k, name))
+			return true;
+	return false;
+}
+
+/* Every line of an embedded list (src/reserved/). */
+static void take_list(struct names *n, const char *list)
+{
+	const char *text = template_text(n->arena, list);
+	for (const char *p = text; p && *p;) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len)
+			names_take(n, arena_strndup(n->arena, p, len));
+		p += len + (end ? 1 : 0);
+	}
+}
+
+/* The names the runtime header defines: every identifier in it that
+ * starts with ks_ or KS_. */
+static void take_runtime(struct names *n)
+{
+	const char *text = template_text(n->arena, "skeleton/ks_runtime.h");
+	for (const char *p = text; p && *p;) {
+		if (!(isalpha((unsigned char)*p) || *p == '_')) {
+			p++;
+			continue;
+		}
+		const char *start = p;
+		while (isalnum((unsigned char)*p) || *p == '_')
+			p++;
+		if ((p - start > 3) && (!strncmp(start, "ks_", 3) || !strncmp(start, "KS_", 3)))
+			names_take(n, arena_strndup(n->arena, start, (size_t)(p - start)));
+	}
+}
+
+/* What the generated code in a userspace function may call besides the
+ * program's own functions and the runtime's. */
+static const char *const user_calls[] = {
+	"printf", "fprintf", "snprintf", "stderr", "stdout", "memcpy", "memset", "memcmp",
+	"calloc", "free", "exit", "strcmp", "strncmp", "strlen", "strcpy", "strerror", NULL,
+};
+
+void names_take_reserved(struct names *n, enum reserved set)
+{
+	switch (set) {
+	case RESERVED_BPF:
+		for (const char *const *k = c_keywords; *k; k++)
+			names_take(n, *k);
+		take_list(n, "src/reserved/bpf.names");
+		names_take(n, "LICENSE");	/* the license string every object has */
+		break;
+	case RESERVED_USER_DECLARED:
+		take_list(n, "src/reserved/user.names");
+		break;
+	case RESERVED_USER_VISIBLE:
+		for (const char *const *k = c_keywords; *k; k++)
+			names_take(n, *k);
+		take_list(n, "src/reserved/user.macros");
+		take_runtime(n);
+		for (const char *const *k = user_calls; *k; k++)
+			names_take(n, *k);
+		names_take(n, "main");
+		break;
+	case RESERVED_MEMBERS:
+		for (const char *const *k = c_keywords; *k; k++)
+			names_take(n, *k);
+		take_list(n, "src/reserved/user.macros");
+		take_list(n, "src/reserved/bpf.names");
+		break;
+	case RESERVED_TAGS:
+		take_list(n, "src/reserved/user.tags");
+		take_runtime(n);
+		break;
+	}
+}
