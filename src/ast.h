@@ -13,6 +13,14 @@
 #include "arena.h"
 #include "source.h"
 
+/* Exact integers, for constants: every value of i64 and u64 and the
+ * results of operations on them. */
+#ifdef __SIZEOF_INT128__
+__extension__ typedef __int128 ks_wide;
+#else
+typedef long long ks_wide;	/* hosts without 128-bit integers: less exact */
+#endif
+
 struct ast_type;
 struct expr;
 struct stmt;
@@ -124,6 +132,20 @@ struct expr {
 	struct symbol *sym;	/* checker: what a name, call or member refers to */
 	bool maybe_null;	/* checker: a map entry variable where the key may be absent */
 	bool surely_null;	/* checker: ... and where it is absent for sure */
+	/* checker: the value is known (LANGUAGE.md, "Integer arithmetic");
+	   untyped: a constant expression, typed by its use */
+	bool constant, untyped;
+	ks_wide value;
+	/* checker: the type an integer value is converted to where it is
+	   used (a variable's, a parameter's, ...), when that differs */
+	const struct type *conv;
+	/* plan: how the C writes it (plan_expr.c) */
+	const char *c_text;		/* a constant, as this literal */
+	const struct type *c_cast;	/* converted: (T)(...) */
+	const char *c_call;		/* a binary operator as a call: NAME(lhs, rhs) */
+	bool c_call_swapped;		/* ... comparing: 0 OP NAME(rhs, lhs) */
+	bool c_unsigned_shift;		/* a signed <<, shifted as unsigned */
+	uint8_t c_mask;			/* a shift count taken modulo c_mask + 1 */
 	union {
 		struct {
 			uint64_t value;
@@ -222,6 +244,8 @@ struct stmt {
 	struct symbol *sym2;	/* checker: FOR_EACH's value variable */
 	struct stmt *deferred;	/* DEFER of a block (expr is then NULL) */
 	const char *c_temp;	/* plan: a temporary the C needs (FOR_EACH, ASSIGN) */
+	const char *c_call;	/* plan: ASSIGN x /= v, x %= v as x = NAME(x, v) */
+	uint8_t c_mask;		/* plan: ASSIGN x <<= v, x >>= v: v modulo c_mask + 1 */
 	union {
 		struct expr *expr;	/* EXPR, THROW, DEFER, DELETE, RETURN (may be NULL) */
 		struct {

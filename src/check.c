@@ -630,6 +630,12 @@ static void resolve_decl(struct checker *c, struct decl *d)
 		    (sym->has_value = const_value(c, d->var.init, &sym->value)) == false &&
 		    type_is_integer(sym->type))
 			diag_error(c->diag, d->var.init->span, "a const needs a constant value");
+		if (d->kind == DECL_CONST && d->var.init && d->var.init->constant) {
+			sym->const_init = d->var.init;
+			sym->untyped = !d->var.type && d->var.init->untyped;
+			if (type_is_integer(sym->type) || sym->type->kind == TY_BOOL)
+				sym->value = (int64_t)wide_convert(d->var.init->value, sym->type);
+		}
 		if (d->pinned && d->local)
 			diag_error(c->diag, d->span, "a local variable cannot be pinned");
 		for (size_t i = 0; i < d->attrs.len; i++)

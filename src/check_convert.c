@@ -99,8 +99,13 @@ static bool loses_data(const struct type *from, const struct type *to)
 	return true;		/* signed into unsigned: the negatives */
 }
 
-void check_conversion(struct checker *c, const struct type *to, const struct expr *value)
+void check_conversion(struct checker *c, const struct type *to, struct expr *value)
 {
+	if (value && value->constant) {
+		const_adapt(value, to);
+		if (type_is_integer(to) && value->type && !types_equal(value->type, to))
+			value->conv = to;
+	}
 	const struct type *target = as_int(to);
 	if (!target || !value || to->kind == TY_BOOL || !as_int(value->type) ||
 	    value->type->kind == TY_BOOL)

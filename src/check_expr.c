@@ -184,6 +184,10 @@ bool const_value(struct checker *c, const struct expr *e, int64_t *value)
 	int64_t l, r;
 	if (!e)
 		return false;
+	if (e->type) {	/* checked: const_annotate knows */
+		*value = (int64_t)e->value;
+		return e->constant;
+	}
 	switch (e->kind) {
 	case EXPR_INT:
 	case EXPR_CHAR:
@@ -243,8 +247,14 @@ static const struct type *set(struct expr *e, const struct type *t)
 	return t;
 }
 
+/* What arithmetic works on: at least 32 bits, as in C. */
+static const struct type *promoted(const struct type *t)
+{
+	return t->kind == TY_INT && t->bits >= 32 ? t : &type_i32;
+}
+
 /* The wider of two integer types, as C's usual arithmetic conversions. */
-static const struct type *arithmetic(const struct type *a, const struct type *b)
+const struct type *arithmetic(const struct type *a, const struct type *b)
 {
 	if (a->kind == TY_ERROR || b->kind == TY_ERROR)
 		return &type_error;
@@ -658,6 +668,12 @@ static const struct type *check_binary(struct checker *c, struct expr *e)
 		return set(e, &type_error);
 	if (l->kind == TY_NULL || r->kind == TY_NULL)
 		check_null_comparison(c, e);
+	if (e->binary.op != BIN_SHL && e->binary.op != BIN_SHR) {
+		/* x + 1: the constant takes x's type */
+		const_adapt_operands(e->binary.lhs, e->binary.rhs);
+		l = e->binary.lhs->type;
+		r = e->binary.rhs->type;
+	}
 	switch (e->binary.op) {
 	case BIN_AND:
 	case BIN_OR:
@@ -705,7 +721,7 @@ static const struct type *check_binary(struct checker *c, struct expr *e)
 			return set(e, &type_error);
 		}
 		if (e->binary.op == BIN_SHL || e->binary.op == BIN_SHR)
-			return set(e, l->kind == TY_INT ? l : &type_i32);
+			return set(e, promoted(l));
 		return set(e, arithmetic(l, r));
 	}
 }
@@ -727,7 +743,7 @@ static const struct type *check_unary(struct checker *c, struct expr *e)
 				   unary_op_text(e->unary.op), type_name(A, t));
 			return set(e, &type_error);
 		}
-		return set(e, t);
+		return set(e, promoted(t));
 	case UNARY_DEREF:
 		if (t->kind != TY_POINTER) {
 			diag_error(c->diag, e->span, "only a pointer can be dereferenced, not %s",
@@ -831,7 +847,16 @@ static const struct type *check_match(struct checker *c, struct expr *e)
 	return set(e, result ? result : &type_void);
 }
 
+static const struct type *check_expr_kind(struct checker *c, struct expr *e);
+
 const struct type *check_expr(struct checker *c, struct expr *e)
+{
+	check_expr_kind(c, e);
+	const_annotate(c, e);
+	return e->type;
+}
+
+static const struct type *check_expr_kind(struct checker *c, struct expr *e)
 {
 	switch (e->kind) {
 	case EXPR_INT:
@@ -863,9 +888,15 @@ const struct type *check_expr(struct checker *c, struct expr *e)
 		null_assume(c, e->conditional.cond, false);
 		const struct type *b = check_expr(c, e->conditional.otherwise);
 		null_restore(c, &before);
+		const_adapt_operands(e->conditional.then, e->conditional.otherwise);
+		a = e->conditional.then->type;
+		b = e->conditional.otherwise->type;
 		if (!assignable(a, b, e->conditional.otherwise))
 			diag_error(c->diag, e->span, "the two values are %s and %s",
 				   type_name(A, a), type_name(A, b));
+		/* two integers: their common type, as a binary operator gives */
+		if (a->kind == TY_INT && b->kind == TY_INT)
+			return set(e, arithmetic(a, b));
 		return set(e, a);
 	}
 	case EXPR_CAST: {

@@ -158,7 +158,20 @@ bool cut_string_literal(struct checker *c, const char *name, const struct type *
 			struct expr *value);
 /* Warns when VALUE, going where TO is expected, is an integer that may
  * not fit (check_convert.c). */
-void check_conversion(struct checker *c, const struct type *to, const struct expr *value);
+void check_conversion(struct checker *c, const struct type *to, struct expr *value);
+
+/* constant expressions (check_const.c) */
+bool wide_fits(ks_wide v, const struct type *t);
+ks_wide wide_convert(ks_wide v, const struct type *t);
+const struct type *wide_type(ks_wide v);
+bool wide_binary(enum binary_op op, ks_wide l, ks_wide r, ks_wide *out);
+/* After E is typed: whether its value is known, and what it is. */
+void const_annotate(struct checker *c, struct expr *e);
+/* An untyped constant E takes type T where its value fits. */
+void const_adapt(struct expr *e, const struct type *t);
+void const_adapt_operands(struct expr *l, struct expr *r);
+/* The type integer arithmetic on A and B gives (check_expr.c). */
+const struct type *arithmetic(const struct type *a, const struct type *b);
 /* The integer type E's value is known to fit in; NULL for a constant. */
 const struct type *value_range(struct checker *c, const struct expr *e);
 /* The eBPF loops of the body just checked, against what the verifier

@@ -127,6 +127,12 @@ static void check_var(struct checker *c, struct stmt *s)
 				    ? s->var.init->index.base->ident : NULL;
 	}
 	null_declared(c, s->sym, init ? s->var.init : NULL);
+	if (s->kind == STMT_CONST && init && s->var.init->constant) {
+		s->sym->has_value = true;
+		s->sym->value = (int64_t)wide_convert(s->var.init->value, type);
+		s->sym->const_init = s->var.init;
+		s->sym->untyped = !s->var.type && s->var.init->untyped;
+	}
 	/* a local that keeps a constant bounds loops as the constant does */
 	if (s->kind == STMT_VAR && init && type_is_integer(type)) {
 		s->sym->has_value = const_value(c, s->var.init, &s->sym->value);
@@ -192,6 +198,25 @@ static void check_loop_body(struct checker *c, struct stmt *body, const struct e
 	c->nulls.unreachable = entry.unreachable;
 }
 
+/* Whether E may be negative: a signed value, or a negative constant. */
+static bool may_be_negative(const struct expr *e)
+{
+	if (e->constant && e->untyped)
+		return e->value < 0;
+	return e->type->kind == TY_INT && e->type->is_signed;
+}
+
+/* for (i in from..to): i counts in an unsigned type unless a bound may
+ * be negative, in 32 bits unless a bound needs 64. */
+static const struct type *range_type(const struct expr *from, const struct expr *to)
+{
+	if (!type_is_integer(from->type) || !type_is_integer(to->type))
+		return &type_u32;
+	bool wide = (from->type->kind == TY_INT && from->type->bits > 32) ||
+		    (to->type->kind == TY_INT && to->type->bits > 32);
+	return type_int(wide ? 64 : 32, may_be_negative(from) || may_be_negative(to));
+}
+
 static void check_for_range(struct checker *c, struct stmt *s)
 {
 	const struct type *from = check_expr(c, s->for_.from);
@@ -205,8 +230,7 @@ static void check_for_range(struct checker *c, struct stmt *s)
 	if (in_bpf(c))
 		vec_push(A, &c->loops, s);
 	push_scope(c);
-	s->sym = bind(c, SYM_LOCAL, s->for_.var, s->for_.var_span,
-		      type_is_integer(to) && to->kind == TY_INT && to->bits > 32 ? to : &type_u32);
+	s->sym = bind(c, SYM_LOCAL, s->for_.var, s->for_.var_span, range_type(s->for_.from, s->for_.to));
 	check_loop_body(c, s->for_.body, NULL);
 	pop_scope(c);
 }

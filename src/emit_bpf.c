@@ -99,6 +99,10 @@ void emit_types_header(struct arena *a, struct diag *d, const struct plan *plan,
 	for (size_t i = 0; i < cp->consts.len; i++) {
 		const struct symbol *sym = cp->consts.items[i];
 		const struct expr *value = sym->decl->var.init;
+		if (sym->c_text) {	/* an integer: its value, typed as the const is */
+			emit_line(e, "#define %s %s", sym->c_name, sym->c_text);
+			continue;
+		}
 		bool simple = value->kind == EXPR_INT || value->kind == EXPR_CHAR ||
 			      value->kind == EXPR_STRING || value->kind == EXPR_BOOL;
 		emit_text(e, "#define %s %s", sym->c_name, simple ? "" : "(");
@@ -287,10 +291,22 @@ static void emit_bpf_accessors(struct emitter *e, const struct map_use *u)
 	for (enum binary_op op = BIN_ADD; op <= BIN_SHR; op++) {
 		if (!(u->ops & (1u << op)))
 			continue;
+		/* atomic where CPUs share the entry; __sync_fetch_and_sub of 32
+		 * bits crashes clang 14's BPF backend: an add of the negation */
 		const char *update = shared && (op == BIN_ADD || op == BIN_SUB) && type_size(t->value) >= 4
-			? arena_printf(A, "__sync_fetch_and_%s(%s, %s);", op == BIN_ADD ? "add" : "sub", v,
+			? arena_printf(A, "__sync_fetch_and_add(%s, %s%s);", v, op == BIN_SUB ? "-" : "",
 				       mp->operand)
 			: arena_printf(A, "*%s %s= %s;", v, binary_op_text(op), mp->operand);
+		const struct type *vt = t->value->kind == TY_INT && t->value->bits >= 32
+					? t->value : &type_i32;
+		if (op == BIN_DIV || op == BIN_MOD)
+			update = arena_printf(A, "*%1$s = %2$s(*%1$s, %3$s);", v,
+					      plan_find_helper(e->plan, C_BPF, op == BIN_DIV ? HELPER_DIV
+							       : HELPER_MOD, vt->bits, vt->is_signed),
+					      mp->operand);
+		else if (op == BIN_SHL || op == BIN_SHR)
+			update = arena_printf(A, "*%s %s= %s & %u;", v, binary_op_text(op), mp->operand,
+					      vt->bits - 1);
 		const char *first = op == BIN_ADD || op == BIN_BITOR || op == BIN_BITXOR ? mp->operand
 				    : op == BIN_SUB ? arena_printf(A, "-%s", mp->operand) : "0";
 		emit_code(e, "\
@@ -464,6 +480,9 @@ void emit_bpf_file(struct arena *a, struct diag *d, const struct plan *plan, FIL
 		}
 	}
 	emit_kfunc_externs(e);
+	if (plan->helpers[C_BPF].len)
+		emit_line(e, "%s", "");
+	emit_helpers(e);
 	for (size_t i = 0; i < cp->maps.len; i++) {
 		emit_line(e, "%s", "");
 		emit_map(e, cp->maps.items[i]);

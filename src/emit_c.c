@@ -201,8 +201,16 @@ static int binary_prec(enum binary_op op)
 	}
 }
 
+/* The precedence of X as printed: with the conversions the plan added. */
 static int expr_prec(const struct expr *x)
 {
+	if (x->c_text)
+		return x->c_text[0] == '-' ? PREC_UNARY : PREC_POSTFIX;
+	if (x->c_cast || x->c_unsigned_shift)
+		return PREC_UNARY;
+	if (x->c_call && x->kind == EXPR_BINARY &&
+	    (x->binary.op == BIN_DIV || x->binary.op == BIN_MOD))
+		return PREC_POSTFIX;
 	switch (x->kind) {
 	case EXPR_BINARY: return binary_prec(x->binary.op);
 	case EXPR_CONDITIONAL: return PREC_COND;
@@ -270,10 +278,61 @@ static bool emit_presence(struct emitter *e, const struct expr *x)
 	return true;
 }
 
+/* A shift whose count is not a constant within the width: the count
+ * modulo the width, and a signed << done on the unsigned bits. */
+static void emit_shift(struct emitter *e, const struct expr *x)
+{
+	const char *op = binary_op_text(x->binary.op);
+	if (x->c_unsigned_shift) {
+		const struct type *t = x->type;
+		emit_text(e, "(%s)((%s)", c_type(e, t), c_type(e, type_int(t->bits, false)));
+		emit_operand(e, PREC_UNARY, x->binary.lhs, false);
+	} else {
+		emit_operand(e, PREC_SHIFT, x->binary.lhs, false);
+	}
+	emit_text(e, " %s ", op);
+	if (x->c_mask) {
+		emit_text(e, "(");
+		emit_operand(e, PREC_BITAND, x->binary.rhs, false);
+		emit_text(e, " & %u)", x->c_mask);
+	} else {
+		emit_operand(e, PREC_SHIFT, x->binary.rhs, true);
+	}
+	if (x->c_unsigned_shift)
+		emit_text(e, ")");
+}
+
 static void emit_binary(struct emitter *e, const struct expr *x)
 {
 	if (emit_presence(e, x))
 		return;
+	if (x->c_call && (x->binary.op == BIN_DIV || x->binary.op == BIN_MOD)) {
+		emit_text(e, "%s(", x->c_call);
+		emit_expr(e, x->binary.lhs);
+		emit_text(e, ", ");
+		emit_expr(e, x->binary.rhs);
+		emit_text(e, ")");
+		return;
+	}
+	if (x->c_call) {	/* a signed and an unsigned 64-bit value compared */
+		const struct expr *a = x->c_call_swapped ? x->binary.rhs : x->binary.lhs;
+		const struct expr *b = x->c_call_swapped ? x->binary.lhs : x->binary.rhs;
+		if (x->c_call_swapped)
+			emit_text(e, "0 %s ", binary_op_text(x->binary.op));
+		emit_text(e, "%s(", x->c_call);
+		emit_expr(e, a);
+		emit_text(e, ", ");
+		emit_expr(e, b);
+		emit_text(e, ")");
+		if (!x->c_call_swapped)
+			emit_text(e, " %s 0", binary_op_text(x->binary.op));
+		return;
+	}
+	if ((x->binary.op == BIN_SHL || x->binary.op == BIN_SHR) &&
+	    (x->c_mask || x->c_unsigned_shift)) {
+		emit_shift(e, x);
+		return;
+	}
 	const struct type *l = x->binary.lhs->type, *r = x->binary.rhs->type;
 	if (l && r && l->kind == TY_STR && r->kind == TY_STR) {
 		emit_unsupported(e, x->span, x->binary.op == BIN_ADD ? "joining strings with '+'"
@@ -571,7 +630,27 @@ static void emit_match(struct emitter *e, const struct expr *x)
 	emit_text(e, ")");
 }
 
+static void emit_expr_as_written(struct emitter *e, const struct expr *x);
+
 void emit_expr(struct emitter *e, const struct expr *x)
+{
+	if (x->c_text) {
+		emit_text(e, "%s", x->c_text);
+		return;
+	}
+	if (x->c_cast) {
+		emit_text(e, "(%s)", c_type(e, x->c_cast));
+		bool parens = x->kind == EXPR_BINARY || x->kind == EXPR_CONDITIONAL ||
+			      x->c_unsigned_shift;
+		emit_text(e, parens ? "(" : "");
+		emit_expr_as_written(e, x);
+		emit_text(e, parens ? ")" : "");
+		return;
+	}
+	emit_expr_as_written(e, x);
+}
+
+static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 {
 	switch (x->kind) {
 	case EXPR_INT:
@@ -740,12 +819,16 @@ static const char *print_format(struct emitter *e, const struct expr *call, bool
 			break;
 		const struct type *t = arg < argc ?
 			((struct expr *)call->call.args.items[arg + 1])->type : NULL;
-		if (t && strchr("diouxX", *p)) {
+		char conv = *p++;
+		if (t && strchr("diouxX", conv)) {
 			const char *len = length_for(t);
 			memcpy(out + n, len, strlen(len));
 			n += strlen(len);
+			/* %d and %u print the value: the letter follows its sign */
+			if (strchr("diu", conv))
+				conv = t->kind == TY_INT && !t->is_signed ? 'u' : conv == 'u' ? 'd' : conv;
 		}
-		out[n++] = *p++;
+		out[n++] = conv;
 		arg++;
 	}
 	for (; arg < argc; arg++) {
@@ -759,12 +842,44 @@ static const char *print_format(struct emitter *e, const struct expr *call, bool
 	return c_string(e, out, (uint32_t)n);
 }
 
+/* The conversion letters of FORMAT in order: what each argument is
+ * printed with. */
+static char conversion_of(const struct expr *call, size_t arg)
+{
+	const struct expr *fmt = call->call.args.items[0];
+	const char *p = fmt->string.bytes, *end = p + fmt->string.len;
+	size_t i = 0;
+	while (p < end) {
+		if (*p++ != '%')
+			continue;
+		if (p < end && *p == '%') {
+			p++;
+			continue;
+		}
+		while (p < end && strchr("-+ #0123456789.hlLqjzt", *p))
+			p++;
+		if (p >= end)
+			break;
+		if (i++ == arg)
+			return *p;
+		p++;
+	}
+	return 0;
+}
+
 void emit_print(struct emitter *e, const struct expr *call)
 {
 	emit_text(e, "%s(%s", e->bpf ? "bpf_printk" : "printf", print_format(e, call, !e->bpf));
 	for (size_t i = 1; i < call->call.args.len; i++) {
 		const struct expr *arg = call->call.args.items[i];
+		const struct type *t = arg->type;
 		emit_text(e, ", ");
+		/* %x of a signed value prints its bits at its own width */
+		if (t && t->kind == TY_INT && t->is_signed && strchr("xXo", conversion_of(call, i - 1) ?: ' ')) {
+			emit_text(e, "(%s)", c_type(e, type_int(t->bits, false)));
+			emit_operand(e, PREC_UNARY, arg, false);
+			continue;
+		}
 		/* bool and narrow integers travel as int, as varargs do anyway */
 		emit_expr(e, arg);
 	}

@@ -77,6 +77,9 @@ struct map_use *map_use(struct emitter *e, const struct symbol *map);
 bool emit_if_called(struct emitter *e, const struct function_info *fn);
 
 
+/* The functions integer operations call (emit_helpers.c). */
+void emit_helpers(struct emitter *e);
+
 /* Side specific */
 void emit_map_accessors(struct emitter *e);
 void emit_print(struct emitter *e, const struct expr *call);

@@ -321,8 +321,39 @@ static void emit_assign(struct emitter *e, const struct stmt *s)
 		return;
 	}
 	start_line(e);
+	if (s->c_call) {	/* x /= v: x = div(x, v), the place read and written once */
+		const char *place = s->c_temp;	/* the plan's, for a place with effects */
+		if (place) {
+			emit_text(e, "{\n");
+			e->indent++;
+			start_line(e);
+			emit_text(e, "%s = &", c_decl(e, type_pointer(A, s->assign.target->type), place));
+			emit_expr(e, s->assign.target);
+			emit_text(e, ";\n");
+			start_line(e);
+			emit_text(e, "*%s = %s(*%s, ", place, s->c_call, place);
+		} else {
+			emit_expr(e, s->assign.target);
+			emit_text(e, " = %s(", s->c_call);
+			emit_expr(e, s->assign.target);
+			emit_text(e, ", ");
+		}
+		emit_expr(e, s->assign.value);
+		emit_text(e, ");\n");
+		if (place) {
+			e->indent--;
+			emit_line(e, "}");
+		}
+		return;
+	}
 	emit_expr(e, s->assign.target);
 	emit_text(e, " %s= ", s->assign.op.compound ? binary_op_text(s->assign.op.op) : "");
+	if (s->c_mask) {	/* x <<= v: v modulo the width */
+		emit_text(e, "(");
+		emit_expr(e, s->assign.value);
+		emit_text(e, ") & %u;\n", s->c_mask);
+		return;
+	}
 	emit_expr(e, s->assign.value);
 	emit_text(e, ";\n");
 }

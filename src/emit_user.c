@@ -462,6 +462,7 @@ void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FI
 		emit_globals(e);
 	}
 	emit_line(e, "%s", "");
+	emit_helpers(e);
 	for (size_t i = 0; i < e->map_uses.len; i++)
 		emit_user_accessors(e, e->map_uses.items[i]);
 	if (cp->has_programs)

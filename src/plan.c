@@ -19,8 +19,8 @@ struct planner {
 	struct plan *plan;
 	struct checked_program *cp;
 	struct names *tags;		/* struct, union and enum names, both files */
-	struct names *file[2];		/* by enum c_side */
-	struct names *visible[2];
+	struct names **file;		/* plan->file, by enum c_side */
+	struct names **visible;		/* plan->visible */
 	struct names *members;		/* what a struct member cannot be named */
 	struct names *block;		/* while naming a function's locals */
 	enum c_side side;		/* ... and which file it is in */
@@ -361,6 +361,26 @@ static void take_used_stmts(struct planner *p, const struct stmt *s)
 
 static void name_block(struct planner *p, const struct stmt *block);
 
+/* Whether the place X can be written twice in C, as x = f(x, v): it
+ * reads nothing that changes and calls nothing. */
+static bool simple_place(const struct expr *x)
+{
+	switch (x->kind) {
+	case EXPR_IDENT:
+		return true;
+	case EXPR_FIELD:
+	case EXPR_ARROW:
+		return simple_place(x->field.base);
+	case EXPR_INDEX:
+		return !indexed_map(x) && simple_place(x->index.base) &&
+		       (x->index.index->kind == EXPR_IDENT || x->index.index->constant);
+	case EXPR_UNARY:
+		return x->unary.op == UNARY_DEREF && simple_place(x->unary.operand);
+	default:
+		return false;
+	}
+}
+
 /* The locals of statement S, in the C blocks the emitters give it. */
 static void name_stmt(struct planner *p, struct stmt *s)
 {
@@ -395,11 +415,16 @@ static void name_stmt(struct planner *p, struct stmt *s)
 		p->block = (struct names *)names_outer(p->block);
 		return;
 	case STMT_ASSIGN:
-		/* m[k].f = v: the entry is looked up into a temporary, in a block */
+		/* m[k].f = v: the entry is looked up into a temporary, in a
+		 * block; x /= v where x has effects: x's address, in a block */
 		if ((s->assign.target->kind == EXPR_FIELD || s->assign.target->kind == EXPR_ARROW) &&
 		    indexed_map(s->assign.target->field.base)) {
 			push_block(p);
 			s->c_temp = names_claim(p->block, "entry");
+			p->block = (struct names *)names_outer(p->block);
+		} else if (s->c_call && !simple_place(s->assign.target)) {
+			push_block(p);
+			s->c_temp = names_claim(p->block, "place");
 			p->block = (struct names *)names_outer(p->block);
 		}
 		return;
@@ -480,6 +505,68 @@ const struct symbol *indexed_map(const struct expr *x)
 	return base->kind == EXPR_IDENT && base->sym && base->sym->kind == SYM_MAP ? base->sym : NULL;
 }
 
+/* ---- integer expressions ------------------------------------------------------- */
+
+/* How the C computes every integer expression (plan_expr.c), before
+ * locals are named: the helpers it calls take file-scope names. */
+static void plan_integers(struct planner *p)
+{
+	struct checked_program *cp = p->cp;
+	for (size_t i = 0; i < cp->consts.len; i++) {
+		struct symbol *sym = cp->consts.items[i];
+		if (sym->const_init && sym->const_init->constant && type_is_integer(sym->type))
+			sym->c_text = plan_const_text(p->plan, sym);
+	}
+	for (size_t i = 0; i < cp->globals.len; i++) {
+		struct symbol *sym = cp->globals.items[i];
+		plan_value(p->plan, data_side(p), sym->decl->var.init);
+	}
+	for (size_t i = 0; i < cp->configs.len; i++) {
+		struct symbol *sym = cp->configs.items[i];
+		for (size_t j = 0; j < sym->decl->members.len; j++)
+			plan_value(p->plan, data_side(p),
+				   ((struct member *)sym->decl->members.items[j])->value);
+	}
+	for (size_t i = 0; i < cp->functions.len; i++) {
+		struct function_info *fn = cp->functions.items[i];
+		if (fn->decl->fn.body && fn->side != SIDE_KFUNC && fn->side != SIDE_PRIVATE)
+			plan_stmts(p->plan, function_side(fn), fn->decl->fn.body);
+	}
+}
+
+const char *plan_find_helper(const struct plan *plan, enum c_side side, enum helper_kind kind,
+			     unsigned bits, bool is_signed)
+{
+	for (size_t i = 0; i < plan->helpers[side].len; i++) {
+		const struct helper_use *h = plan->helpers[side].items[i];
+		if (h->kind == kind && h->bits == bits && h->is_signed == is_signed)
+			return h->name;
+	}
+	return NULL;
+}
+
+const char *plan_helper(struct plan *plan, enum c_side side, enum helper_kind kind,
+			unsigned bits, bool is_signed)
+{
+	for (size_t i = 0; i < plan->helpers[side].len; i++) {
+		const struct helper_use *h = plan->helpers[side].items[i];
+		if (h->kind == kind && h->bits == bits && h->is_signed == is_signed)
+			return h->name;
+	}
+	static const char *const words[] = {
+		[HELPER_DIV] = "div", [HELPER_MOD] = "mod", [HELPER_CMP] = "cmp",
+	};
+	struct helper_use *h = arena_alloc(plan->arena, sizeof(*h));
+	h->kind = kind;
+	h->bits = bits;
+	h->is_signed = is_signed;
+	const char *want = kind == HELPER_CMP ? "ks_cmp_s64_u64"
+			   : arena_printf(plan->arena, "ks_%s_%c%u", words[kind], is_signed ? 's' : 'u', bits);
+	h->name = names_claim_in(plan->file[side], plan->visible[side], want);
+	vec_push(plan->arena, &plan->helpers[side], h);
+	return h->name;
+}
+
 /* ---- the plan --------------------------------------------------------------- */
 
 struct plan *plan_program(struct arena *a, struct checked_program *cp)
@@ -487,7 +574,10 @@ struct plan *plan_program(struct arena *a, struct checked_program *cp)
 	struct planner planner = { .arena = a, .cp = cp };
 	struct planner *p = &planner;
 	p->plan = arena_alloc(A, sizeof(*p->plan));
+	p->plan->arena = a;
 	p->plan->cp = cp;
+	p->file = p->plan->file;
+	p->visible = p->plan->visible;
 	p->tags = names_new(A, NULL);
 	names_take_reserved(p->tags, RESERVED_TAGS);
 	names_take_btf(p->tags, cp->btf, false, true);
@@ -504,6 +594,7 @@ struct plan *plan_program(struct arena *a, struct checked_program *cp)
 	names_take_reserved(p->members, RESERVED_MEMBERS);
 	name_declarations(p);
 	name_generated(p);
+	plan_integers(p);
 	for (size_t i = 0; i < cp->functions.len; i++)
 		name_locals(p, cp->functions.items[i]);
 	return p->plan;

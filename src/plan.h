@@ -30,6 +30,20 @@ enum accessor {
 
 enum c_side { C_BPF, C_USER };
 
+/* The small functions integer operations need (plan_expr.c). */
+enum helper_kind {
+	HELPER_DIV,	/* a / b: 0 for b == 0, signed through unsigned in eBPF */
+	HELPER_MOD,	/* a % b: a for b == 0 */
+	HELPER_CMP,	/* i64 against u64: <0, 0, >0 by value */
+};
+
+struct helper_use {
+	enum helper_kind kind;
+	unsigned bits;
+	bool is_signed;
+	const char *name;
+};
+
 /* What the C does with one map. */
 struct map_plan {
 	const struct symbol *map;
@@ -43,7 +57,11 @@ struct map_plan {
 };
 
 struct plan {
+	struct arena *arena;
 	struct checked_program *cp;
+	struct vec helpers[2];		/* struct helper_use *, by enum c_side */
+	/* the file-scope namespaces, by enum c_side (plan.c) */
+	struct names *file[2], *visible[2];
 	struct vec maps;		/* struct map_plan *, as cp->maps */
 	/* generated names, userspace */
 	const char *skeleton;		/* the skeleton struct: "NAME_bpf" */
@@ -60,6 +78,10 @@ struct plan *plan_program(struct arena *a, struct checked_program *cp);
 const char *binary_op_name(enum binary_op op);
 /* The map named by an index expression's base, or NULL. */
 const struct symbol *indexed_map(const struct expr *x);
+
+/* The helper the plan named for KIND, BITS and signedness on SIDE. */
+const char *plan_find_helper(const struct plan *plan, enum c_side side, enum helper_kind kind,
+			     unsigned bits, bool is_signed);
 
 /* The C name of the type alias written ALIAS. */
 const char *plan_alias(const struct plan *p, const char *alias);

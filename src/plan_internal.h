@@ -34,4 +34,15 @@ const char *names_claim_in(struct names *n, struct names *also, const char *want
 /* Whether NAME is one of C's keywords (or bool, true, false). */
 bool c_is_keyword(const char *name);
 
+/* ---- integer expressions (plan_expr.c) ---- */
+
+/* The C of the expressions and statements in BLOCK, or of X. */
+void plan_stmts(struct plan *plan, enum c_side side, struct stmt *block);
+void plan_value(struct plan *plan, enum c_side side, struct expr *x);
+/* What a const's #define stands for. */
+const char *plan_const_text(struct plan *plan, const struct symbol *sym);
+/* The helper KIND for BITS and signedness on SIDE, named on first use. */
+const char *plan_helper(struct plan *plan, enum c_side side, enum helper_kind kind,
+			unsigned bits, bool is_signed);
+
 #endif

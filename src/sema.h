@@ -132,6 +132,11 @@ struct symbol {
 	/* ENUM_CONST, CONST: the value when known at compile time */
 	bool has_value;
 	int64_t value;
+	/* CONST: its value's expression, and whether the const has no type
+	   of its own (it is then a constant expression, typed by its use) */
+	const struct expr *const_init;
+	bool untyped;
+	const char *c_text;	/* plan: CONST: the literal its #define gives */
 	/* FUNCTION */
 	struct function_info *fn;
 	/* BUILTIN */

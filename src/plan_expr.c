@@ -1,0 +1,491 @@
+/* The plan stage: how the C computes each integer expression so that it
+ * gives what LANGUAGE.md ("Integer arithmetic") says, on both sides.
+ *
+ * C agrees with the language almost everywhere: its promotions and usual
+ * conversions are the language's, and the generated code is compiled
+ * with -fwrapv.  What is left is written on the expressions for the
+ * emitters:
+ * - constants: printed as written when C's int arithmetic gives the same
+ *   value, otherwise as their value, a literal of their type (c_text);
+ * - division and remainder: by a variable (or, signed, by -1) through a
+ *   small function that gives 0 and x for x / 0 and x % 0, and signed in
+ *   eBPF code through one that divides unsigned (c_call);
+ * - shift counts that are not constants: masked to the width (c_mask); a
+ *   signed << shifts the bits unsigned;
+ * - comparisons of a signed and an unsigned value: by value (c_cast on an
+ *   operand, or c_call for 64 bits);
+ * - ?: arms of two types: both converted (c_cast). */
+#include "plan_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+struct expr_planner {
+	struct arena *arena;
+	struct plan *plan;
+	enum c_side side;
+};
+
+#define A (p->arena)
+
+static bool is_int(const struct type *t)
+{
+	return t && t->kind == TY_INT;
+}
+
+/* The type C computes an operand of type T in: at least int. */
+static const struct type *promoted(const struct type *t)
+{
+	return is_int(t) && t->bits >= 32 ? t : &type_i32;
+}
+
+static const struct type *final_type(const struct expr *x)
+{
+	return x->conv ? x->conv : x->type;
+}
+
+/* ---- constants ------------------------------------------------------------ */
+
+static ks_wide convert(ks_wide v, const struct type *t)
+{
+	if (!t || t->kind == TY_BOOL)
+		return t ? v != 0 : v;
+	unsigned bits = t->kind == TY_INT ? t->bits : t->kind == TY_CHAR ? 8 : 32;
+	bool is_signed = t->kind == TY_INT ? t->is_signed : t->kind == TY_ENUM;
+	ks_wide mod = (ks_wide)1 << bits;
+	v %= mod;
+	if (v < 0)
+		v += mod;
+	if (is_signed && v >= mod / 2)
+		v -= mod;
+	return v;
+}
+
+static bool int_range(ks_wide v)
+{
+	return v >= INT32_MIN && v <= INT32_MAX;
+}
+
+/* V as a C literal of type T (or of int, where C promotes T to int
+ * anyway); EXACT asks for T itself even where int would do. */
+static const char *literal(struct expr_planner *p, ks_wide v, const struct type *t, bool exact)
+{
+	bool wide = is_int(t) && t->bits == 64;
+	bool is_unsigned = is_int(t) && !t->is_signed && t->bits >= 32;
+	if (v == INT32_MIN && !wide)
+		return "(-2147483647 - 1)";
+	if (v == -((ks_wide)1 << 63))
+		return "(-9223372036854775807LL - 1)";
+	const char *suffix = "";
+	if (wide && (exact || !int_range(v)))
+		suffix = is_unsigned ? "ULL" : "LL";
+	else if (is_unsigned && (exact || v > INT32_MAX))
+		suffix = "U";
+	if (v < 0)
+		return arena_printf(A, "-%" PRIu64 "%s", (uint64_t)-v, suffix);
+	return arena_printf(A, "%" PRIu64 "%s", (uint64_t)v, suffix);
+}
+
+static bool types_equal_or_null(const struct type *a, const struct type *b)
+{
+	return a && b && types_equal(a, b);
+}
+
+/* The C type of literal(V, T, EXACT): T, or int. */
+static const struct type *literal_type(ks_wide v, const struct type *t, bool exact)
+{
+	if (!is_int(t) || t->bits < 32 || (t->is_signed && t->bits == 32))
+		return &type_i32;
+	if (exact || !int_range(v) || v == -((ks_wide)1 << 63))
+		return t;
+	return &type_i32;
+}
+
+/* The type of the literal a const's #define stands for. */
+static const struct type *const_c_type(const struct symbol *sym)
+{
+	if (sym->untyped)
+		return literal_type(sym->const_init->value, sym->const_init->type, false);
+	return literal_type(sym->value, sym->type, true);
+}
+
+/* How a constant is used: its type matters (NORMAL), it must be exactly
+ * that type (EXACT: a print argument, through varargs), or only its value
+ * matters (OFFSET: added to a pointer, an array index). */
+enum use { USE_NORMAL, USE_EXACT, USE_OFFSET };
+
+/* The type C gives the constant expression X written as it is, when C
+ * computes its value exactly that way: int when every leaf is an int
+ * literal or an int-valued named constant, every intermediate result an
+ * int and no shift or bitwise operand negative; size_t (u64) when sizeof
+ * is among the leaves and nothing goes below zero.  NULL otherwise. */
+static const struct type *as_written(const struct expr *x)
+{
+	if (!x->constant || x->value < INT32_MIN || x->value > INT64_MAX)
+		return NULL;
+	const struct type *t = NULL;
+	switch (x->kind) {
+	case EXPR_INT:
+	case EXPR_CHAR:
+		t = &type_i32;
+		break;
+	case EXPR_SIZEOF:
+		return &type_u64;
+	case EXPR_IDENT:
+		/* an enumerator, or a const #defined as a plain int */
+		if (x->sym && (x->sym->kind == SYM_ENUM_CONST ||
+			       (x->sym->kind == SYM_CONST && x->sym->const_init &&
+				types_equal(const_c_type(x->sym), &type_i32))))
+			t = &type_i32;
+		break;
+	case EXPR_UNARY:
+		if (x->unary.op == UNARY_NEG && types_equal_or_null(as_written(x->unary.operand), &type_i32))
+			t = &type_i32;
+		break;
+	case EXPR_BINARY: {
+		const struct expr *l = x->binary.lhs, *r = x->binary.rhs;
+		const struct type *lt = as_written(l), *rt = as_written(r);
+		if (!lt || !rt)
+			return NULL;
+		bool size = lt == &type_u64 || rt == &type_u64;
+		bool negative = l->value < 0 || r->value < 0 || x->value < 0;
+		switch (x->binary.op) {
+		case BIN_ADD: case BIN_SUB: case BIN_MUL:
+			if (size && negative)
+				return NULL;
+			break;
+		case BIN_DIV: case BIN_MOD:
+			if (r->value == 0 || (size && negative))
+				return NULL;
+			break;
+		case BIN_BITAND: case BIN_BITOR: case BIN_BITXOR: case BIN_SHR:
+			if (negative)
+				return NULL;
+			break;
+		case BIN_SHL:
+			if (negative || r->value >= (size ? 63 : 31))
+				return NULL;
+			break;
+		default:
+			return NULL;
+		}
+		t = size ? &type_u64 : &type_i32;
+		break;
+	}
+	default:
+		return NULL;
+	}
+	if (t == &type_i32 && !int_range(x->value))
+		return NULL;
+	return t;
+}
+
+/* A constant root X: as written when C gets the same value in a type the
+ * use converts from without change, otherwise its value as a literal. */
+static void plan_constant(struct expr_planner *p, struct expr *x, enum use use)
+{
+	const struct type *t = final_type(x);
+	if (!is_int(t) && t->kind != TY_CHAR && t->kind != TY_ENUM)
+		return;
+	ks_wide v = convert(x->value, t);
+	const struct type *c = as_written(x);
+	if (x->kind == EXPR_IDENT && x->sym && x->sym->kind == SYM_CONST && x->sym->const_init)
+		c = const_c_type(x->sym);
+	else if (x->kind == EXPR_IDENT || x->kind == EXPR_CHAR)
+		return;		/* an enumerator, 'a': as they are */
+	if (c) {
+		/* as written; converted where C's type would change the meaning */
+		bool same = types_equal(c, t) || use == USE_OFFSET ||
+			    (use == USE_NORMAL && types_equal(c, &type_i32) && v == x->value);
+		if (v != x->value || !same)
+			x->c_cast = t;
+		if (x->kind == EXPR_INT && x->integer.text[0] == '0' && x->integer.text[1] == 'o')
+			x->c_text = literal(p, v, t, use == USE_EXACT);	/* 0o755: C has no 0o */
+		return;
+	}
+	if (x->kind == EXPR_INT && v == x->value && !strncmp(x->integer.text, "0x", 2)) {
+		/* keep hex as written, with the suffix its type needs */
+		const char *lit = literal(p, v, t, use == USE_EXACT);
+		const char *suffix = lit + strspn(lit, "0123456789-");
+		x->c_text = arena_printf(A, "%s%s", x->integer.text, suffix);
+		return;
+	}
+	x->c_text = literal(p, v, t, use == USE_EXACT);
+}
+
+/* ---- operations ----------------------------------------------------------- */
+
+/* The function for a division or remainder of type T that C's / and %
+ * cannot do alone: by zero, the most negative value by -1, or, in eBPF
+ * code, signed at all. */
+static const char *divider(struct expr_planner *p, enum binary_op op, const struct type *t,
+			   const struct expr *divisor)
+{
+	bool bpf_signed = p->side == C_BPF && t->is_signed;
+	if (!bpf_signed && divisor->constant && divisor->value != 0 &&
+	    !(t->is_signed && divisor->value == -1))
+		return NULL;
+	return plan_helper(p->plan, p->side, op == BIN_DIV ? HELPER_DIV : HELPER_MOD, t->bits,
+			   t->is_signed);
+}
+
+static void plan_comparison(struct expr_planner *p, struct expr *x)
+{
+	struct expr *l = x->binary.lhs, *r = x->binary.rhs;
+	if (!is_int(l->type) && l->type->kind != TY_CHAR && l->type->kind != TY_ENUM)
+		return;
+	if (!is_int(r->type) && r->type->kind != TY_CHAR && r->type->kind != TY_ENUM)
+		return;
+	const struct type *lt = promoted(l->type), *rt = promoted(r->type);
+	if (lt->is_signed == rt->is_signed)
+		return;
+	struct expr *s = lt->is_signed ? l : r, *u = lt->is_signed ? r : l;
+	const struct type *st = promoted(s->type), *ut = promoted(u->type);
+	if (ut->bits < st->bits)
+		return;		/* C widens the unsigned one into the signed type */
+	if (ut->bits < 64) {
+		u->c_cast = &type_i64;	/* both fit in i64 */
+		return;
+	}
+	if (s->constant && s->value >= 0) {
+		s->c_cast = ut;
+		return;
+	}
+	if (u->constant && u->value <= INT64_MAX) {
+		u->c_cast = &type_i64;
+		return;
+	}
+	x->c_call = plan_helper(p->plan, p->side, HELPER_CMP, 64, true);
+	x->c_call_swapped = s == r;
+}
+
+static void plan_binary(struct expr_planner *p, struct expr *x)
+{
+	enum binary_op op = x->binary.op;
+	const struct type *t = x->type;
+	switch (op) {
+	case BIN_EQ: case BIN_NE: case BIN_LT: case BIN_LE: case BIN_GT: case BIN_GE:
+		plan_comparison(p, x);
+		return;
+	case BIN_DIV: case BIN_MOD:
+		if (is_int(t))
+			x->c_call = divider(p, op, t, x->binary.rhs);
+		return;
+	case BIN_SHL: case BIN_SHR: {
+		if (!is_int(t))
+			return;
+		const struct expr *count = x->binary.rhs;
+		if (!(count->constant && count->value >= 0 && count->value < t->bits))
+			x->c_mask = (uint8_t)(t->bits - 1);
+		if (op == BIN_SHL && t->is_signed)
+			x->c_unsigned_shift = true;
+		return;
+	}
+	default:
+		return;
+	}
+}
+
+static void plan_expr(struct expr_planner *p, struct expr *x, enum use use);
+
+static void plan_operand(struct expr_planner *p, struct expr *x)
+{
+	plan_expr(p, x, USE_NORMAL);
+}
+
+static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
+{
+	if (!x || !x->type)
+		return;
+	if (x->constant && x->type->kind != TY_BOOL) {
+		plan_constant(p, x, use);
+		return;
+	}
+	switch (x->kind) {
+	case EXPR_UNARY:
+		plan_operand(p, x->unary.operand);
+		return;
+	case EXPR_BINARY: {
+		/* p + n: only n's value matters */
+		enum use offsets = x->type->kind == TY_POINTER ? USE_OFFSET : USE_NORMAL;
+		plan_expr(p, x->binary.lhs, offsets);
+		plan_expr(p, x->binary.rhs, offsets);
+		plan_binary(p, x);
+		return;
+	}
+	case EXPR_CONDITIONAL: {
+		plan_operand(p, x->conditional.cond);
+		struct expr *a = x->conditional.then, *b = x->conditional.otherwise;
+		plan_operand(p, a);
+		plan_operand(p, b);
+		if (is_int(x->type) && is_int(a->type) && is_int(b->type) &&
+		    !types_equal(a->type, b->type)) {
+			/* both arms in the common type: C would warn, and agree */
+			if (!types_equal(a->type, x->type) && !a->c_text)
+				a->c_cast = x->type;
+			if (!types_equal(b->type, x->type) && !b->c_text)
+				b->c_cast = x->type;
+		}
+		return;
+	}
+	case EXPR_CAST:
+		plan_operand(p, x->cast.operand);
+		return;
+	case EXPR_FIELD:
+	case EXPR_ARROW:
+		plan_operand(p, x->field.base);
+		return;
+	case EXPR_INDEX:
+		plan_operand(p, x->index.base);
+		plan_expr(p, x->index.index, indexed_map(x) ? USE_NORMAL : USE_OFFSET);
+		return;
+	case EXPR_CALL: {
+		plan_operand(p, x->call.callee);
+		/* print's arguments travel through varargs: exactly typed */
+		bool print = x->sym && x->sym->kind == SYM_BUILTIN && x->sym->builtin == BUILTIN_PRINT;
+		for (size_t i = 0; i < x->call.args.len; i++)
+			plan_expr(p, x->call.args.items[i], print ? USE_EXACT : USE_NORMAL);
+		return;
+	}
+	case EXPR_STRUCT_LIT:
+		for (size_t i = 0; i < x->struct_lit.fields.len; i++)
+			plan_operand(p, ((struct field_init *)x->struct_lit.fields.items[i])->value);
+		return;
+	case EXPR_ARRAY_LIT:
+		for (size_t i = 0; i < x->array.elems.len; i++)
+			plan_operand(p, x->array.elems.items[i]);
+		return;
+	case EXPR_MATCH:
+		plan_operand(p, x->match.scrutinee);
+		for (size_t i = 0; i < x->match.arms.len; i++) {
+			struct match_arm *arm = x->match.arms.items[i];
+			plan_operand(p, arm->pattern);
+			plan_operand(p, arm->value);
+			plan_stmts(p->plan, p->side, arm->body);
+		}
+		return;
+	default:
+		return;
+	}
+}
+
+/* ---- statements ----------------------------------------------------------- */
+
+static void plan_stmt(struct expr_planner *p, struct stmt *s);
+
+static void plan_block(struct expr_planner *p, struct stmt *block)
+{
+	if (!block)
+		return;
+	if (block->kind != STMT_BLOCK) {
+		plan_stmt(p, block);
+		return;
+	}
+	for (size_t i = 0; i < block->block.len; i++)
+		plan_stmt(p, block->block.items[i]);
+}
+
+/* target op= value: the same as target = target op value. */
+static void plan_compound(struct expr_planner *p, struct stmt *s)
+{
+	const struct type *t = s->assign.target->type;
+	enum binary_op op = s->assign.op.op;
+	if (!is_int(t))
+		return;
+	const struct type *common = promoted(t);
+	const struct type *v = s->assign.value->type;
+	if (op != BIN_SHL && op != BIN_SHR && is_int(v) && v->bits >= 32 &&
+	    (v->bits > common->bits || (v->bits == common->bits && !v->is_signed)))
+		common = v;
+	if ((op == BIN_DIV || op == BIN_MOD) && indexed_map(s->assign.target)) {
+		/* m[k] /= v goes through an accessor whose operand is a variable */
+		const struct type *vt = promoted(t);
+		s->c_call = plan_helper(p->plan, p->side, op == BIN_DIV ? HELPER_DIV : HELPER_MOD,
+					vt->bits, vt->is_signed);
+		return;
+	}
+	if (op == BIN_DIV || op == BIN_MOD)
+		s->c_call = divider(p, op, common, s->assign.value);
+	if ((op == BIN_SHL || op == BIN_SHR) &&
+	    !(s->assign.value->constant && s->assign.value->value >= 0 &&
+	      s->assign.value->value < common->bits))
+		s->c_mask = (uint8_t)(common->bits - 1);
+}
+
+static void plan_stmt(struct expr_planner *p, struct stmt *s)
+{
+	switch (s->kind) {
+	case STMT_EXPR: case STMT_THROW: case STMT_DELETE: case STMT_RETURN:
+		plan_operand(p, s->expr);
+		return;
+	case STMT_DEFER:
+		plan_operand(p, s->expr);
+		plan_block(p, s->deferred);
+		return;
+	case STMT_VAR: case STMT_CONST:
+		plan_operand(p, s->var.init);
+		return;
+	case STMT_ASSIGN:
+		plan_operand(p, s->assign.target);
+		plan_operand(p, s->assign.value);
+		if (s->assign.op.compound)
+			plan_compound(p, s);
+		return;
+	case STMT_IF:
+		plan_operand(p, s->if_.cond);
+		plan_block(p, s->if_.then);
+		plan_block(p, s->if_.otherwise);
+		return;
+	case STMT_WHILE:
+		plan_operand(p, s->while_.cond);
+		plan_block(p, s->while_.body);
+		return;
+	case STMT_FOR_RANGE:
+		plan_operand(p, s->for_.from);
+		plan_operand(p, s->for_.to);
+		plan_block(p, s->for_.body);
+		return;
+	case STMT_FOR_EACH:
+		plan_operand(p, s->for_.iterable);
+		plan_block(p, s->for_.body);
+		return;
+	case STMT_BLOCK:
+		plan_block(p, s);
+		return;
+	case STMT_TRY:
+		plan_block(p, s->try_.body);
+		for (size_t i = 0; i < s->try_.catches.len; i++)
+			plan_block(p, ((struct catch_clause *)s->try_.catches.items[i])->body);
+		return;
+	case STMT_BREAK: case STMT_CONTINUE:
+		return;
+	}
+}
+
+void plan_stmts(struct plan *plan, enum c_side side, struct stmt *block)
+{
+	struct expr_planner planner = { .arena = plan->arena, .plan = plan, .side = side };
+	plan_block(&planner, block);
+}
+
+void plan_value(struct plan *plan, enum c_side side, struct expr *x)
+{
+	struct expr_planner planner = { .arena = plan->arena, .plan = plan, .side = side };
+	plan_expr(&planner, x, USE_NORMAL);
+}
+
+/* A const's #define: its value as a literal of its type. */
+const char *plan_const_text(struct plan *plan, const struct symbol *sym)
+{
+	struct expr_planner planner = { .arena = plan->arena, .plan = plan };
+	const struct type *t = sym->type;
+	ks_wide v = sym->const_init->value;
+	if (sym->untyped && as_written(sym->const_init) == &type_i32)
+		return NULL;	/* as written: C computes it the same */
+	if (!sym->untyped)
+		v = convert(v, t);
+	else
+		t = sym->const_init->type;
+	return literal(&planner, v, t, !sym->untyped);
+}
