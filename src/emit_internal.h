@@ -14,6 +14,7 @@ enum accessor {
 	ACC_DELETE = 1 << 3,	/* NAME_delete(key) */
 	ACC_OP = 1 << 4,	/* NAME_<op>(key, operand), op in the bits above */
 	ACC_FIND = 1 << 5,	/* userspace NAME_find(key, &value): whether it is there */
+	ACC_REPLACE = 1 << 6,	/* userspace NAME_replace(key, value): only a present entry */
 };
 
 struct map_use {
@@ -38,12 +39,15 @@ struct emitter {
 };
 
 /* An if (var x = m[k]) whose then-branch is being written: inside it,
- * m[k] = v writes through x instead of updating the map again. */
+ * m[k] = v writes through x instead of updating the map again.  In
+ * userspace x is a copy, written back (NAME_replace) after each change. */
 struct bound_entry {
 	const struct symbol *map;
 	const struct expr *key;
 	const struct stmt *then;
 	const char *name;
+	const struct symbol *sym;	/* x */
+	const char *key_copy;		/* userspace: the C variable holding k, or NULL: k itself */
 };
 
 #define A (e->arena)
@@ -88,6 +92,25 @@ bool emit_if_called(struct emitter *e, const struct function_info *fn);
 /* The map named by an index expression's base, or NULL. */
 const struct symbol *indexed_map(const struct expr *x);
 
+/* Userspace map entries changed through a copy (emit_entries.c).
+ * bind_user_key: on the line begun, a key that could change is copied
+ * into a variable of its own first (B->key_copy), and a new line begun;
+ * emit_bound_key then writes the key. */
+void bind_user_key(struct emitter *e, struct bound_entry *b, const char *base);
+void emit_bound_key(struct emitter *e, const struct bound_entry *b);
+/* NAME_replace(k, x): the copy back into its entry, if that is there. */
+void emit_replace_entry(struct emitter *e, const struct bound_entry *b);
+/* The entry m[k] a place is part of (m[k].f, m[k].a[i]), or NULL. */
+const struct expr *entry_of_place(const struct expr *place);
+/* Userspace m[k].f op= v: read, changed and written back; through x when
+ * BOUND, an enclosing if (var x = m[k]) of that entry, holds it.  An
+ * absent entry stays absent. */
+void emit_user_entry_change(struct emitter *e, const struct stmt *s, const struct expr *entry,
+			    const struct bound_entry *bound);
+/* After an assignment through x of an enclosing if (var x = m[k]) in
+ * userspace, x goes back into the entry. */
+void emit_write_back(struct emitter *e, const struct stmt *s);
+
 /* Side specific */
 void emit_map_accessors(struct emitter *e);
 void emit_print(struct emitter *e, const struct expr *call);
@@ -95,6 +118,10 @@ void emit_global_ref(struct emitter *e, const struct symbol *sym);
 /* The definitions of the globals and configs: in NAME.bpf.c, or in the
  * loader of a program with no eBPF side. */
 void emit_globals(struct emitter *e);
+/* Pinned globals (pin var): whether there are any, and their map in the
+ * loader ("skel->maps.data_pinned"). */
+bool has_pinned_globals(const struct checked_program *cp);
+const char *pinned_globals_map(struct emitter *e);
 void emit_for_each(struct emitter *e, const struct stmt *s);
 
 #endif
