@@ -6,6 +6,8 @@
  * It attaches programs by target (XDP, tc, tracepoint), remembers every
  * attachment so that one call undoes them all, mounts bpffs and tracefs when
  * they are missing, and turns SIGINT/SIGTERM into a flag the main loop reads.
+ * Its map section lets userspace use maps before the object is loaded and
+ * ends the program when a map operation fails.
  *
  * Header only: one translation unit includes it.  Every function is
  * static inline, so the ones a program does not call cost nothing and do
@@ -24,7 +26,8 @@
  *
  *	ks_setup(verbose);
  *	skel = NAME_bpf__open();
- *	... set rodata ...
+ *	ks_use_object(skel->obj);	(maps usable before load: ks_map())
+ *	... set rodata, use maps ...
  *	err = NAME_bpf__load(skel);
  *	err = ks_attach_xdp(skel->progs.prog, "eth0", 0);
  *	while (!ks_exiting)
@@ -40,18 +43,22 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/statfs.h>
 #include <linux/if_link.h>
 #include <linux/magic.h>
 #include <linux/perf_event.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #ifndef BPF_FS_MAGIC
@@ -717,6 +724,430 @@ static inline void ks_detach_all(void)
 		else
 			ks_nr_attachments--;
 	}
+}
+
+/* ---- maps from userspace ---------------------------------------------- */
+
+/*
+ * Userspace may use a map from the first line of main, before the object
+ * is loaded.  ks_map() gives the map a file descriptor on its first use:
+ * the pinned map when the map is pinned and its pin exists, else a new map
+ * made as libbpf would make it (with the object's BTF, so that bpftool shows
+ * it typed), pinned at once when the map is pinned.  bpf_map__reuse_fd()
+ * hands it to libbpf, whose load then uses that same map, with what
+ * userspace wrote into it.
+ *
+ * A map operation that fails ends the program (exit status 1) after one
+ * line on stderr:
+ *
+ *	Failed to <verb> map <name>: <strerror>
+ *
+ * An absent key is no failure: ks_map_lookup() says it is absent, and
+ * ks_map_delete() of it does nothing.
+ */
+
+/* The object whose maps these are, for its BTF (ks_use_object()). */
+static struct bpf_object *ks_object;
+
+static inline void ks_use_object(struct bpf_object *obj)
+{
+	ks_object = obj;
+}
+
+/* A map operation failed: the one place that ends the program for it
+ * (where a later try/catch will take over). */
+__attribute__((noreturn))
+static inline void ks_map_failed(const struct bpf_map *map, const char *verb, int err)
+{
+	fprintf(stderr, "Failed to %s map %s: %s\n", verb, bpf_map__name(map),
+		strerror(err < 0 ? -err : err));
+	exit(1);
+}
+
+/*
+ * The object's BTF in the kernel, for the maps made before load: a copy,
+ * since libbpf loads the object's own at load time.  -1 when there is none
+ * or the kernel refuses it; the maps are then made without BTF, as libbpf
+ * itself falls back.
+ */
+static inline int ks_object_btf_fd(void)
+{
+	static struct btf *copy;
+	static bool tried;
+	const struct btf *btf;
+	libbpf_print_fn_t print;
+	const void *raw;
+	__u32 size;
+	int err;
+
+	if (tried)
+		return copy ? btf__fd(copy) : -1;
+	tried = true;
+	btf = ks_object ? bpf_object__btf(ks_object) : NULL;
+	raw = btf ? btf__raw_data(btf, &size) : NULL;
+	copy = raw ? btf__new(raw, size) : NULL;
+	if (!copy)
+		return -1;
+	/* a refusal is no error here: say nothing unless asked to */
+	print = libbpf_set_print(ks_verbose ? ks_libbpf_print : NULL);
+	err = btf__load_into_kernel(copy);
+	libbpf_set_print(print);
+	if (err) {
+		btf__free(copy);
+		copy = NULL;
+		return -1;
+	}
+	return btf__fd(copy);
+}
+
+/* A new map as MAP declares it, named NAME: its fd, or a negative errno. */
+static inline int ks_map_create(const struct bpf_map *map, const char *name)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts,
+		    .map_flags = bpf_map__map_flags(map),
+		    .map_extra = bpf_map__map_extra(map),
+		    .numa_node = bpf_map__numa_node(map),
+		    .map_ifindex = bpf_map__ifindex(map));
+	int btf_fd = ks_object_btf_fd(), fd;
+
+	if (btf_fd >= 0 && bpf_map__btf_value_type_id(map)) {
+		opts.btf_fd = btf_fd;
+		opts.btf_key_type_id = bpf_map__btf_key_type_id(map);
+		opts.btf_value_type_id = bpf_map__btf_value_type_id(map);
+		fd = bpf_map_create(bpf_map__type(map), name, bpf_map__key_size(map),
+				    bpf_map__value_size(map), bpf_map__max_entries(map), &opts);
+		if (fd >= 0)
+			return fd;
+		opts.btf_fd = opts.btf_key_type_id = opts.btf_value_type_id = 0;
+	}
+	fd = bpf_map_create(bpf_map__type(map), name, bpf_map__key_size(map),
+			    bpf_map__value_size(map), bpf_map__max_entries(map), &opts);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * The map pinned at PATH: its fd, or -ENOENT when nothing is pinned there.
+ * A pinned map that is not what MAP declares (the program changed since it
+ * was pinned) is refused, as libbpf refuses it at load.
+ */
+static inline int ks_map_open_pinned(const struct bpf_map *map, const char *path)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(path), err;
+
+	if (fd < 0) {
+		err = -errno;
+		if (err != -ENOENT)
+			fprintf(stderr, "Failed to open pinned map %s: %s\n", path, strerror(-err));
+		return err;
+	}
+	memset(&info, 0, sizeof(info));
+	err = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;
+	if (!err && (info.type != bpf_map__type(map) ||
+		     info.key_size != bpf_map__key_size(map) ||
+		     info.value_size != bpf_map__value_size(map) ||
+		     info.max_entries != bpf_map__max_entries(map) ||
+		     info.map_flags != bpf_map__map_flags(map) ||
+		     info.map_extra != bpf_map__map_extra(map))) {
+		fprintf(stderr, "Failed to reuse pinned map %s: it was made for another "
+			"declaration (remove it to start afresh)\n", path);
+		err = -EINVAL;
+	} else if (err) {
+		fprintf(stderr, "Failed to open pinned map %s: %s\n", path, strerror(-err));
+	}
+	if (err)
+		close(fd);
+	return err ? err : fd;
+}
+
+/* Makes FD MAP's map (libbpf keeps a duplicate) and closes FD. */
+static inline void ks_map_adopt(struct bpf_map *map, int fd)
+{
+	int err = bpf_map__reuse_fd(map, fd);
+
+	close(fd);
+	if (err)
+		ks_map_failed(map, "set up", err);
+}
+
+/*
+ * MAP, ready for bpf_map__lookup_elem() and the others.  After load it is
+ * libbpf's; before, the first call gives it its map (see above), or ends
+ * the program when it cannot.
+ */
+static inline struct bpf_map *ks_map(struct bpf_map *map)
+{
+	const char *pin = bpf_map__pin_path(map);
+	int fd, err;
+
+	if (bpf_map__fd(map) >= 0)
+		return map;
+	if (pin) {
+		if (ks_ensure_bpffs())
+			exit(1);
+		fd = ks_map_open_pinned(map, pin);
+		if (fd >= 0) {
+			ks_map_adopt(map, fd);
+			return map;
+		}
+		if (fd != -ENOENT)
+			exit(1);
+	}
+	fd = ks_map_create(map, bpf_map__name(map));
+	if (fd < 0)
+		ks_map_failed(map, "create", fd);
+	ks_map_adopt(map, fd);
+	if (pin) {
+		err = bpf_map__pin(map, NULL);
+		if (err == -EEXIST) {
+			/* another run pinned its own meanwhile: use that one */
+			fd = ks_map_open_pinned(map, pin);
+			if (fd < 0)
+				exit(1);
+			ks_map_adopt(map, fd);
+		} else if (err) {
+			ks_map_failed(map, "pin", err);
+		}
+	}
+	return map;
+}
+
+/* Reads KEY's value into VALUE: true when the key is there; when it is
+ * absent, VALUE is zeroed and the answer false. */
+static inline bool ks_map_lookup(struct bpf_map *map, const void *key, size_t key_size,
+				 void *value, size_t value_size)
+{
+	int err = bpf_map__lookup_elem(ks_map(map), key, key_size, value, value_size, 0);
+
+	if (err && err != -ENOENT)
+		ks_map_failed(map, "read", err);
+	if (err)
+		memset(value, 0, value_size);
+	return !err;
+}
+
+/* Stores VALUE at KEY.  FLAGS as for bpf_map_update_elem(); with BPF_EXIST
+ * an absent key stays absent, and the answer is false. */
+static inline bool ks_map_update(struct bpf_map *map, const void *key, size_t key_size,
+				 const void *value, size_t value_size, __u64 flags)
+{
+	int err = bpf_map__update_elem(ks_map(map), key, key_size, value, value_size, flags);
+
+	if (err == -ENOENT && flags == BPF_EXIST)
+		return false;
+	if (err)
+		ks_map_failed(map, "update", err);
+	return true;
+}
+
+/* Removes KEY; an absent key is no failure. */
+static inline void ks_map_delete(struct bpf_map *map, const void *key, size_t key_size)
+{
+	int err = bpf_map__delete_elem(ks_map(map), key, key_size, 0);
+
+	if (err && err != -ENOENT)
+		ks_map_failed(map, "delete from", err);
+}
+
+/*
+ * How many values a per-CPU map holds for a key: one per possible CPU.
+ * The kernel keeps each in a slot of its size rounded up to 8 bytes.
+ */
+static inline int ks_map_cpus(void)
+{
+	int n = libbpf_num_possible_cpus();
+
+	if (n <= 0) {
+		fprintf(stderr, "Failed to count the possible CPUs: %s\n",
+			strerror(n < 0 ? -n : EINVAL));
+		exit(1);
+	}
+	return n;
+}
+
+/* The keys a map held when a loop over it began (ks_map_keys()). */
+struct ks_keys {
+	unsigned char *keys;
+	size_t key_size, count, next;
+};
+
+/* For __attribute__((cleanup)): the keys go however the loop ends. */
+static inline void ks_keys_free(struct ks_keys *k)
+{
+	free(k->keys);
+	k->keys = NULL;
+}
+
+/* Copies the next key into KEY; false after the last. */
+static inline bool ks_keys_next(struct ks_keys *k, void *key)
+{
+	if (k->next == k->count)
+		return false;
+	memcpy(key, k->keys + k->next++ * k->key_size, k->key_size);
+	return true;
+}
+
+/* qsort() has no context argument: what ks_key_order compares. */
+static const struct ks_keys *ks_sorting;
+
+/* Key bytes, then position: equal keys keep their order. */
+static inline int ks_key_order(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	size_t n = ks_sorting->key_size;
+	int c = memcmp(ks_sorting->keys + i * n, ks_sorting->keys + j * n, n);
+
+	return c ? c : (i > j) - (i < j);
+}
+
+/* Keeps the first of each key, in order.  A hash map's key list can repeat
+ * keys: bpf_map_get_next_key() after a key deleted meanwhile starts again
+ * from the first key. */
+static inline int ks_keys_unique(struct ks_keys *k)
+{
+	size_t *order = malloc(k->count * sizeof(*order)), i, n = 0, size = k->key_size;
+	bool *repeat = calloc(k->count, sizeof(*repeat));
+
+	if (!order || !repeat) {
+		free(order);
+		free(repeat);
+		return -ENOMEM;
+	}
+	for (i = 0; i < k->count; i++)
+		order[i] = i;
+	ks_sorting = k;
+	qsort(order, k->count, sizeof(*order), ks_key_order);
+	for (i = 1; i < k->count; i++)
+		if (!memcmp(k->keys + order[i] * size, k->keys + order[i - 1] * size, size))
+			repeat[order[i]] = true;
+	for (i = 0; i < k->count; i++)
+		if (!repeat[i])
+			memmove(k->keys + n++ * size, k->keys + i * size, size);
+	k->count = n;
+	free(order);
+	free(repeat);
+	return 0;
+}
+
+/*
+ * The keys MAP holds now, each once, in the map's order: for (k, v) in m
+ * visits these, so that deleting a key in the loop's body does not upset
+ * it.  A map that changes fast while it is listed is listed at most twice
+ * over (restarts), then cut short.
+ */
+static inline struct ks_keys ks_map_keys(struct bpf_map *map)
+{
+	struct ks_keys k = { .key_size = bpf_map__key_size(map) };
+	size_t limit = 2 * (size_t)bpf_map__max_entries(map), capacity = 0;
+	enum bpf_map_type type = bpf_map__type(map);
+	unsigned char *more;
+	int err;
+
+	ks_map(map);
+	while (k.count < limit) {
+		if (k.count == capacity) {
+			capacity = capacity ? 2 * capacity : 64;
+			more = realloc(k.keys, capacity * k.key_size);
+			if (!more)
+				ks_map_failed(map, "list the keys of", -ENOMEM);
+			k.keys = more;
+		}
+		err = bpf_map__get_next_key(map, k.count ? k.keys + (k.count - 1) * k.key_size : NULL,
+					    k.keys + k.count * k.key_size, k.key_size);
+		if (err == -ENOENT)
+			break;
+		if (err)
+			ks_map_failed(map, "list the keys of", err);
+		k.count++;
+	}
+	/* an array's keys are its indices, listed once */
+	if (type != BPF_MAP_TYPE_ARRAY && type != BPF_MAP_TYPE_PERCPU_ARRAY && k.count > 1 &&
+	    ks_keys_unique(&k))
+		ks_map_failed(map, "list the keys of", -ENOMEM);
+	return k;
+}
+
+/* Makes the missing directories of PATH below bpffs. */
+static inline int ks_make_bpffs_dirs(const char *path)
+{
+	char dir[256];
+	char *slash;
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir)) {
+		fprintf(stderr, "Failed to create %s: %s\n", path, strerror(ENAMETOOLONG));
+		return -ENAMETOOLONG;
+	}
+	for (slash = strchr(dir + strlen(KS_BPFFS_DIR) + 1, '/'); slash;
+	     slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) && errno != EEXIST) {
+			int err = -errno;
+
+			fprintf(stderr, "Failed to create %s: %s\n", dir, strerror(-err));
+			return err;
+		}
+		*slash = '/';
+	}
+	return 0;
+}
+
+/*
+ * The pinned globals (pin var) are the object's .data.pinned section, MAP,
+ * kept in the kernel at PATH across runs: the first run makes it with the
+ * declared values and pins it, later runs find it there.  The skeleton's
+ * view of the section is mapped onto it at once, so that before load()
+ * too the globals are the pinned ones.  0, or a negative errno after a
+ * message.
+ */
+static inline int ks_pin_globals(struct bpf_map *map, const char *path)
+{
+	long page = sysconf(_SC_PAGE_SIZE);
+	size_t size, len = ((bpf_map__value_size(map) + 7) / 8 * 8 + page - 1) / page * page;
+	void *view = (void *)bpf_map__initial_value(map, &size);
+	__u32 zero = 0;
+	int fd, err, tries;
+
+	err = ks_ensure_bpffs();
+	if (!err)
+		err = ks_make_bpffs_dirs(path);
+	if (err)
+		return err;
+	for (tries = 0;; tries++) {
+		fd = ks_map_open_pinned(map, path);
+		if (fd != -ENOENT)
+			break;	/* the pinned one, or an error it reported */
+		fd = ks_map_create(map, "pinned_globals");
+		if (fd < 0) {
+			fprintf(stderr, "Failed to create pinned globals %s: %s\n", path, strerror(-fd));
+			return fd;
+		}
+		if (bpf_map_update_elem(fd, &zero, view, BPF_ANY)) {
+			err = -errno;
+			close(fd);
+			fprintf(stderr, "Failed to set pinned globals %s: %s\n", path, strerror(-err));
+			return err;
+		}
+		if (!bpf_obj_pin(fd, path))
+			break;
+		err = -errno;
+		close(fd);
+		/* EEXIST: another run pinned its own meanwhile, use that one */
+		if (err != -EEXIST || tries) {
+			fprintf(stderr, "Failed to pin globals at %s: %s\n", path, strerror(-err));
+			return err;
+		}
+	}
+	if (fd < 0)
+		return fd;
+	ks_map_adopt(map, fd);
+	if (mmap(view, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		 bpf_map__fd(map), 0) == MAP_FAILED) {
+		err = -errno;
+		fprintf(stderr, "Failed to map pinned globals %s: %s\n", path, strerror(-err));
+		return err;
+	}
+	return 0;
 }
 
 #endif /* KS_RUNTIME_H */

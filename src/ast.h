@@ -244,6 +244,8 @@ struct stmt {
 	struct symbol *sym2;	/* checker: FOR_EACH's value variable */
 	struct stmt *deferred;	/* DEFER of a block (expr is then NULL) */
 	const char *c_temp;	/* plan: a temporary the C needs (FOR_EACH, ASSIGN) */
+	const char *c_key;	/* plan: userspace IF binding or ASSIGN to m[k].f: a copy of k
+				   that cannot change meanwhile, or NULL: k itself */
 	const char *c_call;	/* plan: ASSIGN x /= v, x %= v as x = NAME(x, v) */
 	uint8_t c_mask;		/* plan: ASSIGN x <<= v, x >>= v: v modulo c_mask + 1 */
 	union {

@@ -182,10 +182,45 @@ static void emit_map(struct emitter *e, const struct symbol *sym)
 	emit_line(e, "} %s SEC(\".maps\");", sym->c_name);
 }
 
+/* Pinned globals (pin var) share one data section, which libbpf makes a
+ * single-entry array map like .data; the loader keeps that map pinned
+ * (ks_pin_globals).  bpftool's skeleton calls the section data_pinned. */
+#define PINNED_SECTION ".data.pinned"
+#define PINNED_SKELETON "data_pinned"
+
+bool has_pinned_globals(const struct checked_program *cp)
+{
+	for (size_t i = 0; i < cp->globals.len; i++)
+		if (((const struct symbol *)cp->globals.items[i])->pinned)
+			return true;
+	return false;
+}
+
+const char *pinned_globals_map(struct emitter *e)
+{
+	return arena_printf(A, "%s->maps.%s", e->plan->skel, PINNED_SKELETON);
+}
+
 static void emit_global(struct emitter *e, const struct symbol *sym)
 {
 	const struct decl *d = sym->decl;
 	const char *decl = c_decl(e, sym->type, sym->c_name);
+	if (sym->pinned && !e->bpf) {
+		emit_unsupported(e, d->span, "a pinned global in a program without eBPF programs");
+		return;
+	}
+	if (sym->pinned) {
+		/* always initialised: the section's bytes are the first run's values */
+		for (int i = 0; i < e->indent; i++)
+			fputc('\t', e->out);
+		emit_text(e, "%s SEC(\"%s\") = ", decl, PINNED_SECTION);
+		if (d->var.init)
+			emit_expr(e, d->var.init);
+		else
+			emit_text(e, "%s", type_is_scalar(sym->type) ? "0" : "{}");
+		emit_text(e, ";\n");
+		return;
+	}
 	/* in a program with no eBPF side, globals are the loader's own */
 	const char *storage = sym->local || !e->bpf ? "static " : "";
 	if (!d->var.init || sym->in_bss) {
@@ -233,7 +268,8 @@ void emit_global_ref(struct emitter *e, const struct symbol *sym)
 		emit_text(e, "%s", sym->c_name);
 		return;
 	}
-	emit_text(e, "%s->%s->%s", e->plan->skel, sym->in_bss ? "bss" : "data", sym->c_name);
+	emit_text(e, "%s->%s->%s", e->plan->skel,
+		  sym->pinned ? PINNED_SKELETON : sym->in_bss ? "bss" : "data", sym->c_name);
 }
 
 /* ---- map accessors ---------------------------------------------------------------- */

@@ -30,12 +30,15 @@ struct emitter {
 };
 
 /* An if (var x = m[k]) whose then-branch is being written: inside it,
- * m[k] = v writes through x instead of updating the map again. */
+ * m[k] = v writes through x instead of updating the map again.  In
+ * userspace x is a copy, written back (NAME_replace) after each change. */
 struct bound_entry {
 	const struct symbol *map;
 	const struct expr *key;
 	const struct stmt *then;
 	const char *name;
+	const struct symbol *sym;	/* x */
+	const char *key_copy;		/* userspace: the C variable holding k, or NULL: k itself */
 };
 
 #define A (e->arena)
@@ -80,6 +83,23 @@ bool emit_if_called(struct emitter *e, const struct function_info *fn);
 /* The functions integer operations call (emit_helpers.c). */
 void emit_helpers(struct emitter *e);
 
+/* Userspace map entries changed through a copy (emit_entries.c).
+ * bind_user_key: on the line begun, a key that could change is copied
+ * into a variable of its own first (B->key_copy), and a new line begun;
+ * emit_bound_key then writes the key. */
+void bind_user_key(struct emitter *e, struct bound_entry *b, const char *copy);
+void emit_bound_key(struct emitter *e, const struct bound_entry *b);
+/* NAME_replace(k, x): the copy back into its entry, if that is there. */
+void emit_replace_entry(struct emitter *e, const struct bound_entry *b);
+/* Userspace m[k].f op= v: read, changed and written back; through x when
+ * BOUND, an enclosing if (var x = m[k]) of that entry, holds it.  An
+ * absent entry stays absent. */
+void emit_user_entry_change(struct emitter *e, const struct stmt *s, const struct expr *entry,
+			    const struct bound_entry *bound);
+/* After an assignment through x of an enclosing if (var x = m[k]) in
+ * userspace, x goes back into the entry. */
+void emit_write_back(struct emitter *e, const struct stmt *s);
+
 /* Side specific */
 void emit_map_accessors(struct emitter *e);
 void emit_print(struct emitter *e, const struct expr *call);
@@ -87,6 +107,10 @@ void emit_global_ref(struct emitter *e, const struct symbol *sym);
 /* The definitions of the globals and configs: in NAME.bpf.c, or in the
  * loader of a program with no eBPF side. */
 void emit_globals(struct emitter *e);
+/* Pinned globals (pin var): whether there are any, and their map in the
+ * loader ("skel->maps.data_pinned"). */
+bool has_pinned_globals(const struct checked_program *cp);
+const char *pinned_globals_map(struct emitter *e);
 void emit_for_each(struct emitter *e, const struct stmt *s);
 
 #endif

@@ -226,14 +226,15 @@ static bool emit_map_assign(struct emitter *e, const struct stmt *s)
 {
 	const struct expr *target = s->assign.target;
 	const struct symbol *map = indexed_map(target);
-	const struct bound_entry *bound = map && e->bpf ? bound_entry_for(e, map, target->index.index)
-					  : NULL;
+	const struct bound_entry *bound = map ? bound_entry_for(e, map, target->index.index) : NULL;
 	if (bound) {
 		start_line(e);
-		emit_text(e, "*%s %s= ", bound->name,
+		emit_text(e, "%s%s %s= ", e->bpf ? "*" : "", bound->name,
 			  s->assign.op.compound ? binary_op_text(s->assign.op.op) : "");
 		emit_expr(e, s->assign.value);
 		emit_text(e, ";\n");
+		if (!e->bpf)
+			emit_replace_entry(e, bound);
 		return true;
 	}
 	if (map) {
@@ -254,13 +255,15 @@ static bool emit_map_assign(struct emitter *e, const struct stmt *s)
 		emit_text(e, ");\n");
 		return true;
 	}
+	const struct expr *entry = e->bpf ? NULL : entry_of_place(target);
+	if (entry) {	/* userspace m[k].f = v */
+		emit_user_entry_change(e, s, entry,
+				       bound_entry_for(e, indexed_map(entry), entry->index.index));
+		return true;
+	}
 	/* m[k].f = v changes the entry in place; an absent entry stays absent. */
 	if ((target->kind == EXPR_FIELD || target->kind == EXPR_ARROW) &&
 	    (map = indexed_map(target->field.base))) {
-		if (!e->bpf) {
-			emit_unsupported(e, s->span, "assigning to a field of a map entry in userspace");
-			return true;
-		}
 		map_use(e, map)->accessors |= ACC_LOOKUP;
 		emit_line(e, "{");
 		e->indent++;
@@ -370,24 +373,34 @@ static void emit_braced(struct emitter *e, const struct stmt *block)
 
 static void emit_if(struct emitter *e, const struct stmt *s, bool chained)
 {
+	const struct symbol *map = s->if_.bind ? indexed_map(s->if_.cond) : NULL;
+	/* x in its own braces: after an else, and for userspace's copy */
+	bool braces = s->if_.bind && (chained || (map && !e->bpf));
+	struct bound_entry *b = NULL;
 	if (!chained)
 		start_line(e);
 	if (s->if_.bind) {
 		/* if (var x = m[k]) binds x to the entry, if the key is there. */
-		const struct symbol *map = indexed_map(s->if_.cond);
 		const char *name = s->sym->c_name;
-		if (chained) {
+		if (braces) {
 			emit_text(e, "{\n");
 			e->indent++;
 			start_line(e);
 		}
+		if (map) {
+			b = arena_alloc(A, sizeof(*b));
+			*b = (struct bound_entry){ map, s->if_.cond->index.index, s->if_.then, name,
+						   s->sym, NULL };
+		}
 		if (map && !e->bpf) {
-			/* userspace: a copy of the entry, if the key is there */
+			/* userspace: a copy of the entry, if the key is there, which
+			 * changes through x write back (emit_write_back) */
 			map_use(e, map)->accessors |= ACC_FIND;
+			bind_user_key(e, b, s->c_key);
 			emit_text(e, "%s;\n", c_decl(e, map->type->value, name));
 			start_line(e);
 			emit_text(e, "if (%s(", plan_map(e->plan, map)->find);
-			emit_expr(e, s->if_.cond->index.index);
+			emit_bound_key(e, b);
 			emit_text(e, ", &%s)) ", name);
 		} else {
 			if (map) {
@@ -403,11 +416,8 @@ static void emit_if(struct emitter *e, const struct stmt *s, bool chained)
 			start_line(e);
 			emit_text(e, "if (%s) ", name);
 		}
-		if (map && e->bpf) {
-			struct bound_entry *b = arena_alloc(A, sizeof(*b));
-			*b = (struct bound_entry){ map, s->if_.cond->index.index, s->if_.then, name };
+		if (b)
 			vec_push(A, &e->entries, b);
-		}
 	} else {
 		emit_text(e, "if (");
 		emit_expr(e, s->if_.cond);
@@ -425,7 +435,7 @@ static void emit_if(struct emitter *e, const struct stmt *s, bool chained)
 			emit_braced(e, s->if_.otherwise);
 		}
 	}
-	if (s->if_.bind && chained) {
+	if (braces) {
 		emit_text(e, "\n");
 		e->indent--;
 		start_line(e);
@@ -528,6 +538,7 @@ void emit_stmt(struct emitter *e, const struct stmt *s)
 		return;
 	case STMT_ASSIGN:
 		emit_assign(e, s);
+		emit_write_back(e, s);
 		return;
 	case STMT_IF:
 		emit_if(e, s, false);

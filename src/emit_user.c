@@ -7,109 +7,164 @@
 
 /* ---- map accessors ---------------------------------------------------------- */
 
+/* Every accessor goes through the runtime's ks_map_* functions: they make a
+ * map usable before load() and end the program when an operation fails. */
+
+/* The buffer of a per-CPU map's values, one for each of ncpus CPUs: the
+ * kernel keeps each in a slot of the value's size rounded up to 8 bytes. */
+static const char *percpu_values(struct emitter *e, const struct type *value)
+{
+	return arena_printf(A, "struct { %s; } __attribute__((aligned(8))) values[ncpus]",
+			    c_decl(e, value, "value"));
+}
+
+/* NAME_set, or NAME_replace (BPF_EXIST) where only an entry that is there
+ * may change.  A per-CPU map's value goes to CPU 0 and 0 to the others, so
+ * that the sum reads back as the value. */
+static void emit_user_store(struct emitter *e, const struct map_use *u, bool replace)
+{
+	const struct map_plan *mp = plan_map(e->plan, u->map);
+	const char *m = u->map->c_name, *skel = e->plan->skel;
+	const struct type *t = u->map->type;
+	const char *key = c_type(e, t->key), *value = c_type(e, t->value);
+	const char *name = replace ? mp->replace : mp->set, *flag = replace ? "BPF_EXIST" : "BPF_ANY";
+	if (type_is_percpu_map(t))
+		emit_code(e, "\
+		/* CPU 0 gets the value, the others 0: the sum reads back as it%6$s */\n\
+		static void %4$s(%3$s key, %1$s value)\n\
+		{\n\
+			int ncpus = ks_map_cpus();\n\
+			%7$s;\n\
+			memset(values, 0, sizeof(values));\n\
+			values[0].value = value;\n\
+			ks_map_update(%8$s->maps.%2$s, &key, sizeof(key), values, sizeof(values), %5$s);\n\
+		}\n\n", value, m, key, name, flag, replace ? "; an absent entry stays absent" : "",
+			  percpu_values(e, t->value), skel);
+	else
+		emit_code(e, "\
+		%6$sstatic void %4$s(%3$s key, %1$s value)\n\
+		{\n\
+			ks_map_update(%7$s->maps.%2$s, &key, sizeof(key), &value, sizeof(value), %5$s);\n\
+		}\n\n", value, m, key, name, flag, replace ? "/* an absent entry stays absent */\n" : "",
+			  skel);
+}
+
 /* Userspace reads a per-CPU map as the sum over CPUs, like bpftool shows
  * it summed; other maps read as the entry, 0 when absent. */
-static void emit_user_accessors(struct emitter *e, const struct map_use *u)
+/* OLD op= operand for a map value of type T, as the language computes it
+ * (division and shifts as plan_expr.c has them). */
+static const char *user_operation(struct emitter *e, const struct type *t, enum binary_op op,
+				  const char *old)
 {
-	const char *m = u->map->name;
+	const struct type *vt = t->kind == TY_INT && t->bits >= 32 ? t : &type_i32;
+	if (op == BIN_DIV || op == BIN_MOD)
+		return arena_printf(A, "%s(%s, operand)",
+				    plan_find_helper(e->plan, C_USER, op == BIN_DIV ? HELPER_DIV : HELPER_MOD,
+						     vt->bits, vt->is_signed), old);
+	if (op == BIN_SHL && vt->is_signed)
+		return arena_printf(A, "(%s)((%s)%s << (operand & %u))", c_type(e, vt),
+				    c_type(e, type_int(vt->bits, false)), old, vt->bits - 1);
+	if (op == BIN_SHL || op == BIN_SHR)
+		return arena_printf(A, "%s %s (operand & %u)", old, binary_op_text(op), vt->bits - 1);
+	return arena_printf(A, "%s %s operand", old, binary_op_text(op));
+}
+
+static void emit_user_accessors(struct emitter *e, struct map_use *u)
+{
+	const struct map_plan *mp = plan_map(e->plan, u->map);
+	/* the map as the skeleton names it: skel->maps.NAME */
+	const char *m = arena_printf(A, "%s->maps.%s", e->plan->skel, u->map->c_name);
 	const struct type *t = u->map->type;
 	const char *key = c_type(e, t->key), *value = c_type(e, t->value);
 	bool percpu = type_is_percpu_map(t);
+	if (!e->cp->has_programs) {
+		emit_unsupported(e, u->map->span, "a map in a program without eBPF programs");
+		return;
+	}
 	if (percpu && (u->accessors & (ACC_GET | ACC_OP | ACC_FIND)) && !type_is_integer(t->value)) {
 		emit_unsupported(e, u->map->span, "reading a per-CPU map of non-integers from userspace");
 		return;
 	}
+	if (percpu && (u->accessors & (ACC_GET | ACC_OP)))
+		u->accessors |= ACC_FIND;	/* the sum is NAME_find's */
+	if ((u->accessors & ACC_FIND) && percpu)
+		emit_code(e, "\
+		/* %6$s[key] into *value, the sum over all CPUs: whether the key is there */\n\
+		static bool %5$s(%3$s key, %1$s *value)\n\
+		{\n\
+			int ncpus = ks_map_cpus();\n\
+			%4$s;\n\
+			*value = 0;\n\
+			if (!ks_map_lookup(%2$s, &key, sizeof(key), values, sizeof(values)))\n\
+				return false;\n\
+			for (int cpu = 0; cpu < ncpus; cpu++)\n\
+				*value += values[cpu].value;\n\
+			return true;\n\
+		}\n\n", value, m, key, percpu_values(e, t->value), mp->find, u->map->c_name);
+	else if (u->accessors & ACC_FIND)
+		emit_code(e, "\
+		/* %5$s[key] into *value, zero when absent: whether the key is there */\n\
+		static bool %4$s(%3$s key, %1$s *value)\n\
+		{\n\
+			return ks_map_lookup(%2$s, &key, sizeof(key), value, sizeof(*value));\n\
+		}\n\n", value, m, key, mp->find, u->map->c_name);
 	if ((u->accessors & (ACC_GET | ACC_OP)) && percpu)
 		emit_code(e, "\
 		/* %2$s[key]: the sum over all CPUs, 0 when absent */\n\
-		static %1$s %2$s_get(%3$s key)\n\
+		static %1$s %4$s(%3$s key)\n\
 		{\n\
-			int ncpus = libbpf_num_possible_cpus();\n\
-			%1$s values[ncpus > 0 ? ncpus : 1], sum = 0;\n\
-			if (ncpus > 0 && !bpf_map__lookup_elem(skel->maps.%2$s, &key, sizeof(key), values, sizeof(values), 0))\n\
-				for (int cpu = 0; cpu < ncpus; cpu++)\n\
-					sum += values[cpu];\n\
+			%1$s sum;\n\
+			%5$s(key, &sum);\n\
 			return sum;\n\
-		}\n\n", value, m, key);
+		}\n\n", value, u->map->c_name, key, mp->get, mp->find);
 	else if (u->accessors & (ACC_GET | ACC_OP))
 		emit_code(e, "\
-		/* %2$s[key]: 0 when the key is absent */\n\
-		static %1$s %2$s_get(%3$s key)\n\
+		/* %5$s[key]: 0 when the key is absent */\n\
+		static %1$s %4$s(%3$s key)\n\
 		{\n\
-			%1$s value = %4$s;\n\
-			bpf_map__lookup_elem(skel->maps.%2$s, &key, sizeof(key), &value, sizeof(value), 0);\n\
+			%1$s value;\n\
+			ks_map_lookup(%2$s, &key, sizeof(key), &value, sizeof(value));\n\
 			return value;\n\
-		}\n\n", value, m, key, type_is_scalar(t->value) ? "0" : "{0}");
-	if ((u->accessors & ACC_FIND) && percpu)
+		}\n\n", value, m, key, mp->get, u->map->c_name);
+	if ((u->accessors & ACC_LOOKUP) && percpu)
 		emit_code(e, "\
-		/* %2$s[key] into *value, the sum over all CPUs: whether the key is there */\n\
-		static bool %2$s_find(%3$s key, %1$s *value)\n\
+		/* whether %5$s has key */\n\
+		static bool %4$s(%2$s key)\n\
 		{\n\
-			int ncpus = libbpf_num_possible_cpus();\n\
-			%1$s values[ncpus > 0 ? ncpus : 1];\n\
-			*value = 0;\n\
-			if (ncpus <= 0 || bpf_map__lookup_elem(skel->maps.%2$s, &key, sizeof(key), values, sizeof(values), 0))\n\
-				return false;\n\
-			for (int cpu = 0; cpu < ncpus; cpu++)\n\
-				*value += values[cpu];\n\
-			return true;\n\
-		}\n\n", value, m, key);
-	else if (u->accessors & ACC_FIND)
+			int ncpus = ks_map_cpus();\n\
+			%3$s;\n\
+			return ks_map_lookup(%1$s, &key, sizeof(key), values, sizeof(values));\n\
+		}\n\n", m, key, percpu_values(e, t->value), mp->lookup, u->map->c_name);
+	else if (u->accessors & ACC_LOOKUP)
 		emit_code(e, "\
-		/* %2$s[key] into *value, zero when absent: whether the key is there */\n\
-		static bool %2$s_find(%3$s key, %1$s *value)\n\
+		/* whether %5$s has key */\n\
+		static bool %4$s(%2$s key)\n\
 		{\n\
-			if (!bpf_map__lookup_elem(skel->maps.%2$s, &key, sizeof(key), value, sizeof(*value), 0))\n\
-				return true;\n\
-			memset(value, 0, sizeof(*value));\n\
-			return false;\n\
-		}\n\n", value, m, key);
-	if (u->accessors & ACC_LOOKUP)
-		emit_code(e, "\
-		static bool %2$s_lookup(%3$s key)\n\
-		{\n\
-			%1$s value%4$s;\n\
-			return !bpf_map__lookup_elem(skel->maps.%2$s, &key, sizeof(key), &value%5$s, sizeof(value%5$s), 0);\n\
-		}\n\n", value, m, key, percpu ? "s[libbpf_num_possible_cpus()]" : "",
-			  percpu ? "s" : "");
-	if ((u->accessors & (ACC_SET | ACC_OP)) && percpu)
-		emit_code(e, "\
-		/* CPU 0 gets the value, the others 0: the sum reads back as it */\n\
-		static int %2$s_set(%3$s key, %1$s value)\n\
-		{\n\
-			int ncpus = libbpf_num_possible_cpus();\n\
-			%1$s values[ncpus > 0 ? ncpus : 1];\n\
-			memset(values, 0, sizeof(values));\n\
-			values[0] = value;\n\
-			int err = bpf_map__update_elem(skel->maps.%2$s, &key, sizeof(key), values, sizeof(values), BPF_ANY);\n\
-			if (err)\n\
-				fprintf(stderr, \"Failed to update map %2$s: %%s\\n\", strerror(-err));\n\
-			return err;\n\
-		}\n\n", value, m, key);
-	else if (u->accessors & (ACC_SET | ACC_OP))
-		emit_code(e, "\
-		static int %2$s_set(%3$s key, %1$s value)\n\
-		{\n\
-			int err = bpf_map__update_elem(skel->maps.%2$s, &key, sizeof(key), &value, sizeof(value), BPF_ANY);\n\
-			if (err)\n\
-				fprintf(stderr, \"Failed to update map %2$s: %%s\\n\", strerror(-err));\n\
-			return err;\n\
-		}\n\n", value, m, key);
+			%3$s;\n\
+			return ks_map_lookup(%1$s, &key, sizeof(key), &value, sizeof(value));\n\
+		}\n\n", m, key, c_decl(e, t->value, "value"), mp->lookup, u->map->c_name);
+	if (u->accessors & (ACC_SET | ACC_OP))
+		emit_user_store(e, u, false);
+	if (u->accessors & ACC_REPLACE)
+		emit_user_store(e, u, true);
 	if (u->accessors & ACC_DELETE)
 		emit_code(e, "\
-		static int %1$s_delete(%2$s key)\n\
+		static void %3$s(%2$s key)\n\
 		{\n\
-			return bpf_map__delete_elem(skel->maps.%1$s, &key, sizeof(key), 0);\n\
-		}\n\n", m, key);
+			ks_map_delete(%1$s, &key, sizeof(key));\n\
+		}\n\n", m, key, mp->delete);
 	for (enum binary_op op = BIN_ADD; op <= BIN_SHR; op++)
 		if (u->ops & (1u << op))
 			emit_code(e, "\
-			static void %1$s_%2$s(%3$s key, %4$s operand)\n\
+			static void %1$s(%2$s key, %3$s operand)\n\
 			{\n\
-				%1$s_set(key, %1$s_get(key) %5$s operand);\n\
-			}\n\n", m, binary_op_name(op), key, value, binary_op_text(op));
+				%4$s(key, %5$s);\n\
+			}\n\n", mp->op[op], key, value, mp->set,
+				  user_operation(e, t->value, op, arena_printf(A, "%s(key)", mp->get)));
 }
 
+/* for (k, v) in m: over the keys m holds when the loop begins, each once,
+ * skipping those deleted since (by the body, or by the eBPF side). */
 void emit_for_each(struct emitter *e, const struct stmt *s)
 {
 	const struct symbol *map = s->for_.iterable->sym;
@@ -117,16 +172,19 @@ void emit_for_each(struct emitter *e, const struct stmt *s)
 		emit_unsupported(e, s->span, "this 'for (k, v) in' loop");
 		return;
 	}
-	map_use(e, map)->accessors |= ACC_GET;
+	map_use(e, map)->accessors |= ACC_FIND;
 	const char *k = s->sym->c_name, *v = s->sym2->c_name;
-	const char *m = map->name;
+	const char *m = map->c_name, *keys = s->c_temp;
 	emit_line(e, "{");
 	e->indent++;
+	emit_line(e, "struct ks_keys %s __attribute__((cleanup(ks_keys_free))) = ks_map_keys(%s->maps.%s);",
+		  keys, e->plan->skel, m);
 	emit_line(e, "%s;", c_decl(e, map->type->key, k));
-	emit_line(e, "for (int more = !bpf_map__get_next_key(skel->maps.%s, NULL, &%s, sizeof(%s)); more;", m, k, k);
-	emit_line(e, "     more = !bpf_map__get_next_key(skel->maps.%s, &%s, &%s, sizeof(%s))) {", m, k, k, k);
+	emit_line(e, "while (ks_keys_next(&%s, &%s)) {", keys, k);
 	e->indent++;
-	emit_line(e, "%s = %s_get(%s);", c_decl(e, map->type->value, v), m, k);
+	emit_line(e, "%s;", c_decl(e, map->type->value, v));
+	emit_line(e, "if (!%s(%s, &%s))", plan_map(e->plan, map)->find, k, v);
+	emit_line(e, "\tcontinue;	/* deleted since the loop began */");
 	emit_block_body(e, s->for_.body);
 	e->indent--;
 	emit_line(e, "}");
@@ -362,6 +420,22 @@ static void emit_parse_args(struct emitter *e, const struct type *args)
 	emit_line(e, "%s", "");
 }
 
+/* After the skeleton is opened: the maps userspace uses work before load()
+ * too (ks_map), made with the object's types; the pinned globals are the
+ * pinned map's from the start. */
+static void emit_map_setup(struct emitter *e)
+{
+	const struct checked_program *cp = e->cp;
+	if (e->map_uses.len)
+		emit_line(e, "\tks_use_object(skel->obj);");
+	if (!has_pinned_globals(cp))
+		return;
+	const char *path = arena_printf(A, "/sys/fs/bpf/%s/globals/pinned_globals", cp->name);
+	emit_line(e, "\t/* pin var globals: kept in %s across runs */", path);
+	emit_line(e, "\tif (ks_pin_globals(%s, \"%s\"))", pinned_globals_map(e), path);
+	emit_line(e, "\t\treturn 1;");
+}
+
 static void emit_main(struct emitter *e)
 {
 	const struct checked_program *cp = e->cp;
@@ -410,6 +484,7 @@ static void emit_main(struct emitter *e)
 		emit_line(e, "\t\treturn 1;");
 		emit_line(e, "\t}");
 		emit_line(e, "\tatexit(cleanup);");
+		emit_map_setup(e);
 	} else {
 		emit_line(e, "\t(void)verbose;");
 	}

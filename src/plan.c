@@ -201,6 +201,7 @@ static void name_generated(struct planner *p)
 		mp->set = claim_shared(p, arena_printf(A, "%s_set", m));
 		mp->delete = claim_shared(p, arena_printf(A, "%s_delete", m));
 		mp->find = claim_shared(p, arena_printf(A, "%s_find", m));
+		mp->replace = claim_shared(p, arena_printf(A, "%s_replace", m));
 		for (enum binary_op op = BIN_ADD; op <= BIN_SHR; op++)
 			mp->op[op] = claim_shared(p, arena_printf(A, "%s_%s", m, binary_op_name(op)));
 		/* inside an accessor only the map and the helpers are used */
@@ -216,6 +217,11 @@ static void name_generated(struct planner *p)
 }
 
 /* ---- locals --------------------------------------------------------------- */
+
+static const char *c_name_of(const struct symbol *sym)
+{
+	return sym->c_name ? sym->c_name : sym->name;
+}
 
 static void push_block(struct planner *p)
 {
@@ -359,6 +365,25 @@ static void take_used_stmts(struct planner *p, const struct stmt *s)
 	}
 }
 
+/* Whether KEY gives the same value each time it is evaluated while a
+ * statement or branch runs: a literal, a constant, or a local or parameter
+ * (or a field of one) that is never assigned. */
+static bool key_is_stable(const struct expr *key)
+{
+	switch (key->kind) {
+	case EXPR_INT: case EXPR_CHAR: case EXPR_BOOL:
+		return true;
+	case EXPR_FIELD:
+		return key_is_stable(key->field.base);
+	case EXPR_IDENT:
+		return key->sym && (key->sym->kind == SYM_CONST || key->sym->kind == SYM_ENUM_CONST ||
+				    ((key->sym->kind == SYM_LOCAL || key->sym->kind == SYM_PARAM) &&
+				     !key->sym->assigned));
+	default:
+		return false;
+	}
+}
+
 static void name_block(struct planner *p, const struct stmt *block);
 
 /* Whether the place X can be written twice in C, as x = f(x, v): it
@@ -390,8 +415,12 @@ static void name_stmt(struct planner *p, struct stmt *s)
 		name_local(p, s->sym);
 		return;
 	case STMT_IF:
-		/* if (var x = ...) declares x just before the if */
+		/* if (var x = ...) declares x just before the if; userspace copies
+		 * a key that could change while x is held */
 		name_local(p, s->sym);
+		if (p->side == C_USER && s->if_.bind && indexed_map(s->if_.cond) &&
+		    !key_is_stable(s->if_.cond->index.index))
+			s->c_key = names_claim(p->block, arena_printf(A, "%s_key", s->sym->c_name));
 		name_block(p, s->if_.then);
 		if (s->if_.otherwise && s->if_.otherwise->kind == STMT_IF) {
 			push_block(p);	/* a bound else-if gets braces of its own */
@@ -409,16 +438,27 @@ static void name_stmt(struct planner *p, struct stmt *s)
 		push_block(p);	/* for (T i = ...) or { K k; ... } */
 		name_local(p, s->sym);
 		name_local(p, s->sym2);
-		if (s->kind == STMT_FOR_EACH)
-			s->c_temp = names_claim(p->block, "more");
+		if (s->kind == STMT_FOR_EACH && s->for_.iterable->sym)
+			s->c_temp = names_claim(p->block, arena_printf(A, "%s_keys",
+								       c_name_of(s->for_.iterable->sym)));
 		name_block(p, s->for_.body);
 		p->block = (struct names *)names_outer(p->block);
 		return;
 	case STMT_ASSIGN:
 		/* m[k].f = v: the entry is looked up into a temporary, in a
 		 * block; x /= v where x has effects: x's address, in a block */
-		if ((s->assign.target->kind == EXPR_FIELD || s->assign.target->kind == EXPR_ARROW) &&
-		    indexed_map(s->assign.target->field.base)) {
+		if (p->side == C_USER && entry_of_place(s->assign.target)) {
+			/* userspace m[k].f = v: a copy of the entry, changed and put back */
+			const struct expr *entry = entry_of_place(s->assign.target);
+			const char *m = c_name_of(indexed_map(entry));
+			push_block(p);
+			s->c_temp = names_claim(p->block, arena_printf(A, "%s_entry", m));
+			if (!key_is_stable(entry->index.index))
+				s->c_key = names_claim(p->block, arena_printf(A, "%s_key", m));
+			p->block = (struct names *)names_outer(p->block);
+		} else if ((s->assign.target->kind == EXPR_FIELD ||
+			    s->assign.target->kind == EXPR_ARROW) &&
+			   indexed_map(s->assign.target->field.base)) {
 			push_block(p);
 			s->c_temp = names_claim(p->block, "entry");
 			p->block = (struct names *)names_outer(p->block);
@@ -495,6 +535,21 @@ const char *binary_op_name(enum binary_op op)
 		[BIN_BITXOR] = "xor", [BIN_SHL] = "shl", [BIN_SHR] = "shr",
 	};
 	return op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "op";
+}
+
+const struct expr *entry_of_place(const struct expr *place)
+{
+	for (const struct expr *x = place; x != place_root(place);) {
+		if (x != place && indexed_map(x))
+			return x;
+		if (x->kind == EXPR_INDEX)
+			x = x->index.base;
+		else if (x->field.base->type && x->field.base->type->kind == TY_POINTER)
+			return NULL;	/* through a pointer: not the entry's bytes */
+		else
+			x = x->field.base;
+	}
+	return NULL;
 }
 
 const struct symbol *indexed_map(const struct expr *x)

@@ -26,6 +26,7 @@ enum accessor {
 	ACC_DELETE = 1 << 3,	/* NAME_delete(key) */
 	ACC_OP = 1 << 4,	/* NAME_<op>(key, operand), op in the bits of ops */
 	ACC_FIND = 1 << 5,	/* userspace NAME_find(key, &value): whether it is there */
+	ACC_REPLACE = 1 << 6,	/* userspace NAME_replace(key, value): only a present entry */
 };
 
 enum c_side { C_BPF, C_USER };
@@ -50,7 +51,7 @@ struct map_plan {
 	unsigned accessors[2];	/* by enum c_side: enum accessor bits */
 	unsigned ops[2];	/* 1 << binary_op, for compound assignments */
 	/* the accessors' C names, on both sides */
-	const char *lookup, *get, *set, *delete, *find;
+	const char *lookup, *get, *set, *delete, *find, *replace;
 	const char *op[BIN_SHR + 1];
 	/* the accessors' parameters and locals: free of the map's name */
 	const char *key, *value, *operand, *first, *copy;
@@ -82,6 +83,9 @@ const struct symbol *indexed_map(const struct expr *x);
 /* The helper the plan named for KIND, BITS and signedness on SIDE. */
 const char *plan_find_helper(const struct plan *plan, enum c_side side, enum helper_kind kind,
 			     unsigned bits, bool is_signed);
+
+/* The entry m[k] a place is part of (m[k].f, m[k].a[i]), or NULL. */
+const struct expr *entry_of_place(const struct expr *place);
 
 /* The C name of the type alias written ALIAS. */
 const char *plan_alias(const struct plan *p, const char *alias);

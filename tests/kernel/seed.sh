@@ -1,8 +1,9 @@
 #!/bin/sh
 # The founding scenario, in the real kernel: seed/seed.ks, one file, holds
 # an XDP program that drops packets from blocked sources, a sched_switch
-# tracepoint program that counts context switches, and the main that loads
-# both, attaches both, blocks --block, waits and prints the counts.
+# tracepoint program that counts context switches, and the main that blocks
+# --block before it loads anything (the map is written before load()), then
+# loads both, attaches both, waits and prints the counts.
 #
 # On the host end of a veth pair, blocking the namespace end's address:
 # datagrams from it must not arrive, datagrams from a second address of the
