@@ -15,16 +15,23 @@
  * defined, as any libbpf program is.
  *
  * Conventions: a function that can fail returns a negative errno when it
- * does (0 or, for ks_ifindex(), the index when it does not), after printing
- * one line on stderr:
+ * does (0 or, for ks_ifindex(), the index when it does not), after
+ * reporting it with ks_fail(): one line on stderr,
  *
  *	Failed to <verb> <what>: <strerror>
  *
+ * and, indented below it, what may help: running as root when the error
+ * says privileges are missing, -v when libbpf had more to say.  libbpf's
+ * own messages appear only with -v (ks_setup(true)).
+ *
  * ks_sleep_ms() returning -EINTR is no failure and prints nothing.
+ *
+ * The command line (-h, -v, the program's options) is ks_options.h's.
  *
  * Typical use (what the generated loader does):
  *
- *	ks_setup(verbose);
+ *	status = ks_parse_command_line(&cli, argc, argv);
+ *	ks_setup(cli.verbose);
  *	skel = NAME_bpf__open();
  *	ks_use_object(skel->obj);	(maps usable before load: ks_map())
  *	... set rodata, use maps ...
@@ -60,6 +67,8 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+
+#include "ks_options.h"
 
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC 0xcafe4a11
@@ -123,12 +132,76 @@ struct ks_attachment {
 static struct ks_attachment ks_attachments[KS_MAX_ATTACHMENTS];
 static int ks_nr_attachments;
 
+/* libbpf's warnings held back (no -v) since the last ks_fail(). */
+static int ks_hidden_messages;
+
+/*
+ * Without -v, libbpf says nothing: a failure is reported in one line of
+ * our own, which then mentions -v if libbpf had warned about something.
+ * With -v, every message, debug ones included.
+ */
 static inline int ks_libbpf_print(enum libbpf_print_level level,
 				  const char *format, va_list args)
 {
-	if (level == LIBBPF_DEBUG && !ks_verbose)
+	if (!ks_verbose) {
+		if (level != LIBBPF_DEBUG)
+			ks_hidden_messages++;
 		return 0;
+	}
 	return vfprintf(stderr, format, args);
+}
+
+/*
+ * Whether ERR (an errno) says this process lacks privileges.  EACCES is
+ * also what the verifier answers a program it rejects: as root, that is
+ * all it can mean.
+ */
+static inline bool ks_lacks_privileges(int err)
+{
+	return err == EPERM || (err == EACCES && geteuid() != 0);
+}
+
+/*
+ * Reports a failure: "Failed to WHAT: <strerror(ERR)>", and below it what
+ * may help.  ERR is an errno, negative or not; returns it negative.
+ */
+__attribute__((format(printf, 2, 3)))
+static inline int ks_fail(int err, const char *what, ...)
+{
+	va_list ap;
+
+	if (err < 0)
+		err = -err;
+	fputs("Failed to ", stderr);
+	va_start(ap, what);
+	vfprintf(stderr, what, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(err));
+	if (ks_lacks_privileges(err))
+		fprintf(stderr, "  this needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON): "
+			"run it with sudo\n");
+	if (ks_hidden_messages)
+		fprintf(stderr, "  run it with -v to see libbpf's messages "
+			"(and the verifier's log, if it rejected a program)\n");
+	ks_hidden_messages = 0;
+	return -err;
+}
+
+/*
+ * attach() was given an empty TARGET for PROG: names the option to give
+ * when the target comes from one ("missing network interface: give
+ * --interface=NAME").  Returns -EINVAL.
+ */
+static inline int ks_missing_target(struct bpf_program *prog, enum ks_target target)
+{
+	char options[256];
+
+	if (*ks_options_for_target(options, sizeof(options), target))
+		fprintf(stderr, "missing %s: give %s\n", ks_target_name(target), options);
+	else
+		fprintf(stderr, "missing %s: attach() got an empty one for program %s\n",
+			ks_target_name(target), bpf_program__name(prog));
+	return -EINVAL;
 }
 
 static inline void ks_sig_handler(int sig)
@@ -138,8 +211,8 @@ static inline void ks_sig_handler(int sig)
 }
 
 /*
- * libbpf messages on stderr (debug ones only when verbose), and SIGINT and
- * SIGTERM set ks_exiting.  The handlers are installed without SA_RESTART,
+ * libbpf's messages on stderr when verbose (ks_libbpf_print), and SIGINT
+ * and SIGTERM set ks_exiting.  The handlers are installed without SA_RESTART,
  * so a blocking call such as ring_buffer__poll() returns with EINTR.
  */
 static inline void ks_setup(bool verbose)
@@ -198,9 +271,7 @@ static inline int ks_ifindex(const char *ifname)
 	if (!ifindex) {
 		int err = errno == ENXIO || errno == 0 ? ENODEV : errno;
 
-		fprintf(stderr, "Failed to find network interface '%s': %s\n",
-			ifname, strerror(err));
-		return -err;
+		return ks_fail(err, "find network interface '%s'", ifname);
 	}
 	return (int)ifindex;
 }
@@ -209,16 +280,11 @@ static inline int ks_ifindex(const char *ifname)
 static inline int ks_ensure_bpffs(void)
 {
 	struct statfs st;
-	int err;
 
 	if (statfs(KS_BPFFS_DIR, &st) == 0 && st.f_type == BPF_FS_MAGIC)
 		return 0;
-	if (mount("bpf", KS_BPFFS_DIR, "bpf", 0, "mode=0700")) {
-		err = -errno;
-		fprintf(stderr, "Failed to mount bpffs at %s: %s\n",
-			KS_BPFFS_DIR, strerror(-err));
-		return err;
-	}
+	if (mount("bpf", KS_BPFFS_DIR, "bpf", 0, "mode=0700"))
+		return ks_fail(errno, "mount bpffs at %s", KS_BPFFS_DIR);
 	return 0;
 }
 
@@ -231,18 +297,13 @@ static inline int ks_ensure_bpffs(void)
 static inline int ks_ensure_tracefs(void)
 {
 	struct statfs st;
-	int err;
 
 	if (access(KS_DEBUGFS_TRACING_DIR, F_OK) == 0)
 		return 0;
 	if (statfs(KS_TRACEFS_DIR, &st) == 0 && st.f_type == TRACEFS_MAGIC)
 		return 0;
-	if (mount("tracefs", KS_TRACEFS_DIR, "tracefs", 0, NULL)) {
-		err = -errno;
-		fprintf(stderr, "Failed to mount tracefs at %s: %s\n",
-			KS_TRACEFS_DIR, strerror(-err));
-		return err;
-	}
+	if (mount("tracefs", KS_TRACEFS_DIR, "tracefs", 0, NULL))
+		return ks_fail(errno, "mount tracefs at %s", KS_TRACEFS_DIR);
 	return 0;
 }
 
@@ -282,9 +343,8 @@ static inline void ks_forget_last_attachment(void)
 static inline int ks_table_full(struct bpf_program *prog, const char *what,
 				const char *target)
 {
-	fprintf(stderr, "Failed to attach %s program %s to %s: %s\n", what,
-		bpf_program__name(prog), target, strerror(ENOSPC));
-	return -ENOSPC;
+	return ks_fail(ENOSPC, "attach %s program %s to %s", what,
+		       bpf_program__name(prog), target);
 }
 
 /*
@@ -299,6 +359,8 @@ static inline int ks_attach_xdp(struct bpf_program *prog, const char *ifname,
 	struct ks_attachment *a;
 	int ifindex, err;
 
+	if (!ifname || !*ifname)
+		return ks_missing_target(prog, KS_TARGET_INTERFACE);
 	ifindex = ks_ifindex(ifname);
 	if (ifindex < 0)
 		return ifindex;
@@ -316,9 +378,8 @@ static inline int ks_attach_xdp(struct bpf_program *prog, const char *ifname,
 	}
 	if (err) {
 		ks_forget_last_attachment();
-		fprintf(stderr, "Failed to attach XDP program %s to %s: %s\n",
-			bpf_program__name(prog), ifname, strerror(-err));
-		return err;
+		return ks_fail(err, "attach XDP program %s to %s",
+			       bpf_program__name(prog), ifname);
 	}
 	return 0;
 }
@@ -342,9 +403,7 @@ static inline int ks_attach_tc_legacy(struct ks_attachment *a, int prog_fd)
 
 	err = bpf_tc_hook_create(&hook);
 	if (err && err != -EEXIST) {
-		fprintf(stderr, "Failed to create tc hook (clsact qdisc) on %s: %s\n",
-			a->target, strerror(-err));
-		return err;
+		return ks_fail(err, "create tc hook (clsact qdisc) on %s", a->target);
 	}
 	a->owns_qdisc = !err;
 
@@ -354,10 +413,9 @@ static inline int ks_attach_tc_legacy(struct ks_attachment *a, int prog_fd)
 	if (err) {
 		if (a->owns_qdisc)
 			ks_destroy_clsact(a->ifindex);
-		fprintf(stderr, "Failed to attach tc program %s to %s %s: %s\n",
-			bpf_program__name(a->prog), a->target,
-			a->ingress ? "ingress" : "egress", strerror(-err));
-		return err;
+		return ks_fail(err, "attach tc program %s to %s %s",
+			       bpf_program__name(a->prog), a->target,
+			       a->ingress ? "ingress" : "egress");
 	}
 	a->tc_handle = opts.handle;
 	a->tc_priority = opts.priority;
@@ -390,11 +448,12 @@ static inline int ks_attach_tc(struct bpf_program *prog, const char *ifname,
 	struct ks_attachment *a;
 	int ifindex, fd, err;
 
+	if (!ifname || !*ifname)
+		return ks_missing_target(prog, KS_TARGET_INTERFACE);
 	if ((flags & ~(KS_TC_F_LEGACY | KS_TC_F_TCX)) ||
 	    ((flags & KS_TC_F_LEGACY) && (flags & KS_TC_F_TCX))) {
-		fprintf(stderr, "Failed to attach tc program %s to %s %s: %s\n",
-			bpf_program__name(prog), ifname, dir, strerror(EINVAL));
-		return -EINVAL;
+		return ks_fail(EINVAL, "attach tc program %s to %s %s",
+			       bpf_program__name(prog), ifname, dir);
 	}
 	ifindex = ks_ifindex(ifname);
 	if (ifindex < 0)
@@ -416,9 +475,8 @@ static inline int ks_attach_tc(struct bpf_program *prog, const char *ifname,
 		}
 		if ((flags & KS_TC_F_TCX) || (fd != -EINVAL && fd != -EOPNOTSUPP)) {
 			ks_forget_last_attachment();
-			fprintf(stderr, "Failed to attach tc program %s to %s %s (tcx): %s\n",
-				bpf_program__name(prog), ifname, dir, strerror(-fd));
-			return fd;
+			return ks_fail(fd, "attach tc program %s to %s %s (tcx)",
+				       bpf_program__name(prog), ifname, dir);
 		}
 		if (ks_verbose)
 			fprintf(stderr, "tcx not supported (%s), attaching %s to the clsact qdisc of %s\n",
@@ -472,9 +530,7 @@ static inline int ks_attach_perf_event(struct bpf_program *prog, struct ks_perf_
 	attr.disabled = 1;
 	fd = (int)syscall(__NR_perf_event_open, &attr, o.pid, o.cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0) {
-		err = -errno;
-		fprintf(stderr, "Failed to open %s: %s\n", what, strerror(-err));
-		return err;
+		return ks_fail(errno, "open %s", what);
 	}
 	a = ks_new_attachment(prog, KS_ATTACH_PERF, what);
 	if (!a) {
@@ -487,9 +543,8 @@ static inline int ks_attach_perf_event(struct bpf_program *prog, struct ks_perf_
 		err = -errno;
 		ks_forget_last_attachment();
 		close(fd);
-		fprintf(stderr, "Failed to attach perf_event program %s to %s: %s\n",
-			bpf_program__name(prog), what, strerror(-err));
-		return err;
+		return ks_fail(err, "attach perf_event program %s to %s",
+			       bpf_program__name(prog), what);
 	}
 	ioctl(fd, PERF_EVENT_IOC_RESET, 0);
 	ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
@@ -523,6 +578,8 @@ static inline int ks_attach_kprobe(struct bpf_program *prog, const char *func)
 	struct ks_attachment *a;
 	int err;
 
+	if (!func || !*func)
+		return ks_missing_target(prog, KS_TARGET_FUNCTION);
 	err = ks_ensure_tracefs();
 	if (err)
 		return err;
@@ -533,9 +590,8 @@ static inline int ks_attach_kprobe(struct bpf_program *prog, const char *func)
 	if (!a->link) {
 		err = -errno;
 		ks_forget_last_attachment();
-		fprintf(stderr, "Failed to attach kprobe program %s to %s: %s\n",
-			bpf_program__name(prog), func, strerror(-err));
-		return err;
+		return ks_fail(err, "attach kprobe program %s to %s",
+			       bpf_program__name(prog), func);
 	}
 	return 0;
 }
@@ -547,6 +603,8 @@ static inline int ks_attach_ksyscall(struct bpf_program *prog, const char *sysca
 	struct ks_attachment *a;
 	int err;
 
+	if (!syscall || !*syscall)
+		return ks_missing_target(prog, KS_TARGET_SYSCALL);
 	if (!strncmp(syscall, "sys_", 4))
 		syscall += 4;
 	err = ks_ensure_tracefs();
@@ -559,9 +617,8 @@ static inline int ks_attach_ksyscall(struct bpf_program *prog, const char *sysca
 	if (!a->link) {
 		err = -errno;
 		ks_forget_last_attachment();
-		fprintf(stderr, "Failed to attach syscall probe %s to %s: %s\n",
-			bpf_program__name(prog), syscall, strerror(-err));
-		return err;
+		return ks_fail(err, "attach syscall probe %s to %s",
+			       bpf_program__name(prog), syscall);
 	}
 	return 0;
 }
@@ -570,10 +627,13 @@ static inline int ks_attach_ksyscall(struct bpf_program *prog, const char *sysca
 static inline int ks_attach_tracepoint(struct bpf_program *prog, const char *tp)
 {
 	char category[64];
-	const char *slash = strchr(tp, '/');
+	const char *slash;
 	struct ks_attachment *a;
 	int err;
 
+	if (!tp || !*tp)
+		return ks_missing_target(prog, KS_TARGET_TRACEPOINT);
+	slash = strchr(tp, '/');
 	if (!slash || slash == tp || !slash[1] ||
 	    (size_t)(slash - tp) >= sizeof(category)) {
 		fprintf(stderr, "Failed to attach tracepoint program %s to %s: %s "
@@ -594,9 +654,8 @@ static inline int ks_attach_tracepoint(struct bpf_program *prog, const char *tp)
 	if (!a->link) {
 		err = -errno;
 		ks_forget_last_attachment();
-		fprintf(stderr, "Failed to attach tracepoint program %s to %s: %s\n",
-			bpf_program__name(prog), tp, strerror(-err));
-		return err;
+		return ks_fail(err, "attach tracepoint program %s to %s",
+			       bpf_program__name(prog), tp);
 	}
 	return 0;
 }
@@ -675,8 +734,7 @@ static inline int ks_undo(struct ks_attachment *a)
 	if (err == -ENODEV)
 		err = 0;
 	if (err)
-		fprintf(stderr, "Failed to detach program %s from %s: %s\n",
-			name, a->target, strerror(-err));
+		ks_fail(err, "detach program %s from %s", name, a->target);
 	a->used = false;
 	while (ks_nr_attachments > 0 && !ks_attachments[ks_nr_attachments - 1].used)
 		ks_nr_attachments--;

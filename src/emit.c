@@ -93,6 +93,10 @@ int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const
 		ok = write_text(d, arena_printf(a, "%s.bpf.c", base), bpf) &&
 		     copy_template(a, d, "skeleton/ks_runtime.h",
 				   arena_printf(a, "%s/ks_runtime.h", dir));
+	/* the command line, with or without an eBPF side */
+	if (ok)
+		ok = copy_template(a, d, "skeleton/ks_options.h",
+				   arena_printf(a, "%s/ks_options.h", dir));
 	if (ok)
 		ok = write_template(a, d, cp->has_programs ? "build/Makefile.in" : "build/Makefile.user.in",
 				    arena_printf(a, "%s/Makefile", dir), vars);

@@ -95,19 +95,29 @@ void emit_types_header(struct arena *a, struct diag *d, const struct plan *plan,
 	}
 	if (cp->consts.len)
 		emit_line(e, "%s", "");
-	/* Constants are macros: both sides may use them, neither must. */
+	/* Constants are C constants, not macros, so that they keep to C's
+	 * scopes: an int one an enumerator (usable in case labels), others
+	 * static const.  Both sides may use them, neither must. */
 	for (size_t i = 0; i < cp->consts.len; i++) {
 		const struct symbol *sym = cp->consts.items[i];
 		const struct expr *value = sym->decl->var.init;
-		if (sym->c_text) {	/* an integer: its value, typed as the const is */
-			emit_line(e, "#define %s %s", sym->c_name, sym->c_text);
+		if (sym->c_enum) {
+			emit_text(e, "enum { %s = ", sym->c_name);
+			if (sym->c_text)
+				emit_text(e, "%s", sym->c_text);
+			else
+				emit_expr(e, value);
+			emit_text(e, " };\n");
 			continue;
 		}
-		bool simple = value->kind == EXPR_INT || value->kind == EXPR_CHAR ||
-			      value->kind == EXPR_STRING || value->kind == EXPR_BOOL;
-		emit_text(e, "#define %s %s", sym->c_name, simple ? "" : "(");
-		emit_expr(e, value);
-		emit_text(e, "%s\n", simple ? "" : ")");
+		const struct type *t = sym->type->kind == TY_STR ? type_array(A, &type_char, 0) : sym->type;
+		emit_text(e, "static const %s = ", sym->type->kind == TY_STR
+			  ? arena_printf(A, "char %s[]", sym->c_name) : c_decl(e, t, sym->c_name));
+		if (sym->c_text)
+			emit_text(e, "%s", sym->c_text);
+		else
+			emit_expr(e, value);
+		emit_text(e, ";\n");
 	}
 	for (size_t i = 0; i < cp->configs.len; i++) {
 		const struct symbol *sym = cp->configs.items[i];

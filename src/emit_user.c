@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attach_targets.h"
+#include "describe.h"
+
 /* ---- map accessors ---------------------------------------------------------- */
 
 /* Every accessor goes through the runtime's ks_map_* functions: they make a
@@ -200,33 +203,34 @@ static void emit_load_attach(struct emitter *e)
 	const char *skeleton = e->plan->skeleton;
 	if (!(cp->builtins_used & (1u << BUILTIN_LOAD)))
 		goto attach;
-	emit_line(e, "/* load(): the first call loads the whole object, every program in it. */");
-	emit_line(e, "static struct bpf_program *load_program(struct bpf_program *prog)");
-	emit_line(e, "{");
-	emit_line(e, "\tstatic bool loaded;");
-	emit_line(e, "\tif (!loaded) {");
-	emit_line(e, "\t\tint err = %s__load(skel);", skeleton);
-	emit_line(e, "\t\tif (err) {");
-	emit_line(e, "\t\t\tfprintf(stderr, \"Failed to load BPF object: %%s\\n\", strerror(-err));");
-	emit_line(e, "\t\t\texit(1);");
-	emit_line(e, "\t\t}");
-	emit_line(e, "\t\tloaded = true;");
-	emit_line(e, "\t}");
-	emit_line(e, "\treturn prog;");
-	emit_line(e, "}");
-	emit_line(e, "%s", "");
+	emit_code(e, "\
+	/* load(): the first call loads the whole object, every program in it. */\n\
+	static struct bpf_program *%1$s(struct bpf_program *prog)\n\
+	{\n\
+		static bool loaded;\n\
+		if (!loaded) {\n\
+			int err = %2$s__load(%3$s);\n\
+			if (err) {\n\
+				ks_fail(err, \"load BPF object\");\n\
+				exit(1);\n\
+			}\n\
+			loaded = true;\n\
+		}\n\
+		return prog;\n\
+	}\n", e->plan->load_program, skeleton, e->plan->skel);
 attach:
 	if (!cp->attaches_to_targets)
 		return;
 	emit_line(e, "/* attach(): each program to the kind of target its attribute names. */");
-	emit_line(e, "static int attach_program(struct bpf_program *prog, const char *target, __u32 flags)");
+	emit_line(e, "static int %s(struct bpf_program *prog, const char *target, __u32 flags)",
+		  e->plan->attach_program);
 	emit_line(e, "{");
 	bool flags_used = false;
 	for (size_t i = 0; i < cp->functions.len; i++) {
 		const struct function_info *fn = cp->functions.items[i];
 		if (fn->side != SIDE_PROGRAM)
 			continue;
-		emit_line(e, "\tif (prog == skel->progs.%s)", fn->decl->sym->c_name);
+		emit_line(e, "\tif (prog == %s->progs.%s)", e->plan->skel, fn->decl->sym->c_name);
 		switch (fn->prog) {
 		case PROG_XDP:
 			emit_line(e, "\t\treturn ks_attach_xdp(prog, target, flags);");
@@ -303,6 +307,10 @@ static void emit_user_function(struct emitter *e, const struct function_info *fn
 
 /* ---- command line -------------------------------------------------------------- */
 
+/* The generated main() hands a table of its options to ks_options.h,
+ * which parses them and prints the help: what is written here is the
+ * table, and the text --help shows. */
+
 static const struct type *args_type(const struct checked_program *cp)
 {
 	const struct function_info *main = cp->main_fn;
@@ -312,112 +320,142 @@ static const struct type *args_type(const struct checked_program *cp)
 	return t->kind == TY_STRUCT && t->decl ? t : NULL;
 }
 
-static void emit_parse_args(struct emitter *e, const struct type *args)
+/* TEXT as a C string literal, "??" written "?\?" so that no trigraph
+ * warning stops the build. */
+static const char *c_text(struct emitter *e, const char *text)
+{
+	const char *lit = c_string(e, text, (uint32_t)strlen(text));
+	char *out = arena_alloc(A, strlen(lit) * 2 + 1), *o = out;
+	for (const char *p = lit; *p; p++) {
+		*o++ = *p;
+		if (p[0] == '?' && p[1] == '?')
+			*o++ = '\\';
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The comment that opens the program's file, one string literal a line;
+ * whether there is one. */
+static bool emit_about(struct emitter *e)
+{
+	const struct source *src = e->cp->main->src;
+	const char *about = describe_file(A, src);
+	if (!about)
+		return false;
+	emit_line(e, "/* what the program does, for --help: the comment that opens %s */",
+		  base_name(src->name));
+	emit_line(e, "static const char about[] =");
+	for (const char *line = about; *line;) {
+		size_t len = strcspn(line, "\n") + 1;
+		emit_line(e, "\t%s%s", c_text(e, arena_strndup(A, line, len)), line[len] ? "" : ";");
+		line += len;
+	}
+	return true;
+}
+
+/* By what attach() uses a text option for: ks_options.h's name for it,
+ * what --help calls its value, and says of it when no comment does. */
+static const struct {
+	const char *target, *value, *help;
+} text_options[] = {
+	[ATTACH_TARGET_NONE] = { NULL, "TEXT", NULL },
+	[ATTACH_TARGET_INTERFACE] = { "KS_TARGET_INTERFACE", "NAME",
+				      "the network interface to attach to" },
+	[ATTACH_TARGET_TRACEPOINT] = { "KS_TARGET_TRACEPOINT", "CATEGORY/EVENT",
+				       "the tracepoint to attach to" },
+	[ATTACH_TARGET_FUNCTION] = { "KS_TARGET_FUNCTION", "FUNCTION",
+				     "the kernel function to attach to" },
+	[ATTACH_TARGET_SYSCALL] = { "KS_TARGET_SYSCALL", "SYSCALL",
+				    "the system call to attach to" },
+};
+
+/* ".help = TEXT," as string literals of at most about 64 characters, cut
+ * after spaces, one a line. */
+static void emit_help(struct emitter *e, const char *text)
+{
+	const char *lead = ".help = ";
+	while (*text) {
+		size_t len = strlen(text);
+		if (len > 64) {
+			const char *space = text + 64;
+			while (space > text && *space != ' ')
+				space--;
+			len = space > text ? (size_t)(space - text) + 1 : strcspn(text + 64, " ") + 64;
+		}
+		const char *piece = arena_strndup(A, text, len);
+		text += len;
+		emit_line(e, "%s%s%s", lead, c_text(e, piece), *text ? "" : ",");
+		lead = "\t";
+	}
+}
+
+/* One entry of the options table: member M of the struct main takes. */
+static void emit_option(struct emitter *e, const struct member *m)
+{
+	const struct type *t = m->resolved;
+	const char *member = m->c_name;
+	const char *help = describe_span(A, m->span);
+	const char *kind, *value = NULL, *detail = "";
+	if (t->kind == TY_BOOL) {
+		kind = "KS_OPT_FLAG";
+	} else if (t->kind == TY_STR) {
+		enum attach_target what = attach_target_of(e->cp, m->name);
+		kind = "KS_OPT_TEXT";
+		value = text_options[what].value;
+		if (what != ATTACH_TARGET_NONE)
+			detail = arena_printf(A, " .target = %s,", text_options[what].target);
+		if (!help)
+			help = text_options[what].help;
+	} else if (type_is_integer(t)) {
+		kind = "KS_OPT_NUMBER";
+		value = "NUMBER";
+		/* the member's C type: a char is char, an enum an int */
+		unsigned bits = t->kind == TY_INT ? t->bits : 32;
+		bool is_signed = t->kind == TY_INT ? t->is_signed : true;
+		detail = t->kind == TY_CHAR ? " .min = CHAR_MIN, .max = CHAR_MAX,"
+			: is_signed ? arena_printf(A, " .min = INT%u_MIN, .max = INT%u_MAX,", bits, bits)
+			: arena_printf(A, " .min = 0, .max = UINT%u_MAX,", bits);
+	} else {
+		emit_unsupported(e, m->span, "a command-line option of this type");
+		return;
+	}
+	if (!strcmp(m->name, "help") || !strcmp(m->name, "verbose")) {
+		diag_error(e->diag, m->span, "an option cannot be called '--%s': "
+			   "every generated program has a --%s of its own", m->name, m->name);
+		e->failed = true;
+		return;
+	}
+	emit_line(e, "{");
+	e->indent++;
+	emit_line(e, ".name = \"%s\",%s%s%s", m->name, value ? " .value = \"" : "",
+		  value ? value : "", value ? "\"," : "");
+	if (help)
+		emit_help(e, help);
+	emit_line(e, ".kind = %s,%s", kind, detail);
+	emit_line(e, ".place = %sargs.%s, .size = sizeof(args.%s),", t->kind == TY_STR ? "" : "&",
+		  member, member);
+	e->indent--;
+	emit_line(e, "},");
+}
+
+/* The struct main takes, and the table of its options; whether there are
+ * any. */
+static bool emit_parse_args(struct emitter *e, const struct type *args)
 {
 	const struct decl *d = args->decl;
-	bool numbers = false;
+	emit_line(e, "struct %s args = {};", args->name);
+	if (!d->members.len)
+		return false;
+	emit_line(e, "/* --NAME=VALUE for each member NAME of struct %s; a bool is a flag */",
+		  args->name);
+	emit_line(e, "struct ks_option options[] = {");
+	e->indent++;
 	for (size_t i = 0; i < d->members.len; i++)
-		numbers |= type_is_integer(((struct member *)d->members.items[i])->resolved);
-	if (numbers)
-		emit_code(e, "\
-		static int parse_number(const char *option, const char *text, long long min,\n\
-					unsigned long long max, unsigned long long *value)\n\
-		{\n\
-			char *end;\n\
-			errno = 0;\n\
-			if (min < 0 && text[0] == '-') {\n\
-				long long n = strtoll(text, &end, 0);\n\
-				*value = (unsigned long long)n;\n\
-				if (!errno && *end == '\\0' && end != text && n >= min)\n\
-					return 0;\n\
-			} else {\n\
-				*value = strtoull(text, &end, 0);\n\
-				if (!errno && *end == '\\0' && end != text && text[0] != '-' && *value <= max)\n\
-					return 0;\n\
-			}\n\
-			fprintf(stderr, \"--%%s: '%%s' is not a number in range\\n\", option, text);\n\
-			return -1;\n\
-		}\n\n");
-	emit_line(e, "static void usage(FILE *out, const char *prog)");
-	emit_line(e, "{");
-	emit_line(e, "\tfprintf(out, \"Usage: %%s [OPTIONS]\\n\\nOptions:\\n\", prog);");
-	for (size_t i = 0; i < d->members.len; i++) {
-		const struct member *m = d->members.items[i];
-		const char *arg = m->resolved->kind == TY_BOOL ? "" : "=VALUE";
-		emit_line(e, "\tfprintf(out, \"  --%s%s\\t(%s)\\n\");", m->name, arg,
-			  type_name(A, m->resolved));
-	}
-	emit_line(e, "\tfprintf(out, \"  -v, --verbose\\tshow libbpf's debug messages\\n\");");
-	emit_line(e, "\tfprintf(out, \"  -h, --help\\tshow this help\\n\");");
-	emit_line(e, "}");
-	emit_line(e, "%s", "");
-	emit_line(e, "static int parse_args(int argc, char **argv, struct %s *args, bool *verbose)", args->name);
-	emit_line(e, "{");
-	emit_line(e, "\tstatic const struct option options[] = {");
-	for (size_t i = 0; i < d->members.len; i++) {
-		const struct member *m = d->members.items[i];
-		emit_line(e, "\t\t{ \"%s\", %s, NULL, 0 },", m->name,
-			  m->resolved->kind == TY_BOOL ? "no_argument" : "required_argument");
-	}
-	emit_line(e, "\t\t{ \"verbose\", no_argument, NULL, 'v' },");
-	emit_line(e, "\t\t{ \"help\", no_argument, NULL, 'h' },");
-	emit_line(e, "\t\t{ 0 },");
-	emit_line(e, "\t};");
-	emit_line(e, "\tint opt, index;");
-	if (numbers)
-		emit_line(e, "\tunsigned long long number;");
-	emit_line(e, "\twhile ((opt = getopt_long(argc, argv, \"vh\", options, &index)) != -1) {");
-	emit_line(e, "\t\tswitch (opt) {");
-	emit_line(e, "\t\tcase 'v':");
-	emit_line(e, "\t\t\t*verbose = true;");
-	emit_line(e, "\t\t\tbreak;");
-	emit_line(e, "\t\tcase 'h':");
-	emit_line(e, "\t\t\tusage(stdout, argv[0]);");
-	emit_line(e, "\t\t\texit(0);");
-	emit_line(e, "\t\tcase 0:");
-	emit_line(e, "\t\t\tswitch (index) {");
-	for (size_t i = 0; i < d->members.len; i++) {
-		const struct member *m = d->members.items[i];
-		const struct type *t = m->resolved;
-		emit_line(e, "\t\t\tcase %zu:", i);
-		if (t->kind == TY_BOOL) {
-			emit_line(e, "\t\t\t\targs->%s = true;", m->c_name);
-		} else if (t->kind == TY_STR) {
-			emit_line(e, "\t\t\t\tif (strlen(optarg) >= sizeof(args->%s)) {", m->c_name);
-			emit_line(e, "\t\t\t\t\tfprintf(stderr, \"--%s: longer than %llu characters\\n\");",
-				  m->name, (unsigned long long)(t->len - 1));
-			emit_line(e, "\t\t\t\t\treturn -1;");
-			emit_line(e, "\t\t\t\t}");
-			emit_line(e, "\t\t\t\tstrcpy(args->%s, optarg);", m->c_name);
-		} else if (type_is_integer(t)) {
-			unsigned bits = t->kind == TY_INT ? t->bits : 32;
-			bool is_signed = t->kind == TY_INT ? t->is_signed : true;
-			const char *min = !is_signed ? "0" : bits == 64 ? "-0x7fffffffffffffffLL - 1"
-					  : arena_printf(A, "-(1LL << %u)", bits - 1);
-			const char *max = bits == 64 ? (is_signed ? "0x7fffffffffffffffULL" : "~0ULL")
-					  : arena_printf(A, "(1ULL << %u) - 1", is_signed ? bits - 1 : bits);
-			emit_line(e, "\t\t\t\tif (parse_number(\"%s\", optarg, %s, %s, &number))", m->name, min, max);
-			emit_line(e, "\t\t\t\t\treturn -1;");
-			emit_line(e, "\t\t\t\targs->%s = (%s)number;", m->c_name, c_type(e, t));
-		} else {
-			emit_unsupported(e, m->span, "a command-line option of this type");
-		}
-		emit_line(e, "\t\t\t\tbreak;");
-	}
-	emit_line(e, "\t\t\t}");
-	emit_line(e, "\t\t\tbreak;");
-	emit_line(e, "\t\tdefault:");
-	emit_line(e, "\t\t\tusage(stderr, argv[0]);");
-	emit_line(e, "\t\t\treturn -1;");
-	emit_line(e, "\t\t}");
-	emit_line(e, "\t}");
-	emit_line(e, "\tif (optind < argc) {");
-	emit_line(e, "\t\tfprintf(stderr, \"unexpected argument '%%s'\\n\", argv[optind]);");
-	emit_line(e, "\t\treturn -1;");
-	emit_line(e, "\t}");
-	emit_line(e, "\treturn 0;");
-	emit_line(e, "}");
-	emit_line(e, "%s", "");
+		emit_option(e, d->members.items[i]);
+	e->indent--;
+	emit_line(e, "};");
+	return true;
 }
 
 /* After the skeleton is opened: the maps userspace uses work before load()
@@ -427,13 +465,13 @@ static void emit_map_setup(struct emitter *e)
 {
 	const struct checked_program *cp = e->cp;
 	if (e->map_uses.len)
-		emit_line(e, "\tks_use_object(skel->obj);");
+		emit_line(e, "ks_use_object(%s->obj);", e->plan->skel);
 	if (!has_pinned_globals(cp))
 		return;
 	const char *path = arena_printf(A, "/sys/fs/bpf/%s/globals/pinned_globals", cp->name);
-	emit_line(e, "\t/* pin var globals: kept in %s across runs */", path);
-	emit_line(e, "\tif (ks_pin_globals(%s, \"%s\"))", pinned_globals_map(e), path);
-	emit_line(e, "\t\treturn 1;");
+	emit_line(e, "/* pin var globals: kept in %s across runs */", path);
+	emit_line(e, "if (ks_pin_globals(%s, \"%s\"))", pinned_globals_map(e), path);
+	emit_line(e, "\treturn 1;");
 }
 
 static void emit_main(struct emitter *e)
@@ -441,57 +479,70 @@ static void emit_main(struct emitter *e)
 	const struct checked_program *cp = e->cp;
 	const struct type *args = args_type(cp);
 	const char *skeleton = e->plan->skeleton;
-	if (cp->has_programs) {
-		emit_line(e, "static void cleanup(void)");
-		emit_line(e, "{");
-		emit_line(e, "\tks_detach_all();");
-		emit_line(e, "\t%s__destroy(skel);", skeleton);
-		emit_line(e, "}");
-		emit_line(e, "%s", "");
-	}
-	if (args)
-		emit_parse_args(e, args);
+	const char *skel = e->plan->skel;
+	if (cp->has_programs)
+		emit_code(e, "\
+		static void %1$s(void)\n\
+		{\n\
+			ks_detach_all();\n\
+			%2$s__destroy(%3$s);\n\
+		}\n", e->plan->cleanup, skeleton, skel);
 	emit_line(e, "int main(int argc, char **argv)");
 	emit_line(e, "{");
-	emit_line(e, "\tbool verbose = false;");
-	if (args) {
-		emit_line(e, "\tstruct %s args = {};", args->name);
-		emit_line(e, "\tif (parse_args(argc, argv, &args, &verbose))");
-		emit_line(e, "\t\treturn 2;");
+	e->indent++;
+	bool about = emit_about(e);
+	bool options = args && emit_parse_args(e, args);
+	if (!about && !options && cp->has_programs) {
+		emit_line(e, "struct ks_command_line cli = {};");
 	} else {
-		emit_line(e, "\tif (argc > 1 && (!strcmp(argv[1], \"-v\") || !strcmp(argv[1], \"--verbose\")))");
-		emit_line(e, "\t\tverbose = true;");
+		emit_line(e, "struct ks_command_line cli = {");
+		if (about)
+			emit_line(e, "\t.about = about,");
+		if (options) {
+			emit_line(e, "\t.options = options,");
+			emit_line(e, "\t.nr_options = sizeof(options) / sizeof(options[0]),");
+		}
+		if (!cp->has_programs)
+			emit_line(e, "\t.verbose_help = \"no effect: this program loads no eBPF\",");
+		emit_line(e, "};");
 	}
+	emit_code(e, "\
+	int status = ks_parse_command_line(&cli, argc, argv);\n\
+	if (status != KS_RUN)\n\
+		return status;	/* after --help, or a mistake */");
 	bool pinned = false;
 	for (size_t i = 0; i < cp->maps.len; i++)
 		pinned |= ((const struct symbol *)cp->maps.items[i])->pinned;
 	if (cp->has_programs) {
-		emit_line(e, "\tks_setup(verbose);");
+		emit_line(e, "ks_setup(cli.verbose);");
 		if (pinned) {
 			const char *dir = arena_printf(A, "/sys/fs/bpf/%s", cp->name);
-			emit_line(e, "\t/* pinned maps live in %s, shared with the next run */", dir);
-			emit_line(e, "\tif (ks_ensure_bpffs() || (mkdir(\"%s\", 0700) && errno != EEXIST)) {", dir);
-			emit_line(e, "\t\tfprintf(stderr, \"Failed to create %s: %%s\\n\", strerror(errno));", dir);
-			emit_line(e, "\t\treturn 1;");
-			emit_line(e, "\t}");
-			emit_line(e, "\tLIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = \"%s\");", dir);
-			emit_line(e, "\tskel = %s__open_opts(&opts);", skeleton);
+			emit_code(e, "\
+			/* pinned maps live in %1$s, shared with the next run */\n\
+			if (ks_ensure_bpffs())\n\
+				return 1;\n\
+			if (mkdir(\"%1$s\", 0700) && errno != EEXIST) {\n\
+				ks_fail(errno, \"create %1$s\");\n\
+				return 1;\n\
+			}\n\
+			LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = \"%1$s\");\n\
+			%3$s = %2$s__open_opts(&opts);", dir, skeleton, skel);
 		} else {
-			emit_line(e, "\tskel = %s__open();", skeleton);
+			emit_line(e, "%s = %s__open();", skel, skeleton);
 		}
-		emit_line(e, "\tif (!skel) {");
-		emit_line(e, "\t\tfprintf(stderr, \"Failed to open BPF object: %%s\\n\", strerror(errno));");
-		emit_line(e, "\t\treturn 1;");
-		emit_line(e, "\t}");
-		emit_line(e, "\tatexit(cleanup);");
+		emit_code(e, "\
+		if (!%1$s) {\n\
+			ks_fail(errno, \"open BPF object\");\n\
+			return 1;\n\
+		}\n\
+		atexit(%2$s);", skel, e->plan->cleanup);
 		emit_map_setup(e);
-	} else {
-		emit_line(e, "\t(void)verbose;");
 	}
 	if (cp->main_fn)
-		emit_line(e, "\treturn ks_main(%s);", args ? "args" : "");
+		emit_line(e, "return %s(%s);", e->plan->main_fn, args ? "args" : "");
 	else
-		emit_line(e, "\treturn 0;");
+		emit_line(e, "return 0;");
+	e->indent--;
 	emit_line(e, "}");
 }
 
@@ -517,8 +568,9 @@ void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FI
 	// SPDX-License-Identifier: GPL-2.0\n\
 	/* Generated by kernelscript from %s.ks: the userspace side. */\n\
 	#include <errno.h>\n\
-	#include <getopt.h>\n\
+	#include <limits.h>\n\
 	#include <stdbool.h>\n\
+	#include <stdint.h>\n\
 	#include <stdio.h>\n\
 	#include <stdlib.h>\n\
 	#include <string.h>\n\
@@ -526,13 +578,12 @@ void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FI
 	#include <linux/types.h>\n\
 	#include <bpf/bpf.h>\n\
 	#include <bpf/libbpf.h>", cp->name);
-	if (cp->has_programs)
-		emit_line(e, "#include \"ks_runtime.h\"");
+	emit_line(e, "#include \"%s\"", cp->has_programs ? "ks_runtime.h" : "ks_options.h");
 	emit_line(e, "#include \"%s.h\"", cp->name);
 	if (cp->has_programs) {
 		emit_line(e, "#include \"%s.skel.h\"", cp->name);
 		emit_line(e, "%s", "");
-		emit_line(e, "static struct %s *skel;", e->plan->skeleton);
+		emit_line(e, "static struct %s *%s;", e->plan->skeleton, e->plan->skel);
 	} else {
 		emit_globals(e);
 	}

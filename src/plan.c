@@ -569,8 +569,10 @@ static void plan_integers(struct planner *p)
 	struct checked_program *cp = p->cp;
 	for (size_t i = 0; i < cp->consts.len; i++) {
 		struct symbol *sym = cp->consts.items[i];
-		if (sym->const_init && sym->const_init->constant && type_is_integer(sym->type))
+		if (sym->const_init && sym->const_init->constant && type_is_integer(sym->type)) {
 			sym->c_text = plan_const_text(p->plan, sym);
+			sym->c_enum = plan_const_is_int(sym);
+		}
 	}
 	for (size_t i = 0; i < cp->globals.len; i++) {
 		struct symbol *sym = cp->globals.items[i];

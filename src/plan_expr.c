@@ -112,8 +112,10 @@ static const struct type *const_c_type(const struct symbol *sym)
 
 /* How a constant is used: its type matters (NORMAL), it must be exactly
  * that type (EXACT: a print argument, through varargs), or only its value
- * matters (OFFSET: added to a pointer, an array index). */
-enum use { USE_NORMAL, USE_EXACT, USE_OFFSET };
+ * matters (OFFSET: added to a pointer, an array index), or C needs a
+ * constant expression (STATIC: a case label, a global's initial value),
+ * where a static const is not one. */
+enum use { USE_NORMAL, USE_EXACT, USE_OFFSET, USE_STATIC };
 
 /* The type C gives the constant expression X written as it is, when C
  * computes its value exactly that way: int when every leaf is an int
@@ -190,6 +192,11 @@ static void plan_constant(struct expr_planner *p, struct expr *x, enum use use)
 		return;
 	ks_wide v = convert(x->value, t);
 	const struct type *c = as_written(x);
+	if (x->kind == EXPR_IDENT && x->sym && x->sym->kind == SYM_CONST && x->sym->const_init &&
+	    use == USE_STATIC && !x->sym->c_enum) {
+		x->c_text = literal(p, v, t, false);
+		return;
+	}
 	if (x->kind == EXPR_IDENT && x->sym && x->sym->kind == SYM_CONST && x->sym->const_init)
 		c = const_c_type(x->sym);
 	else if (x->kind == EXPR_IDENT || x->kind == EXPR_CHAR)
@@ -197,7 +204,7 @@ static void plan_constant(struct expr_planner *p, struct expr *x, enum use use)
 	if (c) {
 		/* as written; converted where C's type would change the meaning */
 		bool same = types_equal(c, t) || use == USE_OFFSET ||
-			    (use == USE_NORMAL && types_equal(c, &type_i32) && v == x->value);
+			    (use != USE_EXACT && types_equal(c, &type_i32) && v == x->value);
 		if (v != x->value || !same)
 			x->c_cast = t;
 		if (x->kind == EXPR_INT && x->integer.text[0] == '0' && x->integer.text[1] == 'o')
@@ -348,19 +355,20 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 			plan_expr(p, x->call.args.items[i], print ? USE_EXACT : USE_NORMAL);
 		return;
 	}
-	case EXPR_STRUCT_LIT:
+	case EXPR_STRUCT_LIT:	/* a global's initial value holds C constants too */
 		for (size_t i = 0; i < x->struct_lit.fields.len; i++)
-			plan_operand(p, ((struct field_init *)x->struct_lit.fields.items[i])->value);
+			plan_expr(p, ((struct field_init *)x->struct_lit.fields.items[i])->value,
+				  use == USE_STATIC ? USE_STATIC : USE_NORMAL);
 		return;
 	case EXPR_ARRAY_LIT:
 		for (size_t i = 0; i < x->array.elems.len; i++)
-			plan_operand(p, x->array.elems.items[i]);
+			plan_expr(p, x->array.elems.items[i], use == USE_STATIC ? USE_STATIC : USE_NORMAL);
 		return;
 	case EXPR_MATCH:
 		plan_operand(p, x->match.scrutinee);
 		for (size_t i = 0; i < x->match.arms.len; i++) {
 			struct match_arm *arm = x->match.arms.items[i];
-			plan_operand(p, arm->pattern);
+			plan_expr(p, arm->pattern, USE_STATIC);
 			plan_operand(p, arm->value);
 			plan_stmts(p->plan, p->side, arm->body);
 		}
@@ -472,10 +480,15 @@ void plan_stmts(struct plan *plan, enum c_side side, struct stmt *block)
 void plan_value(struct plan *plan, enum c_side side, struct expr *x)
 {
 	struct expr_planner planner = { .arena = plan->arena, .plan = plan, .side = side };
-	plan_expr(&planner, x, USE_NORMAL);
+	plan_expr(&planner, x, USE_STATIC);
 }
 
-/* A const's #define: its value as a literal of its type. */
+bool plan_const_is_int(const struct symbol *sym)
+{
+	return types_equal(const_c_type(sym), &type_i32);
+}
+
+/* A const: its value as a literal of its type. */
 const char *plan_const_text(struct plan *plan, const struct symbol *sym)
 {
 	struct expr_planner planner = { .arena = plan->arena, .plan = plan };

@@ -38,9 +38,12 @@ bool c_is_keyword(const char *name);
 
 /* The C of the expressions and statements in BLOCK, or of X. */
 void plan_stmts(struct plan *plan, enum c_side side, struct stmt *block);
+/* X, the initial value of a global or a config member: a C constant. */
 void plan_value(struct plan *plan, enum c_side side, struct expr *x);
-/* What a const's #define stands for. */
+/* The literal a const stands for; NULL when it is written as it is. */
 const char *plan_const_text(struct plan *plan, const struct symbol *sym);
+/* Whether a const's value is a C int: it is declared an enumerator. */
+bool plan_const_is_int(const struct symbol *sym);
 /* The helper KIND for BITS and signedness on SIDE, named on first use. */
 const char *plan_helper(struct plan *plan, enum c_side side, enum helper_kind kind,
 			unsigned bits, bool is_signed);

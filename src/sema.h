@@ -136,7 +136,8 @@ struct symbol {
 	   of its own (it is then a constant expression, typed by its use) */
 	const struct expr *const_init;
 	bool untyped;
-	const char *c_text;	/* plan: CONST: the literal its #define gives */
+	const char *c_text;	/* plan: CONST: the literal it stands for (NULL: as written) */
+	bool c_enum;		/* plan: CONST: an int, declared as an enumerator */
 	/* FUNCTION */
 	struct function_info *fn;
 	/* BUILTIN */
