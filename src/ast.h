@@ -123,6 +123,8 @@ struct match_arm {
 	struct stmt *body;	/* pattern: { ... } (exactly one of value, body) */
 };
 
+struct map_binding;
+
 struct expr {
 	enum expr_kind kind;
 	struct span span;
@@ -146,6 +148,11 @@ struct expr {
 	bool c_call_swapped;		/* ... comparing: 0 OP NAME(rhs, lhs) */
 	bool c_unsigned_shift;		/* a signed <<, shifted as unsigned */
 	uint8_t c_mask;			/* a shift count taken modulo c_mask + 1 */
+	/* plan: a map read or test: the accessor it calls (enum accessor), or
+	   the entry the program holds that it reads instead (plan_maps.c) */
+	uint8_t c_access;
+	struct map_binding *c_binding;
+	bool c_core;			/* plan: a kernel struct's field read with BPF_CORE_READ */
 	union {
 		struct {
 			uint64_t value;
@@ -248,6 +255,14 @@ struct stmt {
 				   that cannot change meanwhile, or NULL: k itself */
 	const char *c_call;	/* plan: ASSIGN x /= v, x %= v as x = NAME(x, v) */
 	uint8_t c_mask;		/* plan: ASSIGN x <<= v, x >>= v: v modulo c_mask + 1 */
+	/* plan (plan_maps.c): the accessors a map statement calls (enum
+	   accessor bits); IF: the entry it holds for a branch; ASSIGN: the held
+	   entry it changes instead, or, in userspace, the copy it changed that
+	   goes back into its entry (c_writes_back); the entry variables that
+	   look their entry up again after it (struct symbol *) */
+	uint8_t c_access;
+	struct map_binding *c_binding, *c_writes_back;
+	struct vec *c_refresh;
 	union {
 		struct expr *expr;	/* EXPR, THROW, DEFER, DELETE, RETURN (may be NULL) */
 		struct {

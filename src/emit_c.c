@@ -155,26 +155,7 @@ const char *c_map_flag(const char *name)
 
 /* ---- map uses ------------------------------------------------------------- */
 
-struct map_use *map_use(struct emitter *e, const struct symbol *map)
-{
-	for (size_t i = 0; i < e->map_uses.len; i++) {
-		struct map_use *u = e->map_uses.items[i];
-		if (u->map == map)
-			return u;
-	}
-	struct map_use *u = arena_alloc(A, sizeof(*u));
-	u->map = map;
-	vec_push(A, &e->map_uses, u);
-	return u;
-}
 
-static void use_constant(struct emitter *e, const struct symbol *sym)
-{
-	for (size_t i = 0; i < e->constants.len; i++)
-		if (e->constants.items[i] == sym)
-			return;
-	vec_push(A, &e->constants, (void *)sym);
-}
 
 /* ---- expressions ------------------------------------------------------------ */
 
@@ -211,6 +192,8 @@ static int expr_prec(const struct expr *x)
 	if (x->c_call && x->kind == EXPR_BINARY &&
 	    (x->binary.op == BIN_DIV || x->binary.op == BIN_MOD))
 		return PREC_POSTFIX;
+	if (x->c_binding && x->kind == EXPR_INDEX)
+		return PREC_UNARY;	/* *entry */
 	switch (x->kind) {
 	case EXPR_BINARY: return binary_prec(x->binary.op);
 	case EXPR_CONDITIONAL: return PREC_COND;
@@ -271,7 +254,10 @@ static bool emit_presence(struct emitter *e, const struct expr *x)
 	const struct symbol *map = lookup ? indexed_map(lookup) : NULL;
 	if (!map)
 		return false;
-	map_use(e, map)->accessors |= ACC_LOOKUP;
+	if (x->c_binding) {	/* the entry the program holds */
+		emit_text(e, "%s%s", x->binary.op == BIN_EQ ? "!" : "", x->c_binding->name);
+		return true;
+	}
 	emit_text(e, "%s%s(", x->binary.op == BIN_EQ ? "!" : "", plan_map(e->plan, map)->lookup);
 	emit_expr(e, lookup->index.index);
 	emit_text(e, ")");
@@ -366,23 +352,11 @@ static bool is_bpf_entry(const struct emitter *e, const struct expr *x)
 	       x->sym->map_ref;
 }
 
-/* Whether a kernel struct of this name is memory the program may read
- * directly: its context.  Other kernel pointers (a probe's parameters,
- * pointers read from kernel structs) are read with BPF_CORE_READ. */
-bool kernel_struct_direct(const char *name)
-{
-	return !strcmp(name, "xdp_md") || !strcmp(name, "__sk_buff") ||
-	       !strcmp(name, "bpf_perf_event_data") || !strcmp(name, "pt_regs") ||
-	       !strncmp(name, "trace_event_raw_", 16) || !strncmp(name, "bpf_sock", 8);
-}
-
 /* Whether the member access X reads kernel memory the program may not
  * load directly. */
 static bool read_with_core(const struct emitter *e, const struct expr *x)
 {
-	const struct type *t = x->field.base->type;
-	return e->bpf && t && t->kind == TY_POINTER && t->elem->kind == TY_STRUCT &&
-	       t->elem->kernel && !kernel_struct_direct(t->elem->name);
+	return e->bpf && x->c_core;
 }
 
 /* a.f, p->f, m[k].f: C wants '->' through a pointer. */
@@ -563,8 +537,7 @@ static void emit_ident(struct emitter *e, const struct expr *x)
 		emit_global_ref(e, sym);
 		return;
 	case SYM_CONST:
-		if (sym->builtin == BUILTIN_CONSTANT) {
-			use_constant(e, sym);
+		if (sym->builtin == BUILTIN_CONSTANT) {	/* TC_ACT_OK: the plan defines it */
 			emit_text(e, "%s", sym->name);
 			return;
 		}
@@ -670,6 +643,12 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 		emit_ident(e, x);
 		return;
 	case EXPR_UNARY:
+		if (x->c_access == ACC_LOOKUP) {	/* &m[k]: the entry, or NULL */
+			emit_text(e, "%s(", plan_map(e->plan, indexed_map(x->unary.operand))->lookup);
+			emit_expr(e, x->unary.operand->index.index);
+			emit_text(e, ")");
+			return;
+		}
 		if (x->unary.op == UNARY_ADDR && is_bpf_entry(e, x->unary.operand)) {
 			emit_entry_pointer(e, x->unary.operand);
 			return;
@@ -709,8 +688,11 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 		return;
 	case EXPR_INDEX: {
 		const struct symbol *map = indexed_map(x);
+		if (map && x->c_binding) {	/* the entry the program holds */
+			emit_text(e, "*%s", x->c_binding->name);
+			return;
+		}
 		if (map) {
-			map_use(e, map)->accessors |= ACC_GET;
 			emit_text(e, "%s(", plan_map(e->plan, map)->get);
 			emit_expr(e, x->index.index);
 			emit_text(e, ")");

@@ -7,11 +7,6 @@
 #include "emit.h"
 #include "plan.h"
 
-struct map_use {
-	const struct symbol *map;
-	unsigned accessors;
-	unsigned ops;		/* 1 << binary_op, for compound assignments */
-};
 
 struct emitter {
 	struct arena *arena;
@@ -22,24 +17,10 @@ struct emitter {
 	int indent;
 	bool bpf;			/* writing the eBPF side */
 	const struct function_info *fn;	/* the function being written */
-	struct vec map_uses;		/* struct map_use * */
-	struct vec constants;		/* const struct symbol *: kernel macros used */
 	bool failed;			/* an error was reported */
-	struct vec entries;		/* struct bound_entry *: enclosing if (var x = m[k]) */
 	bool string_target;		/* the match being written assigns a string */
 };
 
-/* An if (var x = m[k]) whose then-branch is being written: inside it,
- * m[k] = v writes through x instead of updating the map again.  In
- * userspace x is a copy, written back (NAME_replace) after each change. */
-struct bound_entry {
-	const struct symbol *map;
-	const struct expr *key;
-	const struct stmt *then;
-	const char *name;
-	const struct symbol *sym;	/* x */
-	const char *key_copy;		/* userspace: the C variable holding k, or NULL: k itself */
-};
 
 #define A (e->arena)
 
@@ -65,39 +46,33 @@ const char *c_string(struct emitter *e, const char *bytes, uint32_t len);
 const char *c_map_flag(const char *name);
 const char *base_name(const char *path);	/* "dir/x.ks" -> "x.ks" */
 
-/* Whether a kernel struct of this name is memory eBPF code reads
- * directly (a context); other kernel structs are read with BPF_CORE_READ. */
-bool kernel_struct_direct(const char *name);
 
 /* Expressions and statements */
 void emit_expr(struct emitter *e, const struct expr *x);
 void emit_stmt(struct emitter *e, const struct stmt *s);
 void emit_block_body(struct emitter *e, const struct stmt *block);
 void emit_function_body(struct emitter *e, const struct function_info *fn);
-struct map_use *map_use(struct emitter *e, const struct symbol *map);
 
 /* Whether FN is called anywhere; if not, says so in a comment. */
 bool emit_if_called(struct emitter *e, const struct function_info *fn);
 
 
+/* The kernel macros the plan found the file's headers lack. */
+void emit_kernel_macros(struct emitter *e);
 /* The functions integer operations call (emit_helpers.c). */
 void emit_helpers(struct emitter *e);
 
-/* Userspace map entries changed through a copy (emit_entries.c).
- * bind_user_key: on the line begun, a key that could change is copied
- * into a variable of its own first (B->key_copy), and a new line begun;
- * emit_bound_key then writes the key. */
-void bind_user_key(struct emitter *e, struct bound_entry *b, const char *copy);
-void emit_bound_key(struct emitter *e, const struct bound_entry *b);
-/* NAME_replace(k, x): the copy back into its entry, if that is there. */
-void emit_replace_entry(struct emitter *e, const struct bound_entry *b);
-/* Userspace m[k].f op= v: read, changed and written back; through x when
- * BOUND, an enclosing if (var x = m[k]) of that entry, holds it.  An
- * absent entry stays absent. */
-void emit_user_entry_change(struct emitter *e, const struct stmt *s, const struct expr *entry,
-			    const struct bound_entry *bound);
-/* After an assignment through x of an enclosing if (var x = m[k]) in
- * userspace, x goes back into the entry. */
+/* Map statements, as the plan made them (emit_maps.c). */
+void emit_entry_var_decl(struct emitter *e, const struct stmt *s);	/* var v = m[k] */
+void emit_entry_var_assign(struct emitter *e, const struct stmt *s);	/* v = ... */
+/* m[k] = v, m[k] op= v, m[k].f = v, ...: false when S is no such thing */
+bool emit_map_assign(struct emitter *e, const struct stmt *s);
+void emit_map_delete(struct emitter *e, const struct stmt *s);
+/* The head of an if that holds an entry, up to its then-branch. */
+void emit_bound_if_head(struct emitter *e, const struct stmt *s);
+/* After S: the entry variables looking their entries up again, the copy
+ * of a userspace binding going back into its entry. */
+void emit_refresh(struct emitter *e, const struct stmt *s);
 void emit_write_back(struct emitter *e, const struct stmt *s);
 
 /* Side specific */

@@ -37,75 +37,6 @@ static void emit_var(struct emitter *e, const struct stmt *s)
 		emit_line(e, "(void)%s;", s->sym->c_name);
 }
 
-/* var v = m[k].  eBPF: v points to the entry, or is NULL; a value of its
- * own stands in once v is given one where the key was absent.
- * Userspace: v is a copy, and v_found says whether the key was there. */
-static void emit_entry_var_decl(struct emitter *e, const struct stmt *s)
-{
-	const struct symbol *sym = s->sym, *map = indexed_map(s->var.init);
-	const struct map_plan *mp = plan_map(e->plan, map);
-	const char *name = sym->c_name;
-	const struct expr *key = s->var.init->index.index;
-	start_line(e);
-	if (e->bpf) {
-		if (sym->absent_storage) {
-			emit_text(e, "%s = {%s};\n", c_decl(e, sym->type, sym->c_absent),
-				  type_is_scalar(sym->type) ? "0" : "");
-			start_line(e);
-		}
-		map_use(e, map)->accessors |= ACC_LOOKUP;
-		emit_text(e, "%s *%s = %s(", c_type(e, sym->type), name, mp->lookup);
-	} else if (sym->null_tested) {
-		map_use(e, map)->accessors |= ACC_FIND;
-		emit_text(e, "%s;\n", c_decl(e, sym->type, name));
-		start_line(e);
-		emit_text(e, "bool %s = %s(", sym->c_found, mp->find);
-		emit_expr(e, key);
-		emit_text(e, ", &%s);\n", name);
-		return;
-	} else {
-		map_use(e, map)->accessors |= ACC_GET;
-		emit_text(e, "%s = %s(", c_decl(e, sym->type, name), mp->get);
-	}
-	emit_expr(e, key);
-	emit_text(e, ");\n");
-}
-
-/* v = x for a map entry variable v: a map read makes v that entry; a
- * value goes into the entry (or into v's own value when it was absent). */
-static void emit_entry_assign(struct emitter *e, const struct stmt *s)
-{
-	const struct expr *target = s->assign.target, *value = s->assign.value;
-	const struct symbol *sym = target->sym, *map = indexed_map(value);
-	const char *name = sym->c_name;
-	start_line(e);
-	if (map) {
-		bool find = !e->bpf && sym->null_tested;
-		const struct map_plan *mp = plan_map(e->plan, map);
-		map_use(e, map)->accessors |= e->bpf ? ACC_LOOKUP : find ? ACC_FIND : ACC_GET;
-		emit_text(e, "%s = %s(", find ? sym->c_found : name,
-			  e->bpf ? mp->lookup : find ? mp->find : mp->get);
-		emit_expr(e, value->index.index);
-		emit_text(e, find ? ", &%s);\n" : ");\n", name);
-		return;
-	}
-	if (e->bpf && target->surely_null) {
-		emit_text(e, "%s = &%s;\n", name, sym->c_absent);
-		start_line(e);
-	} else if (e->bpf && target->maybe_null) {
-		emit_text(e, "if (!%s)\n", name);
-		e->indent++;
-		emit_line(e, "%s = &%s;", name, sym->c_absent);
-		e->indent--;
-		start_line(e);
-	}
-	emit_text(e, "%s%s = ", e->bpf ? "*" : "", name);
-	emit_expr(e, value);
-	emit_text(e, ";\n");
-	if (!e->bpf && sym->null_tested)
-		emit_line(e, "%s = true;", sym->c_found);
-}
-
 static void emit_var_decl(struct emitter *e, const struct stmt *s)
 {
 	const struct type *t = s->sym ? s->sym->type : &type_error;
@@ -149,150 +80,13 @@ static void start_line(struct emitter *e)
 		fputc('\t', e->out);
 }
 
-/* Whether A and B are the same side-effect-free expression: names,
- * literals, fields, casts and operators over them. */
-static bool same_pure_expr(const struct expr *a, const struct expr *b)
-{
-	if (a->kind != b->kind)
-		return false;
-	switch (a->kind) {
-	case EXPR_INT: case EXPR_CHAR: return a->integer.value == b->integer.value;
-	case EXPR_BOOL: return a->boolean == b->boolean;
-	case EXPR_IDENT: return a->sym && a->sym == b->sym;
-	case EXPR_FIELD: case EXPR_ARROW:
-		return !strcmp(a->field.name, b->field.name) &&
-		       same_pure_expr(a->field.base, b->field.base);
-	case EXPR_CAST:
-		return a->type && b->type && types_equal(a->type, b->type) &&
-		       same_pure_expr(a->cast.operand, b->cast.operand);
-	case EXPR_UNARY:
-		return a->unary.op == b->unary.op && a->unary.op != UNARY_DEREF &&
-		       same_pure_expr(a->unary.operand, b->unary.operand);
-	case EXPR_BINARY:
-		return a->binary.op == b->binary.op && same_pure_expr(a->binary.lhs, b->binary.lhs) &&
-		       same_pure_expr(a->binary.rhs, b->binary.rhs);
-	default:
-		return false;
-	}
-}
-
-/* Whether any name in KEY may change inside BLOCK (assigned, or the
- * target of a loop). */
-static bool key_names_assigned(const struct expr *key, const struct vec *stmts)
-{
-	for (size_t i = 0; i < stmts->len; i++) {
-		const struct stmt *s = stmts->items[i];
-		switch (s->kind) {
-		case STMT_ASSIGN: {
-			const struct expr *place = place_root(s->assign.target);
-			const struct symbol *root = place->kind == EXPR_IDENT ? place->sym : NULL;
-			if (root && root->kind != SYM_MAP && key->sym == root)
-				return true;
-			if (key->kind != EXPR_IDENT && key->kind != EXPR_INT)
-				return true;	/* keep it simple: only plain names */
-			break;
-		}
-		case STMT_IF:
-			if (key_names_assigned(key, &s->if_.then->block) ||
-			    (s->if_.otherwise && s->if_.otherwise->kind == STMT_BLOCK &&
-			     key_names_assigned(key, &s->if_.otherwise->block)) ||
-			    (s->if_.otherwise && s->if_.otherwise->kind == STMT_IF))
-				return true;
-			break;
-		case STMT_WHILE: case STMT_FOR_RANGE: case STMT_FOR_EACH: case STMT_BLOCK:
-			return true;
-		default:
-			break;
-		}
-	}
-	return false;
-}
-
-/* Inside if (var x = m[k]), m[k] = v and m[k] op= v write through x. */
-static const struct bound_entry *bound_entry_for(struct emitter *e, const struct symbol *map,
-						 const struct expr *key)
-{
-	for (size_t i = e->entries.len; i-- > 0;) {
-		const struct bound_entry *b = e->entries.items[i];
-		if (b->map == map && same_pure_expr(b->key, key) &&
-		    !key_names_assigned(key, &b->then->block))
-			return b;
-	}
-	return NULL;
-}
-
-/* m[k] = v, m[k] op= v, m[k].f = v, m[k].f op= v */
-static bool emit_map_assign(struct emitter *e, const struct stmt *s)
-{
-	const struct expr *target = s->assign.target;
-	const struct symbol *map = indexed_map(target);
-	const struct bound_entry *bound = map ? bound_entry_for(e, map, target->index.index) : NULL;
-	if (bound) {
-		start_line(e);
-		emit_text(e, "%s%s %s= ", e->bpf ? "*" : "", bound->name,
-			  s->assign.op.compound ? binary_op_text(s->assign.op.op) : "");
-		emit_expr(e, s->assign.value);
-		emit_text(e, ";\n");
-		if (!e->bpf)
-			emit_replace_entry(e, bound);
-		return true;
-	}
-	if (map) {
-		struct map_use *u = map_use(e, map);
-		const struct map_plan *mp = plan_map(e->plan, map);
-		start_line(e);
-		if (s->assign.op.compound) {
-			u->accessors |= ACC_OP;
-			u->ops |= 1u << s->assign.op.op;
-			emit_text(e, "%s(", mp->op[s->assign.op.op]);
-		} else {
-			u->accessors |= ACC_SET;
-			emit_text(e, "%s(", mp->set);
-		}
-		emit_expr(e, target->index.index);
-		emit_text(e, ", ");
-		emit_expr(e, s->assign.value);
-		emit_text(e, ");\n");
-		return true;
-	}
-	const struct expr *entry = e->bpf ? NULL : entry_of_place(target);
-	if (entry) {	/* userspace m[k].f = v */
-		emit_user_entry_change(e, s, entry,
-				       bound_entry_for(e, indexed_map(entry), entry->index.index));
-		return true;
-	}
-	/* m[k].f = v changes the entry in place; an absent entry stays absent. */
-	if ((target->kind == EXPR_FIELD || target->kind == EXPR_ARROW) &&
-	    (map = indexed_map(target->field.base))) {
-		map_use(e, map)->accessors |= ACC_LOOKUP;
-		emit_line(e, "{");
-		e->indent++;
-		start_line(e);
-		emit_text(e, "%s *%s = %s(", c_type(e, map->type->value), s->c_temp,
-			  plan_map(e->plan, map)->lookup);
-		emit_expr(e, target->field.base->index.index);
-		emit_text(e, ");\n");
-		emit_line(e, "if (%s)", s->c_temp);
-		e->indent++;
-		start_line(e);
-		emit_text(e, "%s->%s %s= ", s->c_temp, c_member(map->type->value, target->field.name),
-			  s->assign.op.compound ? binary_op_text(s->assign.op.op) : "");
-		emit_expr(e, s->assign.value);
-		emit_text(e, ";\n");
-		e->indent -= 2;
-		emit_line(e, "}");
-		return true;
-	}
-	return false;
-}
-
 static void emit_assign(struct emitter *e, const struct stmt *s)
 {
 	if (emit_map_assign(e, s))
 		return;
 	if (!s->assign.op.compound && s->assign.target->kind == EXPR_IDENT &&
 	    is_entry_var(s->assign.target->sym)) {
-		emit_entry_assign(e, s);
+		emit_entry_var_assign(e, s);
 		return;
 	}
 	const struct type *t = s->assign.target->type;
@@ -373,60 +167,32 @@ static void emit_braced(struct emitter *e, const struct stmt *block)
 
 static void emit_if(struct emitter *e, const struct stmt *s, bool chained)
 {
-	const struct symbol *map = s->if_.bind ? indexed_map(s->if_.cond) : NULL;
-	/* x in its own braces: after an else, and for userspace's copy */
-	bool braces = s->if_.bind && (chained || (map && !e->bpf));
-	struct bound_entry *b = NULL;
+	/* if (var x = ...) and a held entry declare x before the if: in braces
+	 * of their own after an else, and for userspace's copy */
+	bool declares = s->if_.bind || s->c_binding;
+	bool braces = declares && (chained || (s->c_binding && !e->bpf));
 	if (!chained)
 		start_line(e);
-	if (s->if_.bind) {
-		/* if (var x = m[k]) binds x to the entry, if the key is there. */
+	if (braces) {
+		emit_text(e, "{\n");
+		e->indent++;
+		start_line(e);
+	}
+	if (s->c_binding) {
+		emit_bound_if_head(e, s);
+	} else if (s->if_.bind) {
 		const char *name = s->sym->c_name;
-		if (braces) {
-			emit_text(e, "{\n");
-			e->indent++;
-			start_line(e);
-		}
-		if (map) {
-			b = arena_alloc(A, sizeof(*b));
-			*b = (struct bound_entry){ map, s->if_.cond->index.index, s->if_.then, name,
-						   s->sym, NULL };
-		}
-		if (map && !e->bpf) {
-			/* userspace: a copy of the entry, if the key is there, which
-			 * changes through x write back (emit_write_back) */
-			map_use(e, map)->accessors |= ACC_FIND;
-			bind_user_key(e, b, s->c_key);
-			emit_text(e, "%s;\n", c_decl(e, map->type->value, name));
-			start_line(e);
-			emit_text(e, "if (%s(", plan_map(e->plan, map)->find);
-			emit_bound_key(e, b);
-			emit_text(e, ", &%s)) ", name);
-		} else {
-			if (map) {
-				map_use(e, map)->accessors |= ACC_LOOKUP;
-				emit_text(e, "%s *%s = %s(", c_type(e, map->type->value), name,
-					  plan_map(e->plan, map)->lookup);
-				emit_expr(e, s->if_.cond->index.index);
-			} else {
-				emit_text(e, "%s = (", c_decl(e, s->if_.cond->type, name));
-				emit_expr(e, s->if_.cond);
-			}
-			emit_text(e, ");\n");
-			start_line(e);
-			emit_text(e, "if (%s) ", name);
-		}
-		if (b)
-			vec_push(A, &e->entries, b);
+		emit_text(e, "%s = (", c_decl(e, s->if_.cond->type, name));
+		emit_expr(e, s->if_.cond);
+		emit_text(e, ");\n");
+		start_line(e);
+		emit_text(e, "if (%s) ", name);
 	} else {
 		emit_text(e, "if (");
 		emit_expr(e, s->if_.cond);
 		emit_text(e, ") ");
 	}
 	emit_braced(e, s->if_.then);
-	if (s->if_.bind && e->entries.len &&
-	    ((struct bound_entry *)e->entries.items[e->entries.len - 1])->then == s->if_.then)
-		e->entries.len--;
 	if (s->if_.otherwise) {
 		emit_text(e, " else ");
 		if (s->if_.otherwise->kind == STMT_IF) {
@@ -574,11 +340,7 @@ void emit_stmt(struct emitter *e, const struct stmt *s)
 			emit_unsupported(e, s->span, "'delete' of a pointer");
 			return;
 		}
-		map_use(e, map)->accessors |= ACC_DELETE;
-		start_line(e);
-		emit_text(e, "%s(", plan_map(e->plan, map)->delete);
-		emit_expr(e, s->expr->index.index);
-		emit_text(e, ");\n");
+		emit_map_delete(e, s);
 		return;
 	}
 	case STMT_BLOCK:

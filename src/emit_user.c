@@ -24,11 +24,10 @@ static const char *percpu_values(struct emitter *e, const struct type *value)
 /* NAME_set, or NAME_replace (BPF_EXIST) where only an entry that is there
  * may change.  A per-CPU map's value goes to CPU 0 and 0 to the others, so
  * that the sum reads back as the value. */
-static void emit_user_store(struct emitter *e, const struct map_use *u, bool replace)
+static void emit_user_store(struct emitter *e, const struct map_plan *mp, bool replace)
 {
-	const struct map_plan *mp = plan_map(e->plan, u->map);
-	const char *m = u->map->c_name, *skel = e->plan->skel;
-	const struct type *t = u->map->type;
+	const char *m = mp->map->c_name, *skel = e->plan->skel;
+	const struct type *t = mp->map->type;
 	const char *key = c_type(e, t->key), *value = c_type(e, t->value);
 	const char *name = replace ? mp->replace : mp->set, *flag = replace ? "BPF_EXIST" : "BPF_ANY";
 	if (type_is_percpu_map(t))
@@ -72,25 +71,27 @@ static const char *user_operation(struct emitter *e, const struct type *t, enum 
 	return arena_printf(A, "%s %s operand", old, binary_op_text(op));
 }
 
-static void emit_user_accessors(struct emitter *e, struct map_use *u)
+static void emit_user_accessors(struct emitter *e, const struct map_plan *mp)
 {
-	const struct map_plan *mp = plan_map(e->plan, u->map);
+	unsigned accessors = mp->accessors[C_USER], ops = mp->ops[C_USER];
+	if (!accessors)
+		return;
 	/* the map as the skeleton names it: skel->maps.NAME */
-	const char *m = arena_printf(A, "%s->maps.%s", e->plan->skel, u->map->c_name);
-	const struct type *t = u->map->type;
+	const char *m = arena_printf(A, "%s->maps.%s", e->plan->skel, mp->map->c_name);
+	const struct type *t = mp->map->type;
 	const char *key = c_type(e, t->key), *value = c_type(e, t->value);
 	bool percpu = type_is_percpu_map(t);
 	if (!e->cp->has_programs) {
-		emit_unsupported(e, u->map->span, "a map in a program without eBPF programs");
+		emit_unsupported(e, mp->map->span, "a map in a program without eBPF programs");
 		return;
 	}
-	if (percpu && (u->accessors & (ACC_GET | ACC_OP | ACC_FIND)) && !type_is_integer(t->value)) {
-		emit_unsupported(e, u->map->span, "reading a per-CPU map of non-integers from userspace");
+	if (percpu && (accessors & (ACC_GET | ACC_OP | ACC_FIND)) && !type_is_integer(t->value)) {
+		emit_unsupported(e, mp->map->span, "reading a per-CPU map of non-integers from userspace");
 		return;
 	}
-	if (percpu && (u->accessors & (ACC_GET | ACC_OP)))
-		u->accessors |= ACC_FIND;	/* the sum is NAME_find's */
-	if ((u->accessors & ACC_FIND) && percpu)
+	if (percpu && (accessors & (ACC_GET | ACC_OP)))
+		accessors |= ACC_FIND;	/* the sum is NAME_find's */
+	if ((accessors & ACC_FIND) && percpu)
 		emit_code(e, "\
 		/* %6$s[key] into *value, the sum over all CPUs: whether the key is there */\n\
 		static bool %5$s(%3$s key, %1$s *value)\n\
@@ -103,15 +104,15 @@ static void emit_user_accessors(struct emitter *e, struct map_use *u)
 			for (int cpu = 0; cpu < ncpus; cpu++)\n\
 				*value += values[cpu].value;\n\
 			return true;\n\
-		}\n\n", value, m, key, percpu_values(e, t->value), mp->find, u->map->c_name);
-	else if (u->accessors & ACC_FIND)
+		}\n\n", value, m, key, percpu_values(e, t->value), mp->find, mp->map->c_name);
+	else if (accessors & ACC_FIND)
 		emit_code(e, "\
 		/* %5$s[key] into *value, zero when absent: whether the key is there */\n\
 		static bool %4$s(%3$s key, %1$s *value)\n\
 		{\n\
 			return ks_map_lookup(%2$s, &key, sizeof(key), value, sizeof(*value));\n\
-		}\n\n", value, m, key, mp->find, u->map->c_name);
-	if ((u->accessors & (ACC_GET | ACC_OP)) && percpu)
+		}\n\n", value, m, key, mp->find, mp->map->c_name);
+	if ((accessors & (ACC_GET | ACC_OP)) && percpu)
 		emit_code(e, "\
 		/* %2$s[key]: the sum over all CPUs, 0 when absent */\n\
 		static %1$s %4$s(%3$s key)\n\
@@ -119,8 +120,8 @@ static void emit_user_accessors(struct emitter *e, struct map_use *u)
 			%1$s sum;\n\
 			%5$s(key, &sum);\n\
 			return sum;\n\
-		}\n\n", value, u->map->c_name, key, mp->get, mp->find);
-	else if (u->accessors & (ACC_GET | ACC_OP))
+		}\n\n", value, mp->map->c_name, key, mp->get, mp->find);
+	else if (accessors & (ACC_GET | ACC_OP))
 		emit_code(e, "\
 		/* %5$s[key]: 0 when the key is absent */\n\
 		static %1$s %4$s(%3$s key)\n\
@@ -128,8 +129,8 @@ static void emit_user_accessors(struct emitter *e, struct map_use *u)
 			%1$s value;\n\
 			ks_map_lookup(%2$s, &key, sizeof(key), &value, sizeof(value));\n\
 			return value;\n\
-		}\n\n", value, m, key, mp->get, u->map->c_name);
-	if ((u->accessors & ACC_LOOKUP) && percpu)
+		}\n\n", value, m, key, mp->get, mp->map->c_name);
+	if ((accessors & ACC_LOOKUP) && percpu)
 		emit_code(e, "\
 		/* whether %5$s has key */\n\
 		static bool %4$s(%2$s key)\n\
@@ -137,27 +138,27 @@ static void emit_user_accessors(struct emitter *e, struct map_use *u)
 			int ncpus = ks_map_cpus();\n\
 			%3$s;\n\
 			return ks_map_lookup(%1$s, &key, sizeof(key), values, sizeof(values));\n\
-		}\n\n", m, key, percpu_values(e, t->value), mp->lookup, u->map->c_name);
-	else if (u->accessors & ACC_LOOKUP)
+		}\n\n", m, key, percpu_values(e, t->value), mp->lookup, mp->map->c_name);
+	else if (accessors & ACC_LOOKUP)
 		emit_code(e, "\
 		/* whether %5$s has key */\n\
 		static bool %4$s(%2$s key)\n\
 		{\n\
 			%3$s;\n\
 			return ks_map_lookup(%1$s, &key, sizeof(key), &value, sizeof(value));\n\
-		}\n\n", m, key, c_decl(e, t->value, "value"), mp->lookup, u->map->c_name);
-	if (u->accessors & (ACC_SET | ACC_OP))
-		emit_user_store(e, u, false);
-	if (u->accessors & ACC_REPLACE)
-		emit_user_store(e, u, true);
-	if (u->accessors & ACC_DELETE)
+		}\n\n", m, key, c_decl(e, t->value, "value"), mp->lookup, mp->map->c_name);
+	if (accessors & (ACC_SET | ACC_OP))
+		emit_user_store(e, mp, false);
+	if (accessors & ACC_REPLACE)
+		emit_user_store(e, mp, true);
+	if (accessors & ACC_DELETE)
 		emit_code(e, "\
 		static void %3$s(%2$s key)\n\
 		{\n\
 			ks_map_delete(%1$s, &key, sizeof(key));\n\
 		}\n\n", m, key, mp->delete);
 	for (enum binary_op op = BIN_ADD; op <= BIN_SHR; op++)
-		if (u->ops & (1u << op))
+		if (ops & (1u << op))
 			emit_code(e, "\
 			static void %1$s(%2$s key, %3$s operand)\n\
 			{\n\
@@ -175,7 +176,6 @@ void emit_for_each(struct emitter *e, const struct stmt *s)
 		emit_unsupported(e, s->span, "this 'for (k, v) in' loop");
 		return;
 	}
-	map_use(e, map)->accessors |= ACC_FIND;
 	const char *k = s->sym->c_name, *v = s->sym2->c_name;
 	const char *m = map->c_name, *keys = s->c_temp;
 	emit_line(e, "{");
@@ -464,7 +464,7 @@ static bool emit_parse_args(struct emitter *e, const struct type *args)
 static void emit_map_setup(struct emitter *e)
 {
 	const struct checked_program *cp = e->cp;
-	if (e->map_uses.len)
+	if (plan_uses_maps(e->plan, C_USER))
 		emit_line(e, "ks_use_object(%s->obj);", e->plan->skel);
 	if (!has_pinned_globals(cp))
 		return;
@@ -549,21 +549,8 @@ static void emit_main(struct emitter *e)
 void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FILE *out)
 {
 	const struct checked_program *cp = plan->cp;
-	char *body = NULL;
-	size_t body_len = 0;
-	FILE *functions = open_memstream(&body, &body_len);
-	struct emitter emitter = { .arena = a, .diag = d, .cp = cp, .plan = plan, .out = functions };
+	struct emitter emitter = { .arena = a, .diag = d, .cp = cp, .plan = plan, .out = out };
 	struct emitter *e = &emitter;
-	for (size_t i = 0; i < cp->functions.len; i++) {
-		const struct function_info *fn = cp->functions.items[i];
-		if (fn->side == SIDE_USERSPACE && fn->decl->fn.body &&
-		    (fn == cp->main_fn || emit_if_called(e, fn)))
-			emit_user_function(e, fn);
-	}
-	emit_main(e);
-	fclose(functions);
-
-	e->out = out;
 	emit_code(e, "\
 	// SPDX-License-Identifier: GPL-2.0\n\
 	/* Generated by kernelscript from %s.ks: the userspace side. */\n\
@@ -573,11 +560,13 @@ void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FI
 	#include <stdint.h>\n\
 	#include <stdio.h>\n\
 	#include <stdlib.h>\n\
-	#include <string.h>\n\
-	#include <sys/stat.h>\n\
+	#include <string.h>", cp->name);
+	if (plan_pins_maps(plan))
+		emit_line(e, "#include <sys/stat.h>");
+	emit_code(e, "\
 	#include <linux/types.h>\n\
 	#include <bpf/bpf.h>\n\
-	#include <bpf/libbpf.h>", cp->name);
+	#include <bpf/libbpf.h>");
 	emit_line(e, "#include \"%s\"", cp->has_programs ? "ks_runtime.h" : "ks_options.h");
 	emit_line(e, "#include \"%s.h\"", cp->name);
 	if (cp->has_programs) {
@@ -587,10 +576,11 @@ void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FI
 	} else {
 		emit_globals(e);
 	}
+	emit_kernel_macros(e);
 	emit_line(e, "%s", "");
 	emit_helpers(e);
-	for (size_t i = 0; i < e->map_uses.len; i++)
-		emit_user_accessors(e, e->map_uses.items[i]);
+	for (size_t i = 0; i < plan->maps.len; i++)
+		emit_user_accessors(e, plan->maps.items[i]);
 	if (cp->has_programs)
 		emit_load_attach(e);
 	/* Prototypes: functions may call each other in any order. */
@@ -605,6 +595,11 @@ void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FI
 	}
 	if (any)
 		emit_line(e, "%s", "");
-	fwrite(body, 1, body_len, out);
-	free(body);
+	for (size_t i = 0; i < cp->functions.len; i++) {
+		const struct function_info *fn = cp->functions.items[i];
+		if (fn->side == SIDE_USERSPACE && fn->decl->fn.body &&
+		    (fn == cp->main_fn || emit_if_called(e, fn)))
+			emit_user_function(e, fn);
+	}
+	emit_main(e);
 }

@@ -53,6 +53,16 @@ static void take_shared(struct planner *p, const char *name)
 	}
 }
 
+/* Whether FN's body becomes C: a function nobody calls does not. */
+static bool generated(const struct checked_program *cp, const struct function_info *fn)
+{
+	if (!fn->decl->fn.body || fn->side == SIDE_KFUNC || fn->side == SIDE_PRIVATE ||
+	    fn->side == SIDE_TEST)
+		return false;
+	return fn->side == SIDE_PROGRAM || fn->prog == PROG_STRUCT_OPS || fn == cp->main_fn ||
+	       (fn->decl->sym && fn->decl->sym->used);
+}
+
 static enum c_side function_side(const struct function_info *fn)
 {
 	return side_is_bpf(fn->side) ? C_BPF : C_USER;
@@ -238,6 +248,8 @@ static void name_local(struct planner *p, struct symbol *sym)
 		/* the flags and storage an entry variable comes with */
 		sym->c_found = names_claim(p->block, arena_printf(A, "%s_found", sym->c_name));
 		sym->c_absent = names_claim(p->block, arena_printf(A, "%s_absent", sym->c_name));
+		if (sym->c_refreshed)
+			sym->c_key = names_claim(p->block, arena_printf(A, "%s_key", sym->c_name));
 	}
 }
 
@@ -421,6 +433,13 @@ static void name_stmt(struct planner *p, struct stmt *s)
 		if (p->side == C_USER && s->if_.bind && indexed_map(s->if_.cond) &&
 		    !key_is_stable(s->if_.cond->index.index))
 			s->c_key = names_claim(p->block, arena_printf(A, "%s_key", s->sym->c_name));
+		if (s->c_binding) {
+			/* if (m[k] != null) holds the entry in a pointer of its own */
+			s->c_binding->name = s->sym ? s->sym->c_name
+					     : names_claim(p->block, arena_printf(A, "%s_entry",
+							   c_name_of(s->c_binding->map)));
+			s->c_binding->key_copy = s->c_key;
+		}
 		name_block(p, s->if_.then);
 		if (s->if_.otherwise && s->if_.otherwise->kind == STMT_IF) {
 			push_block(p);	/* a bound else-if gets braces of its own */
@@ -537,6 +556,13 @@ const char *binary_op_name(enum binary_op op)
 	return op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "op";
 }
 
+bool kernel_struct_direct(const char *name)
+{
+	return !strcmp(name, "xdp_md") || !strcmp(name, "__sk_buff") ||
+	       !strcmp(name, "bpf_perf_event_data") || !strcmp(name, "pt_regs") ||
+	       !strncmp(name, "trace_event_raw_", 16) || !strncmp(name, "bpf_sock", 8);
+}
+
 const struct expr *entry_of_place(const struct expr *place)
 {
 	for (const struct expr *x = place; x != place_root(place);) {
@@ -586,9 +612,24 @@ static void plan_integers(struct planner *p)
 	}
 	for (size_t i = 0; i < cp->functions.len; i++) {
 		struct function_info *fn = cp->functions.items[i];
-		if (fn->decl->fn.body && fn->side != SIDE_KFUNC && fn->side != SIDE_PRIVATE)
-			plan_stmts(p->plan, function_side(fn), fn->decl->fn.body);
+		if (!generated(cp, fn))
+			continue;
+		plan_stmts(p->plan, function_side(fn), fn->decl->fn.body);
+		plan_map_accesses(p->plan, function_side(fn), fn->decl->fn.body);
+		if (fn->prog == PROG_PROBE)
+			p->plan->bpf_tracing = true;	/* BPF_KPROBE, BPF_KSYSCALL */
 	}
+}
+
+void plan_kernel_macro(struct plan *plan, enum c_side side, const struct symbol *sym)
+{
+	/* vmlinux.h has XDP_PASS as an enumerator, <linux/bpf.h> too */
+	if (names_taken(plan->file[side], sym->name))
+		return;
+	for (size_t i = 0; i < plan->constants[side].len; i++)
+		if (plan->constants[side].items[i] == sym)
+			return;
+	vec_push(plan->arena, &plan->constants[side], (void *)sym);
 }
 
 const char *plan_find_helper(const struct plan *plan, enum c_side side, enum helper_kind kind,
@@ -655,6 +696,22 @@ struct plan *plan_program(struct arena *a, struct checked_program *cp)
 	for (size_t i = 0; i < cp->functions.len; i++)
 		name_locals(p, cp->functions.items[i]);
 	return p->plan;
+}
+
+bool plan_pins_maps(const struct plan *p)
+{
+	for (size_t i = 0; i < p->cp->maps.len; i++)
+		if (((const struct symbol *)p->cp->maps.items[i])->pinned)
+			return true;
+	return false;
+}
+
+bool plan_uses_maps(const struct plan *p, enum c_side side)
+{
+	for (size_t i = 0; i < p->maps.len; i++)
+		if (((const struct map_plan *)p->maps.items[i])->accessors[side])
+			return true;
+	return false;
 }
 
 const char *plan_alias(const struct plan *p, const char *alias)

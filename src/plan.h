@@ -57,6 +57,18 @@ struct map_plan {
 	const char *key, *value, *operand, *first, *copy;
 };
 
+/* An entry the program holds, that map operations in a region use instead
+ * of looking it up again: a pointer into the map in eBPF code, a copy in
+ * userspace (plan_maps.c). */
+struct map_binding {
+	const struct symbol *map;
+	const struct expr *key;
+	const char *name;		/* the pointer, or the copy */
+	const char *key_copy;		/* userspace: a copy of a key that may change */
+	const struct symbol *sym;	/* if (var x = m[k]): x; NULL for if (m[k] != null) */
+	bool absent_branch;		/* from if (m[k] == null): it holds in the else */
+};
+
 struct plan {
 	struct arena *arena;
 	struct checked_program *cp;
@@ -71,6 +83,10 @@ struct plan {
 	const char *cleanup, *load_program, *attach_program;
 	/* generated names, eBPF */
 	const char *license;
+	/* what the files include and define beside the program's own */
+	bool bpf_core_read;		/* BPF_CORE_READ: <bpf/bpf_core_read.h> */
+	bool bpf_tracing;		/* BPF_KPROBE, BPF_KSYSCALL: <bpf/bpf_tracing.h> */
+	struct vec constants[2];	/* struct symbol *: kernel macros to define (TC_ACT_OK) */
 };
 
 struct plan *plan_program(struct arena *a, struct checked_program *cp);
@@ -84,8 +100,18 @@ const struct symbol *indexed_map(const struct expr *x);
 const char *plan_find_helper(const struct plan *plan, enum c_side side, enum helper_kind kind,
 			     unsigned bits, bool is_signed);
 
+/* Whether a kernel struct of this name is memory the program may read
+ * directly: its context.  Other kernel pointers (a probe's parameters,
+ * pointers read from kernel structs) are read with BPF_CORE_READ. */
+bool kernel_struct_direct(const char *name);
+
 /* The entry m[k] a place is part of (m[k].f, m[k].a[i]), or NULL. */
 const struct expr *entry_of_place(const struct expr *place);
+
+/* Whether a map is pinned (the loader makes its directory). */
+bool plan_pins_maps(const struct plan *p);
+/* Whether SIDE's code calls any map accessor. */
+bool plan_uses_maps(const struct plan *p, enum c_side side);
 
 /* The C name of the type alias written ALIAS. */
 const char *plan_alias(const struct plan *p, const char *alias);

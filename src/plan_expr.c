@@ -305,6 +305,9 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 {
 	if (!x || !x->type)
 		return;
+	if (x->kind == EXPR_IDENT && x->sym && x->sym->kind == SYM_CONST &&
+	    x->sym->builtin == BUILTIN_CONSTANT)
+		plan_kernel_macro(p->plan, p->side, x->sym);
 	if (x->constant && x->type->kind != TY_BOOL) {
 		plan_constant(p, x, use);
 		return;
@@ -340,9 +343,16 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 		plan_operand(p, x->cast.operand);
 		return;
 	case EXPR_FIELD:
-	case EXPR_ARROW:
+	case EXPR_ARROW: {
 		plan_operand(p, x->field.base);
+		const struct type *t = x->field.base->type;
+		if (p->side == C_BPF && t && t->kind == TY_POINTER && t->elem->kind == TY_STRUCT &&
+		    t->elem->kernel && !kernel_struct_direct(t->elem->name)) {
+			x->c_core = true;
+			p->plan->bpf_core_read = true;
+		}
 		return;
+	}
 	case EXPR_INDEX:
 		plan_operand(p, x->index.base);
 		plan_expr(p, x->index.index, indexed_map(x) ? USE_NORMAL : USE_OFFSET);

@@ -40,10 +40,18 @@ bool c_is_keyword(const char *name);
 void plan_stmts(struct plan *plan, enum c_side side, struct stmt *block);
 /* X, the initial value of a global or a config member: a C constant. */
 void plan_value(struct plan *plan, enum c_side side, struct expr *x);
+/* ---- map accesses (plan_maps.c) ---- */
+
+/* The accessors and held entries of the map operations in BODY. */
+void plan_map_accesses(struct plan *plan, enum c_side side, struct stmt *body);
+
 /* The literal a const stands for; NULL when it is written as it is. */
 const char *plan_const_text(struct plan *plan, const struct symbol *sym);
 /* Whether a const's value is a C int: it is declared an enumerator. */
 bool plan_const_is_int(const struct symbol *sym);
+/* A kernel macro (TC_ACT_OK) SIDE's code uses: defined there unless its
+ * headers have it. */
+void plan_kernel_macro(struct plan *plan, enum c_side side, const struct symbol *sym);
 /* The helper KIND for BITS and signedness on SIDE, named on first use. */
 const char *plan_helper(struct plan *plan, enum c_side side, enum helper_kind kind,
 			unsigned bits, bool is_signed);

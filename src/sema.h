@@ -173,6 +173,11 @@ struct symbol {
 	   (var v = m[k]) also its found flag (userspace) and its storage for
 	   an absent key (eBPF); for a config, its struct */
 	const char *c_name, *c_found, *c_absent, *c_struct;
+	/* LOCAL, entry variable: its map; plan: whether it looks its entry up
+	   again after the map changed, under the key kept in c_key */
+	const struct symbol *entry_map_sym;
+	bool c_refreshed;
+	const char *c_key;
 	bool used;		/* named somewhere in a function body */
 };
 
