@@ -346,6 +346,10 @@ struct member {
 	int64_t enum_value;	/* checker: an enum member's value */
 	struct symbol *sym;	/* checker: an enum member's constant */
 	const char *c_name;	/* plan: a struct or config member's name in C */
+	/* plan: the padding C would put before it, written as a member of
+	   this name, so that no byte of the struct is left undefined */
+	uint64_t c_pad;
+	const char *c_pad_name;
 };
 
 struct decl {

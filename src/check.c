@@ -398,6 +398,7 @@ static void declare(struct checker *c, struct decl *d)
 		if (sym) {
 			sym->pinned = d->pinned;
 			vec_push(A, &c->cp->maps, sym);
+			c->cp->has_programs = true;	/* maps live in an eBPF object */
 		}
 		break;
 	case DECL_VAR:
@@ -406,6 +407,8 @@ static void declare(struct checker *c, struct decl *d)
 			sym->pinned = d->pinned;
 			sym->local = d->local;
 			vec_push(A, &c->cp->globals, sym);
+			if (d->pinned)	/* kept in a map of the eBPF object */
+				c->cp->has_programs = true;
 		}
 		break;
 	case DECL_CONST:

@@ -32,12 +32,18 @@ static bool builtins_wanted(const struct checked_program *cp)
 	return false;
 }
 
-static void emit_members(struct emitter *e, const struct decl *d)
+/* The members, and the padding C would add, as members that literals and
+ * {} fill with zeroes. */
+static void emit_members(struct emitter *e, const struct decl *d, const struct type *t)
 {
 	for (size_t i = 0; i < d->members.len; i++) {
 		const struct member *m = d->members.items[i];
+		if (m->c_pad_name)
+			emit_line(e, "\t__u8 %s[%llu];", m->c_pad_name, (unsigned long long)m->c_pad);
 		emit_line(e, "\t%s;", c_decl(e, m->resolved, m->c_name ? m->c_name : m->name));
 	}
+	if (t && t->c_tail_pad_name)
+		emit_line(e, "\t__u8 %s[%llu];", t->c_tail_pad_name, (unsigned long long)t->c_tail_pad);
 }
 
 void emit_types_header(struct arena *a, struct diag *d, const struct plan *plan, FILE *out)
@@ -70,7 +76,7 @@ void emit_types_header(struct arena *a, struct diag *d, const struct plan *plan,
 		switch (sym->kind) {
 		case SYM_STRUCT:
 			emit_line(e, "%s {", c_type(e, sym->type));
-			emit_members(e, decl);
+			emit_members(e, decl, sym->type);
 			emit_line(e, "};");
 			break;
 		case SYM_ENUM:
@@ -124,7 +130,7 @@ void emit_types_header(struct arena *a, struct diag *d, const struct plan *plan,
 		emit_line(e, "%s", "");
 		emit_line(e, "/* config %s */", sym->name);
 		emit_line(e, "struct %s {", sym->c_struct);
-		emit_members(e, sym->decl);
+		emit_members(e, sym->decl, NULL);
 		emit_line(e, "};");
 	}
 	emit_line(e, "%s", "");
@@ -215,10 +221,6 @@ static void emit_global(struct emitter *e, const struct symbol *sym)
 {
 	const struct decl *d = sym->decl;
 	const char *decl = c_decl(e, sym->type, sym->c_name);
-	if (sym->pinned && !e->bpf) {
-		emit_unsupported(e, d->span, "a pinned global in a program without eBPF programs");
-		return;
-	}
 	if (sym->pinned) {
 		/* always initialised: the section's bytes are the first run's values */
 		for (int i = 0; i < e->indent; i++)

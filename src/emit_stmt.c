@@ -33,7 +33,7 @@ static bool match_needs_statements(const struct expr *x)
 static void emit_var(struct emitter *e, const struct stmt *s)
 {
 	emit_var_decl(e, s);
-	if (s->sym && !s->sym->used)
+	if (s->sym && !s->sym->c_read)
 		emit_line(e, "(void)%s;", s->sym->c_name);
 }
 
@@ -379,7 +379,7 @@ void emit_function_body(struct emitter *e, const struct function_info *fn)
 	/* -Wextra wants every parameter used: an unused one is cast to void. */
 	for (size_t i = 0; i < d->fn.params.len; i++) {
 		const struct param *p = d->fn.params.items[i];
-		if (p->sym && !p->sym->used)
+		if (p->sym && !p->sym->c_read)
 			emit_line(e, "(void)%s;", p->sym->c_name);
 	}
 	if (d->fn.ret_name)

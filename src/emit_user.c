@@ -81,10 +81,6 @@ static void emit_user_accessors(struct emitter *e, const struct map_plan *mp)
 	const struct type *t = mp->map->type;
 	const char *key = c_type(e, t->key), *value = c_type(e, t->value);
 	bool percpu = type_is_percpu_map(t);
-	if (!e->cp->has_programs) {
-		emit_unsupported(e, mp->map->span, "a map in a program without eBPF programs");
-		return;
-	}
 	if (percpu && (accessors & (ACC_GET | ACC_OP | ACC_FIND)) && !type_is_integer(t->value)) {
 		emit_unsupported(e, mp->map->span, "reading a per-CPU map of non-integers from userspace");
 		return;

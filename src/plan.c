@@ -76,13 +76,35 @@ static enum c_side data_side(const struct planner *p)
 }
 
 /* The members of the program's own struct or config D: a member named
- * like a C keyword or a macro would not build. */
-static void name_members(struct planner *p, struct decl *d)
+ * like a C keyword or a macro would not build.  A struct's padding
+ * becomes members too (T, when D is a struct): a struct value then has
+ * no byte C leaves undefined, and a key with padding matches itself. */
+static void name_members(struct planner *p, struct decl *d, struct type *t)
 {
 	struct names *members = names_new(A, p->members);
 	for (size_t i = 0; i < d->members.len; i++) {
 		struct member *m = d->members.items[i];
 		m->c_name = names_claim(members, m->name);
+	}
+	if (!t)
+		return;
+	uint64_t offset = 0;
+	unsigned pads = 0;
+	for (size_t i = 0; i < d->members.len; i++) {
+		struct member *m = d->members.items[i];
+		if (!m->resolved || !type_align(m->resolved))
+			return;
+		uint64_t align = type_align(m->resolved);
+		uint64_t at = (offset + align - 1) / align * align;
+		if (at > offset) {
+			m->c_pad = at - offset;
+			m->c_pad_name = names_claim(members, arena_printf(A, "pad%u", ++pads));
+		}
+		offset = at + type_size(m->resolved);
+	}
+	if (type_size(t) > offset) {
+		t->c_tail_pad = type_size(t) - offset;
+		t->c_tail_pad_name = names_claim(members, arena_printf(A, "pad%u", ++pads));
 	}
 }
 
@@ -99,7 +121,7 @@ static void name_type(struct planner *p, struct symbol *sym)
 		t->c_name = names_claim(p->tags, sym->name);
 		sym->c_name = t->c_name;
 		if (sym->kind != SYM_ENUM) {
-			name_members(p, sym->decl);
+			name_members(p, sym->decl, t);
 			break;
 		}
 		for (size_t i = 0; i < sym->decl->members.len; i++) {
@@ -150,7 +172,7 @@ static void name_declarations(struct planner *p)
 			sym->c_name = claim_file(p, data_side(p), sym->name);
 			sym->c_struct = names_claim(p->tags, arena_printf(A, "%s_config", sym->name));
 			((struct type *)sym->type)->c_name = sym->c_struct;
-			name_members(p, d);
+			name_members(p, d, NULL);
 			break;
 		case DECL_EXTERN:
 			/* a kfunc keeps the kernel's name: libbpf finds it by that */
@@ -466,20 +488,16 @@ static void name_stmt(struct planner *p, struct stmt *s)
 	case STMT_ASSIGN:
 		/* m[k].f = v: the entry is looked up into a temporary, in a
 		 * block; x /= v where x has effects: x's address, in a block */
-		if (p->side == C_USER && entry_of_place(s->assign.target)) {
-			/* userspace m[k].f = v: a copy of the entry, changed and put back */
+		if (entry_of_place(s->assign.target) && !s->c_binding) {
+			/* m[k].f = v: the entry looked up into a pointer (eBPF) or
+			 * a copy put back (userspace), in a block */
 			const struct expr *entry = entry_of_place(s->assign.target);
 			const char *m = c_name_of(indexed_map(entry));
 			push_block(p);
-			s->c_temp = names_claim(p->block, arena_printf(A, "%s_entry", m));
-			if (!key_is_stable(entry->index.index))
+			s->c_temp = names_claim(p->block, p->side == C_USER
+						? arena_printf(A, "%s_entry", m) : "entry");
+			if (p->side == C_USER && !key_is_stable(entry->index.index))
 				s->c_key = names_claim(p->block, arena_printf(A, "%s_key", m));
-			p->block = (struct names *)names_outer(p->block);
-		} else if ((s->assign.target->kind == EXPR_FIELD ||
-			    s->assign.target->kind == EXPR_ARROW) &&
-			   indexed_map(s->assign.target->field.base)) {
-			push_block(p);
-			s->c_temp = names_claim(p->block, "entry");
 			p->block = (struct names *)names_outer(p->block);
 		} else if (s->c_call && !simple_place(s->assign.target)) {
 			push_block(p);
@@ -527,12 +545,141 @@ static void name_block(struct planner *p, const struct stmt *block)
 	p->block = (struct names *)names_outer(p->block);
 }
 
+/* Which locals and parameters are read: one only assigned is cast to
+ * void, or C warns that it is set but not used. */
+static void mark_reads_stmt(struct stmt *s);
+
+static void mark_reads(struct expr *x)
+{
+	if (!x)
+		return;
+	switch (x->kind) {
+	case EXPR_IDENT:
+		if (x->sym)
+			x->sym->c_read = true;
+		return;
+	case EXPR_UNARY: mark_reads(x->unary.operand); return;
+	case EXPR_BINARY: mark_reads(x->binary.lhs); mark_reads(x->binary.rhs); return;
+	case EXPR_CAST: mark_reads(x->cast.operand); return;
+	case EXPR_FIELD: case EXPR_ARROW: mark_reads(x->field.base); return;
+	case EXPR_INDEX: mark_reads(x->index.base); mark_reads(x->index.index); return;
+	case EXPR_CALL:
+		mark_reads(x->call.callee);
+		for (size_t i = 0; i < x->call.args.len; i++)
+			mark_reads(x->call.args.items[i]);
+		return;
+	case EXPR_CONDITIONAL:
+		mark_reads(x->conditional.cond);
+		mark_reads(x->conditional.then);
+		mark_reads(x->conditional.otherwise);
+		return;
+	case EXPR_STRUCT_LIT:
+		for (size_t i = 0; i < x->struct_lit.fields.len; i++)
+			mark_reads(((struct field_init *)x->struct_lit.fields.items[i])->value);
+		return;
+	case EXPR_ARRAY_LIT:
+		for (size_t i = 0; i < x->array.elems.len; i++)
+			mark_reads(x->array.elems.items[i]);
+		return;
+	case EXPR_MATCH:
+		mark_reads(x->match.scrutinee);
+		for (size_t i = 0; i < x->match.arms.len; i++) {
+			struct match_arm *arm = x->match.arms.items[i];
+			mark_reads(arm->pattern);
+			mark_reads(arm->value);
+			mark_reads_stmt(arm->body);
+		}
+		return;
+	default:
+		return;
+	}
+}
+
+/* The place an assignment writes: its root is written, not read; what
+ * it indexes with is read. */
+static void mark_place_reads(struct expr *x)
+{
+	switch (x->kind) {
+	case EXPR_IDENT:
+		return;
+	case EXPR_FIELD: case EXPR_ARROW:
+		if (x->field.base->type && x->field.base->type->kind == TY_POINTER)
+			mark_reads(x->field.base);	/* p->f = v reads p */
+		else
+			mark_place_reads(x->field.base);
+		return;
+	case EXPR_INDEX:
+		mark_place_reads(x->index.base);
+		mark_reads(x->index.index);
+		return;
+	default:
+		mark_reads(x);
+		return;
+	}
+}
+
+static void mark_reads_stmt(struct stmt *s)
+{
+	if (!s)
+		return;
+	switch (s->kind) {
+	case STMT_BLOCK:
+		for (size_t i = 0; i < s->block.len; i++)
+			mark_reads_stmt(s->block.items[i]);
+		return;
+	case STMT_ASSIGN:
+		mark_place_reads(s->assign.target);
+		mark_reads(s->assign.value);
+		/* an entry variable written is a pointer read (eBPF) */
+		if (s->assign.target->kind == EXPR_IDENT && s->assign.target->sym &&
+		    is_entry_var(s->assign.target->sym))
+			s->assign.target->sym->c_read = true;
+		return;
+	case STMT_VAR: case STMT_CONST: mark_reads(s->var.init); return;
+	case STMT_IF:
+		mark_reads(s->if_.cond);
+		if (s->sym)
+			s->sym->c_read = true;	/* if (x) */
+		mark_reads_stmt(s->if_.then);
+		mark_reads_stmt(s->if_.otherwise);
+		return;
+	case STMT_WHILE: mark_reads(s->while_.cond); mark_reads_stmt(s->while_.body); return;
+	case STMT_FOR_RANGE:
+		mark_reads(s->for_.from);
+		mark_reads(s->for_.to);
+		if (s->sym)
+			s->sym->c_read = true;	/* i < to; i++ */
+		mark_reads_stmt(s->for_.body);
+		return;
+	case STMT_FOR_EACH:
+		mark_reads(s->for_.iterable);
+		if (s->sym)
+			s->sym->c_read = true;	/* the key is looked up */
+		if (s->sym2)
+			s->sym2->c_read = true;	/* the value is read into */
+		mark_reads_stmt(s->for_.body);
+		return;
+	case STMT_TRY:
+		mark_reads_stmt(s->try_.body);
+		for (size_t i = 0; i < s->try_.catches.len; i++)
+			mark_reads_stmt(((struct catch_clause *)s->try_.catches.items[i])->body);
+		return;
+	case STMT_DEFER: mark_reads(s->expr); mark_reads_stmt(s->deferred); return;
+	default:
+		mark_reads(s->expr);
+		return;
+	}
+}
+
 static void name_locals(struct planner *p, struct function_info *fn)
 {
 	struct decl *d = fn->decl;
 	if (!d->fn.body || fn->side == SIDE_KFUNC || fn->side == SIDE_PRIVATE)
 		return;
 	p->side = function_side(fn);
+	mark_reads_stmt(d->fn.body);
+	if (fn->ret_sym)
+		fn->ret_sym->c_read = true;	/* returned */
 	p->block = names_new(A, p->visible[p->side]);
 	take_used_block(p, d->fn.body);
 	if (fn->prog == PROG_PROBE)

@@ -177,6 +177,7 @@ struct symbol {
 	   again after the map changed, under the key kept in c_key */
 	const struct symbol *entry_map_sym;
 	bool c_refreshed;
+	bool c_read;		/* plan: LOCAL, PARAM: read somewhere, not only assigned */
 	const char *c_key;
 	bool used;		/* named somewhere in a function body */
 };
@@ -193,7 +194,7 @@ struct checked_program {
 	struct vec consts;	/* struct symbol * */
 	struct vec impls;	/* struct impl_info * */
 	struct function_info *main_fn;	/* userspace main, or NULL */
-	bool has_programs;	/* any eBPF side at all */
+	bool has_programs;	/* any eBPF side at all: programs, maps or pinned globals */
 	unsigned builtins_used;	/* 1 << enum builtin, for each one called */
 	bool attaches_to_targets;	/* attach(prog, "target", flags) somewhere */
 	const struct kernel_btf *btf;	/* may be NULL */

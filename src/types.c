@@ -211,7 +211,7 @@ static uint64_t align_up(uint64_t n, uint64_t align)
 	return align ? (n + align - 1) / align * align : n;
 }
 
-static uint64_t type_align(const struct type *t)
+uint64_t type_align(const struct type *t)
 {
 	switch (t->kind) {
 	case TY_ARRAY: return type_align(t->elem);

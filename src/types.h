@@ -57,6 +57,10 @@ struct type {
 	bool kernel;		/* defined by the kernel: vmlinux.h has it */
 	const char *c_name;	/* plan: STRUCT, ENUM of the program: its C name */
 	bool c_typedef;		/* STRUCT: C names it by a typedef, without 'struct' (pmd_t) */
+	/* plan: STRUCT of the program: the padding after its last member,
+	   written as a member of this name */
+	uint64_t c_tail_pad;
+	const char *c_tail_pad_name;
 	/* MAP */
 	enum map_kind map_kind;
 	const struct type *key, *value;
@@ -88,6 +92,8 @@ bool type_is_array_map(const struct type *t);
 
 /* The type as KernelScript writes it: "u32", "*xdp_md", "hash<u32, u64>(1024)". */
 const char *type_name(struct arena *a, const struct type *t);
+/* Alignment in bytes as C lays it out. */
+uint64_t type_align(const struct type *t);
 /* Size in bytes as C lays it out; 0 when unknown (kernel structs). */
 uint64_t type_size(const struct type *t);
 

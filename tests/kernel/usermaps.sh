@@ -15,6 +15,8 @@
 #   written by userspace, one by the eBPF program) and a pinned map count on
 #   across the runs, from /sys/fs/bpf/NAME/globals/pinned_globals and
 #   /sys/fs/bpf/NAME/kept, which are removed at the end.
+# - maps_only.ks: a program with maps and no eBPF program builds an object
+#   holding only its maps, and uses them.
 # Needs root; without it (or without a usable bpf()) it skips with the reason.
 
 . "$(dirname "$0")/lib.sh"
@@ -167,7 +169,16 @@ test_pinned() {
 	fi
 }
 
+test_maps_only() {
+	t="$T: maps only"
+	ks_build "$t" "$KT_DIR/usermaps/maps_only.ks" "$kt_tmp/maps_only" || return
+	run maps_only
+	expect_output "$t: an object of maps alone, used from userspace" maps_only \
+		"counts[1]=42 total=49"
+}
+
 test_before_load
+test_maps_only
 test_failures
 test_entries
 test_pinned
