@@ -408,7 +408,8 @@ static const char *params(struct emitter *e, const struct function_info *fn)
 	for (size_t i = 0; i < d->fn.params.len; i++) {
 		const struct param *p = d->fn.params.items[i];
 		text = arena_printf(A, "%s%s%s", text, i ? ", " : "",
-				    c_decl(e, fn->type->params.items[i], p->sym->c_name));
+				    c_decl(e, fn->type->params.items[i],
+					   p->sym->c_param ? p->sym->c_param : p->sym->c_name));
 	}
 	return text;
 }

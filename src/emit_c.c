@@ -562,7 +562,11 @@ static void emit_int(struct emitter *e, const struct expr *x)
 	const char *suffix = x->integer.value > 0x7fffffffULL ? "ULL" : "";
 	if (x->kind == EXPR_CHAR)
 		suffix = "";
-	emit_text(e, "%s%s", x->integer.text, suffix);
+	const char *text = x->integer.text;
+	if (text[0] == '0' && text[1] == 'o')	/* 0o755 is C's 0755 */
+		emit_text(e, "0%s%s", text + 2, suffix);
+	else
+		emit_text(e, "%s%s", text, suffix);
 }
 
 /* A match of value arms as a chain of ?: on its scrutinee. */

@@ -215,10 +215,11 @@ static void emit_while(struct emitter *e, const struct stmt *s)
 {
 	start_line(e);
 	emit_text(e, "while (");
-	/* A userspace loop also ends when Ctrl-C or SIGTERM asks to stop. */
+	/* A loader's loop also ends when Ctrl-C or SIGTERM asks to stop (a
+	 * program without eBPF side has no handler: Ctrl-C ends it at once). */
 	const struct expr *cond = s->while_.cond;
 	bool forever = cond->kind == EXPR_BOOL && cond->boolean;
-	if (!e->bpf) {
+	if (!e->bpf && e->cp->has_programs) {
 		emit_text(e, "!ks_exiting");
 		if (!forever) {
 			emit_text(e, " && (");
@@ -379,8 +380,13 @@ void emit_function_body(struct emitter *e, const struct function_info *fn)
 	/* -Wextra wants every parameter used: an unused one is cast to void. */
 	for (size_t i = 0; i < d->fn.params.len; i++) {
 		const struct param *p = d->fn.params.items[i];
-		if (p->sym && !p->sym->c_read)
+		if (p->sym && p->sym->c_param) {	/* an array it changes: its own copy */
+			emit_line(e, "%s;", c_decl(e, p->sym->type, p->sym->c_name));
+			emit_line(e, "__builtin_memcpy(%s, %s, sizeof(%s));", p->sym->c_name,
+				  p->sym->c_param, p->sym->c_name);
+		} else if (p->sym && !p->sym->c_read) {
 			emit_line(e, "(void)%s;", p->sym->c_name);
+		}
 	}
 	if (d->fn.ret_name)
 		emit_line(e, "%s = 0;", c_decl(e, fn->type->ret, fn->ret_sym->c_name));

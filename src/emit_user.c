@@ -274,7 +274,8 @@ static const char *signature(struct emitter *e, const struct function_info *fn)
 	for (size_t i = 0; i < d->fn.params.len; i++) {
 		const struct param *p = d->fn.params.items[i];
 		list = arena_printf(A, "%s%s%s", list, i ? ", " : "",
-				    c_decl(e, fn->type->params.items[i], p->sym->c_name));
+				    c_decl(e, fn->type->params.items[i],
+					   p->sym->c_param ? p->sym->c_param : p->sym->c_name));
 	}
 	const struct type *ret = fn == e->cp->main_fn ? &type_i32 : fn->type->ret;
 	return c_decl(e, ret, arena_printf(A, "%s(%s)", user_name(e, fn), list));

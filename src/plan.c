@@ -684,8 +684,14 @@ static void name_locals(struct planner *p, struct function_info *fn)
 	take_used_block(p, d->fn.body);
 	if (fn->prog == PROG_PROBE)
 		names_take(p->block, "ctx");	/* BPF_KPROBE's own parameter */
-	for (size_t i = 0; i < d->fn.params.len; i++)
-		name_local(p, ((struct param *)d->fn.params.items[i])->sym);
+	for (size_t i = 0; i < d->fn.params.len; i++) {
+		struct symbol *sym = ((struct param *)d->fn.params.items[i])->sym;
+		name_local(p, sym);
+		/* an array is passed by value: C passes a pointer, so a function
+		 * that changes it works on a copy */
+		if (sym && sym->assigned && (sym->type->kind == TY_ARRAY || sym->type->kind == TY_STR))
+			sym->c_param = names_claim(p->block, arena_printf(A, "%s_in", sym->c_name));
+	}
 	name_local(p, fn->ret_sym);
 	name_block(p, d->fn.body);
 	p->block = NULL;

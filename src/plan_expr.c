@@ -208,7 +208,7 @@ static void plan_constant(struct expr_planner *p, struct expr *x, enum use use)
 		if (v != x->value || !same)
 			x->c_cast = t;
 		if (x->kind == EXPR_INT && x->integer.text[0] == '0' && x->integer.text[1] == 'o')
-			x->c_text = literal(p, v, t, use == USE_EXACT);	/* 0o755: C has no 0o */
+			x->c_text = arena_printf(A, "0%s", x->integer.text + 2);	/* 0o755 is C's 0755 */
 		return;
 	}
 	if (x->kind == EXPR_INT && v == x->value && !strncmp(x->integer.text, "0x", 2)) {

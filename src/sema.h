@@ -178,6 +178,9 @@ struct symbol {
 	const struct symbol *entry_map_sym;
 	bool c_refreshed;
 	bool c_read;		/* plan: LOCAL, PARAM: read somewhere, not only assigned */
+	/* plan: PARAM of an array type the function changes: what C passes
+	   (a pointer) is named so, and c_name is the function's own copy */
+	const char *c_param;
 	const char *c_key;
 	bool used;		/* named somewhere in a function body */
 };
