@@ -448,21 +448,56 @@ static bool want_args(struct checker *c, struct expr *e, size_t n, const char *n
 	return false;
 }
 
+/* Whether T prints with conversion LETTER: integers with d i u x X o c,
+ * strings with s, pointers with p. */
+static bool prints_with(char letter, const struct type *t)
+{
+	if (t->kind == TY_ERROR)
+		return true;
+	switch (letter) {
+	case 'd': case 'i': case 'u': case 'x': case 'X': case 'o': case 'c':
+		return type_is_integer(t) || t->kind == TY_BOOL;
+	case 's':
+		return t->kind == TY_STR ||
+		       (t->kind == TY_ARRAY && t->elem->kind == TY_CHAR) ||
+		       (t->kind == TY_POINTER && (t->elem->kind == TY_CHAR ||
+						  (t->elem->kind == TY_INT && t->elem->bits == 8)));
+	case 'p':
+		return t->kind == TY_POINTER || t->kind == TY_NULL;
+	default:
+		return false;
+	}
+}
+
 /* print's conversions against its arguments: as many as there are, or
- * none (then every argument is printed after the text). */
+ * none (then every argument is printed after the text); each argument of
+ * a type its conversion prints. */
 static void check_print_format(struct checker *c, struct expr *call, const struct expr *fmt)
 {
-	size_t conversions = 0;
-	for (uint32_t i = 0; i < fmt->string.len; i++) {
-		if (fmt->string.bytes[i] != '%')
+	size_t conversions = 0, args = call->call.args.len - 1;
+	const char *p = fmt->string.bytes, *end = p + fmt->string.len;
+	while (p < end) {
+		if (*p++ != '%')
 			continue;
-		if (i + 1 < fmt->string.len && fmt->string.bytes[i + 1] == '%') {
-			i++;
+		if (p < end && *p == '%') {
+			p++;
 			continue;
 		}
+		while (p < end && strchr("-+ #0123456789.hlLqjzt", *p))
+			p++;
+		if (p >= end || !strchr("diuxXocsp", *p)) {
+			diag_error(c->diag, fmt->span, "print's format has an unknown conversion '%%%c'",
+				   p < end ? *p : ' ');
+			return;
+		}
 		conversions++;
+		const struct expr *arg = conversions <= args ? call->call.args.items[conversions] : NULL;
+		if (arg && arg->type && !prints_with(*p, arg->type))
+			diag_error(c->diag, arg->span, "'%%%c' prints %s, not %s", *p,
+				   strchr("diuxXo", *p) ? "an integer" : *p == 'c' ? "a character"
+				   : *p == 's' ? "a string" : "a pointer", type_name(A, arg->type));
+		p++;
 	}
-	size_t args = call->call.args.len - 1;
 	if (conversions && conversions != args)
 		diag_error(c->diag, fmt->span, "the format has %zu conversion%s but print has %zu argument%s after it",
 			   conversions, conversions == 1 ? "" : "s", args, args == 1 ? "" : "s");
