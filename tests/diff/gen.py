@@ -222,7 +222,7 @@ class Gen:
 
     def typed_leaf(self):
         pool = self.typed + self.scope
-        if self.scope and self.rng.random() < 0.4:
+        if self.scope and self.rng.random() < 0.15:
             pool = self.scope
         return self.rng.choice(pool)
 
@@ -266,8 +266,8 @@ class Gen:
             return self.leaf()
         r = rng.random()
         if r < 0.52:
-            op = rng.choice(['+', '-', '*', '/', '%', '&', '|', '^', '+', '-', '*', '/', '%'])
-            return Binary(op, self.gen_expr(depth - 1), self.gen_expr(depth - 1))
+            op = rng.choice(['+', '-', '*', '/', '%', '&', '|', '^', '+', '-', '*', '+', '-'])
+            return Binary(op, self.gen_expr(depth - 1), self.operand(op, depth - 1))
         if r < 0.64:
             op = rng.choice(['<<', '>>'])
             return Binary(op, self.gen_expr(depth - 1), self.shift_count(depth - 1))
@@ -282,11 +282,20 @@ class Gen:
             return Cast(self.gen_cond(depth - 1), rng.choice(TYPES))
         return self.gen_const(2)
 
+    def operand(self, op, depth):
+        """A right operand for op: divisors are mostly small."""
+        rng = self.rng
+        if op in '/%' and rng.random() < 0.5:
+            v = rng.choice([1, 2, 3, 5, 7, 10, 16, 100, 1000, 0, 3, 6])
+            lit = Lit(v, literal_text(rng, v))
+            return Unary('-', lit) if rng.random() < 0.3 else lit
+        return self.gen_expr(depth)
+
     def shift_count(self, depth):
         rng = self.rng
         r = rng.random()
         if r < 0.6:
-            c = rng.choice([0, 1, 3, 7, 8, 15, 16, 24, 31, 32, 33, 40, 63, 64, 65, 100])
+            c = rng.choice([0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 24, 31, 32, 33, 40, 63, 64, 65])
             return Lit(c, str(c))
         return self.gen_expr(depth)
 
@@ -397,10 +406,10 @@ class Gen:
         return stmts, {'compound'} | ({'if'} if any(isinstance(s, If) for s in stmts) else set())
 
     def compound_stmt(self, place, depth):
-        op = self.rng.choice(list(OPNAMES))
+        op = self.rng.choice(list(OPNAMES) + ['+', '-', '*', '^'])
         if op in M.SHIFTS:
             return Assign(place, self.shift_count(depth - 1), op)
-        return Assign(place, self.gen_expr(depth - 1), op)
+        return Assign(place, self.operand(op, depth - 1), op)
 
     def item_struct(self, index, depth, fresh):
         rng = self.rng
@@ -417,7 +426,7 @@ class Gen:
         name, kind, t = rng.choice(self.maps)
         place = MapGet(name, Lit(index, str(index)))
         stmts = []
-        if rng.random() < 0.5:
+        if rng.random() < 0.75:
             stmts.append(Assign(place, self.gen_expr(depth)))
         for _ in range(rng.randint(1, 3)):
             stmts.append(self.compound_stmt(place, depth))
@@ -864,7 +873,8 @@ def cmd_locate(a):
     C function (a helper the compiler made) points at the items that call
     it."""
     with open(a.log, errors='replace') as f:
-        log = [line for line in f if re.search(r'error', line, re.I)]
+        log = [line for line in f
+               if re.search(r'error|in expansion of macro', line, re.I)]
     found = set()
     owners = {}
     with open(os.path.join(a.dir, a.program + '.owners')) as f:
@@ -885,8 +895,22 @@ def cmd_locate(a):
                 found.add(int(owner))
             else:
                 found |= set(i for i, names in uses.items() if owner in names)
+    def using(name):
+        return set(i for i, names in uses.items() if name in names)
+
     for cfile in a.cfiles:
         if not os.path.exists(cfile):
+            continue
+        if cfile.endswith('.h'):
+            # the consts are macros of the shared header
+            with open(cfile, errors='replace') as f:
+                h = f.read().split('\n')
+            base = os.path.basename(cfile)
+            for line in log:
+                for m in re.finditer(re.escape(base) + r':(\d+):', line):
+                    d = re.match(r'#define\s+(\w+)', h[int(m.group(1)) - 1])
+                    if d:
+                        found.update(using(d.group(1)))
             continue
         with open(cfile, errors='replace') as f:
             c = f.read().split('\n')

@@ -145,7 +145,8 @@ build() {
 			return 0
 		fi
 		b_items=$($gen locate "$b_dir" "$b_prog" "$b_log" \
-			"$b_dir/$b_prog.out/$b_prog.c" "$b_dir/$b_prog.out/$b_prog.bpf.c")
+			"$b_dir/$b_prog.out/$b_prog.c" "$b_dir/$b_prog.out/$b_prog.bpf.c" \
+			"$b_dir/$b_prog.out/$b_prog.h")
 		if [ -z "$b_items" ]; then
 			fail "$b_label" "$b_what, at no item"
 			grep -i -m 12 'error' "$b_log" | sed 's/^/    | /'
