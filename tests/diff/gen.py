@@ -217,7 +217,8 @@ class Gen:
         op = rng.choice(['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>', '<<', '+', '*'])
         left = self.gen_const(depth - 1)
         if op in M.SHIFTS:
-            return Binary(op, left, Lit(rng.randint(0, 40), str(rng.randint(0, 40))))
+            c = rng.randint(0, 40)
+            return Binary(op, left, Lit(c, str(c)))
         return Binary(op, left, self.gen_const(depth - 1))
 
     def typed_leaf(self):

@@ -18,7 +18,7 @@
 #	-k          keep going after a program that fails
 #	-l          long mode
 #	-u          userspace only
-#	-r ROUNDS   rounds of taking out items that do not build (default 8)
+#	-r ROUNDS   rounds of taking out items that do not build (default 12)
 #	-b BATCH    items per @xdp program (default 40)
 #	-o DIR      keep the generated programs and logs in DIR
 #
@@ -38,7 +38,7 @@ case $KS in
 esac
 
 seed=1 count="" items="" without="" ambiguous="" keep=0 long=0 useronly=0
-rounds=8 batch=40 keepdir=""
+rounds=12 batch=40 keepdir=""
 while getopts s:n:e:w:aklur:b:o: opt; do
 	case $opt in
 	s) seed=$OPTARG ;;
@@ -80,6 +80,11 @@ mkdir -p "$work" "$tmpdir/t"
 TMPDIR=$tmpdir/t
 export TMPDIR
 gen="python3 $here/gen.py"
+# A program killed by a signal loses what stdio had not written yet; with
+# stdbuf (coreutils) every line is written at once, so the output shows
+# which item crashed.
+unbuffered=""
+command -v stdbuf >/dev/null 2>&1 && unbuffered="stdbuf -oL"
 compared=0
 
 # ---- can we run eBPF? ----
@@ -135,8 +140,9 @@ build() {
 				mkdir -p "$b_dir/$b_prog.out/.output"
 				cp "$tmpdir/vmlinux.h" "$b_dir/$b_prog.out/.output/"
 			fi
+			# every error at once, not clang's first 20
 			if ! env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -C "$b_dir/$b_prog.out" \
-				>"$b_log" 2>&1; then
+				CLANG="clang -ferror-limit=0" >"$b_log" 2>&1; then
 				b_what="make failed"
 			fi
 		fi
@@ -222,7 +228,7 @@ run_user() {
 		build "$1" "$2" diffu || return 1
 		status=0
 		# shellcheck disable=SC2046
-		timeout 60 "$2/diffu.out/diffu" $(cat "$2/diffu.args") >"$2/diffu.stdout" \
+		$unbuffered timeout 60 "$2/diffu.out/diffu" $(cat "$2/diffu.args") >"$2/diffu.stdout" \
 			2>"$2/diffu.stderr" || status=$?
 		if [ "$status" -lt 128 ] || [ "$crashes" -ge "$rounds" ]; then
 			break
@@ -257,7 +263,7 @@ run_bpf() {
 	fi
 	if [ -s "$2/diffk.user.expected" ]; then
 		status=0
-		timeout 60 "$2/diffk.out/diffk" >"$2/diffk.stdout" 2>"$2/diffk.stderr" || status=$?
+		$unbuffered timeout 60 "$2/diffk.out/diffk" >"$2/diffk.stdout" 2>"$2/diffk.stderr" || status=$?
 		if [ "$status" != 0 ]; then
 			show "$2/diffk.stderr" 5
 		fi
