@@ -272,9 +272,9 @@ run_bpf() {
 	return $r
 }
 
-i=0
-while [ "$i" -lt "$count" ]; do
-	s=$((seed + i))
+nprog=0
+while [ "$nprog" -lt "$count" ]; do
+	s=$((seed + nprog))
 	d=$work/s$s
 	rm -rf "$d"
 	mkdir -p "$d"
@@ -295,7 +295,7 @@ while [ "$i" -lt "$count" ]; do
 		echo "    reproduce: $0 -s $s -n 1 -e $items${without:+ -w $without}${ambiguous:+ -a} -b $batch -o DIR"
 		[ "$keep" = 1 ] || break
 	fi
-	i=$((i + 1))
+	nprog=$((nprog + 1))
 done
 
 echo "compared $compared results"
