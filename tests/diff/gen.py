@@ -69,6 +69,7 @@ FEATURES = {
     'struct': 'struct fields',
     'fmt': 'print with other conversions than %u of a u64 (userspace)',
     'if': 'if statements',
+    'intmin': 'globals and typed consts of the most negative i32 or i64',
 }
 for _op, _n in OPNAMES.items():
     FEATURES['map' + _op] = 'm[k] %s= e' % _op
@@ -90,8 +91,10 @@ INTERESTING = [0, 1, 2, 3, 5, 7, 8, 10, 15, 16, 31, 32, 33, 63, 64, 65, 100, 127
                0x7fffffffffffffff, 0x8000000000000000, 0xffffffffffffffff]
 
 
-def interesting_value(rng, t):
+def interesting_value(rng, t, no_min=False):
     lo, hi = M.type_min(t), M.type_max(t)
+    if no_min and t in ('i32', 'i64'):
+        lo += 1
     r = rng.random()
     if r < 0.35:
         c = rng.choice([0, 1, 2, 3, 7, -1, -2, -7, lo, hi, lo + 1, hi - 1,
@@ -127,7 +130,7 @@ class Gen:
         for t in TYPES:
             for letter in 'abcd':
                 name = 'g%s%s' % (letter, t)
-                v = interesting_value(rng, t)
+                v = interesting_value(rng, t, 'intmin' in self.without)
                 self.globals.append((name, t, v))
                 self.env.values[name] = (t, v)
                 self.typed.append(Name(name, t))
@@ -145,7 +148,7 @@ class Gen:
         # typed consts
         for i, t in enumerate(TYPES * 2):
             name = 'T%d%s' % (i, t.upper())
-            v = interesting_value(rng, t)
+            v = interesting_value(rng, t, 'intmin' in self.without)
             self.tconsts.append((name, t, v))
             self.env.values[name] = (t, v)
             n = Name(name, t)
@@ -791,7 +794,7 @@ def cmd_gen(a):
             f.write('item %d%s [%s]: %s\n' % (
                 it['index'], ' (dropped)' if it['index'] in drop else '',
                 ' '.join(sorted(t for t in it['tags'] if t in FEATURES)),
-                ' | '.join(it['src'])))
+                '; '.join(s.strip() for s in it['src'])))
 
 
 # ---- compare and locate ----
@@ -943,7 +946,9 @@ def cmd_locate(a):
                 lines.add(int(m.group(1)))
         for ln in lines:
             f = func_at(ln)
-            if f is None or re.match(r'batch\d+$|ks_main$', f[2]):
+            if f is None:
+                continue        # a declaration: no item to blame
+            if re.match(r'batch\d+$|ks_main$', f[2]):
                 idx = item_at(ln)
                 if idx is not None:
                     found.add(idx)
