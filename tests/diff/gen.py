@@ -41,8 +41,7 @@ from model import (Lit, Sizeof, Name, ConstName, MapGet, Unary, Binary,  # noqa:
                    Cast, Cond, Decl, Assign, If, For, Observe, CONST)
 
 TYPES = ['u8', 'u16', 'u32', 'u64', 'i8', 'i16', 'i32', 'i64']
-OPNAMES = {'+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod', '&': 'and',
-           '|': 'or', '^': 'xor', '<<': 'shl', '>>': 'shr'}
+OPNAMES = M.OPNAMES
 
 # Features that --without can leave out (tags that model.py puts on
 # expressions and gen.py on items).
@@ -72,7 +71,7 @@ FEATURES = {
     'intmin': 'globals and typed consts of the most negative i32 or i64',
 }
 for _op, _n in OPNAMES.items():
-    FEATURES['map' + _op] = 'm[k] %s= e' % _op
+    FEATURES['map' + _n] = 'm[k] %s= e' % _op
 
 
 def literal_text(rng, v):
@@ -793,7 +792,7 @@ def cmd_gen(a):
         for it in items:
             f.write('item %d%s [%s]: %s\n' % (
                 it['index'], ' (dropped)' if it['index'] in drop else '',
-                ' '.join(sorted(t for t in it['tags'] if t in FEATURES)),
+                ' '.join(sorted(t for t in it['tags'] if t in FEATURES or t in M.AMBIGUOUS)),
                 '; '.join(s.strip() for s in it['src'])))
 
 

@@ -125,6 +125,8 @@ def trunc_rem(a, b):
 
 
 ARITH = ('+', '-', '*', '/', '%', '&', '|', '^')
+OPNAMES = {'+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod', '&': 'and',
+           '|': 'or', '^': 'xor', '<<': 'shl', '>>': 'shr'}
 SHIFTS = ('<<', '>>')
 COMPARE = ('==', '!=', '<', '<=', '>', '>=')
 LOGIC = ('&&', '||')
@@ -544,7 +546,7 @@ def run(stmts, env, tags, results):
                 tags.add('compound')
                 if isinstance(s.place, MapGet):
                     tags.add('mapcompound')
-                    tags.add('map' + s.op)
+                    tags.add('map' + OPNAMES[s.op])
                 old = place_read(s.place, env, tags)
                 v = compound(s.op, t, old, s.e, env, tags)
             place_write(s.place, v, env, tags)
