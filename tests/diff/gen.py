@@ -133,6 +133,12 @@ class Gen:
                 self.globals.append((name, t, v))
                 self.env.values[name] = (t, v)
                 self.typed.append(Name(name, t))
+        # near the most negative values, and -1: for MIN / -1
+        for t, v in (('i32', -(1 << 31) + 1), ('i64', -(1 << 63) + 1), ('i32', -1), ('i64', -1)):
+            name = 'g%s%s' % ('low' if v != -1 else 'minus', t)
+            self.globals.append((name, t, v))
+            self.env.values[name] = (t, v)
+            self.typed.append(Name(name, t))
         # the struct sv, read-only, its fields copied from globals
         self.sv_init = {}
         for t in TYPES:
@@ -325,8 +331,8 @@ class Gen:
         for _ in range(40):
             self.scope = []
             saved = dict(self.env.values)
-            kind = rng.choices(['expr', 'fmt', 'local', 'struct', 'map', 'loop'],
-                               [30, 12, 22, 8, 12, 10])[0]
+            kind = rng.choices(['expr', 'fmt', 'local', 'struct', 'map', 'loop', 'divmin'],
+                               [30, 12, 22, 8, 12, 10, 2])[0]
             stmts, tags = getattr(self, 'item_' + kind)(index, depth, in_bpf_batch_fresh)
             self.scope = []
             # run it on a copy of the environment: it must mean something
@@ -360,6 +366,17 @@ class Gen:
 
     def item_expr(self, index, depth, fresh):
         return [Observe(index, self.gen_expr(depth), None)], set()
+
+    def item_divmin(self, index, depth, fresh):
+        """The most negative value divided by -1, or its remainder."""
+        rng = self.rng
+        t = rng.choice(['i32', 'i64'])
+        low = Binary('-', Name('glow' + t, t), Lit(1, '1'))
+        minus = Name('gminus' + t, t) if rng.random() < 0.7 else Unary('-', Lit(1, '1'))
+        e = Binary(rng.choice('/%'), low, minus)
+        if rng.random() < 0.5:
+            e = Binary(rng.choice('+^|'), e, self.gen_expr(depth - 2))
+        return [Observe(index, e, None)], set()
 
     def item_fmt(self, index, depth, fresh):
         rng = self.rng
