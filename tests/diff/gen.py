@@ -976,7 +976,49 @@ def cmd_locate(a):
                     idx = item_at(n)
                     if idx is not None:
                         found.add(idx)
+    if not found:
+        found = crashed_function_items(a, log_all(a.log))
     print(' '.join(str(i) for i in sorted(found)))
+
+
+def log_all(path):
+    with open(path, errors='replace') as f:
+        return f.read()
+
+
+def crashed_function_items(a, log):
+    """A crash of clang's back end may name no line, only the function
+    ("In function: batch1").  Then the items of that function are to
+    blame: those with a division when the crash is about sdiv or srem,
+    else all of them."""
+    m = re.search(r"In function: (batch\d+)|on function '@(batch\d+)'", log)
+    if not m:
+        return set()
+    fname = m.group(1) or m.group(2)
+    division = re.search(r'\bs(div|rem)\b', log) is not None
+    found = set()
+    for cfile in a.cfiles:
+        if not cfile.endswith('.bpf.c') or not os.path.exists(cfile):
+            continue
+        with open(cfile, errors='replace') as f:
+            c = f.read().split('\n')
+        marks = []
+        for n, line in enumerate(c, 1):
+            mm = re.search(r'\bout\w*\s*[\[(,]\s*(\d+)\b', line)
+            if mm:
+                marks.append((n, int(mm.group(1))))
+        for first, last, name in c_functions(c):
+            if name != fname:
+                continue
+            for n in range(first, last + 1):
+                text = c[n - 1]
+                if division and not re.search(r'[^/*]/[^/*]|%', text):
+                    continue
+                for mn, idx in marks:
+                    if mn >= n:
+                        found.add(idx)
+                        break
+    return found
 
 
 def main():

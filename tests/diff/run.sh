@@ -18,7 +18,8 @@
 #	-k          keep going after a program that fails
 #	-l          long mode
 #	-u          userspace only
-#	-r ROUNDS   rounds of taking out items that do not build (default 12)
+#	-r ROUNDS   rounds of taking out items that do not build or crash
+#	            (default 12; 30 with -l)
 #	-b BATCH    items per @xdp program (default 40)
 #	-o DIR      keep the generated programs and logs in DIR
 #
@@ -38,7 +39,7 @@ case $KS in
 esac
 
 seed=1 count="" items="" without="" ambiguous="" keep=0 long=0 useronly=0
-rounds=12 batch=40 keepdir=""
+rounds="" batch=40 keepdir=""
 while getopts s:n:e:w:aklur:b:o: opt; do
 	case $opt in
 	s) seed=$OPTARG ;;
@@ -56,9 +57,9 @@ while getopts s:n:e:w:aklur:b:o: opt; do
 	esac
 done
 if [ "$long" = 1 ]; then
-	: "${count:=20}" "${items:=400}"
+	: "${count:=20}" "${items:=400}" "${rounds:=30}"
 else
-	: "${count:=1}" "${items:=150}"
+	: "${count:=1}" "${items:=150}" "${rounds:=12}"
 fi
 
 for tool in python3 make "${CC:-cc}"; do
@@ -233,40 +234,63 @@ run_user() {
 		if [ "$status" -lt 128 ] || [ "$crashes" -ge "$rounds" ]; then
 			break
 		fi
-		cut -d' ' -f1 "$2/diffu.stdout" >"$2/diffu.stdout.keys"
-		missing=$(cut -d' ' -f1 "$2/diffu.expected" | grep -vxF -f "$2/diffu.stdout.keys" | head -n 1)
+		missing=$(first_missing "$2/diffu.expected" "$2/diffu.stdout")
 		[ -n "$missing" ] || break
-		fail "seed $1 userspace" "killed by signal $((status - 128)) at item ${missing#e}"
-		sed -n "s/^item ${missing#e} \[/    item ${missing#e} [/p" "$2/items"
+		fail "seed $1 userspace" "killed by signal $((status - 128)) at item $missing"
+		sed -n "s/^item $missing \[/    item $missing [/p" "$2/items"
 		crashes=$((crashes + 1))
-		drop_more "${missing#e}"
+		drop_more "$missing"
 	done
 	verdict "seed $1 userspace" "$2" user "$2/diffu.stdout" "$status"
 }
 
+# first_missing EXPECTED OUTPUT: the index of the first item of EXPECTED
+# that OUTPUT does not have (the one a crash stopped at), or nothing.
+first_missing() {
+	cut -d' ' -f1 "$2" >"$2.keys"
+	cut -d' ' -f1 "$1" | grep -vxF -f "$2.keys" | head -n 1 | sed 's/^e//'
+}
+
 # run_bpf S DIR: build, run the @xdp programs, compare the map; run the
-# loader, whose main does the map items in userspace, and compare.
+# loader, whose main does the map items in userspace, and compare.  A
+# loader killed by a signal loses the item that did not print, as in
+# run_user.
 run_bpf() {
-	build "$1" "$2" diffk || return 1
-	obj=$2/diffk.out/.output/diffk.bpf.o
-	progs=$(paste -s -d, "$2/diffk.progs")
+	crashes=0
+	while :; do
+		build "$1" "$2" diffk || return 1
+		obj=$2/diffk.out/.output/diffk.bpf.o
+		progs=$(paste -s -d, "$2/diffk.progs")
+		run_ok=1
+		if [ -z "$progs" ]; then
+			: >"$2/diffk.map"
+		elif ! "$tmpdir/xdp_run" "$obj" "$progs" 1 out >"$2/diffk.map" 2>"$2/diffk.run.err"; then
+			run_ok=0
+		fi
+		status=0
+		[ -s "$2/diffk.user.expected" ] || break
+		$unbuffered timeout 60 "$2/diffk.out/diffk" >"$2/diffk.stdout" 2>"$2/diffk.stderr" ||
+			status=$?
+		if [ "$status" -lt 128 ] || [ "$crashes" -ge "$rounds" ]; then
+			break
+		fi
+		missing=$(first_missing "$2/diffk.user.expected" "$2/diffk.stdout")
+		[ -n "$missing" ] || break
+		fail "seed $1 eBPF maps from userspace" "killed by signal $((status - 128)) at item $missing"
+		sed -n "s/^item $missing \[/    item $missing [/p" "$2/items"
+		crashes=$((crashes + 1))
+		drop_more "$missing"
+	done
 	r=0
-	if [ -z "$progs" ]; then
-		: >"$2/diffk.map"
-	elif ! "$tmpdir/xdp_run" "$obj" "$progs" 1 out >"$2/diffk.map" 2>"$2/diffk.run.err"; then
+	if [ "$run_ok" = 0 ]; then
 		fail "seed $1 eBPF: load and run" "xdp_run failed"
 		grep -v '^[0-9]*: \|^; ' "$2/diffk.run.err" | tail -n 15 | sed 's/^/    | /'
 		r=1
-	fi
-	if [ "$r" = 0 ]; then
+	else
 		verdict "seed $1 eBPF" "$2" out "$2/diffk.map" || r=1
 	fi
 	if [ -s "$2/diffk.user.expected" ]; then
-		status=0
-		$unbuffered timeout 60 "$2/diffk.out/diffk" >"$2/diffk.stdout" 2>"$2/diffk.stderr" || status=$?
-		if [ "$status" != 0 ]; then
-			show "$2/diffk.stderr" 5
-		fi
+		[ "$status" = 0 ] || show "$2/diffk.stderr" 5
 		verdict "seed $1 eBPF maps from userspace" "$2" kuser "$2/diffk.stdout" "$status" || r=1
 	fi
 	return $r
