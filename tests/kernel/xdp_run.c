@@ -3,10 +3,11 @@
  * Runs an XDP program of a compiled object with BPF_PROG_TEST_RUN and
  * prints what its maps then hold.  Built on the fly (cc + libbpf):
  *
- *   xdp_run OBJECT PROGRAM RUNS MAP...
+ *   xdp_run OBJECT PROGRAM[,PROGRAM...] RUNS MAP...
  *
- * Loads OBJECT, runs PROGRAM RUNS times on a 64-byte packet of zeroes,
- * prints "verdict N" for the last run, then every entry of each MAP as
+ * Loads OBJECT, runs PROGRAM RUNS times on a 64-byte packet of zeroes
+ * (each of a comma-separated list in turn, RUNS times each), prints
+ * "verdict N" for the last run, then every entry of each MAP as
  * "MAP[KEY] W0 W1 ...": the key as an unsigned integer, the value as
  * unsigned 64-bit words (32-bit when its size is not a multiple of 8).
  * Exit status 0, or 2 when something cannot be done (the reason on
@@ -56,6 +57,7 @@ int main(int argc, char **argv)
 	unsigned char packet[64] = { 0 };
 	struct bpf_object *obj;
 	struct bpf_program *prog;
+	char *names, *name, *save = NULL;
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: xdp_run OBJECT PROGRAM RUNS MAP...\n");
@@ -67,18 +69,22 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cannot load %s\n", argv[1]);
 		return 2;
 	}
-	prog = bpf_object__find_program_by_name(obj, argv[2]);
-	if (!prog) {
-		fprintf(stderr, "no program %s\n", argv[2]);
-		return 2;
-	}
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = packet, .data_size_in = sizeof(packet));
-	for (int i = 0; i < atoi(argv[3]); i++) {
-		if (bpf_prog_test_run_opts(bpf_program__fd(prog), &opts)) {
-			fprintf(stderr, "BPF_PROG_TEST_RUN failed\n");
+	names = strdup(argv[2]);
+	for (name = strtok_r(names, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		prog = bpf_object__find_program_by_name(obj, name);
+		if (!prog) {
+			fprintf(stderr, "no program %s\n", name);
 			return 2;
 		}
+		for (int i = 0; i < atoi(argv[3]); i++) {
+			if (bpf_prog_test_run_opts(bpf_program__fd(prog), &opts)) {
+				fprintf(stderr, "BPF_PROG_TEST_RUN of %s failed\n", name);
+				return 2;
+			}
+		}
 	}
+	free(names);
 	printf("verdict %u\n", opts.retval);
 	for (int i = 4; i < argc; i++) {
 		struct bpf_map *map = bpf_object__find_map_by_name(obj, argv[i]);
