@@ -19,10 +19,13 @@
 # - loader_names.ks: userspace functions cleanup, ks_main, load_program,
 #   attach_program, skel, counts_find; locals beside for (k, v) in m,
 #   m[k].f op= v and if-var; main's option named skel.
-# - probe_names.ks: kprobes with a parameter and a local named ctx (only
-#   loaded: attaching kprobes is probe.sh's business).
+# - probe_names.ks: kprobes and a syscall probe with parameters and locals
+#   named ctx and regs (only loaded: attaching them is probe.sh's and
+#   syscall_probe.sh's business).
 # - tc_macro_names.ks, percpu_aliases.ks, skeleton_names.ks,
-#   internal_maps.ks, btf_names.ks: more names, one kind of clash each.
+#   internal_maps.ks, btf_names.ks, syscall_names.ks,
+#   runtime_macro_members.ks, kernel_struct_global.ks: more names, one
+#   kind of clash each.
 # - program_names.ks, program_names_user.ks: one program compiled under
 #   names its files take (time.ks makes time.h, vmlinux.ks vmlinux.h).
 # Needs root; without it (or without a usable bpf()) it skips with the reason.
@@ -188,9 +191,37 @@ test_probe_names() {
 	build $n || return
 	pin=/sys/fs/bpf/kt_hygiene_$$
 	ks_load "$T: $n" "$kt_tmp/$n/.output/$n.bpf.o" "$pin" \
-		"the verifier accepts kprobes with a parameter and a local named ctx"
+		"the verifier accepts probes with parameters and locals named ctx and regs"
 	rm -rf "$pin"
 	loader "$n: the loader loads them" "$kt_tmp/$n" $n "loaded"
+}
+
+test_syscall_names() {
+	n=syscall_names
+	build $n || return
+	pin=/sys/fs/bpf/kt_hygiene_$$
+	ks_load "$T: $n" "$kt_tmp/$n/.output/$n.bpf.o" "$pin" \
+		"the verifier accepts a syscall probe beside a map named LINUX_HAS_SYSCALL_WRAPPER"
+	rm -rf "$pin"
+	loader "$n: the loader writes and reads the map" "$kt_tmp/$n" $n "loaded, [5]=50"
+}
+
+test_runtime_macro_members() {
+	n=runtime_macro_members
+	build $n || return
+	if test_run $n runtime_macro_members 1 out; then
+		expect $n "members named KS_MAX_ATTACHMENTS and KS_BPFFS_DIR" "out[0] 7" "out[1] 5"
+	fi
+	loader "$n: the loader reads the members" "$kt_tmp/$n" $n "1 2 6"
+}
+
+test_kernel_struct_global() {
+	n=kernel_struct_global
+	build $n || return
+	if test_run $n kernel_struct_global 1 out; then
+		expect $n "a global of the kernel's struct iphdr" "out[0] 81"
+	fi
+	loader "$n: the loader loads it" "$kt_tmp/$n" $n "loaded"
 }
 
 test_tc_macro_names() {
@@ -268,5 +299,8 @@ test_percpu_aliases
 test_skeleton_names
 test_internal_maps
 test_btf_names
+test_syscall_names
+test_runtime_macro_members
+test_kernel_struct_global
 test_program_names
 summary
