@@ -9,9 +9,11 @@
 # back, and its loader is run: every value must be what the program's
 # meaning says (LANGUAGE.md).
 #
-# - xdp_names.ks: maps named key, value, entry, skel, LICENSE; helpers
-#   named counts_add, counts_get, counts_set beside a map counts, and
-#   ks_div_s32; if-var bindings reused in one block; locals hiding locals.
+# - xdp_names.ks: maps named key, value, entry, skel, LICENSE,
+#   IPPROTO_TCP; helpers named counts_add, counts_get, counts_set,
+#   counts_sub, counts_lookup, counts_delete beside a map counts, and
+#   ks_div_s32, ks_cmp_s64_u64, iphdr; if-var bindings reused in one
+#   block; locals hiding locals.
 # - entry_local.ks: a local entry beside m[k].f = entry + 1; locals ctx,
 #   key, value, more, v_absent.
 # - config_names.ks: configs named LICENSE and skel, structs named like
@@ -136,6 +138,12 @@ test_xdp_names() {
 		expect $n "a shift by a variable count, taken modulo the width" "out[16] 200"
 		expect $n "locals named u32, pid_t, XDP_DROP, iphdr, bpf_map_lookup_elem, SEC, NULL, int" \
 			"out[17] 78"
+		expect $n "a global pid_t, a map IPPROTO_TCP, helpers iphdr and task_struct" "out[18] 10"
+		expect $n "a struct value read beside a global named copy" "out[19] 8"
+		expect $n "an i64 compared with a u64 beside a helper named ks_cmp_s64_u64" "out[20] 77"
+		expect $n "helpers named counts_sub, counts_lookup beside the map counts" \
+			"counts[6] 50" "out[21] 2050"
+		expect_absent $n "a helper named counts_delete deletes" "counts[7]"
 	fi
 	loader "$n: the loader writes and reads the maps key, value, LICENSE, skel, entry" \
 		"$kt_tmp/$n" $n \
@@ -152,6 +160,7 @@ test_entry_local() {
 		expect_absent $n "m[k].f op= v on an absent key creates nothing" "flows[3]"
 		expect $n "locals named key, value, operand, first" "totals[4] 63"
 		expect $n "an entry variable beside a local named v_absent" "totals[6] 14"
+		expect $n "divisions whose place has effects beside a local named place" "totals[7] 705"
 		expect_absent $n "an entry variable given a value of its own" "flows[6]"
 	fi
 	loader "$n: the loader changes an entry's field, a local entry holds it" \
@@ -176,11 +185,13 @@ test_loader_names() {
 		"$kt_tmp/$n" $n "locals: 1 2 3 4 5 6 7
 options: skel=3 cli=1 status=4
 functions: 2 2 3 4 5 6 7 8 11 3 9 10
+accessors' names: 12 13 14 15 16
 own types: 8 9 aliased[1]=7
 0: more=450 sum=45 counts_keys=3 k_keys=4
 0: pairs[1]=9/115 pairs[2]=2/20 w_found=41 counts[3]=30
 0: per[1]=10 per[2]=4 ncpus=2 cpu=5
-1: more=550 sum=55 counts_keys=3 k_keys=4
+counts[10]=105 counts[9]=0
+1: more=465 sum=46 counts_keys=3 k_keys=4
 1: pairs[1]=9/115 pairs[2]=2/20 w_found=41 counts[3]=30
 1: per[1]=10 per[2]=8 ncpus=2 cpu=5
 attached: 0" --skel=3 --cli --status 4
@@ -246,7 +257,7 @@ test_skeleton_names() {
 	n=skeleton_names
 	build $n || return
 	loader "$n: a struct and a function named like the skeleton's" \
-		"$kt_tmp/$n" $n "5 4 0"
+		"$kt_tmp/$n" $n "5 1 2 4 0"
 }
 
 test_internal_maps() {
