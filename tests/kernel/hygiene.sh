@@ -26,8 +26,8 @@
 #   syscall_probe.sh's business).
 # - tc_macro_names.ks, percpu_aliases.ks, skeleton_names.ks,
 #   internal_maps.ks, btf_names.ks, syscall_names.ks,
-#   runtime_macro_members.ks, kernel_struct_global.ks: more names, one
-#   kind of clash each.
+#   runtime_macro_members.ks, kernel_struct_global.ks, bpf_header_tags.ks:
+#   more names, one kind of clash each.
 # - program_names.ks, program_names_user.ks: one program compiled under
 #   names its files take (time.ks makes time.h, vmlinux.ks vmlinux.h).
 # Needs root; without it (or without a usable bpf()) it skips with the reason.
@@ -281,6 +281,15 @@ test_btf_names() {
 		"$kt_tmp/$n" $n "7 3 2 4 4"
 }
 
+test_bpf_header_tags() {
+	n=bpf_header_tags
+	build $n || return
+	if test_run $n bpf_header_tags 1 out; then
+		expect $n "structs and an enum named like libbpf's eBPF headers' tags" "out[0] 14"
+	fi
+	loader "$n: the loader uses the types" "$kt_tmp/$n" $n "3 5 1"
+}
+
 # program_name NAME SOURCE EXPECTED: hygiene/SOURCE.ks compiled as NAME.ks
 # (in a directory of SOURCE's), built and run; it prints EXPECTED.
 program_name() {
@@ -313,5 +322,6 @@ test_btf_names
 test_syscall_names
 test_runtime_macro_members
 test_kernel_struct_global
+test_bpf_header_tags
 test_program_names
 summary
