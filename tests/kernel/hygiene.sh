@@ -278,7 +278,7 @@ test_btf_names() {
 		expect $n "a const named BTF_MAGIC" "hits[0] 7"
 	fi
 	loader "$n: functions and consts named like bpf/btf.h's and linux/btf.h's" \
-		"$kt_tmp/$n" $n "7 3 2 4 4"
+		"$kt_tmp/$n" $n "7 3 2 4 4 6"
 }
 
 test_bpf_header_tags() {
