@@ -29,7 +29,8 @@
 #   runtime_macro_members.ks, kernel_struct_global.ks, bpf_header_tags.ks:
 #   more names, one kind of clash each.
 # - program_names.ks, program_names_user.ks: one program compiled under
-#   names its files take (time.ks makes time.h, vmlinux.ks vmlinux.h).
+#   names its files take (time.ks makes time.h, vmlinux.ks vmlinux.h,
+#   clean.ks a program named like a target of its Makefile).
 # Needs root; without it (or without a usable bpf()) it skips with the reason.
 
 . "$(dirname "$0")/lib.sh"
@@ -304,7 +305,7 @@ test_program_names() {
 	for name in time signal vmlinux ks_runtime; do
 		program_name $name program_names "x=3 y=4 hits[1]=7"
 	done
-	for name in time string errno Makefile; do
+	for name in time string errno Makefile clean; do
 		program_name $name program_names_user "x=3 y=4 sum=7"
 	done
 }
