@@ -26,8 +26,8 @@
 #   syscall_probe.sh's business).
 # - tc_macro_names.ks, percpu_aliases.ks, skeleton_names.ks,
 #   internal_maps.ks, btf_names.ks, syscall_names.ks,
-#   runtime_macro_members.ks, kernel_struct_global.ks, bpf_header_tags.ks:
-#   more names, one kind of clash each.
+#   runtime_macro_members.ks, kernel_struct_global.ks, bpf_header_tags.ks,
+#   bpf_builtins.ks: more names, one kind of clash each.
 # - program_names.ks, program_names_user.ks: one program compiled under
 #   names its files take (time.ks makes time.h, vmlinux.ks vmlinux.h,
 #   clean.ks a program named like a target of its Makefile).
@@ -291,6 +291,17 @@ test_bpf_header_tags() {
 	loader "$n: the loader uses the types" "$kt_tmp/$n" $n "3 5 1"
 }
 
+test_bpf_builtins() {
+	n=bpf_builtins
+	build $n || return
+	if test_run $n bpf_builtins 3 out; then
+		expect $n "globals named printf, index, memcpy, abort" "out[0] 9"
+		expect $n "a map named log" "out[1] 15"
+	fi
+	loader "$n: the loader uses the map log and the globals" "$kt_tmp/$n" $n \
+		"log[1]=10 printf=20 index=2 memcpy=3 abort=0"
+}
+
 # program_name NAME SOURCE EXPECTED: hygiene/SOURCE.ks compiled as NAME.ks
 # (in a directory of SOURCE's), built and run; it prints EXPECTED.
 program_name() {
@@ -324,5 +335,6 @@ test_syscall_names
 test_runtime_macro_members
 test_kernel_struct_global
 test_bpf_header_tags
+test_bpf_builtins
 test_program_names
 summary
