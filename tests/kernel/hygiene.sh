@@ -264,9 +264,9 @@ test_skeleton_names() {
 test_internal_maps() {
 	n=internal_maps
 	build $n || return
-	if test_run $n internal_maps 1 bss data; then
+	if test_run $n internal_maps 1 out; then
 		expect $n "maps named bss and data beside globals in .bss and .data" \
-			"bss[1] 1" "data[1] 8"
+			"out[0] 1" "out[1] 8"
 	fi
 	loader "$n: the loader writes and reads the maps bss and data and the globals" \
 		"$kt_tmp/$n" $n "bss[2]=20 data[2]=30 zeroed=0 seven=7"
