@@ -15,7 +15,7 @@
 #   ks_div_s32, ks_cmp_s64_u64, iphdr; if-var bindings reused in one
 #   block; locals hiding locals.
 # - entry_local.ks: a local entry beside m[k].f = entry + 1; locals ctx,
-#   key, value, more, v_absent.
+#   key, value, more, place, v_absent, w_key; members pad1, pad2, pad3.
 # - config_names.ks: configs named LICENSE and skel, structs named like
 #   the configs' C structs.
 # - loader_names.ks: userspace functions cleanup, ks_main, load_program,
@@ -162,10 +162,13 @@ test_entry_local() {
 		expect $n "locals named key, value, operand, first" "totals[4] 63"
 		expect $n "an entry variable beside a local named v_absent" "totals[6] 14"
 		expect $n "divisions whose place has effects beside a local named place" "totals[7] 705"
+		expect $n "an entry variable looked up again beside a local named w_key" \
+			"totals[8] 80" "totals[9] 66"
+		expect $n "a key with padding beside members named pad1, pad2, pad3" "totals[10] 31"
 		expect_absent $n "an entry variable given a value of its own" "flows[6]"
 	fi
-	loader "$n: the loader changes an entry's field, a local entry holds it" \
-		"$kt_tmp/$n" $n "flows[1]=7/10"
+	loader "$n: the loader's entry variables, a key with padding" \
+		"$kt_tmp/$n" $n "flows[1]=7/10 padded=31 w=12"
 }
 
 test_config_names() {
