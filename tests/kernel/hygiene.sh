@@ -25,7 +25,8 @@
 #   named ctx and regs (only loaded: attaching them is probe.sh's and
 #   syscall_probe.sh's business).
 # - tc_macro_names.ks, percpu_aliases.ks, skeleton_names.ks,
-#   internal_maps.ks, btf_names.ks, syscall_names.ks,
+#   internal_maps.ks (compiled under a name of its own, its pins removed),
+#   btf_names.ks, syscall_names.ks,
 #   runtime_macro_members.ks, kernel_struct_global.ks, bpf_header_tags.ks,
 #   bpf_builtins.ks: more names, one kind of clash each.
 # - program_names.ks, program_names_user.ks: one program compiled under
@@ -54,6 +55,9 @@ build() {
 	ks_build "$T: $1" "$KT_DIR/hygiene/$1.ks" "$kt_tmp/$1"
 }
 
+# The results of the program NAME are shown as $shown, or NAME.
+shown=""
+
 # test_run NAME PROGRAM RUNS MAP...: runs PROGRAM of NAME's object RUNS
 # times with BPF_PROG_TEST_RUN; what xdp_run prints (the last verdict,
 # then every entry of each MAP) goes to $kt_tmp/NAME.run.
@@ -62,10 +66,10 @@ test_run() {
 	shift
 	if "$kt_tmp/xdp_run" "$kt_tmp/$name/.output/$name.bpf.o" "$@" \
 		>"$kt_tmp/$name.run" 2>"$kt_tmp/$name.run.err"; then
-		pass "$T: $name: the verifier accepts it, BPF_PROG_TEST_RUN runs it ($2 runs)"
+		pass "$T: ${shown:-$name}: the verifier accepts it, BPF_PROG_TEST_RUN runs it ($2 runs)"
 		return 0
 	fi
-	fail "$T: $name: BPF_PROG_TEST_RUN" "xdp_run failed" "$kt_tmp/$name.run.err"
+	fail "$T: ${shown:-$name}: BPF_PROG_TEST_RUN" "xdp_run failed" "$kt_tmp/$name.run.err"
 	return 1
 }
 
@@ -78,18 +82,18 @@ expect() {
 		grep -qxF "$line" "$kt_tmp/$name.run" || absent="$absent '$line'"
 	done
 	if [ -z "$absent" ]; then
-		pass "$T: $name: $what"
+		pass "$T: ${shown:-$name}: $what"
 	else
-		fail "$T: $name: $what" "no line$absent" "$kt_tmp/$name.run"
+		fail "$T: ${shown:-$name}: $what" "no line$absent" "$kt_tmp/$name.run"
 	fi
 }
 
 # expect_absent NAME WHAT KEY: the map entry KEY ("counts[5]") is absent.
 expect_absent() {
 	if grep -qF "$3 " "$kt_tmp/$1.run"; then
-		fail "$T: $1: $2" "$3 is there" "$kt_tmp/$1.run"
+		fail "$T: ${shown:-$1}: $2" "$3 is there" "$kt_tmp/$1.run"
 	else
-		pass "$T: $1: $2 ($3 absent)"
+		pass "$T: ${shown:-$1}: $2 ($3 absent)"
 	fi
 }
 
@@ -265,14 +269,23 @@ test_skeleton_names() {
 }
 
 test_internal_maps() {
-	n=internal_maps
-	build $n || return
-	if test_run $n internal_maps 1 out; then
-		expect $n "maps named bss and data beside globals in .bss and .data" \
-			"out[0] 1" "out[1] 8"
+	# a name of its own: the pinned globals live in /sys/fs/bpf/NAME
+	n=kt_internal_$$
+	PIN_DIR=/sys/fs/bpf/$n
+	trap 'rm -rf "$PIN_DIR"; kt_cleanup' EXIT
+	shown=internal_maps
+	cp "$KT_DIR/hygiene/internal_maps.ks" "$kt_tmp/$n.ks"
+	if ks_build "$T: $shown" "$kt_tmp/$n.ks" "$kt_tmp/$n"; then
+		if test_run $n internal_maps 1 out; then
+			expect $n "maps named bss, data, data_pinned, kconfig beside such sections" \
+				"out[0] 1" "out[1] 8" "out[2] 1" "out[3] 9"
+		fi
+		loader "$shown: the loader writes and reads the maps and the globals" \
+			"$kt_tmp/$n" $n "bss[2]=20 data[2]=30 kconfig[2]=40 data_pinned[2]=50
+zeroed=0 seven=7 runs=0"
 	fi
-	loader "$n: the loader writes and reads the maps bss and data and the globals" \
-		"$kt_tmp/$n" $n "bss[2]=20 data[2]=30 zeroed=0 seven=7"
+	shown=""
+	rm -rf "$PIN_DIR"
 }
 
 test_btf_names() {
