@@ -319,6 +319,10 @@ static const struct type *check_ident(struct checker *c, struct expr *e)
 			diag_error(c->diag, e->span,
 				   "'%s' is a local variable of the eBPF side: userspace cannot see it",
 				   e->ident);
+		else if (c->fn && !in_bpf(c) && c->cp->has_programs && type_has_kernel_struct(sym->type))
+			diag_error(c->diag, e->span,
+				   "'%s' holds the kernel's struct %s, which only eBPF code knows: "
+				   "userspace cannot use it", e->ident, type_kernel_struct(sym->type)->name);
 		break;
 	default:
 		break;

@@ -85,9 +85,10 @@ int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const
 		return 1;
 	if (!make_dir(d, dir))
 		return 1;
-	const char *vars[] = { "NAME", cp->name, "SKELETON", plan->skeleton, NULL };
+	const char *vars[] = { "NAME", cp->name, "SKELETON", plan->skeleton,
+			       "PROGRAM", plan->program, "HEADER", plan->header, NULL };
 	const char *base = arena_printf(a, "%s/%s", dir, cp->name);
-	bool ok = write_text(d, arena_printf(a, "%s.h", base), header) &&
+	bool ok = write_text(d, arena_printf(a, "%s/%s", dir, plan->header), header) &&
 		  write_text(d, arena_printf(a, "%s.c", base), user);
 	if (ok && bpf)
 		ok = write_text(d, arena_printf(a, "%s.bpf.c", base), bpf) &&

@@ -2,6 +2,7 @@
  * through bpftool's skeleton (NAME.skel.h) and skeleton/ks_runtime.h. */
 #include "emit_internal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,10 +16,61 @@
 
 /* The buffer of a per-CPU map's values, one for each of ncpus CPUs: the
  * kernel keeps each in a slot of the value's size rounded up to 8 bytes. */
-static const char *percpu_values(struct emitter *e, const struct type *value)
+/* TEXT, an accessor's C, with its parameters and locals written key,
+ * value, values, ncpus, sum, cpu and operand renamed as the plan named
+ * them (free of the program's types and of what the accessor calls). */
+static const char *locals(struct emitter *e, const struct map_plan *mp, const char *text)
 {
-	return arena_printf(A, "struct { %s; } __attribute__((aligned(8))) values[ncpus]",
-			    c_decl(e, value, "value"));
+	static const char *const words[] = {
+		"key", "value", "values", "ncpus", "sum", "cpu", "operand", NULL,
+	};
+	const char *names[] = {
+		mp->key, mp->value, mp->values, mp->ncpus, mp->sum, mp->cpu, mp->operand,
+	};
+	size_t cap = strlen(text) * 2 + 64, n = 0;
+	char *out = arena_alloc(A, cap);
+	for (const char *p = text; *p;) {
+		bool word_start = (p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_' ||
+						  p[-1] == '%' || p[-1] == '$'));
+		size_t len = 0;
+		while (isalnum((unsigned char)p[len]) || p[len] == '_')
+			len++;
+		const char *with = NULL;
+		for (size_t i = 0; word_start && len && words[i]; i++)
+			if (strlen(words[i]) == len && !strncmp(words[i], p, len))
+				with = names[i];
+		if (with) {
+			size_t wl = strlen(with);
+			if (n + wl + 1 >= cap) {
+				char *bigger = arena_alloc(A, cap * 2);
+				memcpy(bigger, out, n);
+				out = bigger;
+				cap *= 2;
+			}
+			memcpy(out + n, with, wl);
+			n += wl;
+			p += len;
+			continue;
+		}
+		size_t take = len ? len : 1;
+		if (n + take + 1 >= cap) {
+			char *bigger = arena_alloc(A, cap * 2);
+			memcpy(bigger, out, n);
+			out = bigger;
+			cap *= 2;
+		}
+		memcpy(out + n, p, take);
+		n += take;
+		p += take;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static const char *percpu_values(struct emitter *e, const struct map_plan *mp)
+{
+	return arena_printf(A, "struct { %s; } __attribute__((aligned(8))) %s[%s]",
+			    c_decl(e, mp->map->type->value, mp->value), mp->values, mp->ncpus);
 }
 
 /* NAME_set, or NAME_replace (BPF_EXIST) where only an entry that is there
@@ -31,7 +83,7 @@ static void emit_user_store(struct emitter *e, const struct map_plan *mp, bool r
 	const char *key = c_type(e, t->key), *value = c_type(e, t->value);
 	const char *name = replace ? mp->replace : mp->set, *flag = replace ? "BPF_EXIST" : "BPF_ANY";
 	if (type_is_percpu_map(t))
-		emit_code(e, "\
+		emit_code(e, locals(e, mp, "\
 		/* CPU 0 gets the value, the others 0: the sum reads back as it%6$s */\n\
 		static void %4$s(%3$s key, %1$s value)\n\
 		{\n\
@@ -40,14 +92,14 @@ static void emit_user_store(struct emitter *e, const struct map_plan *mp, bool r
 			memset(values, 0, sizeof(values));\n\
 			values[0].value = value;\n\
 			ks_map_update(%8$s->maps.%2$s, &key, sizeof(key), values, sizeof(values), %5$s);\n\
-		}\n\n", value, m, key, name, flag, replace ? "; an absent entry stays absent" : "",
-			  percpu_values(e, t->value), skel);
+		}\n\n"), value, m, key, name, flag, replace ? "; an absent entry stays absent" : "",
+			  percpu_values(e, mp), skel);
 	else
-		emit_code(e, "\
+		emit_code(e, locals(e, mp, "\
 		%6$sstatic void %4$s(%3$s key, %1$s value)\n\
 		{\n\
 			ks_map_update(%7$s->maps.%2$s, &key, sizeof(key), &value, sizeof(value), %5$s);\n\
-		}\n\n", value, m, key, name, flag, replace ? "/* an absent entry stays absent */\n" : "",
+		}\n\n"), value, m, key, name, flag, replace ? "/* an absent entry stays absent */\n" : "",
 			  skel);
 }
 
@@ -56,19 +108,19 @@ static void emit_user_store(struct emitter *e, const struct map_plan *mp, bool r
 /* OLD op= operand for a map value of type T, as the language computes it
  * (division and shifts as plan_expr.c has them). */
 static const char *user_operation(struct emitter *e, const struct type *t, enum binary_op op,
-				  const char *old)
+				  const char *old, const char *operand)
 {
 	const struct type *vt = t->kind == TY_INT && t->bits >= 32 ? t : &type_i32;
 	if (op == BIN_DIV || op == BIN_MOD)
-		return arena_printf(A, "%s(%s, operand)",
+		return arena_printf(A, "%s(%s, %s)",
 				    plan_find_helper(e->plan, C_USER, op == BIN_DIV ? HELPER_DIV : HELPER_MOD,
-						     vt->bits, vt->is_signed), old);
+						     vt->bits, vt->is_signed), old, operand);
 	if (op == BIN_SHL && vt->is_signed)
-		return arena_printf(A, "(%s)((%s)%s << (operand & %u))", c_type(e, vt),
-				    c_type(e, type_int(vt->bits, false)), old, vt->bits - 1);
+		return arena_printf(A, "(%s)((%s)%s << (%s & %u))", c_type(e, vt),
+				    c_type(e, type_int(vt->bits, false)), old, operand, vt->bits - 1);
 	if (op == BIN_SHL || op == BIN_SHR)
-		return arena_printf(A, "%s %s (operand & %u)", old, binary_op_text(op), vt->bits - 1);
-	return arena_printf(A, "%s %s operand", old, binary_op_text(op));
+		return arena_printf(A, "%s %s (%s & %u)", old, binary_op_text(op), operand, vt->bits - 1);
+	return arena_printf(A, "%s %s %s", old, binary_op_text(op), operand);
 }
 
 static void emit_user_accessors(struct emitter *e, const struct map_plan *mp)
@@ -88,7 +140,7 @@ static void emit_user_accessors(struct emitter *e, const struct map_plan *mp)
 	if (percpu && (accessors & (ACC_GET | ACC_OP)))
 		accessors |= ACC_FIND;	/* the sum is NAME_find's */
 	if ((accessors & ACC_FIND) && percpu)
-		emit_code(e, "\
+		emit_code(e, locals(e, mp, "\
 		/* %6$s[key] into *value, the sum over all CPUs: whether the key is there */\n\
 		static bool %5$s(%3$s key, %1$s *value)\n\
 		{\n\
@@ -100,67 +152,68 @@ static void emit_user_accessors(struct emitter *e, const struct map_plan *mp)
 			for (int cpu = 0; cpu < ncpus; cpu++)\n\
 				*value += values[cpu].value;\n\
 			return true;\n\
-		}\n\n", value, m, key, percpu_values(e, t->value), mp->find, mp->map->c_name);
+		}\n\n"), value, m, key, percpu_values(e, mp), mp->find, mp->map->c_name);
 	else if (accessors & ACC_FIND)
-		emit_code(e, "\
+		emit_code(e, locals(e, mp, "\
 		/* %5$s[key] into *value, zero when absent: whether the key is there */\n\
 		static bool %4$s(%3$s key, %1$s *value)\n\
 		{\n\
 			return ks_map_lookup(%2$s, &key, sizeof(key), value, sizeof(*value));\n\
-		}\n\n", value, m, key, mp->find, mp->map->c_name);
+		}\n\n"), value, m, key, mp->find, mp->map->c_name);
 	if ((accessors & (ACC_GET | ACC_OP)) && percpu)
-		emit_code(e, "\
+		emit_code(e, locals(e, mp, "\
 		/* %2$s[key]: the sum over all CPUs, 0 when absent */\n\
 		static %1$s %4$s(%3$s key)\n\
 		{\n\
 			%1$s sum;\n\
 			%5$s(key, &sum);\n\
 			return sum;\n\
-		}\n\n", value, mp->map->c_name, key, mp->get, mp->find);
+		}\n\n"), value, mp->map->c_name, key, mp->get, mp->find);
 	else if (accessors & (ACC_GET | ACC_OP))
-		emit_code(e, "\
+		emit_code(e, locals(e, mp, "\
 		/* %5$s[key]: 0 when the key is absent */\n\
 		static %1$s %4$s(%3$s key)\n\
 		{\n\
 			%1$s value;\n\
 			ks_map_lookup(%2$s, &key, sizeof(key), &value, sizeof(value));\n\
 			return value;\n\
-		}\n\n", value, m, key, mp->get, mp->map->c_name);
+		}\n\n"), value, m, key, mp->get, mp->map->c_name);
 	if ((accessors & ACC_LOOKUP) && percpu)
-		emit_code(e, "\
+		emit_code(e, locals(e, mp, "\
 		/* whether %5$s has key */\n\
 		static bool %4$s(%2$s key)\n\
 		{\n\
 			int ncpus = ks_map_cpus();\n\
 			%3$s;\n\
 			return ks_map_lookup(%1$s, &key, sizeof(key), values, sizeof(values));\n\
-		}\n\n", m, key, percpu_values(e, t->value), mp->lookup, mp->map->c_name);
+		}\n\n"), m, key, percpu_values(e, mp), mp->lookup, mp->map->c_name);
 	else if (accessors & ACC_LOOKUP)
-		emit_code(e, "\
+		emit_code(e, locals(e, mp, "\
 		/* whether %5$s has key */\n\
 		static bool %4$s(%2$s key)\n\
 		{\n\
 			%3$s;\n\
 			return ks_map_lookup(%1$s, &key, sizeof(key), &value, sizeof(value));\n\
-		}\n\n", m, key, c_decl(e, t->value, "value"), mp->lookup, mp->map->c_name);
+		}\n\n"), m, key, c_decl(e, t->value, mp->value), mp->lookup, mp->map->c_name);
 	if (accessors & (ACC_SET | ACC_OP))
 		emit_user_store(e, mp, false);
 	if (accessors & ACC_REPLACE)
 		emit_user_store(e, mp, true);
 	if (accessors & ACC_DELETE)
-		emit_code(e, "\
+		emit_code(e, locals(e, mp, "\
 		static void %3$s(%2$s key)\n\
 		{\n\
 			ks_map_delete(%1$s, &key, sizeof(key));\n\
-		}\n\n", m, key, mp->delete);
+		}\n\n"), m, key, mp->delete);
 	for (enum binary_op op = BIN_ADD; op <= BIN_SHR; op++)
 		if (ops & (1u << op))
-			emit_code(e, "\
+			emit_code(e, locals(e, mp, "\
 			static void %1$s(%2$s key, %3$s operand)\n\
 			{\n\
 				%4$s(key, %5$s);\n\
-			}\n\n", mp->op[op], key, value, mp->set,
-				  user_operation(e, t->value, op, arena_printf(A, "%s(key)", mp->get)));
+			}\n\n"), mp->op[op], key, value, mp->set,
+				  user_operation(e, t->value, op, arena_printf(A, "%s(%s)", mp->get, mp->key),
+						 mp->operand));
 }
 
 /* for (k, v) in m: over the keys m holds when the loop begins, each once,
@@ -441,7 +494,7 @@ static void emit_option(struct emitter *e, const struct member *m)
 static bool emit_parse_args(struct emitter *e, const struct type *args)
 {
 	const struct decl *d = args->decl;
-	emit_line(e, "struct %s args = {};", args->name);
+	emit_line(e, "%s = {};", c_decl(e, args, "args"));
 	if (!d->members.len)
 		return false;
 	emit_line(e, "/* --NAME=VALUE for each member NAME of struct %s; a bool is a flag */",
@@ -565,7 +618,7 @@ void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FI
 	#include <bpf/bpf.h>\n\
 	#include <bpf/libbpf.h>");
 	emit_line(e, "#include \"%s\"", cp->has_programs ? "ks_runtime.h" : "ks_options.h");
-	emit_line(e, "#include \"%s.h\"", cp->name);
+	emit_line(e, "#include \"%s\"", plan->header);
 	if (cp->has_programs) {
 		emit_line(e, "#include \"%s.skel.h\"", cp->name);
 		emit_line(e, "%s", "");

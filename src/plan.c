@@ -146,6 +146,25 @@ static void name_function(struct planner *p, struct function_info *fn)
 	sym->c_name = claim_file(p, function_side(fn), sym->name);
 }
 
+/* A map's name: free among the skeleton's own members of skel->maps
+ * (its data sections' maps) too. */
+static const char *claim_map(struct planner *p, const char *want)
+{
+	static const char *const internal[] = {
+		"bss", "data", "rodata", "kconfig", "data_pinned", NULL,
+	};
+	const char *name = want;
+	for (unsigned i = 1;; i++) {
+		bool free = !names_taken(p->file[C_BPF], name);
+		for (const char *const *m = internal; *m && free; m++)
+			free = strcmp(*m, name) != 0;
+		if (free)
+			break;
+		name = i == 1 ? arena_printf(A, "%s_", want) : arena_printf(A, "%s_%u", want, i);
+	}
+	return claim_file(p, C_BPF, name);
+}
+
 /* Every name the program declares at file scope, in declaration order. */
 static void name_declarations(struct planner *p)
 {
@@ -165,6 +184,8 @@ static void name_declarations(struct planner *p)
 			sym->c_name = claim_shared(p, sym->name);
 			break;
 		case DECL_MAP:
+			sym->c_name = claim_map(p, sym->name);
+			break;
 		case DECL_VAR:
 			sym->c_name = claim_file(p, data_side(p), sym->name);
 			break;
@@ -197,6 +218,38 @@ static void name_declarations(struct planner *p)
 	}
 }
 
+/* What bpftool's skeleton declares from its name S: struct tags (S, one
+ * per data section) and functions. */
+static const char *const skeleton_tags[] = {
+	"", "__bss", "__data", "__rodata", "__kconfig", "__data_pinned", NULL,
+};
+static const char *const skeleton_functions[] = {
+	"open", "open_opts", "load", "attach", "detach", "destroy", "elf_bytes",
+	"create_skeleton", "assert", "open_and_load", NULL,
+};
+
+/* The skeleton's name: WANT, or WANT_, ... such that none of the names
+ * bpftool derives from it is taken. */
+static const char *claim_skeleton(struct planner *p, const char *want)
+{
+	const char *name = want;
+	for (unsigned i = 1;; i++) {
+		bool free = true;
+		for (const char *const *t = skeleton_tags; *t && free; t++)
+			free = !names_taken(p->tags, arena_printf(A, "%s%s", name, *t));
+		for (const char *const *f = skeleton_functions; *f && free; f++)
+			free = !names_taken(p->file[C_USER], arena_printf(A, "%s__%s", name, *f));
+		if (free)
+			break;
+		name = i == 1 ? arena_printf(A, "%s_", want) : arena_printf(A, "%s_%u", want, i);
+	}
+	for (const char *const *t = skeleton_tags; *t; t++)
+		names_take(p->tags, arena_printf(A, "%s%s", name, *t));
+	for (const char *const *f = skeleton_functions; *f; f++)
+		take_shared(p, arena_printf(A, "%s__%s", name, *f));
+	return name;
+}
+
 /* The names the generated code adds at file scope. */
 static void name_generated(struct planner *p)
 {
@@ -207,13 +260,28 @@ static void name_generated(struct planner *p)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 		      (*c >= '0' && *c <= '9') || *c == '_'))
 			*c = '_';
-	plan->skeleton = names_claim(p->tags, skeleton);
-	static const char *const skeleton_functions[] = {
-		"open", "open_opts", "load", "attach", "detach", "destroy", "elf_bytes",
-		"create_skeleton", "assert", NULL,
+	plan->skeleton = claim_skeleton(p, skeleton);
+	/* the project's own files: vmlinux.h and the runtime headers beside
+	 * NAME.h; the Makefile, its targets and the README beside ./NAME */
+	static const char *const headers[] = { "vmlinux", "ks_runtime", "ks_options", NULL };
+	static const char *const programs[] = {
+		"Makefile", "makefile", "GNUmakefile", "all", "clean", "README.md", NULL,
 	};
-	for (const char *const *f = skeleton_functions; *f; f++)
-		take_shared(p, arena_printf(A, "%s__%s", plan->skeleton, *f));
+	plan->header = arena_printf(A, "%s.h", cp->name);
+	for (const char *const *h = headers; *h; h++)
+		if (!strcmp(*h, cp->name))
+			plan->header = arena_printf(A, "%s_.h", cp->name);
+	plan->program = cp->name;
+	for (const char *const *f = programs; *f; f++)
+		if (!strcmp(*f, cp->name))
+			plan->program = arena_printf(A, "%s_", cp->name);
+	/* NAME.h's guard: a macro, so free everywhere */
+	char *guard = arena_printf(A, "%s_H", plan->skeleton);
+	for (char *c = guard; *c; c++)
+		if (*c >= 'a' && *c <= 'z')
+			*c = (char)(*c - 'a' + 'A');
+	plan->guard = claim_shared(p, guard);
+	names_take(p->tags, plan->guard);
 	plan->skel = claim_file(p, C_USER, "skel");
 	plan->main_fn = claim_file(p, C_USER, "ks_main");
 	if (cp->main_fn && cp->main_fn->decl->sym)
@@ -236,14 +304,20 @@ static void name_generated(struct planner *p)
 		mp->replace = claim_shared(p, arena_printf(A, "%s_replace", m));
 		for (enum binary_op op = BIN_ADD; op <= BIN_SHR; op++)
 			mp->op[op] = claim_shared(p, arena_printf(A, "%s_%s", m, binary_op_name(op)));
-		/* inside an accessor only the map and the helpers are used */
-		struct names *inside = names_new(A, p->visible[C_BPF]);
-		names_take(inside, m);
-		mp->key = names_claim(inside, "key");
-		mp->value = names_claim(inside, "value");
-		mp->operand = names_claim(inside, "operand");
-		mp->first = names_claim(inside, "first");
-		mp->copy = names_claim(inside, "copy");
+		/* an accessor's parameters and locals: free of what it uses,
+		 * the map, the helpers, the types (on either side) */
+		struct names *in_bpf = names_new(A, p->visible[C_BPF]);
+		struct names *in_user = names_new(A, p->visible[C_USER]);
+		names_take(in_bpf, m);
+		mp->key = names_claim_in(in_bpf, in_user, "key");
+		mp->value = names_claim_in(in_bpf, in_user, "value");
+		mp->operand = names_claim_in(in_bpf, in_user, "operand");
+		mp->first = names_claim_in(in_bpf, in_user, "first");
+		mp->copy = names_claim_in(in_bpf, in_user, "copy");
+		mp->ncpus = names_claim_in(in_bpf, in_user, "ncpus");
+		mp->values = names_claim_in(in_bpf, in_user, "values");
+		mp->sum = names_claim_in(in_bpf, in_user, "sum");
+		mp->cpu = names_claim_in(in_bpf, in_user, "cpu");
 		vec_push(A, &plan->maps, mp);
 	}
 }

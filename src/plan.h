@@ -53,8 +53,8 @@ struct map_plan {
 	/* the accessors' C names, on both sides */
 	const char *lookup, *get, *set, *delete, *find, *replace;
 	const char *op[BIN_SHR + 1];
-	/* the accessors' parameters and locals: free of the map's name */
-	const char *key, *value, *operand, *first, *copy;
+	/* the accessors' parameters and locals: free of the names they use */
+	const char *key, *value, *operand, *first, *copy, *ncpus, *values, *sum, *cpu;
 };
 
 /* An entry the program holds, that map operations in a region use instead
@@ -78,6 +78,10 @@ struct plan {
 	struct vec maps;		/* struct map_plan *, as cp->maps */
 	/* generated names, userspace */
 	const char *skeleton;		/* the skeleton struct: "NAME_bpf" */
+	const char *guard;		/* NAME.h's include guard */
+	/* the project's files: the types header (NAME.h) and the program
+	   make builds (NAME), unless those names are taken in the project */
+	const char *header, *program;
 	const char *skel;		/* the loader's skeleton pointer */
 	const char *main_fn;		/* the program's main, renamed (C's main is ours) */
 	const char *cleanup, *load_program, *attach_program;

@@ -305,9 +305,10 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 {
 	if (!x || !x->type)
 		return;
-	if (x->kind == EXPR_IDENT && x->sym && x->sym->kind == SYM_CONST &&
-	    x->sym->builtin == BUILTIN_CONSTANT)
-		plan_kernel_macro(p->plan, p->side, x->sym);
+	if (x->kind == EXPR_IDENT && x->sym &&
+	    ((x->sym->kind == SYM_CONST && x->sym->builtin == BUILTIN_CONSTANT) ||
+	     (x->sym->kind == SYM_ENUM_CONST && !x->sym->decl && p->side == C_USER)))
+		plan_kernel_macro(p->plan, p->side, x->sym);	/* TC_ACT_OK; IPPROTO_TCP in userspace */
 	if (x->constant && x->type->kind != TY_BOOL) {
 		plan_constant(p, x, use);
 		return;

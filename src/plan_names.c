@@ -152,11 +152,11 @@ static void take_list(struct names *n, const char *list)
 	}
 }
 
-/* The names the runtime header defines: every identifier in it that
+/* The names the runtime headers define: every identifier in them that
  * starts with ks_ or KS_. */
-static void take_runtime(struct names *n)
+static void take_runtime_header(struct names *n, const char *header)
 {
-	const char *text = template_text(n->arena, "skeleton/ks_runtime.h");
+	const char *text = template_text(n->arena, header);
 	for (const char *p = text; p && *p;) {
 		if (!(isalpha((unsigned char)*p) || *p == '_')) {
 			p++;
@@ -169,6 +169,18 @@ static void take_runtime(struct names *n)
 			names_take(n, arena_strndup(n->arena, start, (size_t)(p - start)));
 	}
 }
+
+static void take_runtime(struct names *n)
+{
+	take_runtime_header(n, "skeleton/ks_runtime.h");
+	take_runtime_header(n, "skeleton/ks_options.h");
+}
+
+/* What libbpf's eBPF headers declare inside their macros' expansions
+ * (BPF_KSYSCALL's extern), which no list of declarations shows. */
+static const char *const bpf_macro_names[] = {
+	"LINUX_HAS_SYSCALL_WRAPPER", "LINUX_KERNEL_VERSION", "____fmt", NULL,
+};
 
 /* What the generated code in a userspace function may call besides the
  * program's own functions and the runtime's. */
@@ -184,10 +196,14 @@ void names_take_reserved(struct names *n, enum reserved set)
 		for (const char *const *k = c_keywords; *k; k++)
 			names_take(n, *k);
 		take_list(n, "src/reserved/bpf.names");
+		take_list(n, "src/reserved/builtins.names");
+		for (const char *const *k = bpf_macro_names; *k; k++)
+			names_take(n, *k);
 		names_take(n, "LICENSE");	/* the license string every object has */
 		break;
 	case RESERVED_USER_DECLARED:
 		take_list(n, "src/reserved/user.names");
+		take_list(n, "src/reserved/builtins.names");
 		break;
 	case RESERVED_USER_VISIBLE:
 		for (const char *const *k = c_keywords; *k; k++)
@@ -203,9 +219,11 @@ void names_take_reserved(struct names *n, enum reserved set)
 			names_take(n, *k);
 		take_list(n, "src/reserved/user.macros");
 		take_list(n, "src/reserved/bpf.names");
+		take_runtime(n);	/* KS_ macros */
 		break;
 	case RESERVED_TAGS:
 		take_list(n, "src/reserved/user.tags");
+		take_list(n, "src/reserved/bpf.tags");
 		take_runtime(n);
 		break;
 	}

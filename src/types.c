@@ -211,6 +211,25 @@ static uint64_t align_up(uint64_t n, uint64_t align)
 	return align ? (n + align - 1) / align * align : n;
 }
 
+const struct type *type_kernel_struct(const struct type *t)
+{
+	if (!t)
+		return NULL;
+	if (t->kind == TY_ARRAY)
+		return type_kernel_struct(t->elem);
+	if (t->kind != TY_STRUCT)
+		return NULL;
+	if (t->kernel)
+		return t;
+	for (size_t i = 0; t->decl && i < t->decl->members.len; i++) {
+		const struct member *m = t->decl->members.items[i];
+		const struct type *k = type_kernel_struct(m->resolved);
+		if (k)
+			return k;
+	}
+	return NULL;
+}
+
 uint64_t type_align(const struct type *t)
 {
 	switch (t->kind) {

@@ -92,6 +92,14 @@ bool type_is_array_map(const struct type *t);
 
 /* The type as KernelScript writes it: "u32", "*xdp_md", "hash<u32, u64>(1024)". */
 const char *type_name(struct arena *a, const struct type *t);
+/* The kernel struct T is or holds (in an array, or a struct of the
+ * program), or NULL: userspace has no declaration of it. */
+const struct type *type_kernel_struct(const struct type *t);
+static inline bool type_has_kernel_struct(const struct type *t)
+{
+	return type_kernel_struct(t) != NULL;
+}
+
 /* Alignment in bytes as C lays it out. */
 uint64_t type_align(const struct type *t);
 /* Size in bytes as C lays it out; 0 when unknown (kernel structs). */

@@ -2,12 +2,16 @@
 # Writes the lists of names the generated C cannot give to a program's own
 # functions, globals and types, because the headers it includes declare
 # them: bpf.names (libbpf's eBPF headers; vmlinux.h is read from BTF when
-# compiling), and for the loader's libc, Linux and libbpf headers
+# compiling) and bpf.tags, and for the loader's libc, Linux and libbpf headers
 # user.names (functions, variables, typedefs and enumerators),
 # user.macros and user.tags (struct, union and enum names).  A maintainer runs it when the headers the output includes
 # change; the lists are committed.  Needs clang, python3 and bpftool.
 #
 #   src/reserved/generate.sh [VMLINUX_BTF]
+#
+# builtins.names is kept by hand: the C library functions gcc and clang
+# know without a header (a program's function named log or round would
+# conflict with the builtin), on both sides.
 #
 # Names C reserves for the implementation (starting with "__" or "_" and a
 # capital letter) are left out: a program has no business using them.
@@ -37,6 +41,7 @@ cat >user.c <<'EOF'
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +60,7 @@ cat >user.c <<'EOF'
 #include <linux/magic.h>
 #include <linux/perf_event.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 EOF
 
@@ -99,6 +105,7 @@ def write(name, names):
 vo, vt = declared('vmlinux.json')
 bo, bt = declared('bpf.json')
 write('bpf.names', (bo - vo) | (macros('bpf.macros') - macros('vmlinux.macros')))
+write('bpf.tags', bt - vt)
 uo, ut = declared('user.json')
 write('user.names', uo)
 write('user.macros', macros('user.macros'))
