@@ -772,7 +772,8 @@ static void plan_integers(struct planner *p)
 			continue;
 		plan_stmts(p->plan, function_side(fn), fn->decl->fn.body);
 		plan_map_accesses(p->plan, function_side(fn), fn->decl->fn.body);
-		if (fn->prog == PROG_PROBE)
+		const struct prog_kind_info *kind = prog_kind_of(fn);
+		if (kind && kind->entry_macro)
 			p->plan->bpf_tracing = true;	/* BPF_KPROBE, BPF_KSYSCALL */
 	}
 }
