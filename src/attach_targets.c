@@ -6,7 +6,7 @@
 
 struct search {
 	const char *member;
-	enum attach_target found;
+	const struct attach_target *found;
 };
 
 static void search_expr(struct search *s, const struct expr *x);
@@ -24,19 +24,11 @@ static const struct function_info *attached_program(const struct expr *x)
 	return f->sym && f->sym->kind == SYM_FUNCTION ? f->sym->fn : NULL;
 }
 
-static enum attach_target target_kind(const struct function_info *prog)
+/* What attach() takes as PROG's target, from its kind's row. */
+static const struct attach_target *target_of(const struct function_info *prog)
 {
-	switch (prog ? prog->prog : PROG_NONE) {
-	case PROG_XDP:
-	case PROG_TC:
-		return ATTACH_TARGET_INTERFACE;
-	case PROG_TRACEPOINT:
-		return ATTACH_TARGET_TRACEPOINT;
-	case PROG_PROBE:
-		return prog->syscall ? ATTACH_TARGET_SYSCALL : ATTACH_TARGET_FUNCTION;
-	default:
-		return ATTACH_TARGET_NONE;
-	}
+	const struct prog_kind_info *kind = prog ? prog_kind_of(prog) : NULL;
+	return kind ? kind->attach_target : NULL;
 }
 
 static void search_call(struct search *s, const struct expr *x)
@@ -46,7 +38,7 @@ static void search_call(struct search *s, const struct expr *x)
 	    target && target->kind == EXPR_FIELD && !strcmp(target->field.name, s->member) &&
 	    target->field.base->kind == EXPR_IDENT && target->field.base->sym &&
 	    target->field.base->sym->kind == SYM_PARAM)
-		s->found = target_kind(attached_program(x->call.args.items[0]));
+		s->found = target_of(attached_program(x->call.args.items[0]));
 	search_expr(s, x->call.callee);
 	for (size_t i = 0; i < x->call.args.len; i++)
 		search_expr(s, x->call.args.items[i]);
@@ -168,9 +160,9 @@ static void search_stmt(struct search *s, const struct stmt *st)
 	}
 }
 
-enum attach_target attach_target_of(const struct checked_program *cp, const char *member)
+const struct attach_target *attach_target_of(const struct checked_program *cp, const char *member)
 {
-	struct search s = { .member = member, .found = ATTACH_TARGET_NONE };
+	struct search s = { .member = member, .found = NULL };
 	if (cp->main_fn && cp->main_fn->decl->fn.body)
 		search_stmt(&s, cp->main_fn->decl->fn.body);
 	return s.found;

@@ -229,19 +229,6 @@ static const struct {
 	{ "bpf_get_prandom_u32", BUILTIN_BPF_HELPER, &type_u32 },
 };
 
-/* Values the kernel defines as macros, so they are in no BTF: programs
- * may use them without declaring them. */
-static const struct {
-	const char *name;
-	int64_t value;
-} builtin_constants[] = {
-	{ "TC_ACT_UNSPEC", -1 }, { "TC_ACT_OK", 0 }, { "TC_ACT_RECLASSIFY", 1 },
-	{ "TC_ACT_SHOT", 2 }, { "TC_ACT_PIPE", 3 }, { "TC_ACT_STOLEN", 4 },
-	{ "TC_ACT_QUEUED", 5 }, { "TC_ACT_REPEAT", 6 }, { "TC_ACT_REDIRECT", 7 },
-	{ "XDP_ABORTED", 0 }, { "XDP_DROP", 1 }, { "XDP_PASS", 2 }, { "XDP_TX", 3 },
-	{ "XDP_REDIRECT", 4 },
-};
-
 /* Builtins take the names the program left free: a program may declare
  * its own print, or an extern for a BPF helper. */
 static void declare_builtins(struct checker *c)
@@ -254,17 +241,18 @@ static void declare_builtins(struct checker *c)
 		sym->type = builtins[i].ret;
 		table_insert(c, sym);
 	}
-	for (size_t i = 0; i < sizeof(builtin_constants) / sizeof(builtin_constants[0]); i++) {
-		if (global_lookup(c, builtin_constants[i].name))
-			continue;
-		struct symbol *sym = new_symbol(c, SYM_CONST, builtin_constants[i].name,
-						(struct span){ 0 });
-		sym->type = builtin_constants[i].name[0] == 'T' ? &type_i32 : &type_u32;
-		sym->has_value = true;
-		sym->value = builtin_constants[i].value;
-		sym->builtin = BUILTIN_CONSTANT;
-		table_insert(c, sym);
-	}
+	/* What programs return, as the kernel's macros, which no BTF has. */
+	for (const struct prog_kind_info *k = prog_kinds; k->name; k++)
+		for (const struct prog_constant *m = k->constants; m && m->name; m++) {
+			if (global_lookup(c, m->name))
+				continue;
+			struct symbol *sym = new_symbol(c, SYM_CONST, m->name, (struct span){ 0 });
+			sym->type = type_primitive(k->constants_type);
+			sym->has_value = true;
+			sym->value = m->value;
+			sym->builtin = BUILTIN_CONSTANT;
+			table_insert(c, sym);
+		}
 }
 
 /* ---- includes -------------------------------------------------------------- */
@@ -522,40 +510,64 @@ static void resolve_members(struct checker *c, struct decl *d)
 	}
 }
 
+/* The attributes that place a function elsewhere than the program kinds
+ * (prog_kinds.h) do. */
+struct placement {
+	const char *attr;
+	enum fn_side side;
+};
+
+static const struct placement *placement_of(const char *attr)
+{
+	static const struct placement placements[] = {
+		{ "helper", SIDE_HELPER },
+		{ "kfunc", SIDE_KFUNC },
+		{ "private", SIDE_PRIVATE },
+		{ "test", SIDE_TEST },
+	};
+	for (size_t i = 0; i < sizeof(placements) / sizeof(placements[0]); i++)
+		if (!strcmp(placements[i].attr, attr))
+			return &placements[i];
+	return NULL;
+}
+
+/* Whether TARGET, what the attribute of kind K names, is one it can name;
+ * a probe's function is looked for with its parameters. */
+static bool target_valid(const struct prog_kind_info *k, const char *target)
+{
+	switch (k->target) {
+	case PROG_TARGET_DIRECTION:
+		for (const char *const *d = k->directions; target && *d; d++)
+			if (!strcmp(target, *d))
+				return true;
+		return false;
+	case PROG_TARGET_EVENT:
+		return target && strchr(target, '/');
+	default:
+		return true;
+	}
+}
+
 /* The placement of a function, from its attributes. */
 static void place_function(struct checker *c, struct function_info *fn)
 {
 	struct decl *d = fn->decl;
 	fn->side = SIDE_USERSPACE;
-	static const struct {
-		const char *attr;
-		enum fn_side side;
-		enum prog_kind prog;
-	} kinds[] = {
-		{ "xdp", SIDE_PROGRAM, PROG_XDP },
-		{ "tc", SIDE_PROGRAM, PROG_TC },
-		{ "tracepoint", SIDE_PROGRAM, PROG_TRACEPOINT },
-		{ "probe", SIDE_PROGRAM, PROG_PROBE },
-		{ "kprobe", SIDE_PROGRAM, PROG_PROBE },
-		{ "perf_event", SIDE_PROGRAM, PROG_PERF_EVENT },
-		{ "helper", SIDE_HELPER, PROG_NONE },
-		{ "kfunc", SIDE_KFUNC, PROG_NONE },
-		{ "private", SIDE_PRIVATE, PROG_NONE },
-		{ "test", SIDE_TEST, PROG_NONE },
-	};
+	const struct prog_kind_info *kind = NULL;
 	for (size_t i = 0; i < d->attrs.len; i++) {
 		const struct attr *a = d->attrs.items[i];
-		size_t k = 0;
-		while (k < sizeof(kinds) / sizeof(kinds[0]) && strcmp(kinds[k].attr, a->name))
-			k++;
-		if (k == sizeof(kinds) / sizeof(kinds[0])) {
+		const struct prog_kind_info *k = prog_kind_by_attr(a->name);
+		if (k && k->on_impl)
+			k = NULL;	/* @struct_ops marks an impl, not a function */
+		const struct placement *other = k ? NULL : placement_of(a->name);
+		if (!k && !other) {
 			diag_error(c->diag, a->span, "unknown attribute '@%s' on a function", a->name);
 			continue;
 		}
-		fn->side = kinds[k].side;
-		fn->prog = kinds[k].prog;
-		bool takes_string = fn->prog == PROG_TC || fn->prog == PROG_TRACEPOINT ||
-				    fn->prog == PROG_PROBE;
+		kind = k;
+		fn->side = k ? SIDE_PROGRAM : other->side;
+		fn->prog = k ? k->kind : PROG_NONE;
+		bool takes_string = k && k->target != PROG_TARGET_NONE;
 		if (takes_string && a->args.len == 1 &&
 		    ((struct expr *)a->args.items[0])->kind == EXPR_STRING) {
 			fn->target = ((struct expr *)a->args.items[0])->string.bytes;
@@ -565,13 +577,8 @@ static void place_function(struct checker *c, struct function_info *fn)
 			return;
 		}
 	}
-	if (fn->prog == PROG_TC) {
-		if (!fn->target || (strcmp(fn->target, "ingress") && strcmp(fn->target, "egress")))
-			diag_error(c->diag, d->span, "@tc needs a direction: @tc(\"ingress\") or @tc(\"egress\")");
-	} else if (fn->prog == PROG_TRACEPOINT) {
-		if (!fn->target || !strchr(fn->target, '/'))
-			diag_error(c->diag, d->span, "@tracepoint needs \"category/event\", as in @tracepoint(\"sched/sched_switch\")");
-	}
+	if (kind && !target_valid(kind, fn->target))
+		diag_error(c->diag, d->span, "%s", kind->target_usage);
 	if (fn->side != SIDE_USERSPACE)
 		c->cp->has_programs = true;
 	if (fn->side == SIDE_USERSPACE && !strcmp(d->name, "main"))
@@ -668,16 +675,6 @@ static void resolve_decl(struct checker *c, struct decl *d)
 	default:
 		break;
 	}
-}
-
-const char *prog_kind_name(enum prog_kind kind)
-{
-	static const char *const names[] = {
-		[PROG_NONE] = "", [PROG_XDP] = "xdp", [PROG_TC] = "tc",
-		[PROG_TRACEPOINT] = "tracepoint", [PROG_PROBE] = "probe",
-		[PROG_PERF_EVENT] = "perf_event", [PROG_STRUCT_OPS] = "struct_ops",
-	};
-	return names[kind];
 }
 
 bool side_is_bpf(enum fn_side side)

@@ -351,7 +351,7 @@ static bool is_packet_pointer(const struct type *base, const char *field)
 {
 	if (base->kind != TY_STRUCT || !base->kernel)
 		return false;
-	if (strcmp(base->name, "xdp_md") && strcmp(base->name, "__sk_buff"))
+	if (!prog_packet_context(base->name))
 		return false;
 	return !strcmp(field, "data") || !strcmp(field, "data_end") ||
 	       !strcmp(field, "data_meta");
@@ -556,15 +556,16 @@ static const struct type *check_builtin(struct checker *c, struct expr *e, struc
 			const struct expr *target_arg = e->call.args.items[1];
 			const struct type *target = target_arg->type;
 			const struct function_info *prog = loaded_program(first);
-			if (prog && prog->prog == PROG_PERF_EVENT && target->kind == TY_STR) {
+			const struct prog_kind_info *kind = prog ? prog_kind_of(prog) : NULL;
+			if (kind && kind->attach_perf && target->kind == TY_STR) {
 				diag_error(c->diag, target_arg->span,
-					   "'%s' is a @perf_event program: it attaches to a perf event "
+					   "'%s' is a @%s program: it attaches to a perf event "
 					   "described by perf_options, not to a kernel function or tracepoint",
-					   prog->decl->name);
+					   prog->decl->name, kind->name);
 				diag_note(c->diag, prog->decl->name_span, "'%s' is declared here",
 					  prog->decl->name);
 			} else if (is_perf_options(target)) {
-				if (prog && prog->prog != PROG_PERF_EVENT)
+				if (prog && !(kind && kind->attach_perf))
 					diag_error(c->diag, target_arg->span,
 						   "perf_options are for @perf_event programs; '%s' is @%s",
 						   prog->decl->name, prog_kind_name(prog->prog));

@@ -2,6 +2,7 @@
 #ifndef KS_CHECK_INTERNAL_H
 #define KS_CHECK_INTERNAL_H
 
+#include "prog_kinds.h"
 #include "sema.h"
 
 struct scope {

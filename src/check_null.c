@@ -190,7 +190,7 @@ static bool kernel_pointer_field(const struct expr *e)
 	const struct type *record = base->kind == TY_POINTER ? base->elem : base;
 	if (record->kind != TY_STRUCT || !record->kernel)
 		return false;
-	if (!strcmp(record->name, "xdp_md") || !strcmp(record->name, "__sk_buff"))
+	if (prog_packet_context(record->name))
 		return false;	/* data, data_end, data_meta */
 	return true;
 }

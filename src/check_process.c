@@ -56,10 +56,19 @@ static void check_exec(struct checker *c, struct expr *e)
 	}
 }
 
-/* The kinds of program the kernel can run on test data. */
-static bool test_runnable(enum prog_kind kind)
+/* The attributes of the kinds the kernel runs on test data, as in
+ * "@xdp or @tc", JOINED by "or" or "and". */
+static const char *test_run_attrs(struct checker *c, const char *joined)
 {
-	return kind == PROG_XDP || kind == PROG_TC;
+	const char *list = "", *last = NULL;
+	for (const struct prog_kind_info *k = prog_kinds; k->name; k++) {
+		if (!k->test_run)
+			continue;
+		if (last)
+			list = arena_printf(A, "%s%s@%s", list, *list ? ", " : "", last);
+		last = k->name;
+	}
+	return *list ? arena_printf(A, "%s %s @%s", list, joined, last) : arena_printf(A, "@%s", last);
 }
 
 static void check_test(struct checker *c, struct expr *e)
@@ -74,11 +83,12 @@ static void check_test(struct checker *c, struct expr *e)
 	if (prog->type->kind != TY_ERROR) {
 		if (!prog->sym || prog->sym->kind != SYM_FUNCTION || prog->sym->fn->side != SIDE_PROGRAM)
 			diag_error(c->diag, prog->span,
-				   "test takes an eBPF program: a function with @xdp or @tc");
-		else if (!test_runnable(prog->sym->fn->prog))
+				   "test takes an eBPF program: a function with %s",
+				   test_run_attrs(c, "or"));
+		else if (!prog_kind_info(prog->sym->fn->prog)->test_run)
 			diag_error(c->diag, prog->span,
-				   "the kernel runs only @xdp and @tc programs on test data, "
-				   "and '%s' is @%s", prog->sym->name,
+				   "the kernel runs only %s programs on test data, "
+				   "and '%s' is @%s", test_run_attrs(c, "and"), prog->sym->name,
 				   prog_kind_name(prog->sym->fn->prog));
 	}
 	const struct type *t = data->type;

@@ -9,7 +9,12 @@
 #include "btf.h"
 #include "kernel_types.h"
 
-static const char *const perf_context = "bpf_perf_event_data";
+/* The kind whose context is most often given to programs of other
+ * kinds: a note says whose it is. */
+static const struct prog_kind_info *perf_kind(void)
+{
+	return prog_kind_info(PROG_PERF_EVENT);
+}
 
 /* Whether T is a pointer to the struct named NAME. */
 static bool points_to(const struct type *t, const char *name)
@@ -37,9 +42,9 @@ static void check_context(struct checker *c, const struct function_info *fn,
 	const struct param *p = param(fn, 0);
 	diag_error(c->diag, p->type->span, "'%s' is '%s' but %s receives '*%s'", p->name,
 		   type_name(A, t), attribute, context);
-	if (points_to(t, perf_context))
-		diag_note(c->diag, p->type->span,
-			  "'*%s' is what @perf_event programs receive", perf_context);
+	if (points_to(t, perf_kind()->context_struct))
+		diag_note(c->diag, p->type->span, "'*%s' is what @%s programs receive",
+			  perf_kind()->context_struct, perf_kind()->name);
 }
 
 static void check_return_kind(struct checker *c, const struct function_info *fn,
@@ -54,7 +59,7 @@ static void check_return_kind(struct checker *c, const struct function_info *fn,
 
 static void check_tracepoint(struct checker *c, const struct function_info *fn)
 {
-	const char *attribute = arena_printf(A, "@tracepoint(\"%s\")", fn->target);
+	const char *attribute = arena_printf(A, "@%s(\"%s\")", prog_kind_name(fn->prog), fn->target);
 	/* BTF knows an event's record only up to the class it shares; the
 	 * event's fields in tracefs, when it can be read, tell which. */
 	const char *slash = strchr(fn->target, '/');
@@ -197,12 +202,13 @@ static void check_probe(struct checker *c, struct function_info *fn)
 {
 	const struct decl *d = fn->decl;
 	for (size_t i = 0; i < d->fn.params.len; i++)
-		if (points_to(fn->type->params.items[i], perf_context)) {
+		if (points_to(fn->type->params.items[i], perf_kind()->context_struct)) {
 			diag_error(c->diag, param(fn, i)->type->span,
-				   "a @probe receives the parameters of '%s', not a '*%s'",
-				   fn->target, perf_context);
+				   "a @%s receives the parameters of '%s', not a '*%s'",
+				   prog_kind_name(fn->prog), fn->target, perf_kind()->context_struct);
 			diag_note(c->diag, param(fn, i)->type->span,
-				  "'*%s' is what @perf_event programs receive", perf_context);
+				  "'*%s' is what @%s programs receive",
+				  perf_kind()->context_struct, perf_kind()->name);
 			return;
 		}
 	const struct kernel_func *kf = kernel_btf_func(c->btf, fn->target);
@@ -234,32 +240,27 @@ static void check_probe(struct checker *c, struct function_info *fn)
 
 void check_program_signature(struct checker *c, struct function_info *fn)
 {
-	if (fn->side != SIDE_PROGRAM || !fn->type)
+	const struct prog_kind_info *k = prog_kind_of(fn);
+	if (fn->side != SIDE_PROGRAM || !fn->type || !k)
 		return;
-	switch (fn->prog) {
-	case PROG_XDP:
-		check_context(c, fn, "xdp_md", "@xdp");
-		check_return_kind(c, fn, "@xdp", "xdp_action");
+	const char *attribute = arena_printf(A, "@%s", k->name);
+	switch (k->context) {
+	case PROG_CONTEXT_STRUCT:
+		check_context(c, fn, k->context_struct, attribute);
+		if (k->returns)
+			check_return_kind(c, fn, attribute, k->returns);
 		break;
-	case PROG_TC:
-		check_context(c, fn, "__sk_buff", "@tc");
-		check_return_kind(c, fn, "@tc", "an i32 verdict (TC_ACT_*)");
-		break;
-	case PROG_PERF_EVENT:
-		check_context(c, fn, perf_context, "@perf_event");
-		break;
-	case PROG_TRACEPOINT:
+	case PROG_CONTEXT_EVENT:
 		if (c->btf && fn->target && strchr(fn->target, '/'))
 			check_tracepoint(c, fn);
 		break;
-	case PROG_PROBE:
+	case PROG_CONTEXT_ARGS:
 		if (!fn->target)
-			diag_error(c->diag, fn->decl->span,
-				   "@probe needs the kernel function: @probe(\"do_exit\")");
+			diag_error(c->diag, fn->decl->span, "%s", k->target_usage);
 		else if (c->btf)
 			check_probe(c, fn);
 		break;
-	default:
-		break;
+	case PROG_CONTEXT_MEMBER:
+		break;	/* check_struct_ops.c, against the member's function pointer */
 	}
 }

@@ -39,7 +39,8 @@ static const struct {
 
 static bool is_struct_ops_attr(const struct attr *a)
 {
-	return !strcmp(a->name, "struct_ops");
+	const struct prog_kind_info *k = prog_kind_by_attr(a->name);
+	return k && k->on_impl;
 }
 
 void declare_impl(struct checker *c, struct decl *d)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prog_kinds.h"
+
 /* ---- NAME.h ------------------------------------------------------------------ */
 
 /* Built-in declarations reach the C only when the program uses one of
@@ -384,20 +386,6 @@ static void emit_bpf_accessors(struct emitter *e, const struct map_plan *mp)
 
 /* ---- programs and helpers ---------------------------------------------------------- */
 
-static const char *section(struct emitter *e, const struct function_info *fn)
-{
-	switch (fn->prog) {
-	case PROG_XDP: return "xdp";
-	case PROG_TC: return "tc";
-	case PROG_TRACEPOINT: return arena_printf(A, "tp/%s", fn->target);
-	case PROG_PROBE:
-		return fn->syscall ? arena_printf(A, "ksyscall/%s", fn->syscall)
-				   : arena_printf(A, "kprobe/%s", fn->target);
-	case PROG_PERF_EVENT: return "perf_event";
-	default: return NULL;
-	}
-}
-
 static const char *params(struct emitter *e, const struct function_info *fn)
 {
 	const struct decl *d = fn->decl;
@@ -440,28 +428,31 @@ static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 {
 	const struct decl *d = fn->decl;
 	const char *name = fn->c_name ? fn->c_name : d->sym->c_name;
+	const struct prog_kind_info *kind = prog_kind_of(fn);
+	const char *macro = kind ? kind->entry_macro : NULL;
 	e->fn = fn;
 	unsigned line, col;
 	source_line_col(d->span.src, d->span.begin, &line, &col);
 	emit_line(e, "/* %s:%u */", base_name(d->span.src->name), line);
 	if (fn->side == SIDE_PROGRAM) {
-		const char *sec = section(e, fn);
+		const char *sec = prog_section(A, fn);
 		if (!sec) {
 			emit_unsupported(e, d->span, arena_printf(A, "a @%s program", prog_kind_name(fn->prog)));
 			return;
 		}
-		for (size_t i = 0; fn->prog == PROG_PROBE && i < d->fn.params.len; i++) {
+		for (size_t i = 0; macro && i < d->fn.params.len; i++) {
 			const struct type *t = fn->type->params.items[i];
 			if (t->kind == TY_STRUCT || t->kind == TY_ARRAY) {
-				/* BPF_KPROBE reads each argument from one register */
+				/* the entry macro reads each argument from one register */
 				const struct param *p = d->fn.params.items[i];
-				emit_unsupported(e, p->span, "a @probe parameter that is a struct passed by value");
+				emit_unsupported(e, p->span, arena_printf(A, "a @%s parameter that is a struct "
+									  "passed by value", kind->name));
 				return;
 			}
 		}
 		emit_line(e, "SEC(\"%s\")", sec);
-		if (fn->prog == PROG_PROBE)	/* the kernel function's arguments, from pt_regs */
-			emit_line(e, "int %s(%s%s%s)", fn->syscall ? "BPF_KSYSCALL" : "BPF_KPROBE",
+		if (macro)	/* the kernel function's arguments, from pt_regs */
+			emit_line(e, "int %s(%s%s%s)", macro,
 				  name, d->fn.params.len ? ", " : "",
 				  d->fn.params.len ? params(e, fn) : "");
 		else
@@ -472,9 +463,8 @@ static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 	}
 	emit_line(e, "{");
 	e->indent++;
-	if (fn->prog == PROG_PROBE)
-		emit_line(e, "(void)ctx;	/* %s's pt_regs */",
-			  fn->syscall ? "BPF_KSYSCALL" : "BPF_KPROBE");
+	if (macro)
+		emit_line(e, "(void)ctx;	/* %s's pt_regs */", macro);
 	emit_function_body(e, fn);
 	e->indent--;
 	emit_line(e, "}");

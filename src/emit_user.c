@@ -8,6 +8,7 @@
 
 #include "attach_targets.h"
 #include "describe.h"
+#include "prog_kinds.h"
 
 /* ---- map accessors ---------------------------------------------------------- */
 
@@ -280,29 +281,17 @@ attach:
 		if (fn->side != SIDE_PROGRAM)
 			continue;
 		emit_line(e, "\tif (prog == %s->progs.%s)", e->plan->skel, fn->decl->sym->c_name);
-		switch (fn->prog) {
-		case PROG_XDP:
-			emit_line(e, "\t\treturn ks_attach_xdp(prog, target, flags);");
-			flags_used = true;
-			break;
-		case PROG_TC:
-			emit_line(e, "\t\treturn ks_attach_tc(prog, target, %s, flags);",
-				  !strcmp(fn->target, "ingress") ? "true" : "false");
-			flags_used = true;
-			break;
-		case PROG_TRACEPOINT:
-			emit_line(e, "\t\treturn ks_attach_tracepoint(prog, target);");
-			break;
-		case PROG_PROBE:
-			emit_line(e, "\t\treturn ks_attach_%s(prog, target);",
-				  fn->syscall ? "ksyscall" : "kprobe");
-			break;
-		case PROG_PERF_EVENT:
-			emit_line(e, "\t\treturn -EINVAL;	/* attached with perf_options instead */");
-			break;
-		default:
+		const struct prog_kind_info *kind = prog_kind_of(fn);
+		if (!kind || !kind->attach) {
 			emit_line(e, "\t\treturn -EOPNOTSUPP;");
-			break;
+		} else if (kind->attach_perf) {
+			emit_line(e, "\t\treturn -EINVAL;	/* attached with perf_options instead */");
+		} else {
+			const char *ingress = !kind->attach_direction ? ""
+				: !strcmp(fn->target, kind->directions[0]) ? ", true" : ", false";
+			emit_line(e, "\t\treturn %s(prog, target%s%s);", kind->attach, ingress,
+				  kind->attach_flags ? ", flags" : "");
+			flags_used = flags_used || kind->attach_flags;
 		}
 	}
 	if (!flags_used)
@@ -404,22 +393,6 @@ static bool emit_about(struct emitter *e)
 	return true;
 }
 
-/* By what attach() uses a text option for: ks_options.h's name for it,
- * what --help calls its value, and says of it when no comment does. */
-static const struct {
-	const char *target, *value, *help;
-} text_options[] = {
-	[ATTACH_TARGET_NONE] = { NULL, "TEXT", NULL },
-	[ATTACH_TARGET_INTERFACE] = { "KS_TARGET_INTERFACE", "NAME",
-				      "the network interface to attach to" },
-	[ATTACH_TARGET_TRACEPOINT] = { "KS_TARGET_TRACEPOINT", "CATEGORY/EVENT",
-				       "the tracepoint to attach to" },
-	[ATTACH_TARGET_FUNCTION] = { "KS_TARGET_FUNCTION", "FUNCTION",
-				     "the kernel function to attach to" },
-	[ATTACH_TARGET_SYSCALL] = { "KS_TARGET_SYSCALL", "SYSCALL",
-				    "the system call to attach to" },
-};
-
 /* ".help = TEXT," as string literals of at most about 64 characters, cut
  * after spaces, one a line. */
 static void emit_help(struct emitter *e, const char *text)
@@ -450,13 +423,14 @@ static void emit_option(struct emitter *e, const struct member *m)
 	if (t->kind == TY_BOOL) {
 		kind = "KS_OPT_FLAG";
 	} else if (t->kind == TY_STR) {
-		enum attach_target what = attach_target_of(e->cp, m->name);
+		/* what attach() takes it for, as the attached program's kind says */
+		const struct attach_target *what = attach_target_of(e->cp, m->name);
 		kind = "KS_OPT_TEXT";
-		value = text_options[what].value;
-		if (what != ATTACH_TARGET_NONE)
-			detail = arena_printf(A, " .target = %s,", text_options[what].target);
-		if (!help)
-			help = text_options[what].help;
+		value = what ? what->value : "TEXT";
+		if (what)
+			detail = arena_printf(A, " .target = %s,", what->ks_target);
+		if (!help && what)
+			help = what->help;
 	} else if (type_is_integer(t)) {
 		kind = "KS_OPT_NUMBER";
 		value = "NUMBER";

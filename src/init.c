@@ -15,25 +15,12 @@
 #include "diag.h"
 #include "emit.h"
 #include "parse.h"
+#include "prog_kinds.h"
 #include "sema.h"
 #include "templates.h"
 
-const char init_types_help[] =
-	"xdp, tc/ingress (or tc), tc/egress, tracepoint CATEGORY/EVENT (or "
-	"tracepoint/CATEGORY/EVENT), probe FUNCTION (or probe/FUNCTION), perf_event, "
-	"struct_ops (or tcp_congestion_ops)";
-
 /* The struct_ops init writes projects for. */
 static const char *const congestion_ops = "tcp_congestion_ops";
-
-enum project_kind {
-	PROJECT_XDP,
-	PROJECT_TC,
-	PROJECT_TRACEPOINT,
-	PROJECT_PROBE,
-	PROJECT_PERF_EVENT,
-	PROJECT_STRUCT_OPS,
-};
 
 /* What this version of kernelscript makes of the program init wrote. */
 enum verdict {
@@ -51,12 +38,11 @@ struct ops_function {
 
 /* Everything the templates need, gathered before anything is written. */
 struct project {
-	enum project_kind kind;
-	const char *kind_name;	/* xdp, tc, tracepoint, probe, perf_event, struct_ops */
+	const struct prog_kind_info *kind;	/* TYPE is its name */
 	const char *template;	/* names the templates: init/TEMPLATE.ks.in */
 	const char *name;	/* the directory, and NAME.ks in it */
 	const char *ident;	/* NAME as a KernelScript identifier */
-	const char *direction;	/* tc */
+	const char *direction;	/* PROG_TARGET_DIRECTION: tc's */
 	const char *target;	/* tracepoint: category/event; probe: the function */
 	struct kernel_tracepoint tp;
 	const char *program;	/* the eBPF function's name */
@@ -71,8 +57,8 @@ struct project {
 	size_t nparams;
 	const char *renamed;	/* "type is type_, ..." */
 	bool undeclared;	/* the header could not declare the types */
-	/* perf_event: attach with perf options in main */
-	bool perf_attach;
+	/* the kind's fallback main (perf_event: load without attaching) */
+	bool fallback;
 	/* struct_ops */
 	const char *ops;	/* tcp_congestion_ops */
 	const char *ops_struct;	/* its declaration, function pointers as fn types */
@@ -209,6 +195,66 @@ static const char *comment(struct arena *a, const char *indent, const char *text
 	return out;
 }
 
+/* ---- the program types: the rows of prog_kinds.h -------------------------- */
+
+/* The kind `init TYPE` starts a project of, or NULL.  A form the checker
+ * picks (a syscall probe) has no attribute and no project of its own. */
+static const struct prog_kind_info *init_kind(const char *type)
+{
+	for (const struct prog_kind_info *k = prog_kinds; k->name; k++)
+		if (k->attr && !strcmp(k->name, type))
+			return k;
+	return NULL;
+}
+
+static size_t list_length(const char *const *list)
+{
+	size_t n = 0;
+	while (list[n])
+		n++;
+	return n;
+}
+
+/* "tc/ingress or tc/egress": TYPE/DIRECTION for each of DIRECTIONS, joined by AND. */
+static const char *directions_text(struct arena *a, const char *type,
+				   const char *const *directions, const char *and)
+{
+	const char *text = "";
+	for (size_t i = 0; directions[i]; i++)
+		text = arena_printf(a, "%s%s%s/%s", text, i ? and : "", type, directions[i]);
+	return text;
+}
+
+const char *init_types_help(struct arena *a)
+{
+	const char *text = "";
+	for (const struct prog_kind_info *k = prog_kinds; k->name; k++) {
+		if (!k->attr)
+			continue;
+		const char *form = k->name;
+		switch (k->target) {
+		case PROG_TARGET_NONE:
+			break;
+		case PROG_TARGET_DIRECTION:	/* tc/ingress (or tc), tc/egress */
+			form = arena_printf(a, "%s/%s (or %s)", k->name, k->directions[0], k->name);
+			if (k->directions[1])
+				form = arena_printf(a, "%s, %s", form,
+						    directions_text(a, k->name, k->directions + 1, ", "));
+			break;
+		case PROG_TARGET_EVENT:
+		case PROG_TARGET_FUNCTION:
+			form = arena_printf(a, "%s %s (or %s/%s)", k->name, k->init.target_name,
+					    k->name, k->init.target_name);
+			break;
+		case PROG_TARGET_MEMBER:
+			form = arena_printf(a, "%s (or %s)", k->name, congestion_ops);
+			break;
+		}
+		text = arena_printf(a, "%s%s%s", text, *text ? ", " : "", form);
+	}
+	return text;
+}
+
 /* What TYPE names: written TYPE/TARGET (REST), or as the argument after
  * TYPE (then *EXTRA is 1); NULL when there is none. */
 static const char *target_arg(const struct init_request *req, const char *rest, int *extra)
@@ -235,51 +281,45 @@ static int parse_args(struct arena *a, const struct init_request *req,
 	const char *rest = slash ? slash + 1 : NULL;
 	int extra = 0;		/* positional arguments between TYPE and NAME */
 
-	if (!strcmp(head, "xdp") && !rest) {
-		p->kind = PROJECT_XDP;
-	} else if (!strcmp(head, "tc")) {
-		p->kind = PROJECT_TC;
-		p->direction = rest ? rest : "ingress";
-		if (strcmp(p->direction, "ingress") && strcmp(p->direction, "egress"))
-			return error(err, "unknown tc direction '%s': use tc/ingress or tc/egress",
-				     p->direction);
-	} else if (!strcmp(head, "tracepoint")) {
-		p->kind = PROJECT_TRACEPOINT;
+	const struct prog_kind_info *k = init_kind(head);
+	if (!k && !rest && !strcmp(head, congestion_ops))
+		k = prog_kind_info(PROG_STRUCT_OPS);	/* struct_ops/tcp_congestion_ops */
+	enum prog_target shape = k ? k->target : PROG_TARGET_NONE;
+	if (k && shape == PROG_TARGET_NONE && !rest) {
+		;	/* xdp, perf_event */
+	} else if (k && shape == PROG_TARGET_DIRECTION) {
+		p->direction = rest ? rest : k->directions[0];
+		if (!in_list(p->direction, k->directions, list_length(k->directions)))
+			return error(err, "unknown %s direction '%s': use %s", k->name, p->direction,
+				     directions_text(a, k->name, k->directions, " or "));
+	} else if (k && (shape == PROG_TARGET_EVENT || shape == PROG_TARGET_FUNCTION)) {
 		if (!(p->target = target_arg(req, rest, &extra)))
-			return error(err, "a tracepoint project needs its CATEGORY/EVENT, as in "
-				     "'kernelscript init tracepoint sched/sched_switch %s'",
+			return error(err, "a %s project needs %s, as in 'kernelscript init %s %s %s'",
+				     k->name, k->init.needs_target, k->name, k->init.example,
 				     req->args[1]);
-	} else if (!strcmp(head, "probe")) {
-		p->kind = PROJECT_PROBE;
-		if (!(p->target = target_arg(req, rest, &extra)))
-			return error(err, "a probe project needs the kernel FUNCTION it probes, as in "
-				     "'kernelscript init probe do_exit %s'", req->args[1]);
-	} else if (!strcmp(head, "perf_event") && !rest) {
-		p->kind = PROJECT_PERF_EVENT;
-	} else if (!strcmp(head, "struct_ops") || (!strcmp(head, congestion_ops) && !rest)) {
-		p->kind = PROJECT_STRUCT_OPS;
+	} else if (k && shape == PROG_TARGET_MEMBER) {
 		if (rest) {
 			p->ops = rest;
-		} else if (!strcmp(head, "struct_ops") && req->nargs >= 3) {
+		} else if (!strcmp(head, k->name) && req->nargs >= 3) {
 			p->ops = req->args[1];
 			extra = 1;
 		} else {
 			p->ops = congestion_ops;
 		}
 		if (strcmp(p->ops, congestion_ops))
-			return error(err, "'init struct_ops %s' is not available yet; this version "
-				     "starts struct_ops projects for %s", p->ops, congestion_ops);
+			return error(err, "'init %s %s' is not available yet; this version "
+				     "starts struct_ops projects for %s", k->name, p->ops, congestion_ops);
 	} else if (!strcmp(head, "sched_ext_ops") && !rest) {
 		return error(err, "'init %s' is not available yet; this version starts struct_ops "
 			     "projects for %s", head, congestion_ops);
 	} else {
 		return error(err, "unknown program type '%s'; the types are: %s", type,
-			     init_types_help);
+			     init_types_help(a));
 	}
 	if (req->nargs != 2 + extra)
 		return usage(err, arena_printf(a, "unexpected argument '%s'", req->args[2 + extra]));
-	p->kind_name = p->kind == PROJECT_STRUCT_OPS ? "struct_ops" : head;
-	p->template = p->kind == PROJECT_STRUCT_OPS ? p->ops : p->kind_name;
+	p->kind = k;
+	p->template = k->init.template ? k->init.template : p->ops;
 	p->name = req->args[1 + extra];
 	if (!valid_name(p->name))
 		return error(err, "'%s' cannot name a project: use letters, digits, '_' and '-', "
@@ -399,12 +439,7 @@ static void add_used_type(const struct btf *btf, uint32_t id, const char **list,
 static int render_types(struct arena *a, const struct kernel_btf *kb, struct project *p,
 			const char *extra, FILE *err)
 {
-	static const char *const xdp[] = { "xdp_md", "xdp_action", NULL };
-	static const char *const tc[] = { "__sk_buff", "bpf_flow_keys", "bpf_sock", NULL };
-	static const char *const perf[] = { "bpf_perf_event_data", NULL };
-	const char *const *names = p->kind == PROJECT_XDP ? xdp
-				 : p->kind == PROJECT_TC ? tc
-				 : p->kind == PROJECT_PERF_EVENT ? perf : p->type_names;
+	const char *const *names = p->kind->init.types ? p->kind->init.types : p->type_names;
 	const char *text = "";
 	if (names[0]) {
 		const char *missing;
@@ -426,7 +461,7 @@ static int render_types(struct arena *a, const struct kernel_btf *kb, struct pro
 	p->type_list = names[0] ? names[0] : "";
 	for (size_t i = 1; names[0] && names[i]; i++)
 		p->type_list = arena_printf(a, "%s, %s", p->type_list, names[i]);
-	if (p->kind == PROJECT_STRUCT_OPS)
+	if (p->ops)
 		p->type_list = *p->type_list ? arena_printf(a, "%s, %s", p->ops, p->type_list) : p->ops;
 	return -1;
 }
@@ -532,7 +567,6 @@ static int resolve_probe(struct arena *a, const struct kernel_btf *kb, struct pr
 		return error(err, "'%s' takes a variable number of arguments (it ends with ...), "
 			     "which a @probe cannot receive: it cannot be probed this way; probe "
 			     "a function it calls instead", f->name);
-	p->program = arena_printf(a, "%s_probe", p->ident);
 	const char **kernel_names = arena_alloc(a, (f->count + 1) * sizeof(*kernel_names));
 	for (size_t i = 0; i < f->count; i++)
 		kernel_names[i] = f->params[i].name;
@@ -796,51 +830,6 @@ static int resolve_struct_ops(struct arena *a, const struct kernel_btf *kb, stru
 
 /* ---- writing ------------------------------------------------------------ */
 
-static const char *about_text(struct arena *a, const struct project *p)
-{
-	switch (p->kind) {
-	case PROJECT_XDP:
-		return "An XDP program counts the packets that arrive on a network interface "
-		       "and lets them all through. `main` attaches it to the interface named "
-		       "by `--interface` and prints the count every second.";
-	case PROJECT_TC:
-		return arena_printf(a, "A tc program counts the packets that %s a network "
-				    "interface (tc %s) and lets them all through. `main` "
-				    "attaches it to the interface named by `--interface` and "
-				    "prints the count every second.",
-				    !strcmp(p->direction, "ingress") ? "arrive on" : "leave",
-				    p->direction);
-	case PROJECT_TRACEPOINT:
-		return arena_printf(a, "A program on the `%s` tracepoint counts how often the "
-				    "kernel hits it. `main` attaches it and prints the count "
-				    "every second.", p->target);
-	case PROJECT_PROBE:
-		return arena_printf(a, "A probe on the kernel function `%s` counts its calls. "
-				    "It receives the function's arguments, typed as the kernel's "
-				    "BTF declares them: `%s`. `main` attaches it and prints the "
-				    "count every second.", p->target, p->prototype);
-	case PROJECT_PERF_EVENT:
-		if (p->perf_attach)
-			return "A perf_event program counts the samples of a perf event: here "
-			       "every context switch on CPU 0. `main` attaches it with perf "
-			       "options, which say what to sample, and prints the count every "
-			       "second.";
-		return "A perf_event program counts the samples of a perf event. `main` loads "
-		       "it; attaching it needs perf options, which say what to sample and "
-		       "which a later version of kernelscript takes (the comment in `main` "
-		       "shows how).";
-	case PROJECT_STRUCT_OPS:
-		return arena_printf(a, "A TCP congestion control written as a struct_ops: the "
-				    "kernel's Reno, counting the acks and the losses it sees. Its "
-				    "functions have the signatures of the function pointers of "
-				    "the kernel's `struct %s`. `main` registers it as `%s` and "
-				    "prints the counts every second; while it runs, `sudo sysctl "
-				    "net.ipv4.tcp_congestion_control=%s` has new TCP connections "
-				    "use it.", p->ops, p->ca_name, p->ca_name);
-	}
-	return "";
-}
-
 static const char *expand(struct arena *a, const char *template, const struct project *p,
 			  FILE *err)
 {
@@ -849,10 +838,9 @@ static const char *expand(struct arena *a, const char *template, const struct pr
 		error(err, "template '%s' is missing", template);
 		return NULL;
 	}
-	const char *run_args = p->kind == PROJECT_XDP || p->kind == PROJECT_TC
-		? " --interface=eth0" : "";
+	const struct prog_init *init = &p->kind->init;
 	const char *note = "";
-	if (p->kind == PROJECT_TRACEPOINT && p->tp.syscall)
+	if (p->tp.syscall)
 		note = "\n// Every syscalls/ event shares this layout with raw_syscalls: args[]\n"
 		       "// holds the syscall's arguments (sys_enter_*), ret its result\n"
 		       "// (sys_exit_*). Only the low 32 bits of id mean anything: they hold\n"
@@ -875,12 +863,12 @@ static const char *expand(struct arena *a, const char *template, const struct pr
 					    verb, command, cannot);
 	}
 	const char *main_text = "";
-	if (p->kind == PROJECT_PERF_EVENT) {
+	if (init->main) {
 		const char *vars[] = { "PROGRAM", p->program, NULL };
-		const char *t = template_text(a, p->perf_attach ? "init/perf_event.attach.in"
-							        : "init/perf_event.load.in");
+		const char *t = template_text(a, arena_printf(a, "init/%s.in", p->fallback
+							      ? init->fallback_main : init->main));
 		if (!t) {
-			error(err, "template for perf_event's main is missing");
+			error(err, "template for %s's main is missing", p->kind->name);
 			return NULL;
 		}
 		main_text = template_expand(a, t, vars);
@@ -891,7 +879,7 @@ static const char *expand(struct arena *a, const char *template, const struct pr
 	const struct ops_function *req = p->required;
 	const char *vars[] = {
 		"NAME", p->name,
-		"KIND", p->kind_name,
+		"KIND", p->kind->name,
 		"HEADER", p->header,
 		"TYPES", p->types,
 		"TYPE_LIST", *p->type_list ? p->type_list
@@ -904,7 +892,7 @@ static const char *expand(struct arena *a, const char *template, const struct pr
 		"PROGRAM", p->program ? p->program : "",
 		"PARAMS", p->params ? p->params : "",
 		"PROTOTYPE", p->prototype ? p->prototype : "",
-		"PROBE_NOTES", p->kind == PROJECT_PROBE ? probe_notes(a, p) : "",
+		"PROBE_NOTES", p->kind->context == PROG_CONTEXT_ARGS ? probe_notes(a, p) : "",
 		"MAIN", main_text,
 		"IMPL", p->ident,
 		"CA_NAME", p->ca_name ? p->ca_name : "",
@@ -919,10 +907,16 @@ static const char *expand(struct arena *a, const char *template, const struct pr
 		"NOTE", note,
 		"STATUS", status,
 		"BUILD_STATUS", build_status,
-		"ABOUT", about_text(a, p),
-		"RUN_ARGS", run_args,
+		"RUN_ARGS", init->run_args ? init->run_args : "",
+		"OPS", p->ops ? p->ops : "",
+		/* what packets on the direction's path do: the first is ingress */
+		"DIRECTION_VERB", !p->direction ? ""
+				  : !strcmp(p->direction, p->kind->directions[0]) ? "arrive on" : "leave",
+		"ABOUT", "",	/* below: the kind's paragraph, over the others */
 		NULL,
 	};
+	size_t nvars = sizeof(vars) / sizeof(vars[0]);
+	vars[nvars - 2] = template_expand(a, p->fallback ? init->fallback_about : init->about, vars);
 	return template_expand(a, text, vars);
 }
 
@@ -1060,21 +1054,20 @@ int run_init(const struct init_request *req, FILE *out, FILE *err)
 	p.btf_path = kernel_btf_path(kb);
 	p.header = arena_printf(a, "%s.kh", p.template);
 	const char *extra = NULL;
-	switch (p.kind) {
-	case PROJECT_XDP: case PROJECT_TC:
-		p.program = "count_packets";
+	if (p.kind->init.program)
+		p.program = template_expand(a, p.kind->init.program,
+					    (const char *const[]){ "IDENT", p.ident, NULL });
+	/* The kinds whose context is the target's find it in BTF. */
+	switch (p.kind->context) {
+	case PROG_CONTEXT_STRUCT:
 		break;
-	case PROJECT_TRACEPOINT:
+	case PROG_CONTEXT_EVENT:
 		status = resolve_tracepoint(a, kb, &p, req->btf_path == NULL, err);
 		break;
-	case PROJECT_PROBE:
+	case PROG_CONTEXT_ARGS:
 		status = resolve_probe(a, kb, &p, err);
 		break;
-	case PROJECT_PERF_EVENT:
-		p.program = arena_printf(a, "%s_sample", p.ident);
-		p.perf_attach = true;
-		break;
-	case PROJECT_STRUCT_OPS:
+	case PROG_CONTEXT_MEMBER:
 		status = resolve_struct_ops(a, kb, &p, err);
 		extra = p.ops_struct;
 		break;
@@ -1107,17 +1100,18 @@ int run_init(const struct init_request *req, FILE *out, FILE *err)
 	 * the comments and the README say what this version can do with it. */
 	const char *messages, *where;
 	p.verdict = try_program(a, kb, files[0].path, &p.why_not, &where, &messages);
-	if (p.verdict == VERDICT_FAILS && p.kind == PROJECT_PERF_EVENT) {
-		/* Attaching with perf options is for a later version. */
-		p.perf_attach = false;
+	if (p.verdict == VERDICT_FAILS && p.kind->init.fallback_main) {
+		/* What its main does (perf_event: attaching with perf options)
+		 * is for a later version. */
+		p.fallback = true;
 		if (!write_project(a, &p, files, err))
 			goto undo;
 		p.verdict = try_program(a, kb, files[0].path, &p.why_not, &where, &messages);
 	}
-	if (p.verdict == VERDICT_FAILS && p.kind != PROJECT_STRUCT_OPS &&
-	    !strcmp(where, files[1].path)) {
+	if (p.verdict == VERDICT_FAILS && !p.ops && !strcmp(where, files[1].path)) {
 		/* Some kernel types cannot be written as declarations that check
-		 * yet; the checker reads them from BTF anyway. */
+		 * yet; the checker reads them from BTF anyway.  A struct_ops
+		 * header stays: it declares the struct the impl fills. */
 		p.types = comment(a, "", arena_printf(a, "The kernel types it uses (%s) are not "
 						       "declared here: this version of kernelscript "
 						       "cannot write them all as declarations that "
@@ -1129,13 +1123,13 @@ int run_init(const struct init_request *req, FILE *out, FILE *err)
 			goto undo;
 		p.verdict = try_program(a, kb, files[0].path, &p.why_not, &where, &messages);
 	}
-	if (p.verdict == VERDICT_FAILS && p.kind == PROJECT_PROBE) {
-		error(err, "this version of kernelscript cannot check a @probe on '%s', which "
-		      "the kernel declares as %s: it says \"%s\"", p.target, p.prototype,
-		      p.why_not);
+	if (p.verdict == VERDICT_FAILS && p.kind->context == PROG_CONTEXT_ARGS) {
+		error(err, "this version of kernelscript cannot check a @%s on '%s', which "
+		      "the kernel declares as %s: it says \"%s\"", p.kind->name, p.target,
+		      p.prototype, p.why_not);
 		goto undo;
 	}
-	if (p.verdict == VERDICT_FAILS && p.kind != PROJECT_STRUCT_OPS) {
+	if (p.verdict == VERDICT_FAILS && !p.ops) {	/* struct_ops: for a later version */
 		error(err, "the program init wrote does not pass 'kernelscript check', which is "
 		      "a mistake in init; it said:");
 		fputs(messages, err);
@@ -1155,7 +1149,7 @@ int run_init(const struct init_request *req, FILE *out, FILE *err)
 			"  kernelscript compile %s/%s.ks\n"
 			"  cd %s && make && sudo ./%s%s\n",
 			p.name, p.name, p.name, p.name,
-			p.kind == PROJECT_XDP || p.kind == PROJECT_TC ? " --interface=eth0" : "");
+			p.kind->init.run_args ? p.kind->init.run_args : "");
 	else if (p.verdict == VERDICT_CHECKS)
 		fprintf(out, "Next:\n"
 			"  kernelscript check %s/%s.ks\n"

@@ -21,8 +21,11 @@ struct init_request {
 	const char *btf_path;	/* NULL: the running kernel's BTF */
 };
 
-/* The program types `init` knows, for help texts. */
-extern const char init_types_help[];
+struct arena;
+
+/* The program types `init` knows, for help texts: one entry a program
+ * kind (src/prog_kinds.h). */
+const char *init_types_help(struct arena *a);
 
 /* Creates the project under the current directory.  Progress goes to OUT,
  * errors ("kernelscript: error: ...") to ERR.  Returns the exit status: 0

@@ -167,11 +167,14 @@ static int do_init(int argc, char **argv)
 		case 'b':
 			req.btf_path = optarg;
 			break;
-		case 'h':
+		case 'h': {
+			struct arena *a = arena_new();
 			printf("Usage: kernelscript init TYPE NAME [--btf-vmlinux-path FILE]\n"
 			       "Creates NAME/ with NAME.ks, TYPE.kh and README.md.\n"
-			       "TYPE: %s\n", init_types_help);
+			       "TYPE: %s\n", init_types_help(a));
+			arena_free(a);
 			return 0;
+		}
 		default:
 			return usage_error("%s", "init: bad option");
 		}

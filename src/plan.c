@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include "prog_kinds.h"
+
 struct planner {
 	struct arena *arena;
 	struct plan *plan;
@@ -756,8 +758,9 @@ static void name_locals(struct planner *p, struct function_info *fn)
 		fn->ret_sym->c_read = true;	/* returned */
 	p->block = names_new(A, p->visible[p->side]);
 	take_used_block(p, d->fn.body);
-	if (fn->prog == PROG_PROBE)
-		names_take(p->block, "ctx");	/* BPF_KPROBE's own parameter */
+	const struct prog_kind_info *kind = prog_kind_of(fn);
+	if (kind && kind->entry_macro)
+		names_take(p->block, "ctx");	/* the entry macro's own parameter */
 	for (size_t i = 0; i < d->fn.params.len; i++) {
 		struct symbol *sym = ((struct param *)d->fn.params.items[i])->sym;
 		name_local(p, sym);
@@ -843,7 +846,8 @@ static void plan_integers(struct planner *p)
 			continue;
 		plan_stmts(p->plan, function_side(fn), fn->decl->fn.body);
 		plan_map_accesses(p->plan, function_side(fn), fn->decl->fn.body);
-		if (fn->prog == PROG_PROBE)
+		const struct prog_kind_info *kind = prog_kind_of(fn);
+		if (kind && kind->entry_macro)
 			p->plan->bpf_tracing = true;	/* BPF_KPROBE, BPF_KSYSCALL */
 	}
 }

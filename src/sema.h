@@ -43,6 +43,7 @@ enum fn_side {
 	SIDE_TEST,	/* @test */
 };
 
+/* Each kind's facts are its row in prog_kinds.c. */
 enum prog_kind {
 	PROG_NONE,
 	PROG_XDP,
@@ -218,8 +219,6 @@ struct checked_program *check_program(struct arena *a, struct diag *d,
 				      struct program *main,
 				      const struct check_options *opts);
 
-/* The function a program or helper is, from its attributes. */
-const char *prog_kind_name(enum prog_kind kind);
 /* Whether SYM is a map entry variable: var v = m[k]. */
 bool is_entry_var(const struct symbol *sym);
 /* Whether a function of SIDE runs in eBPF (program or helper). */
