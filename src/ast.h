@@ -153,6 +153,10 @@ struct expr {
 	uint8_t c_access;
 	struct map_binding *c_binding;
 	bool c_core;			/* plan: a kernel struct's field read with BPF_CORE_READ */
+	/* plan: a comparison whose result the operand's type decides (a u8
+	   against 300): 1 false, 2 true; C warns that it is always so */
+	uint8_t c_fold;
+	bool c_truth_int;	/* plan: a truth value cast to an integer, written c ? 1 : 0 */
 	union {
 		struct {
 			uint64_t value;
@@ -261,6 +265,9 @@ struct stmt {
 	   goes back into its entry (c_writes_back); the entry variables that
 	   look their entry up again after it (struct symbol *) */
 	uint8_t c_access;
+	uint8_t c_map_op;	/* plan: ASSIGN m[k] op= v: the accessor's operator */
+	bool c_expand;		/* plan: ASSIGN x <<= v of a narrow x as x = (T)(x << v) */
+	bool c_empty;		/* plan: FOR_RANGE whose constant bounds leave it empty */
 	struct map_binding *c_binding, *c_writes_back;
 	struct vec *c_refresh;
 	union {

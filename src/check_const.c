@@ -122,8 +122,14 @@ static void fold_binary(struct checker *c, struct expr *e)
 	bool shift = op == BIN_SHL || op == BIN_SHR;
 	bool untyped = is_untyped(l) && (shift || is_untyped(r));
 	ks_wide lv = l->value, rv = r->value, v;
-	if ((op == BIN_DIV || op == BIN_MOD) && rv == 0) {
+	if ((op == BIN_DIV || op == BIN_MOD) && rv == 0 && untyped) {
 		diag_error(c->diag, e->span, "this constant divides by zero");
+		return;
+	}
+	if ((op == BIN_DIV || op == BIN_MOD) && rv == 0) {
+		/* a typed value: what the program computes, x / 0 = 0, x % 0 = x */
+		e->constant = true;
+		e->value = op == BIN_DIV ? 0 : wide_convert(lv, e->type);
 		return;
 	}
 	if (!untyped && type_is_integer(e->type) && shift)

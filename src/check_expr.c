@@ -931,12 +931,12 @@ static const struct type *check_expr_kind(struct checker *c, struct expr *e)
 		const_adapt_operands(e->conditional.then, e->conditional.otherwise);
 		a = e->conditional.then->type;
 		b = e->conditional.otherwise->type;
-		if (!assignable(a, b, e->conditional.otherwise))
-			diag_error(c->diag, e->span, "the two values are %s and %s",
-				   type_name(A, a), type_name(A, b));
 		/* two integers: their common type, as a binary operator gives */
 		if (a->kind == TY_INT && b->kind == TY_INT)
 			return set(e, arithmetic(a, b));
+		if (!assignable(a, b, e->conditional.otherwise))
+			diag_error(c->diag, e->span, "the two values are %s and %s",
+				   type_name(A, a), type_name(A, b));
 		return set(e, a);
 	}
 	case EXPR_CAST: {

@@ -288,10 +288,41 @@ static void emit_shift(struct emitter *e, const struct expr *x)
 		emit_text(e, ")");
 }
 
+/* Whether X may have an effect: it calls something. */
+static bool has_effects(const struct expr *x)
+{
+	switch (x->kind) {
+	case EXPR_CALL: case EXPR_MATCH: case EXPR_NEW:
+		return true;
+	case EXPR_UNARY: return has_effects(x->unary.operand);
+	case EXPR_BINARY: return has_effects(x->binary.lhs) || has_effects(x->binary.rhs);
+	case EXPR_CAST: return has_effects(x->cast.operand);
+	case EXPR_FIELD: case EXPR_ARROW: return has_effects(x->field.base);
+	case EXPR_INDEX: return indexed_map(x) || has_effects(x->index.base) ||
+				has_effects(x->index.index);
+	case EXPR_CONDITIONAL:
+		return has_effects(x->conditional.cond) || has_effects(x->conditional.then) ||
+		       has_effects(x->conditional.otherwise);
+	default: return false;
+	}
+}
+
 static void emit_binary(struct emitter *e, const struct expr *x)
 {
 	if (emit_presence(e, x))
 		return;
+	if (x->c_fold) {	/* decided by the operand's type; its effects kept */
+		const struct expr *v = x->binary.lhs->constant ? x->binary.rhs : x->binary.lhs;
+		const char *result = x->c_fold == 2 ? "true" : "false";
+		if (has_effects(v)) {
+			emit_text(e, "((void)(");
+			emit_expr(e, v);
+			emit_text(e, "), %s)", result);
+		} else {
+			emit_text(e, "%s", result);
+		}
+		return;
+	}
 	if (x->c_call && (x->binary.op == BIN_DIV || x->binary.op == BIN_MOD)) {
 		emit_text(e, "%s(", x->c_call);
 		emit_expr(e, x->binary.lhs);
@@ -609,9 +640,22 @@ static void emit_match(struct emitter *e, const struct expr *x)
 
 static void emit_expr_as_written(struct emitter *e, const struct expr *x);
 
+/* Whether X, printed after the unary operator OP, would join it into
+ * another operator: - -x, & &x. */
+static bool starts_like(enum unary_op op, const struct expr *x)
+{
+	if (op != UNARY_NEG && op != UNARY_ADDR)
+		return false;
+	if (x->c_text)
+		return op == UNARY_NEG && x->c_text[0] == '-';
+	return !x->c_cast && x->kind == EXPR_UNARY && x->unary.op == op;
+}
+
 void emit_expr(struct emitter *e, const struct expr *x)
 {
 	if (x->c_text) {
+		if (x->c_cast)	/* a constant compared in a wider type */
+			emit_text(e, "(%s)", c_type(e, x->c_cast));
 		emit_text(e, "%s", x->c_text);
 		return;
 	}
@@ -667,6 +711,12 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 			return;
 		}
 		emit_text(e, "%s", unary_op_text(x->unary.op));
+		if (starts_like(x->unary.op, x->unary.operand)) {
+			emit_text(e, "(");	/* - -x would be C's --x */
+			emit_expr(e, x->unary.operand);
+			emit_text(e, ")");
+			return;
+		}
 		emit_operand(e, PREC_UNARY, x->unary.operand, false);
 		return;
 	case EXPR_BINARY:
@@ -681,6 +731,12 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 		return;
 	case EXPR_CAST:
 		emit_text(e, "(%s)", c_type(e, x->type));
+		if (x->c_truth_int) {
+			emit_text(e, "(");
+			emit_operand(e, PREC_COND + 1, x->cast.operand, false);
+			emit_text(e, " ? 1 : 0)");
+			return;
+		}
 		emit_operand(e, PREC_UNARY, x->cast.operand, false);
 		return;
 	case EXPR_SIZEOF:

@@ -91,6 +91,8 @@ static bool atomic_change(struct emitter *e, const struct stmt *s, const struct 
 			  const struct type *t)
 {
 	enum binary_op op = s->assign.op.op;
+	if (s->assign.value->constant && s->assign.value->value == 0)
+		return false;	/* += 0: nothing to add (clang 14 would make it an atomic or) */
 	return e->bpf && s->assign.op.compound && (op == BIN_ADD || op == BIN_SUB) &&
 	       !type_is_percpu_map(map->type) && t && t->kind == TY_INT && t->bits >= 32;
 }
@@ -297,10 +299,26 @@ bool emit_map_assign(struct emitter *e, const struct stmt *s)
 			emit_replace(e, b);
 		return true;
 	}
+	if (target == entry && (s->c_access & ACC_GET)) {	/* m[k] /= v: set(k, get(k) / v) */
+		const struct map_plan *mp = mp_of(e, map);
+		begin_line(e);
+		emit_text(e, "%s(", mp->set);
+		emit_expr(e, target->index.index);
+		emit_text(e, ", %s(%s(", s->c_call ? s->c_call : "", mp->get);
+		emit_expr(e, target->index.index);
+		emit_text(e, ")%s", s->c_call ? ", " : s->assign.op.op == BIN_DIV ? " / " : " % ");
+		const struct expr *v = s->assign.value;
+		bool parens = !s->c_call && !v->c_text && v->kind != EXPR_IDENT && v->kind != EXPR_INT;
+		emit_text(e, parens ? "(" : "");
+		emit_expr(e, v);
+		emit_text(e, parens ? ")));\n" : "));\n");
+		emit_refresh(e, s);
+		return true;
+	}
 	if (target == entry) {	/* m[k] = v, m[k] op= v: an accessor */
 		const struct map_plan *mp = mp_of(e, map);
 		begin_line(e);
-		emit_text(e, "%s(", s->c_access & ACC_OP ? mp->op[s->assign.op.op] : mp->set);
+		emit_text(e, "%s(", s->c_access & ACC_OP ? mp->op[s->c_map_op] : mp->set);
 		emit_expr(e, target->index.index);
 		emit_text(e, ", ");
 		emit_expr(e, s->assign.value);

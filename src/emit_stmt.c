@@ -143,6 +143,20 @@ static void emit_assign(struct emitter *e, const struct stmt *s)
 		}
 		return;
 	}
+	if (s->c_expand) {	/* x <<= v of a narrow x: x = (T)(x << v), shifted as an int */
+		bool left = s->assign.op.op == BIN_SHL;
+		emit_expr(e, s->assign.target);
+		emit_text(e, " = (%s)(%s", c_type(e, s->assign.target->type), left ? "(__u32)" : "");
+		emit_expr(e, s->assign.target);
+		emit_text(e, " %s ", binary_op_text(s->assign.op.op));
+		if (s->c_mask)
+			emit_text(e, "((");
+		emit_expr(e, s->assign.value);
+		if (s->c_mask)
+			emit_text(e, ") & %u)", s->c_mask);
+		emit_text(e, ");\n");
+		return;
+	}
 	emit_expr(e, s->assign.target);
 	emit_text(e, " %s= ", s->assign.op.compound ? binary_op_text(s->assign.op.op) : "");
 	if (s->c_mask) {	/* x <<= v: v modulo the width */
@@ -240,9 +254,13 @@ static void emit_for_range(struct emitter *e, const struct stmt *s)
 	start_line(e);
 	emit_text(e, "for (%s = ", c_decl(e, s->sym->type, i));
 	emit_expr(e, s->for_.from);
-	emit_text(e, "; %s < ", i);
-	emit_expr(e, s->for_.to);
-	emit_text(e, "; %s++) ", i);
+	if (s->c_empty) {	/* constant bounds that leave it empty */
+		emit_text(e, "; false; %s++) ", i);
+	} else {
+		emit_text(e, "; %s < ", i);
+		emit_expr(e, s->for_.to);
+		emit_text(e, "; %s++) ", i);
+	}
 	emit_braced(e, s->for_.body);
 	emit_text(e, "\n");
 }

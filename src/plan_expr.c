@@ -142,7 +142,8 @@ static const struct type *as_written(const struct expr *x)
 			t = &type_i32;
 		break;
 	case EXPR_UNARY:
-		if (x->unary.op == UNARY_NEG && types_equal_or_null(as_written(x->unary.operand), &type_i32))
+		if (x->unary.op == UNARY_NEG && x->value == -x->unary.operand->value &&
+		    types_equal_or_null(as_written(x->unary.operand), &type_i32))
 			t = &type_i32;
 		break;
 	case EXPR_BINARY: {
@@ -152,6 +153,18 @@ static const struct type *as_written(const struct expr *x)
 			return NULL;
 		bool size = lt == &type_u64 || rt == &type_u64;
 		bool negative = l->value < 0 || r->value < 0 || x->value < 0;
+		/* a typed constant wraps: C's int must compute the same, exactly */
+		ks_wide exact = x->value;
+		switch (x->binary.op) {
+		case BIN_ADD: exact = l->value + r->value; break;
+		case BIN_SUB: exact = l->value - r->value; break;
+		case BIN_MUL: exact = l->value * r->value; break;
+		case BIN_SHL: exact = r->value >= 0 && r->value < 64 ? l->value * ((ks_wide)1 << r->value)
+							      : x->value + 1; break;
+		default: break;
+		}
+		if (exact != x->value)
+			return NULL;
 		switch (x->binary.op) {
 		case BIN_ADD: case BIN_SUB: case BIN_MUL:
 			if (size && negative)
@@ -161,8 +174,12 @@ static const struct type *as_written(const struct expr *x)
 			if (r->value == 0 || (size && negative))
 				return NULL;
 			break;
-		case BIN_BITAND: case BIN_BITOR: case BIN_BITXOR: case BIN_SHR:
+		case BIN_BITAND: case BIN_BITOR: case BIN_BITXOR:
 			if (negative)
+				return NULL;
+			break;
+		case BIN_SHR:
+			if (negative || r->value >= (size ? 63 : 31))
 				return NULL;
 			break;
 		case BIN_SHL:
@@ -237,9 +254,97 @@ static const char *divider(struct expr_planner *p, enum binary_op op, const stru
 			   t->is_signed);
 }
 
+/* Whether A and B are the same value: the same names, fields and
+ * operators, nothing called. */
+static bool same_value(const struct expr *a, const struct expr *b)
+{
+	if (a->kind != b->kind || !a->type || !b->type || !types_equal(a->type, b->type))
+		return false;
+	switch (a->kind) {
+	case EXPR_INT: case EXPR_CHAR: return a->integer.value == b->integer.value;
+	case EXPR_IDENT: return a->sym && a->sym == b->sym && a->sym->kind != SYM_MAP;
+	case EXPR_FIELD: case EXPR_ARROW:
+		return !strcmp(a->field.name, b->field.name) && same_value(a->field.base, b->field.base);
+	case EXPR_CAST: return same_value(a->cast.operand, b->cast.operand);
+	case EXPR_UNARY:
+		return a->unary.op == b->unary.op && same_value(a->unary.operand, b->unary.operand);
+	case EXPR_BINARY:
+		return a->binary.op == b->binary.op && same_value(a->binary.lhs, b->binary.lhs) &&
+		       same_value(a->binary.rhs, b->binary.rhs);
+	default:
+		return false;
+	}
+}
+
+/* The values an integer type holds. */
+static void type_range(const struct type *t, ks_wide *lo, ks_wide *hi)
+{
+	unsigned bits = t->kind == TY_INT ? t->bits : t->kind == TY_BOOL ? 1 : 32;
+	bool is_signed = t->kind == TY_INT ? t->is_signed : t->kind != TY_BOOL;
+	if (t->kind == TY_CHAR)
+		bits = 8;
+	*lo = is_signed ? -((ks_wide)1 << (bits - 1)) : 0;
+	*hi = is_signed ? ((ks_wide)1 << (bits - 1)) - 1 : ((ks_wide)1 << bits) - 1;
+}
+
+/* The values X may take, as C judges them: a truth value (a comparison,
+ * !, &&, ||, a bool, or one cast to an integer) is 0 or 1. */
+static void value_range(const struct expr *x, ks_wide *lo, ks_wide *hi)
+{
+	const struct expr *inner = x;
+	while (inner->kind == EXPR_CAST)
+		inner = inner->cast.operand;
+	bool truth = inner->type && inner->type->kind == TY_BOOL;
+	if (truth) {
+		*lo = 0;
+		*hi = 1;
+		return;
+	}
+	type_range(x->type, lo, hi);
+}
+
+/* x OP v for every x of X's values: 1 always false, 2 always true, 0 when
+ * it depends on x.  (C's -Wtype-limits and -Wbool-compare reject the
+ * comparison then.) */
+static uint8_t decided(enum binary_op op, const struct expr *x, ks_wide v)
+{
+	ks_wide lo, hi;
+	value_range(x, &lo, &hi);
+	switch (op) {
+	case BIN_LT: return hi < v ? 2 : lo >= v ? 1 : 0;
+	case BIN_LE: return hi <= v ? 2 : lo > v ? 1 : 0;
+	case BIN_GT: return lo > v ? 2 : hi <= v ? 1 : 0;
+	case BIN_GE: return lo >= v ? 2 : hi < v ? 1 : 0;
+	case BIN_EQ: return v < lo || v > hi ? 1 : 0;
+	case BIN_NE: return v < lo || v > hi ? 2 : 0;
+	default: return 0;
+	}
+}
+
+static enum binary_op mirrored(enum binary_op op)
+{
+	switch (op) {
+	case BIN_LT: return BIN_GT;
+	case BIN_LE: return BIN_GE;
+	case BIN_GT: return BIN_LT;
+	case BIN_GE: return BIN_LE;
+	default: return op;
+	}
+}
+
 static void plan_comparison(struct expr_planner *p, struct expr *x)
 {
 	struct expr *l = x->binary.lhs, *r = x->binary.rhs;
+	/* a value against a constant its type cannot reach */
+	if (r->constant && !l->constant && type_is_integer(l->type))
+		x->c_fold = decided(x->binary.op, l, r->value);
+	else if (l->constant && !r->constant && type_is_integer(r->type))
+		x->c_fold = decided(mirrored(x->binary.op), r, l->value);
+	else if (!l->constant && same_value(l, r))	/* x <= x: C warns it is always so */
+		x->c_fold = x->binary.op == BIN_EQ || x->binary.op == BIN_LE ||
+			    x->binary.op == BIN_GE ? 2 : 1;
+	if (x->c_fold)
+		return;
 	if (!is_int(l->type) && l->type->kind != TY_CHAR && l->type->kind != TY_ENUM)
 		return;
 	if (!is_int(r->type) && r->type->kind != TY_CHAR && r->type->kind != TY_ENUM)
@@ -314,9 +419,16 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 		return;
 	}
 	switch (x->kind) {
-	case EXPR_UNARY:
+	case EXPR_UNARY: {
 		plan_operand(p, x->unary.operand);
+		/* ~ of a truth value cast to an integer: gcc calls ~ on a
+		 * boolean a mistake, c ? 1 : 0 says it is a number */
+		struct expr *o = x->unary.operand;
+		if (x->unary.op == UNARY_BITNOT && o->kind == EXPR_CAST && o->cast.operand->type &&
+		    o->cast.operand->type->kind == TY_BOOL)
+			o->c_truth_int = true;
 		return;
+	}
 	case EXPR_BINARY: {
 		/* p + n: only n's value matters */
 		enum use offsets = x->type->kind == TY_POINTER ? USE_OFFSET : USE_NORMAL;
@@ -417,19 +529,16 @@ static void plan_compound(struct expr_planner *p, struct stmt *s)
 	if (op != BIN_SHL && op != BIN_SHR && is_int(v) && v->bits >= 32 &&
 	    (v->bits > common->bits || (v->bits == common->bits && !v->is_signed)))
 		common = v;
-	if ((op == BIN_DIV || op == BIN_MOD) && indexed_map(s->assign.target)) {
-		/* m[k] /= v goes through an accessor whose operand is a variable */
-		const struct type *vt = promoted(t);
-		s->c_call = plan_helper(p->plan, p->side, op == BIN_DIV ? HELPER_DIV : HELPER_MOD,
-					vt->bits, vt->is_signed);
-		return;
-	}
 	if (op == BIN_DIV || op == BIN_MOD)
 		s->c_call = divider(p, op, common, s->assign.value);
 	if ((op == BIN_SHL || op == BIN_SHR) &&
 	    !(s->assign.value->constant && s->assign.value->value >= 0 &&
 	      s->assign.value->value < common->bits))
 		s->c_mask = (uint8_t)(common->bits - 1);
+	/* C warns at x <<= 9 for a u8 x, though x is shifted as an int */
+	if ((op == BIN_SHL || op == BIN_SHR) && t->bits < 32 && !indexed_map(s->assign.target) &&
+	    !entry_of_place(s->assign.target))
+		s->c_expand = true;
 }
 
 static void plan_stmt(struct expr_planner *p, struct stmt *s)
@@ -447,6 +556,12 @@ static void plan_stmt(struct expr_planner *p, struct stmt *s)
 		return;
 	case STMT_ASSIGN:
 		plan_operand(p, s->assign.target);
+		if (s->assign.op.compound && indexed_map(s->assign.target) &&
+		    s->assign.op.op != BIN_DIV && s->assign.op.op != BIN_MOD &&
+		    s->assign.value->constant)
+			/* the accessor's operand is the value's type: the same result
+			 * modulo its width for these operators */
+			s->assign.value->conv = s->assign.target->type;
 		plan_operand(p, s->assign.value);
 		if (s->assign.op.compound)
 			plan_compound(p, s);
@@ -460,11 +575,20 @@ static void plan_stmt(struct expr_planner *p, struct stmt *s)
 		plan_operand(p, s->while_.cond);
 		plan_block(p, s->while_.body);
 		return;
-	case STMT_FOR_RANGE:
+	case STMT_FOR_RANGE: {
 		plan_operand(p, s->for_.from);
 		plan_operand(p, s->for_.to);
 		plan_block(p, s->for_.body);
+		/* i < 0 for an unsigned i: C warns that the loop never runs */
+		const struct expr *to = s->for_.to, *from = s->for_.from;
+		ks_wide lo, hi;
+		if (s->sym && type_is_integer(s->sym->type)) {
+			type_range(s->sym->type, &lo, &hi);
+			s->c_empty = to->constant && (to->value <= lo ||
+						      (from->constant && from->value >= to->value));
+		}
 		return;
+	}
 	case STMT_FOR_EACH:
 		plan_operand(p, s->for_.iterable);
 		plan_block(p, s->for_.body);

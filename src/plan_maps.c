@@ -322,9 +322,20 @@ static void plan_assign(struct map_planner *p, struct stmt *s)
 				need(p, map, ACC_REPLACE);
 			return;
 		}
-		if (s->assign.op.compound) {
+		enum binary_op op = s->assign.op.op;
+		if (s->assign.op.compound && (op == BIN_DIV || op == BIN_MOD)) {
+			/* m[k] = m[k] / v, in the type of the two: no accessor has it */
+			s->c_access = ACC_GET | ACC_SET;
+			need(p, map, ACC_GET | ACC_SET);
+		} else if (s->assign.op.compound) {
+			/* m[k] += 0 changes nothing but an absent key: not atomic (an
+			 * atomic add of 0 becomes an atomic or, which clang 14's BPF
+			 * backend cannot select on 32 bits) */
+			if ((op == BIN_ADD || op == BIN_SUB) && value->constant && value->value == 0)
+				op = BIN_BITOR;
 			s->c_access = ACC_OP;
-			need_op(p, map, s->assign.op.op);
+			s->c_map_op = (uint8_t)op;
+			need_op(p, map, op);
 		} else {
 			s->c_access = ACC_SET;
 			need(p, map, ACC_SET);

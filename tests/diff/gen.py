@@ -37,7 +37,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import model as M  # noqa: E402
-from model import (Lit, Sizeof, Name, ConstName, MapGet, Unary, Binary,  # noqa: E402
+from model import (Lit, CharLit, Sizeof, Name, ConstName, MapGet, Unary, Binary,  # noqa: E402
                    Cast, Cond, Decl, Assign, If, For, Observe, CONST)
 
 TYPES = ['u8', 'u16', 'u32', 'u64', 'i8', 'i16', 'i32', 'i64']
@@ -198,7 +198,7 @@ class Gen:
             v = rng.randint(0, (1 << rng.choice([8, 16, 32, 63, 64])) - 1)
         v = min(v, (1 << 64) - 1)
         if rng.random() < 0.04 and 32 <= v <= 126 and chr(v) not in '\\\'':
-            node = Lit(v, "'%s'" % chr(v))
+            node = CharLit(v, "'%s'" % chr(v))
         else:
             node = Lit(v, literal_text(rng, v))
         if rng.random() < 0.25 and v <= 1 << 63:

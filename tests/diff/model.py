@@ -211,6 +211,11 @@ class Lit(Node):
         self.value, self.text = value, text
 
 
+class CharLit(Lit):
+    """A character literal: a char, one byte, which arithmetic promotes as
+    it does a u8 (not a constant expression)."""
+
+
 class Sizeof(Node):
     def __init__(self, t):
         self.t = t
@@ -274,6 +279,9 @@ def constant_typed(v, other, tags):
 
 def eval_expr(e, env, tags):
     """(type, value) of e; adds the features e uses to tags."""
+    if isinstance(e, CharLit):
+        tags.add('literal')
+        return 'u8', e.value
     if isinstance(e, Lit):
         tags.add('literal')
         if not (0 <= e.value <= (1 << 64) - 1):
