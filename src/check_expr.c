@@ -603,6 +603,35 @@ static const struct type *check_builtin(struct checker *c, struct expr *e, struc
 	return set(e, sym->type);
 }
 
+/* m[k]: an entry of a map. */
+static bool is_map_read(const struct expr *e)
+{
+	return e->kind == EXPR_INDEX && e->index.base->type && e->index.base->type->kind == TY_MAP;
+}
+
+/* Whether the place E is a map entry or a part of one: m[k], m[k].f,
+ * m[k].a[i] (not what a pointer in the entry points to). */
+static bool in_map_entry(const struct expr *e)
+{
+	while (!is_map_read(e)) {
+		const struct expr *base = e->kind == EXPR_INDEX ? e->index.base
+					  : e->kind == EXPR_FIELD || e->kind == EXPR_ARROW ? e->field.base
+					  : NULL;
+		if (!base || !base->type || base->type->kind == TY_POINTER)
+			return false;
+		e = base;
+	}
+	return true;
+}
+
+/* A map given by its name: a map, or a parameter that takes one.  Each
+ * call then says which maps a function works on (plan_copies.c). */
+static bool names_a_map(const struct expr *e)
+{
+	return e->kind == EXPR_IDENT && e->sym &&
+	       (e->sym->kind == SYM_MAP || e->sym->kind == SYM_PARAM);
+}
+
 static const struct type *check_call(struct checker *c, struct expr *e)
 {
 	struct expr *callee = e->call.callee;
@@ -646,7 +675,12 @@ static const struct type *check_call(struct checker *c, struct expr *e)
 	} else {
 		for (size_t i = 0; i < f->params.len; i++) {
 			struct expr *arg = e->call.args.items[i];
-			if (!assignable(f->params.items[i], arg->type, arg) &&
+			if (((const struct type *)f->params.items[i])->kind == TY_MAP &&
+			    arg->type->kind == TY_MAP && !names_a_map(arg))
+				diag_error(c->diag, arg->span, "argument %zu of '%s' is a map: "
+					   "give one by its name (or the name of a map parameter)",
+					   i + 1, sym->name);
+			else if (!assignable(f->params.items[i], arg->type, arg) &&
 			    !report_literal_misfit(c, f->params.items[i], arg))
 				diag_error(c->diag, arg->span, "argument %zu of '%s' is %s, not %s",
 					   i + 1, sym->name, type_name(A, f->params.items[i]),
@@ -795,6 +829,12 @@ static const struct type *check_unary(struct checker *c, struct expr *e)
 	case UNARY_ADDR:
 		if (e->unary.operand->kind == EXPR_IDENT && e->unary.operand->sym)
 			e->unary.operand->sym->assigned = true;	/* may change through the pointer */
+		if (in_map_entry(e->unary.operand) && c->fn && c->fn->side == SIDE_USERSPACE) {
+			diag_error(c->diag, e->span, "userspace has no address of a map entry, "
+				   "only a copy: read it with 'var v = m[k]', change it with "
+				   "'m[k] = v' or 'm[k].f = v'");
+			return set(e, &type_error);
+		}
 		return set(e, type_pointer(A, t));
 	}
 	return set(e, &type_error);

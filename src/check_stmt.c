@@ -32,7 +32,15 @@ static bool assignable_place(struct checker *c, const struct expr *e)
 		if (!e->sym)
 			return true;	/* already reported */
 		switch (e->sym->kind) {
-		case SYM_LOCAL: case SYM_PARAM: case SYM_GLOBAL:
+		case SYM_PARAM:
+			if (e->sym->type->kind == TY_MAP) {
+				diag_error(c->diag, e->span, "'%s' is a map parameter: it is the map "
+					   "the function is called with, and cannot be another",
+					   e->ident);
+				return false;
+			}
+			return true;
+		case SYM_LOCAL: case SYM_GLOBAL:
 			return true;
 		case SYM_CONST:
 			diag_error(c->diag, e->span, "'%s' is a constant", e->ident);
@@ -108,10 +116,14 @@ static void check_var(struct checker *c, struct stmt *s)
 		diag_error(c->diag, s->span, "'%s' has no value (void)", s->var.name);
 		type = &type_error;
 	}
-	if ((type->kind == TY_MAP || type->kind == TY_RINGBUF) && !s->var.type) {
+	if ((type->kind == TY_MAP || type->kind == TY_RINGBUF) && init) {
 		diag_error(c->diag, s->var.init->span,
 			   "a map is not a value to copy: use '%s' itself",
 			   s->var.init->kind == EXPR_IDENT ? s->var.init->ident : "the map");
+		type = &type_error;
+	} else if (type->kind == TY_MAP || type->kind == TY_RINGBUF) {
+		diag_error(c->diag, s->var.name_span, "a local cannot be a map: "
+			   "maps are declared at the top level, with a size");
 		type = &type_error;
 	}
 	if (type->kind == TY_NULL) {

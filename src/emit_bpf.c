@@ -178,6 +178,13 @@ static void emit_map(struct emitter *e, const struct symbol *sym)
 		emit_unsupported(e, d->span, "a ring buffer");
 		return;
 	}
+	/* accessors pass keys by value, and arrays by their first element */
+	if (c_is_array(t->key) || (c_is_array(t->value) && t->value->kind == TY_ARRAY &&
+				   c_is_array(t->value->elem))) {
+		emit_unsupported(e, d->span, c_is_array(t->key) ? "a map whose key is an array"
+				 : "a map whose value is an array of arrays");
+		return;
+	}
 	const char *flags = NULL;
 	for (size_t i = 0; i < d->attrs.len; i++) {
 		const struct attr *a = d->attrs.items[i];
@@ -299,16 +306,30 @@ static void emit_bpf_accessors(struct emitter *e, const struct map_plan *mp)
 	const struct type *t = mp->map->type;
 	const char *key = c_type(e, t->key), *value = c_type(e, t->value);
 	const char *k = mp->key, *v = mp->value;
+	/* a pointer to an entry: to its first element when it is an array */
+	const char *pointer = c_type(e, type_pointer(A, t->value));
 	bool scalar = type_is_scalar(t->value);
 	bool shared = !type_is_percpu_map(t);
 	bool array = type_is_array_map(t);
 	if (accessors & (ACC_LOOKUP | ACC_GET))
 		emit_code(e, "\
-		static __always_inline %1$s *%2$s(%3$s %5$s)\n\
+		static __always_inline %1$s%2$s(%3$s %5$s)\n\
 		{\n\
 			return bpf_map_lookup_elem(&%4$s, &%5$s);\n\
-		}\n\n", value, mp->lookup, key, m, k);
-	if ((accessors & ACC_GET) && scalar)
+		}\n\n", pointer, mp->lookup, key, m, k);
+	if ((accessors & ACC_GET) && c_is_array(t->value))	/* C returns no arrays */
+		emit_code(e, "\
+		/* %4$s[%5$s] into %8$s, zeroes when the key is absent */\n\
+		static __always_inline %1$s%2$s(%3$s %5$s, %1$s%8$s)\n\
+		{\n\
+			%1$s%6$s = %7$s(%5$s);\n\
+			if (%6$s)\n\
+				__builtin_memcpy(%8$s, %6$s, sizeof(%9$s));\n\
+			else\n\
+				__builtin_memset(%8$s, 0, sizeof(%9$s));\n\
+			return %8$s;\n\
+		}\n\n", pointer, mp->get, key, m, k, v, mp->lookup, mp->copy, value);
+	else if ((accessors & ACC_GET) && scalar)
 		emit_code(e, "\
 		/* %4$s[%5$s]: 0 when the key is absent */\n\
 		static __always_inline %1$s %2$s(%3$s %5$s)\n\
@@ -327,7 +348,13 @@ static void emit_bpf_accessors(struct emitter *e, const struct map_plan *mp)
 				%8$s = *%6$s;\n\
 			return %8$s;\n\
 		}\n\n", value, mp->get, key, m, k, v, mp->lookup, mp->copy);
-	if (accessors & ACC_SET)
+	if ((accessors & ACC_SET) && c_is_array(t->value))	/* the value is passed by its address */
+		emit_code(e, "\
+		static __always_inline long %2$s(%3$s %5$s, const %1$s%6$s)\n\
+		{\n\
+			return bpf_map_update_elem(&%4$s, &%5$s, %6$s, BPF_ANY);\n\
+		}\n\n", pointer, mp->set, key, m, k, v);
+	else if (accessors & ACC_SET)
 		emit_code(e, "\
 		static __always_inline long %2$s(%3$s %5$s, %1$s %6$s)\n\
 		{\n\
@@ -389,16 +416,16 @@ static void emit_bpf_accessors(struct emitter *e, const struct map_plan *mp)
 static const char *params(struct emitter *e, const struct function_info *fn)
 {
 	const struct decl *d = fn->decl;
-	if (!d->fn.params.len)
-		return "void";
 	const char *text = "";
 	for (size_t i = 0; i < d->fn.params.len; i++) {
 		const struct param *p = d->fn.params.items[i];
-		text = arena_printf(A, "%s%s%s", text, i ? ", " : "",
+		if (!emit_has_param(p))
+			continue;
+		text = arena_printf(A, "%s%s%s", text, *text ? ", " : "",
 				    c_decl(e, fn->type->params.items[i],
 					   p->sym->c_param ? p->sym->c_param : p->sym->c_name));
 	}
-	return text;
+	return *text ? text : "void";
 }
 
 /* The kfuncs the programs call, declared as libbpf resolves them at load
@@ -427,13 +454,11 @@ static void emit_kfunc_externs(struct emitter *e)
 static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 {
 	const struct decl *d = fn->decl;
-	const char *name = fn->c_name ? fn->c_name : d->sym->c_name;
+	const char *name = emit_function_name(e, fn);
 	const struct prog_kind_info *kind = prog_kind_of(fn);
 	const char *macro = kind ? kind->entry_macro : NULL;
 	e->fn = fn;
-	unsigned line, col;
-	source_line_col(d->span.src, d->span.begin, &line, &col);
-	emit_line(e, "/* %s:%u */", base_name(d->span.src->name), line);
+	emit_origin(e, fn);
 	if (fn->side == SIDE_PROGRAM) {
 		const char *sec = prog_section(A, fn);
 		if (!sec) {
@@ -520,7 +545,7 @@ void emit_bpf_file(struct arena *a, struct diag *d, const struct plan *plan, FIL
 	for (size_t i = 0; i < cp->functions.len; i++) {
 		const struct function_info *fn = cp->functions.items[i];
 		if (fn->side == SIDE_HELPER && emit_if_called(e, fn))
-			emit_bpf_function(e, fn);
+			emit_each_copy(e, fn, emit_bpf_function);
 	}
 	for (size_t i = 0; i < cp->impls.len; i++)
 		emit_unsupported(e, ((const struct impl_info *)cp->impls.items[i])->decl->span,

@@ -138,6 +138,16 @@ const char *c_string(struct emitter *e, const char *bytes, uint32_t len)
 	return out;
 }
 
+bool c_is_array(const struct type *t)
+{
+	return t->kind == TY_ARRAY || t->kind == TY_STR;
+}
+
+const char *c_address(struct emitter *e, const struct type *t, const char *name)
+{
+	return c_is_array(t) ? name : arena_printf(A, "&%s", name);
+}
+
 const char *c_map_flag(const char *name)
 {
 	static const char *const flags[][2] = {
@@ -192,7 +202,7 @@ static int expr_prec(const struct expr *x)
 	if (x->c_call && x->kind == EXPR_BINARY &&
 	    (x->binary.op == BIN_DIV || x->binary.op == BIN_MOD))
 		return PREC_POSTFIX;
-	if (x->c_binding && x->kind == EXPR_INDEX)
+	if (x->c_binding && x->kind == EXPR_INDEX && !c_is_array(x->type))
 		return PREC_UNARY;	/* *entry */
 	switch (x->kind) {
 	case EXPR_BINARY: return binary_prec(x->binary.op);
@@ -258,7 +268,7 @@ static bool emit_presence(struct emitter *e, const struct expr *x)
 		emit_text(e, "%s%s", x->binary.op == BIN_EQ ? "!" : "", x->c_binding->name);
 		return true;
 	}
-	emit_text(e, "%s%s(", x->binary.op == BIN_EQ ? "!" : "", plan_map(e->plan, map)->lookup);
+	emit_text(e, "%s%s(", x->binary.op == BIN_EQ ? "!" : "", emit_map_plan(e, map)->lookup);
 	emit_expr(e, lookup->index.index);
 	emit_text(e, ")");
 	return true;
@@ -369,8 +379,8 @@ static void emit_entry_pointer(struct emitter *e, const struct expr *ident)
 	const char *name = ident->sym->c_name;
 	const struct type *t = ident->sym->type;
 	if (ident->maybe_null)
-		emit_text(e, "(%s ? %s : &(%s){%s})", name, name, c_type(e, t),
-			  type_is_scalar(t) ? "0" : "");
+		emit_text(e, "(%s ? %s : %s(%s){%s})", name, name, c_is_array(t) ? "" : "&",
+			  c_type(e, t), type_is_scalar(t) ? "0" : "");
 	else
 		emit_text(e, "%s", name);
 }
@@ -545,6 +555,25 @@ static void emit_call(struct emitter *e, const struct expr *x)
 		emit_unsupported(e, x->span, "a call to an imported function");
 		return;
 	}
+	if (sym && sym->kind == SYM_FUNCTION && sym->fn && takes_maps(sym->fn)) {
+		/* the copy for these maps, which it has in place of the arguments */
+		const struct fn_copy *copy = plan_callee_copy(e->plan, e->copy, x);
+		if (!copy) {
+			emit_unsupported(e, x->span, "this call of a function that takes a map");
+			return;
+		}
+		emit_text(e, "%s(", copy->c_name);
+		bool first = true;
+		for (size_t i = 0; i < x->call.args.len; i++) {
+			if (copy->maps[i])
+				continue;
+			emit_text(e, first ? "" : ", ");
+			emit_expr(e, x->call.args.items[i]);
+			first = false;
+		}
+		emit_text(e, ")");
+		return;
+	}
 	emit_operand(e, PREC_POSTFIX, x->call.callee, false);
 	emit_text(e, "(");
 	for (size_t i = 0; i < x->call.args.len; i++) {
@@ -575,12 +604,19 @@ static void emit_ident(struct emitter *e, const struct expr *x)
 		emit_text(e, "%s", c_name(sym));
 		return;
 	case SYM_LOCAL:
-		if (is_bpf_entry(e, x)) {	/* the entry's value */
-			emit_text(e, "*");
+		if (is_bpf_entry(e, x)) {	/* the entry's value; an array's is its address */
+			emit_text(e, c_is_array(sym->type) ? "" : "*");
 			emit_entry_pointer(e, x);
 			return;
 		}
 		emit_text(e, "%s", sym->c_name);
+		return;
+	case SYM_FUNCTION:
+		if (sym->fn && takes_maps(sym->fn)) {	/* only its copies are C */
+			emit_unsupported(e, x->span, "a function that takes a map, as a value");
+			return;
+		}
+		emit_text(e, "%s", c_name(sym));
 		return;
 	default:
 		emit_text(e, "%s", c_name(sym));
@@ -692,9 +728,14 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 		return;
 	case EXPR_UNARY:
 		if (x->c_access == ACC_LOOKUP) {	/* &m[k]: the entry, or NULL */
-			emit_text(e, "%s(", plan_map(e->plan, indexed_map(x->unary.operand))->lookup);
+			emit_text(e, "%s(", emit_map_plan(e, indexed_map(x->unary.operand))->lookup);
 			emit_expr(e, x->unary.operand->index.index);
 			emit_text(e, ")");
+			return;
+		}
+		if (x->unary.op == UNARY_ADDR && entry_of_place(x->unary.operand)) {
+			/* a part of an entry: its address would be a copy's */
+			emit_unsupported(e, x->span, "the address of a part of a map entry");
 			return;
 		}
 		if (x->unary.op == UNARY_ADDR && is_bpf_entry(e, x->unary.operand)) {
@@ -749,12 +790,14 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 	case EXPR_INDEX: {
 		const struct symbol *map = indexed_map(x);
 		if (map && x->c_binding) {	/* the entry the program holds */
-			emit_text(e, "*%s", x->c_binding->name);
+			emit_text(e, "%s%s", c_is_array(x->type) ? "" : "*", x->c_binding->name);
 			return;
 		}
 		if (map) {
-			emit_text(e, "%s(", plan_map(e->plan, map)->get);
+			emit_text(e, "%s(", emit_map_plan(e, map)->get);
 			emit_expr(e, x->index.index);
+			if (c_is_array(x->type))	/* into a zeroed array of the statement's */
+				emit_text(e, ", (%s){}", c_type(e, x->type));
 			emit_text(e, ")");
 			return;
 		}
@@ -807,6 +850,24 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 		emit_unsupported(e, x->span, "'new'");
 		return;
 	}
+}
+
+void emit_array_value(struct emitter *e, const struct type *t, const struct expr *x)
+{
+	if (x->kind == EXPR_STRING || x->kind == EXPR_ARRAY_LIT) {
+		emit_text(e, "(%s)", c_type(e, t));
+		if (x->kind == EXPR_STRING)
+			emit_text(e, "{");
+		emit_expr(e, x);
+		if (x->kind == EXPR_STRING)
+			emit_text(e, "}");
+		return;
+	}
+	if (!x->type || !types_equal(t, x->type)) {
+		emit_unsupported(e, x->span, "a shorter array or string here");
+		return;
+	}
+	emit_expr(e, x);
 }
 
 /* ---- print ------------------------------------------------------------------ */
@@ -930,9 +991,17 @@ void emit_print(struct emitter *e, const struct expr *call)
 
 /* ---- unused code -------------------------------------------------------------- */
 
+static bool has_copies(const struct plan *plan, const struct function_info *fn)
+{
+	for (size_t i = 0; i < plan->copies.len; i++)
+		if (((const struct fn_copy *)plan->copies.items[i])->fn == fn)
+			return true;
+	return false;
+}
+
 bool emit_if_called(struct emitter *e, const struct function_info *fn)
 {
-	if (fn->decl->sym && fn->decl->sym->used)
+	if (takes_maps(fn) ? has_copies(e->plan, fn) : fn->decl->sym && fn->decl->sym->used)
 		return true;
 	unsigned line, col;
 	source_line_col(fn->decl->span.src, fn->decl->span.begin, &line, &col);
@@ -940,6 +1009,51 @@ bool emit_if_called(struct emitter *e, const struct function_info *fn)
 		  base_name(fn->decl->span.src->name), line);
 	emit_line(e, "%s", "");
 	return false;
+}
+
+void emit_each_copy(struct emitter *e, const struct function_info *fn,
+		    void (*write)(struct emitter *, const struct function_info *))
+{
+	if (!takes_maps(fn)) {
+		write(e, fn);
+		return;
+	}
+	for (size_t i = 0; i < e->plan->copies.len; i++) {
+		const struct fn_copy *copy = e->plan->copies.items[i];
+		if (copy->fn != fn)
+			continue;
+		e->copy = copy;
+		write(e, fn);
+		e->copy = NULL;
+	}
+}
+
+void emit_origin(struct emitter *e, const struct function_info *fn)
+{
+	const struct decl *d = fn->decl;
+	unsigned line, col;
+	source_line_col(d->span.src, d->span.begin, &line, &col);
+	const char *maps = "";
+	for (size_t i = 0; e->copy && i < d->fn.params.len; i++)
+		if (e->copy->maps[i])
+			maps = arena_printf(A, "%s%s %s = %s", maps, *maps ? "," : ", with",
+					    ((const struct param *)d->fn.params.items[i])->name,
+					    e->copy->maps[i]->name);
+	emit_line(e, "/* %s:%u%s */", base_name(d->span.src->name), line, maps);
+}
+
+const char *emit_function_name(struct emitter *e, const struct function_info *fn)
+{
+	if (e->copy && e->copy->fn == fn)
+		return e->copy->c_name;
+	if (fn == e->cp->main_fn)
+		return e->plan->main_fn;
+	return fn->c_name ? fn->c_name : fn->decl->sym->c_name;
+}
+
+bool emit_has_param(const struct param *p)
+{
+	return !p->sym || !names_map(p->sym);
 }
 
 /* ---- blocks of C written as templates -------------------------------------------- */

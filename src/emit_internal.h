@@ -17,6 +17,7 @@ struct emitter {
 	int indent;
 	bool bpf;			/* writing the eBPF side */
 	const struct function_info *fn;	/* the function being written */
+	const struct fn_copy *copy;	/* ... the copy of it, when it takes maps */
 	bool failed;			/* an error was reported */
 	bool string_target;		/* the match being written assigns a string */
 };
@@ -42,6 +43,13 @@ const char *c_type(struct emitter *e, const struct type *t);
 /* A declaration of NAME with type T: "char name[16]", "__u8 *p". */
 const char *c_decl(struct emitter *e, const struct type *t, const char *name);
 const char *c_string(struct emitter *e, const char *bytes, uint32_t len);
+/* Whether a value of type T is an array in C (an array or a string): it
+ * is copied with memcpy and handed on by the address of its first
+ * element, which is also what a pointer to it is. */
+bool c_is_array(const struct type *t);
+/* Where the value NAME of type T is, for a function that fills it:
+ * "&name", or "name" for an array. */
+const char *c_address(struct emitter *e, const struct type *t, const char *name);
 /* The C spelling of a map flag written in @flags(...), or NULL. */
 const char *c_map_flag(const char *name);
 const char *base_name(const char *path);	/* "dir/x.ks" -> "x.ks" */
@@ -49,12 +57,28 @@ const char *base_name(const char *path);	/* "dir/x.ks" -> "x.ks" */
 
 /* Expressions and statements */
 void emit_expr(struct emitter *e, const struct expr *x);
+/* X, a value of the array or string type T, as the address of sizeof(T)
+ * bytes that hold it: a shorter literal is padded with zeroes (a
+ * compound literal of type T), so nothing reads past its end. */
+void emit_array_value(struct emitter *e, const struct type *t, const struct expr *x);
 void emit_stmt(struct emitter *e, const struct stmt *s);
 void emit_block_body(struct emitter *e, const struct stmt *block);
 void emit_function_body(struct emitter *e, const struct function_info *fn);
 
 /* Whether FN is called anywhere; if not, says so in a comment. */
 bool emit_if_called(struct emitter *e, const struct function_info *fn);
+/* FN written by WRITE, or, when it takes maps, each copy of it the plan
+ * made (e->copy set meanwhile). */
+void emit_each_copy(struct emitter *e, const struct function_info *fn,
+		    void (*write)(struct emitter *, const struct function_info *));
+/* The comment before a function: where it is written, and for a copy,
+ * the maps it has in place of its parameters. */
+void emit_origin(struct emitter *e, const struct function_info *fn);
+/* The C name of the function being written, or of FN's copy. */
+const char *emit_function_name(struct emitter *e, const struct function_info *fn);
+/* Whether the parameter P of a function is written in C: a map is not,
+ * as the copy has it in its place. */
+bool emit_has_param(const struct param *p);
 
 
 /* The kernel macros the plan found the file's headers lack. */
@@ -63,6 +87,10 @@ void emit_kernel_macros(struct emitter *e);
 void emit_helpers(struct emitter *e);
 
 /* Map statements, as the plan made them (emit_maps.c). */
+/* The map SYM names in the function being written (a map parameter's
+ * map in a copy), and its plan. */
+const struct symbol *emit_map_symbol(struct emitter *e, const struct symbol *sym);
+const struct map_plan *emit_map_plan(struct emitter *e, const struct symbol *sym);
 void emit_entry_var_decl(struct emitter *e, const struct stmt *s);	/* var v = m[k] */
 void emit_entry_var_assign(struct emitter *e, const struct stmt *s);	/* v = ... */
 /* m[k] = v, m[k] op= v, m[k].f = v, ...: false when S is no such thing */

@@ -13,9 +13,19 @@ static void begin_line(struct emitter *e)
 		fputc('\t', e->out);
 }
 
+const struct symbol *emit_map_symbol(struct emitter *e, const struct symbol *sym)
+{
+	return plan_map_in(e->copy, sym);
+}
+
+const struct map_plan *emit_map_plan(struct emitter *e, const struct symbol *sym)
+{
+	return plan_map(e->plan, plan_map_in(e->copy, sym));
+}
+
 static const struct map_plan *mp_of(struct emitter *e, const struct symbol *map)
 {
-	return plan_map(e->plan, map);
+	return emit_map_plan(e, map);
 }
 
 /* The accessor a map operation calls, by its c_access. */
@@ -66,8 +76,10 @@ static void emit_place_from(struct emitter *e, const struct expr *place, const s
 		return;
 	}
 	if (place->kind == EXPR_INDEX) {
-		if (place->index.base == entry && pointer)
+		if (place->index.base == entry && pointer && !c_is_array(entry->type))
 			emit_text(e, "(*%s)", base);
+		else if (place->index.base == entry)
+			emit_text(e, "%s", base);	/* an array entry: base is its first element */
 		else
 			emit_place_from(e, place->index.base, entry, base, pointer);
 		emit_text(e, "[");
@@ -115,6 +127,13 @@ static void emit_change(struct emitter *e, const struct stmt *s, const struct sy
 {
 	const struct expr *value = s->assign.value;
 	begin_line(e);
+	if (place->place == place->entry && c_is_array(place->entry->type)) {
+		/* an array is copied: base is the address of the entry's */
+		emit_text(e, "__builtin_memcpy(%s, ", place->base);
+		emit_array_value(e, place->entry->type, value);
+		emit_text(e, ", sizeof(%s));\n", c_type(e, place->entry->type));
+		return;
+	}
 	if (atomic_change(e, s, map, s->assign.target->type)) {
 		emit_text(e, "__sync_fetch_and_add(");
 		if (place->place == place->entry && place->pointer)
@@ -184,16 +203,24 @@ void emit_entry_var_decl(struct emitter *e, const struct stmt *s)
 			emit_expr(e, key);
 			emit_text(e, ";\n");
 			begin_line(e);
-			emit_text(e, "%s *%s = %s(%s);\n", c_type(e, sym->type), name, call, sym->c_key);
+			emit_text(e, "%s = %s(%s);\n", c_decl(e, type_pointer(A, sym->type), name), call,
+				  sym->c_key);
 			return;
 		}
-		emit_text(e, "%s *%s = %s(", c_type(e, sym->type), name, call);
+		emit_text(e, "%s = %s(", c_decl(e, type_pointer(A, sym->type), name), call);
 	} else if (s->c_access & ACC_FIND) {
 		emit_text(e, "%s;\n", c_decl(e, sym->type, name));
 		begin_line(e);
 		emit_text(e, "bool %s = %s(", sym->c_found, call);
 		emit_expr(e, key);
-		emit_text(e, ", &%s);\n", name);
+		emit_text(e, ", %s);\n", c_address(e, sym->type, name));
+		return;
+	} else if (c_is_array(sym->type)) {	/* read into it */
+		emit_text(e, "%s;\n", c_decl(e, sym->type, name));
+		begin_line(e);
+		emit_text(e, "%s(", call);
+		emit_expr(e, key);
+		emit_text(e, ", %s);\n", name);
 		return;
 	} else {
 		emit_text(e, "%s = %s(", c_decl(e, sym->type, name), call);
@@ -220,24 +247,39 @@ void emit_entry_var_assign(struct emitter *e, const struct stmt *s)
 			emit_text(e, "%s = %s(%s);\n", name, accessor(e, map, s->c_access), sym->c_key);
 			return;
 		}
-		emit_text(e, "%s = %s(", find ? sym->c_found : name, accessor(e, map, s->c_access));
+		/* userspace: find, and get of an array, fill v */
+		bool into = find || (!e->bpf && c_is_array(sym->type));
+		if (find)
+			emit_text(e, "%s = ", sym->c_found);
+		else if (!into)
+			emit_text(e, "%s = ", name);
+		emit_text(e, "%s(", accessor(e, map, s->c_access));
 		emit_expr(e, value->index.index);
-		emit_text(e, find ? ", &%s);\n" : ");\n", name);
+		if (into)
+			emit_text(e, ", %s", c_address(e, sym->type, name));
+		emit_text(e, ");\n");
 		return;
 	}
+	const char *absent = c_address(e, sym->type, sym->c_absent);
 	if (e->bpf && target->surely_null) {
-		emit_text(e, "%s = &%s;\n", name, sym->c_absent);
+		emit_text(e, "%s = %s;\n", name, absent);
 		begin_line(e);
 	} else if (e->bpf && target->maybe_null) {
 		emit_text(e, "if (!%s)\n", name);
 		e->indent++;
-		emit_line(e, "%s = &%s;", name, sym->c_absent);
+		emit_line(e, "%s = %s;", name, absent);
 		e->indent--;
 		begin_line(e);
 	}
-	emit_text(e, "%s%s = ", e->bpf ? "*" : "", name);
-	emit_expr(e, value);
-	emit_text(e, ";\n");
+	if (c_is_array(sym->type)) {	/* copied into the entry, or into the copy */
+		emit_text(e, "__builtin_memcpy(%s, ", name);
+		emit_array_value(e, sym->type, value);
+		emit_text(e, ", sizeof(%s));\n", c_type(e, sym->type));
+	} else {
+		emit_text(e, "%s%s = ", e->bpf ? "*" : "", name);
+		emit_expr(e, value);
+		emit_text(e, ";\n");
+	}
 	if (!e->bpf && sym->null_tested)
 		emit_line(e, "%s = true;", sym->c_found);
 }
@@ -260,7 +302,8 @@ static void emit_own_entry(struct emitter *e, const struct stmt *s, const struct
 	}
 	begin_line(e);
 	if (e->bpf) {
-		emit_text(e, "%s *%s = %s(", c_type(e, value), own.name, accessor(e, map, s->c_access));
+		emit_text(e, "%s = %s(", c_decl(e, type_pointer(A, value), own.name),
+			  accessor(e, map, s->c_access));
 		emit_binding_key(e, &own);
 		emit_text(e, ");\n");
 		emit_line(e, "if (%s)", own.name);
@@ -269,7 +312,7 @@ static void emit_own_entry(struct emitter *e, const struct stmt *s, const struct
 		begin_line(e);
 		emit_text(e, "if (%s(", accessor(e, map, ACC_FIND));
 		emit_binding_key(e, &own);
-		emit_text(e, ", &%s)) {\n", own.name);
+		emit_text(e, ", %s)) {\n", c_address(e, value, own.name));
 	}
 	e->indent++;
 	struct through t = { s->assign.target, entry, own.name, e->bpf };
@@ -321,7 +364,10 @@ bool emit_map_assign(struct emitter *e, const struct stmt *s)
 		emit_text(e, "%s(", s->c_access & ACC_OP ? mp->op[s->c_map_op] : mp->set);
 		emit_expr(e, target->index.index);
 		emit_text(e, ", ");
-		emit_expr(e, s->assign.value);
+		if (c_is_array(target->type))
+			emit_array_value(e, target->type, s->assign.value);
+		else
+			emit_expr(e, s->assign.value);
 		emit_text(e, ");\n");
 		emit_refresh(e, s);
 		return true;
@@ -345,7 +391,8 @@ void emit_bound_if_head(struct emitter *e, const struct stmt *s)
 	const struct map_binding *b = s->c_binding;
 	const struct type *value = b->map->type->value;
 	if (e->bpf) {
-		emit_text(e, "%s *%s = %s(", c_type(e, value), b->name, mp_of(e, b->map)->lookup);
+		emit_text(e, "%s = %s(", c_decl(e, type_pointer(A, value), b->name),
+			  mp_of(e, b->map)->lookup);
 		emit_expr(e, b->key);
 		emit_text(e, ");\n");
 		begin_line(e);
@@ -362,7 +409,7 @@ void emit_bound_if_head(struct emitter *e, const struct stmt *s)
 	begin_line(e);
 	emit_text(e, "if (%s(", mp_of(e, b->map)->find);
 	emit_binding_key(e, b);
-	emit_text(e, ", &%s)) ", b->name);
+	emit_text(e, ", %s)) ", c_address(e, value, b->name));
 }
 
 void emit_map_delete(struct emitter *e, const struct stmt *s)

@@ -14,6 +14,23 @@ static void emit_var_decl(struct emitter *e, const struct stmt *s);
 static void start_line(struct emitter *e);
 static void emit_match_statement(struct emitter *e, const struct expr *match, const char *target);
 
+/* Whether X reads a map entry of the array type T through its accessor:
+ * it can fill the place the value goes to. */
+static bool is_array_read(const struct expr *x, const struct type *t)
+{
+	return c_is_array(t) && indexed_map(x) && !x->c_binding && x->type &&
+	       types_equal(t, x->type);
+}
+
+/* NAME_get(k, place); */
+static void emit_array_read(struct emitter *e, const struct expr *x, const char *place)
+{
+	start_line(e);
+	emit_text(e, "%s(", emit_map_plan(e, indexed_map(x))->get);
+	emit_expr(e, x->index.index);
+	emit_text(e, ", %s);\n", place);
+}
+
 /* A match that needs statements: an arm with a block, or a scrutinee that
  * must be evaluated once. */
 static bool match_needs_statements(const struct expr *x)
@@ -60,6 +77,11 @@ static void emit_var_decl(struct emitter *e, const struct stmt *s)
 		emit_line(e, "%s%s = %s;", qualifier, decl, aggregate ? "{}" : "0");
 		return;
 	}
+	if (is_array_read(init, t)) {	/* the accessor fills it */
+		emit_line(e, "%s;", decl);
+		emit_array_read(e, init, s->sym->c_name);
+		return;
+	}
 	if ((t->kind == TY_STR || t->kind == TY_ARRAY) && init->kind != EXPR_STRING &&
 	    init->kind != EXPR_ARRAY_LIT) {
 		emit_line(e, "%s%s;", qualifier, decl);
@@ -92,6 +114,10 @@ static void emit_assign(struct emitter *e, const struct stmt *s)
 	const struct type *t = s->assign.target->type;
 	if (t && (t->kind == TY_STR || t->kind == TY_ARRAY) && !s->assign.op.compound) {
 		const struct expr *v = s->assign.value;
+		if (is_array_read(v, t) && s->assign.target->kind == EXPR_IDENT) {
+			emit_array_read(e, v, s->assign.target->sym->c_name);
+			return;
+		}
 		if (t->kind == TY_STR && v->kind == EXPR_STRING && !e->bpf) {
 			start_line(e);
 			emit_text(e, "snprintf(");
@@ -398,6 +424,8 @@ void emit_function_body(struct emitter *e, const struct function_info *fn)
 	/* -Wextra wants every parameter used: an unused one is cast to void. */
 	for (size_t i = 0; i < d->fn.params.len; i++) {
 		const struct param *p = d->fn.params.items[i];
+		if (!emit_has_param(p))
+			continue;
 		if (p->sym && p->sym->c_param) {	/* an array it changes: its own copy */
 			emit_line(e, "%s;", c_decl(e, p->sym->type, p->sym->c_name));
 			emit_line(e, "__builtin_memcpy(%s, %s, sizeof(%s));", p->sym->c_name,

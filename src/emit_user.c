@@ -31,8 +31,20 @@ static const char *locals(struct emitter *e, const struct map_plan *mp, const ch
 	size_t cap = strlen(text) * 2 + 64, n = 0;
 	char *out = arena_alloc(A, cap);
 	for (const char *p = text; *p;) {
+		if (p > text && p[-1] == '$' && *p == 's') {	/* %1$s, then maybe a word */
+			if (n + 2 >= cap) {
+				char *bigger = arena_alloc(A, cap * 2);
+				memcpy(bigger, out, n);
+				out = bigger;
+				cap *= 2;
+			}
+			out[n++] = *p++;
+			if (!*p)
+				break;
+		}
 		bool word_start = (p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_' ||
-						  p[-1] == '%' || p[-1] == '$'));
+						  p[-1] == '%' || p[-1] == '$') ||
+				   (p - text >= 2 && p[-1] == 's' && p[-2] == '$'));
 		size_t len = 0;
 		while (isalnum((unsigned char)p[len]) || p[len] == '_')
 			len++;
@@ -83,7 +95,18 @@ static void emit_user_store(struct emitter *e, const struct map_plan *mp, bool r
 	const struct type *t = mp->map->type;
 	const char *key = c_type(e, t->key), *value = c_type(e, t->value);
 	const char *name = replace ? mp->replace : mp->set, *flag = replace ? "BPF_EXIST" : "BPF_ANY";
-	if (type_is_percpu_map(t))
+	if (c_is_array(t->value) && type_is_percpu_map(t)) {
+		emit_unsupported(e, mp->map->span, "writing a per-CPU map of arrays or strings from userspace");
+		return;
+	}
+	if (c_is_array(t->value))	/* the value is passed by its address */
+		emit_code(e, locals(e, mp, "\
+		%6$sstatic void %4$s(%3$s key, const %1$svalue)\n\
+		{\n\
+			ks_map_update(%7$s->maps.%2$s, &key, sizeof(key), value, sizeof(%8$s), %5$s);\n\
+		}\n\n"), c_type(e, type_pointer(A, t->value)), m, key, name, flag,
+			  replace ? "/* an absent entry stays absent */\n" : "", skel, value);
+	else if (type_is_percpu_map(t))
 		emit_code(e, locals(e, mp, "\
 		/* CPU 0 gets the value, the others 0: the sum reads back as it%6$s */\n\
 		static void %4$s(%3$s key, %1$s value)\n\
@@ -154,6 +177,14 @@ static void emit_user_accessors(struct emitter *e, const struct map_plan *mp)
 				*value += values[cpu].value;\n\
 			return true;\n\
 		}\n\n"), value, m, key, percpu_values(e, mp), mp->find, mp->map->c_name);
+	else if ((accessors & ACC_FIND) && c_is_array(t->value))
+		emit_code(e, locals(e, mp, "\
+		/* %5$s[key] into value, zeroes when absent: whether the key is there */\n\
+		static bool %4$s(%3$s key, %1$svalue)\n\
+		{\n\
+			return ks_map_lookup(%2$s, &key, sizeof(key), value, sizeof(%6$s));\n\
+		}\n\n"), c_type(e, type_pointer(A, t->value)), m, key, mp->find, mp->map->c_name,
+			  value);
 	else if (accessors & ACC_FIND)
 		emit_code(e, locals(e, mp, "\
 		/* %5$s[key] into *value, zero when absent: whether the key is there */\n\
@@ -170,6 +201,15 @@ static void emit_user_accessors(struct emitter *e, const struct map_plan *mp)
 			%5$s(key, &sum);\n\
 			return sum;\n\
 		}\n\n"), value, mp->map->c_name, key, mp->get, mp->find);
+	else if ((accessors & ACC_GET) && c_is_array(t->value))	/* C returns no arrays */
+		emit_code(e, locals(e, mp, "\
+		/* %5$s[key] into value, zeroes when the key is absent */\n\
+		static %1$s%4$s(%3$s key, %1$svalue)\n\
+		{\n\
+			ks_map_lookup(%2$s, &key, sizeof(key), value, sizeof(%6$s));\n\
+			return value;\n\
+		}\n\n"), c_type(e, type_pointer(A, t->value)), m, key, mp->get, mp->map->c_name,
+			  value);
 	else if (accessors & (ACC_GET | ACC_OP))
 		emit_code(e, locals(e, mp, "\
 		/* %5$s[key]: 0 when the key is absent */\n\
@@ -221,7 +261,7 @@ static void emit_user_accessors(struct emitter *e, const struct map_plan *mp)
  * skipping those deleted since (by the body, or by the eBPF side). */
 void emit_for_each(struct emitter *e, const struct stmt *s)
 {
-	const struct symbol *map = s->for_.iterable->sym;
+	const struct symbol *map = emit_map_symbol(e, s->for_.iterable->sym);
 	if (e->bpf || !map || map->kind != SYM_MAP) {
 		emit_unsupported(e, s->span, "this 'for (k, v) in' loop");
 		return;
@@ -236,7 +276,8 @@ void emit_for_each(struct emitter *e, const struct stmt *s)
 	emit_line(e, "while (ks_keys_next(&%s, &%s)) {", keys, k);
 	e->indent++;
 	emit_line(e, "%s;", c_decl(e, map->type->value, v));
-	emit_line(e, "if (!%s(%s, &%s))", plan_map(e->plan, map)->find, k, v);
+	emit_line(e, "if (!%s(%s, %s))", plan_map(e->plan, map)->find, k,
+		  c_address(e, map->type->value, v));
 	emit_line(e, "\tcontinue;	/* deleted since the loop began */");
 	emit_block_body(e, s->for_.body);
 	e->indent--;
@@ -304,32 +345,33 @@ attach:
 
 /* ---- functions ---------------------------------------------------------------- */
 
-static const char *user_name(struct emitter *e, const struct function_info *fn)
-{
-	return fn == e->cp->main_fn ? e->plan->main_fn : fn->decl->sym->c_name;
-}
-
 static const char *signature(struct emitter *e, const struct function_info *fn)
 {
 	const struct decl *d = fn->decl;
-	const char *list = d->fn.params.len ? "" : "void";
+	const char *list = "";
 	for (size_t i = 0; i < d->fn.params.len; i++) {
 		const struct param *p = d->fn.params.items[i];
-		list = arena_printf(A, "%s%s%s", list, i ? ", " : "",
+		if (!emit_has_param(p))
+			continue;
+		list = arena_printf(A, "%s%s%s", list, *list ? ", " : "",
 				    c_decl(e, fn->type->params.items[i],
 					   p->sym->c_param ? p->sym->c_param : p->sym->c_name));
 	}
 	const struct type *ret = fn == e->cp->main_fn ? &type_i32 : fn->type->ret;
-	return c_decl(e, ret, arena_printf(A, "%s(%s)", user_name(e, fn), list));
+	return c_decl(e, ret, arena_printf(A, "%s(%s)", emit_function_name(e, fn),
+					   *list ? list : "void"));
+}
+
+static void emit_prototype(struct emitter *e, const struct function_info *fn)
+{
+	emit_line(e, "static %s;", signature(e, fn));
 }
 
 static void emit_user_function(struct emitter *e, const struct function_info *fn)
 {
 	const struct decl *d = fn->decl;
 	e->fn = fn;
-	unsigned line, col;
-	source_line_col(d->span.src, d->span.begin, &line, &col);
-	emit_line(e, "/* %s:%u */", base_name(d->span.src->name), line);
+	emit_origin(e, fn);
 	emit_line(e, "static %s", signature(e, fn));
 	emit_line(e, "{");
 	e->indent++;
@@ -613,7 +655,7 @@ void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FI
 		const struct function_info *fn = cp->functions.items[i];
 		if (fn->side == SIDE_USERSPACE && fn->decl->fn.body &&
 		    (fn == cp->main_fn || (fn->decl->sym && fn->decl->sym->used))) {
-			emit_line(e, "static %s;", signature(e, fn));
+			emit_each_copy(e, fn, emit_prototype);
 			any = true;
 		}
 	}
@@ -623,7 +665,7 @@ void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FI
 		const struct function_info *fn = cp->functions.items[i];
 		if (fn->side == SIDE_USERSPACE && fn->decl->fn.body &&
 		    (fn == cp->main_fn || emit_if_called(e, fn)))
-			emit_user_function(e, fn);
+			emit_each_copy(e, fn, emit_user_function);
 	}
 	emit_main(e);
 }

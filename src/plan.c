@@ -55,8 +55,7 @@ static void take_shared(struct planner *p, const char *name)
 	}
 }
 
-/* Whether FN's body becomes C: a function nobody calls does not. */
-static bool generated(const struct checked_program *cp, const struct function_info *fn)
+bool plan_generates(const struct checked_program *cp, const struct function_info *fn)
 {
 	if (!fn->decl->fn.body || fn->side == SIDE_KFUNC || fn->side == SIDE_PRIVATE ||
 	    fn->side == SIDE_TEST)
@@ -763,6 +762,8 @@ static void name_locals(struct planner *p, struct function_info *fn)
 		names_take(p->block, "ctx");	/* the entry macro's own parameter */
 	for (size_t i = 0; i < d->fn.params.len; i++) {
 		struct symbol *sym = ((struct param *)d->fn.params.items[i])->sym;
+		if (names_map(sym))
+			continue;	/* a copy has the map in its place */
 		name_local(p, sym);
 		/* an array is passed by value: C passes a pointer, so a function
 		 * that changes it works on a copy */
@@ -813,7 +814,13 @@ const struct symbol *indexed_map(const struct expr *x)
 	if (x->kind != EXPR_INDEX || !x->index.base->type || x->index.base->type->kind != TY_MAP)
 		return NULL;
 	const struct expr *base = x->index.base;
-	return base->kind == EXPR_IDENT && base->sym && base->sym->kind == SYM_MAP ? base->sym : NULL;
+	return base->kind == EXPR_IDENT && names_map(base->sym) ? base->sym : NULL;
+}
+
+bool names_map(const struct symbol *sym)
+{
+	return sym && (sym->kind == SYM_MAP ||
+		       (sym->kind == SYM_PARAM && sym->type && sym->type->kind == TY_MAP));
 }
 
 /* ---- integer expressions ------------------------------------------------------- */
@@ -842,7 +849,7 @@ static void plan_integers(struct planner *p)
 	}
 	for (size_t i = 0; i < cp->functions.len; i++) {
 		struct function_info *fn = cp->functions.items[i];
-		if (!generated(cp, fn))
+		if (!plan_generates(cp, fn))
 			continue;
 		plan_stmts(p->plan, function_side(fn), fn->decl->fn.body);
 		plan_map_accesses(p->plan, function_side(fn), fn->decl->fn.body);
@@ -924,6 +931,7 @@ struct plan *plan_program(struct arena *a, struct checked_program *cp)
 	name_declarations(p);
 	name_generated(p);
 	plan_integers(p);
+	plan_copies(p->plan);
 	for (size_t i = 0; i < cp->functions.len; i++)
 		name_locals(p, cp->functions.items[i]);
 	return p->plan;

@@ -69,6 +69,15 @@ struct map_binding {
 	bool absent_branch;		/* from if (m[k] == null): it holds in the else */
 };
 
+/* A function that takes maps, as C has it: one copy for each tuple of
+ * maps it is called with, each map in place of its parameter
+ * (plan_copies.c). */
+struct fn_copy {
+	const struct function_info *fn;
+	const struct symbol **maps;	/* by parameter: its map, NULL for one that takes no map */
+	const char *c_name;
+};
+
 struct plan {
 	struct arena *arena;
 	struct checked_program *cp;
@@ -76,6 +85,10 @@ struct plan {
 	/* the file-scope namespaces, by enum c_side (plan.c) */
 	struct names *file[2], *visible[2];
 	struct vec maps;		/* struct map_plan *, as cp->maps */
+	/* struct map_plan * of map parameters: what their accesses need, given
+	   to the maps of each copy (plan_copies.c) */
+	struct vec map_params;
+	struct vec copies;		/* struct fn_copy *: of functions that take maps */
 	/* generated names, userspace */
 	const char *skeleton;		/* the skeleton struct: "NAME_bpf" */
 	const char *guard;		/* NAME.h's include guard */
@@ -97,8 +110,21 @@ struct plan *plan_program(struct arena *a, struct checked_program *cp);
 
 /* "add", "sub", ...: what accessors for m[k] op= v are named after. */
 const char *binary_op_name(enum binary_op op);
-/* The map named by an index expression's base, or NULL. */
+/* The map named by an index expression's base, or NULL: a map, or a
+ * parameter that takes one. */
 const struct symbol *indexed_map(const struct expr *x);
+/* Whether SYM names a map: a map, or a parameter that takes one. */
+bool names_map(const struct symbol *sym);
+
+/* Whether FN takes a map: C has it as copies, one for each tuple of maps. */
+bool takes_maps(const struct function_info *fn);
+/* The map SYM names inside COPY (NULL: a function that takes no map): a
+ * map parameter's map, SYM itself otherwise. */
+const struct symbol *plan_map_in(const struct fn_copy *copy, const struct symbol *sym);
+/* The copy that CALL, a call of a function that takes maps, made inside
+ * CALLER (NULL: a function that takes no map), calls; NULL if none. */
+const struct fn_copy *plan_callee_copy(const struct plan *p, const struct fn_copy *caller,
+				       const struct expr *call);
 
 /* The helper the plan named for KIND, BITS and signedness on SIDE. */
 const char *plan_find_helper(const struct plan *plan, enum c_side side, enum helper_kind kind,

@@ -34,6 +34,11 @@ const char *names_claim_in(struct names *n, struct names *also, const char *want
 /* Whether NAME is one of C's keywords (or bool, true, false). */
 bool c_is_keyword(const char *name);
 
+/* ---- functions (plan.c) ---- */
+
+/* Whether FN's body becomes C: a function nobody calls does not. */
+bool plan_generates(const struct checked_program *cp, const struct function_info *fn);
+
 /* ---- integer expressions (plan_expr.c) ---- */
 
 /* The C of the expressions and statements in BLOCK, or of X. */
@@ -44,6 +49,12 @@ void plan_value(struct plan *plan, enum c_side side, struct expr *x);
 
 /* The accessors and held entries of the map operations in BODY. */
 void plan_map_accesses(struct plan *plan, enum c_side side, struct stmt *body);
+
+/* ---- functions that take maps (plan_copies.c) ---- */
+
+/* The copies of the functions that take maps, named, and what their map
+ * parameters need given to the maps: after plan_map_accesses. */
+void plan_copies(struct plan *plan);
 
 /* The literal a const stands for; NULL when it is written as it is. */
 const char *plan_const_text(struct plan *plan, const struct symbol *sym);

@@ -23,9 +23,30 @@ struct map_planner {
 
 #define A (p->arena)
 
+/* The plan of MAP; a map parameter has one of its own, holding what its
+ * accesses need until the copies give it to their maps (plan_copies.c). */
 static struct map_plan *map_plan_of(struct map_planner *p, const struct symbol *map)
 {
-	return (struct map_plan *)plan_map(p->plan, map);
+	struct map_plan *mp = (struct map_plan *)plan_map(p->plan, map);
+	if (mp)
+		return mp;
+	for (size_t i = 0; i < p->plan->map_params.len; i++) {
+		mp = p->plan->map_params.items[i];
+		if (mp->map == map)
+			return mp;
+	}
+	mp = arena_alloc(A, sizeof(*mp));
+	mp->map = map;
+	vec_push(A, &p->plan->map_params, mp);
+	return mp;
+}
+
+/* Whether A and B may be one map: a map parameter may be any map of its
+ * type. */
+static bool may_alias(const struct symbol *a, const struct symbol *b)
+{
+	return a == b || ((a->kind == SYM_PARAM || b->kind == SYM_PARAM) &&
+			  types_equal(a->type, b->type));
 }
 
 static void need(struct map_planner *p, const struct symbol *map, unsigned access)
@@ -139,7 +160,8 @@ static bool disturbs(const struct stmt *s, const struct symbol *map, const struc
 				return true;
 		return false;
 	case STMT_DELETE:
-		return indexed_map(s->expr) == map || calls_program(s->expr);
+		return (indexed_map(s->expr) && may_alias(indexed_map(s->expr), map)) ||
+		       calls_program(s->expr);
 	case STMT_ASSIGN: {
 		const struct expr *root = place_root(s->assign.target);
 		if (root->kind != EXPR_IDENT || (root->sym && root->sym->kind != SYM_MAP &&
@@ -298,13 +320,13 @@ static void refresh_entries(struct map_planner *p, struct stmt *s, const struct 
 		return;
 	for (size_t i = 0; i < p->entries.len; i++) {
 		struct symbol *v = p->entries.items[i];
-		if (v->entry_map_sym != map)
+		if (!may_alias(v->entry_map_sym, map))
 			continue;
 		if (!s->c_refresh)
 			s->c_refresh = arena_alloc(A, sizeof(*s->c_refresh));
 		vec_push(A, s->c_refresh, v);
 		v->c_refreshed = true;
-		need(p, map, ACC_LOOKUP);
+		need(p, v->entry_map_sym, ACC_LOOKUP);
 	}
 }
 
@@ -488,7 +510,7 @@ static void plan_stmt(struct map_planner *p, struct stmt *s)
 		plan_block(p, s->for_.body);
 		return;
 	case STMT_FOR_EACH:
-		if (s->for_.iterable->sym && s->for_.iterable->sym->kind == SYM_MAP) {
+		if (names_map(s->for_.iterable->sym)) {
 			s->c_access = ACC_FIND;
 			need(p, s->for_.iterable->sym, ACC_FIND);
 		}

@@ -191,10 +191,10 @@ const char *type_name(struct arena *a, const struct type *t)
 	case TY_RINGBUF:
 		return arena_printf(a, "ringbuf<%s>(%llu)", type_name(a, t->elem),
 				    (unsigned long long)t->max_entries);
-	case TY_MAP:
-		return arena_printf(a, "%s<%s, %s>(%llu)", map_kind_name(t->map_kind),
-				    type_name(a, t->key), type_name(a, t->value),
-				    (unsigned long long)t->max_entries);
+	case TY_MAP:	/* a map parameter's type has no size */
+		return arena_printf(a, t->max_entries ? "%s<%s, %s>(%llu)" : "%s<%s, %s>",
+				    map_kind_name(t->map_kind), type_name(a, t->key),
+				    type_name(a, t->value), (unsigned long long)t->max_entries);
 	case TY_FUNCTION: {
 		const char *text = "fn(";
 		for (size_t i = 0; i < t->params.len; i++)
