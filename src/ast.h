@@ -157,6 +157,7 @@ struct expr {
 	   against 300): 1 false, 2 true; C warns that it is always so */
 	uint8_t c_fold;
 	bool c_truth_int;	/* plan: a truth value cast to an integer, written c ? 1 : 0 */
+	uint8_t c_arm;		/* plan: a ?: whose condition is constant: 1 then, 2 else */
 	union {
 		struct {
 			uint64_t value;
@@ -266,7 +267,8 @@ struct stmt {
 	   look their entry up again after it (struct symbol *) */
 	uint8_t c_access;
 	uint8_t c_map_op;	/* plan: ASSIGN m[k] op= v: the accessor's operator */
-	bool c_expand;		/* plan: ASSIGN x <<= v of a narrow x as x = (T)(x << v) */
+	bool c_expand;		/* plan: ASSIGN x op= v as x = (T)(x op v) */
+	const struct type *c_op_type;	/* plan: ASSIGN x op= v: the type op works in */
 	bool c_empty;		/* plan: FOR_RANGE whose constant bounds leave it empty */
 	struct map_binding *c_binding, *c_writes_back;
 	struct vec *c_refresh;

@@ -249,6 +249,16 @@ void const_annotate(struct checker *c, struct expr *e)
 		if (e->binary.lhs->constant && e->binary.rhs->constant)
 			fold_binary(c, e);
 		return;
+	case EXPR_CONDITIONAL: {
+		const struct expr *cond = e->conditional.cond;
+		const struct expr *arm = cond->constant ? (cond->value ? e->conditional.then
+							   : e->conditional.otherwise) : NULL;
+		if (arm && arm->constant && (type_is_integer(e->type) || e->type->kind == TY_BOOL)) {
+			e->constant = true;
+			e->value = wide_convert(arm->value, e->type);
+		}
+		return;
+	}
 	case EXPR_CAST:
 		if (e->cast.operand->constant && (type_is_integer(e->type) || e->type->kind == TY_BOOL)) {
 			e->constant = true;

@@ -101,11 +101,11 @@ static bool loses_data(const struct type *from, const struct type *to)
 
 void check_conversion(struct checker *c, const struct type *to, struct expr *value)
 {
-	if (value && value->constant) {
+	if (value && value->constant)
 		const_adapt(value, to);
-		if (type_is_integer(to) && value->type && !types_equal(value->type, to))
-			value->conv = to;
-	}
+	if (value && type_is_integer(to) && value->type && type_is_integer(value->type) &&
+	    !types_equal(value->type, to))
+		value->conv = to;	/* the plan makes a narrowing one explicit */
 	const struct type *target = as_int(to);
 	if (!target || !value || to->kind == TY_BOOL || !as_int(value->type) ||
 	    value->type->kind == TY_BOOL)

@@ -197,7 +197,7 @@ static int expr_prec(const struct expr *x)
 {
 	if (x->c_text)
 		return x->c_text[0] == '-' ? PREC_UNARY : PREC_POSTFIX;
-	if (x->c_cast || x->c_unsigned_shift)
+	if (x->c_cast || x->c_unsigned_shift || x->c_arm)
 		return PREC_UNARY;
 	if (x->c_call && x->kind == EXPR_BINARY &&
 	    (x->binary.op == BIN_DIV || x->binary.op == BIN_MOD))
@@ -298,39 +298,15 @@ static void emit_shift(struct emitter *e, const struct expr *x)
 		emit_text(e, ")");
 }
 
-/* Whether X may have an effect: it calls something. */
-static bool has_effects(const struct expr *x)
-{
-	switch (x->kind) {
-	case EXPR_CALL: case EXPR_MATCH: case EXPR_NEW:
-		return true;
-	case EXPR_UNARY: return has_effects(x->unary.operand);
-	case EXPR_BINARY: return has_effects(x->binary.lhs) || has_effects(x->binary.rhs);
-	case EXPR_CAST: return has_effects(x->cast.operand);
-	case EXPR_FIELD: case EXPR_ARROW: return has_effects(x->field.base);
-	case EXPR_INDEX: return indexed_map(x) || has_effects(x->index.base) ||
-				has_effects(x->index.index);
-	case EXPR_CONDITIONAL:
-		return has_effects(x->conditional.cond) || has_effects(x->conditional.then) ||
-		       has_effects(x->conditional.otherwise);
-	default: return false;
-	}
-}
-
 static void emit_binary(struct emitter *e, const struct expr *x)
 {
 	if (emit_presence(e, x))
 		return;
-	if (x->c_fold) {	/* decided by the operand's type; its effects kept */
+	if (x->c_fold) {	/* decided by the operand's type; the operand still read */
 		const struct expr *v = x->binary.lhs->constant ? x->binary.rhs : x->binary.lhs;
-		const char *result = x->c_fold == 2 ? "true" : "false";
-		if (has_effects(v)) {
-			emit_text(e, "((void)(");
-			emit_expr(e, v);
-			emit_text(e, "), %s)", result);
-		} else {
-			emit_text(e, "%s", result);
-		}
+		emit_text(e, "((void)(");
+		emit_expr(e, v);
+		emit_text(e, "), %s)", x->c_fold == 2 ? "true" : "false");
 		return;
 	}
 	if (x->c_call && (x->binary.op == BIN_DIV || x->binary.op == BIN_MOD)) {
@@ -764,6 +740,13 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 		emit_binary(e, x);
 		return;
 	case EXPR_CONDITIONAL:
+		if (x->c_arm) {	/* the condition is constant: its arm, in the ?:'s type */
+			const struct expr *arm = x->c_arm == 1 ? x->conditional.then
+						 : x->conditional.otherwise;
+			emit_text(e, "(%s)", c_type(e, x->type));
+			emit_operand(e, PREC_UNARY, arm, false);
+			return;
+		}
 		emit_operand(e, PREC_OR, x->conditional.cond, false);
 		emit_text(e, " ? ");
 		emit_operand(e, PREC_OR, x->conditional.then, false);

@@ -169,18 +169,25 @@ static void emit_assign(struct emitter *e, const struct stmt *s)
 		}
 		return;
 	}
-	if (s->c_expand) {	/* x <<= v of a narrow x: x = (T)(x << v), shifted as an int */
-		bool left = s->assign.op.op == BIN_SHL;
+	if (s->c_expand) {	/* x op= v: x = (T)(x op v), where C would warn */
+		enum binary_op op = s->assign.op.op;
+		const struct type *w = s->c_op_type;
+		bool unsigned_shift = op == BIN_SHL && w && w->is_signed;
 		emit_expr(e, s->assign.target);
-		emit_text(e, " = (%s)(%s", c_type(e, s->assign.target->type), left ? "(__u32)" : "");
+		emit_text(e, " = (%s)(", c_type(e, s->assign.target->type));
+		if (s->c_call)
+			emit_text(e, "%s(", s->c_call);
+		if (unsigned_shift)
+			emit_text(e, "(%s)", c_type(e, type_int(w->bits, false)));
 		emit_expr(e, s->assign.target);
-		emit_text(e, " %s ", binary_op_text(s->assign.op.op));
-		if (s->c_mask)
-			emit_text(e, "((");
+		emit_text(e, s->c_call ? ", " : " %s ", binary_op_text(op));
+		emit_text(e, s->c_mask ? "((" : "(");
 		emit_expr(e, s->assign.value);
 		if (s->c_mask)
 			emit_text(e, ") & %u)", s->c_mask);
-		emit_text(e, ");\n");
+		else
+			emit_text(e, ")");
+		emit_text(e, s->c_call ? "));\n" : ");\n");
 		return;
 	}
 	emit_expr(e, s->assign.target);

@@ -220,22 +220,26 @@ static void plan_constant(struct expr_planner *p, struct expr *x, enum use use)
 		return;		/* an enumerator, 'a': as they are */
 	if (c) {
 		/* as written; converted where C's type would change the meaning */
+		/* an untyped constant may stay an int: beside its partner C converts
+		 * it as the language does; a typed one keeps its own type */
 		bool same = types_equal(c, t) || use == USE_OFFSET ||
-			    (use != USE_EXACT && types_equal(c, &type_i32) && v == x->value);
+			    (use != USE_EXACT && (x->untyped || types_equal(promoted(t), &type_i32)) &&
+			     types_equal(c, &type_i32) && v == x->value);
 		if (v != x->value || !same)
 			x->c_cast = t;
 		if (x->kind == EXPR_INT && x->integer.text[0] == '0' && x->integer.text[1] == 'o')
 			x->c_text = arena_printf(A, "0%s", x->integer.text + 2);	/* 0o755 is C's 0755 */
 		return;
 	}
+	bool exact = use == USE_EXACT || !x->untyped;
 	if (x->kind == EXPR_INT && v == x->value && !strncmp(x->integer.text, "0x", 2)) {
 		/* keep hex as written, with the suffix its type needs */
-		const char *lit = literal(p, v, t, use == USE_EXACT);
+		const char *lit = literal(p, v, t, exact);
 		const char *suffix = lit + strspn(lit, "0123456789-");
 		x->c_text = arena_printf(A, "%s%s", x->integer.text, suffix);
 		return;
 	}
-	x->c_text = literal(p, v, t, use == USE_EXACT);
+	x->c_text = literal(p, v, t, exact);
 }
 
 /* ---- operations ----------------------------------------------------------- */
@@ -300,7 +304,26 @@ static void value_range(const struct expr *x, ks_wide *lo, ks_wide *hi)
 		*hi = 1;
 		return;
 	}
+	const struct type *o = x->kind == EXPR_UNARY && x->unary.op == UNARY_BITNOT
+			       ? x->unary.operand->type : NULL;
+	if (o && is_int(o) && !o->is_signed && o->bits < 32) {
+		/* ~x of a u8 promoted to i32: from -256 to -1 */
+		*lo = -((ks_wide)1 << o->bits);
+		*hi = -1;
+		return;
+	}
 	type_range(x->type, lo, hi);
+}
+
+/* Whether a value of type FROM may not fit TO. */
+static bool narrows(const struct type *from, const struct type *to)
+{
+	if (!type_is_integer(from) && from->kind != TY_BOOL)
+		return false;
+	ks_wide flo, fhi, tlo, thi;
+	type_range(from, &flo, &fhi);
+	type_range(to, &tlo, &thi);
+	return flo < tlo || fhi > thi;
 }
 
 /* x OP v for every x of X's values: 1 always false, 2 always true, 0 when
@@ -410,12 +433,19 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 {
 	if (!x || !x->type)
 		return;
+	if (x->conv && !x->constant && is_int(x->conv) && narrows(x->type, x->conv))
+		x->c_cast = x->conv;	/* written (T)x: C warns at some implicit ones */
 	if (x->kind == EXPR_IDENT && x->sym &&
 	    ((x->sym->kind == SYM_CONST && x->sym->builtin == BUILTIN_CONSTANT) ||
 	     (x->sym->kind == SYM_ENUM_CONST && !x->sym->decl && p->side == C_USER)))
 		plan_kernel_macro(p->plan, p->side, x->sym);	/* TC_ACT_OK; IPPROTO_TCP in userspace */
 	if (x->constant && x->type->kind != TY_BOOL) {
 		plan_constant(p, x, use);
+		return;
+	}
+	if (x->constant && x->kind != EXPR_BOOL && x->kind != EXPR_IDENT) {
+		/* 5 > 3, T == T: C warns such a comparison is always so */
+		x->c_text = x->value ? "true" : "false";
 		return;
 	}
 	switch (x->kind) {
@@ -440,14 +470,20 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 	case EXPR_CONDITIONAL: {
 		plan_operand(p, x->conditional.cond);
 		struct expr *a = x->conditional.then, *b = x->conditional.otherwise;
-		plan_operand(p, a);
-		plan_operand(p, b);
+		if (x->conditional.cond->constant)	/* C folds it, then warns about the rest */
+			x->c_arm = x->conditional.cond->value ? 1 : 2;
+		/* arms of two types: each exactly typed, or C warns that the
+		 * conversion changes one's signedness */
+		enum use arms = is_int(a->type) && is_int(b->type) && !types_equal(a->type, b->type)
+				? USE_EXACT : USE_NORMAL;
+		plan_expr(p, a, arms);
+		plan_expr(p, b, arms);
 		if (is_int(x->type) && is_int(a->type) && is_int(b->type) &&
 		    !types_equal(a->type, b->type)) {
 			/* both arms in the common type: C would warn, and agree */
-			if (!types_equal(a->type, x->type) && !a->c_text)
+			if (!types_equal(a->type, x->type))
 				a->c_cast = x->type;
-			if (!types_equal(b->type, x->type) && !b->c_text)
+			if (!types_equal(b->type, x->type))
 				b->c_cast = x->type;
 		}
 		return;
@@ -517,6 +553,16 @@ static void plan_block(struct expr_planner *p, struct stmt *block)
 		plan_stmt(p, block->block.items[i]);
 }
 
+/* Whether the place X can be written twice, as x = (T)(x op v). */
+static bool simple_target(const struct expr *x)
+{
+	switch (x->kind) {
+	case EXPR_IDENT: return true;
+	case EXPR_FIELD: case EXPR_ARROW: return simple_target(x->field.base);
+	default: return false;
+	}
+}
+
 /* target op= value: the same as target = target op value. */
 static void plan_compound(struct expr_planner *p, struct stmt *s)
 {
@@ -531,14 +577,20 @@ static void plan_compound(struct expr_planner *p, struct stmt *s)
 		common = v;
 	if (op == BIN_DIV || op == BIN_MOD)
 		s->c_call = divider(p, op, common, s->assign.value);
+	s->c_op_type = common;
 	if ((op == BIN_SHL || op == BIN_SHR) &&
 	    !(s->assign.value->constant && s->assign.value->value >= 0 &&
 	      s->assign.value->value < common->bits))
 		s->c_mask = (uint8_t)(common->bits - 1);
-	/* C warns at x <<= 9 for a u8 x, though x is shifted as an int */
-	if ((op == BIN_SHL || op == BIN_SHR) && t->bits < 32 && !indexed_map(s->assign.target) &&
-	    !entry_of_place(s->assign.target))
-		s->c_expand = true;
+	/* C warns at x <<= 9 for a u8 x, though x is shifted as an int, and
+	 * at x &= C for a C wider than x: x = (T)(x op v) says it */
+	bool wider = op != BIN_SHL && op != BIN_SHR && type_is_integer(s->assign.value->type) &&
+		     narrows(s->assign.value->type, t);
+	/* x |= x: clang calls it assigning x to itself */
+	wider |= (op == BIN_BITOR || op == BIN_BITAND) && same_value(s->assign.target, s->assign.value);
+	if (((op == BIN_SHL || op == BIN_SHR) && t->bits < 32) || wider)
+		s->c_expand = !indexed_map(s->assign.target) && !entry_of_place(s->assign.target) &&
+			      simple_target(s->assign.target);
 }
 
 static void plan_stmt(struct expr_planner *p, struct stmt *s)
@@ -558,7 +610,7 @@ static void plan_stmt(struct expr_planner *p, struct stmt *s)
 		plan_operand(p, s->assign.target);
 		if (s->assign.op.compound && indexed_map(s->assign.target) &&
 		    s->assign.op.op != BIN_DIV && s->assign.op.op != BIN_MOD &&
-		    s->assign.value->constant)
+		    type_is_integer(s->assign.value->type))
 			/* the accessor's operand is the value's type: the same result
 			 * modulo its width for these operators */
 			s->assign.value->conv = s->assign.target->type;
