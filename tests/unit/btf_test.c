@@ -1,4 +1,4 @@
-/* CUnit tests of src/btf.c against the running kernel's BTF: kernel types
+/* CUnit tests of src/check/btf.c against the running kernel's BTF: kernel types
  * every recent kernel has (xdp_md, sched_switch's record, do_exit), the
  * KernelScript type text of each kind of BTF type, tracepoint contexts, and
  * .kh text that parses.  Without /sys/kernel/btf/vmlinux the suite says so

@@ -1,4 +1,4 @@
-/* Unit tests of src/describe.c: the comment that opens a file, and the
+/* Unit tests of src/emit/describe.c: the comment that opens a file, and the
  * comments above and beside a struct member, read back through spans. */
 #include "unit.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests of src/prog_kinds.c: the lookups, the SEC() names, and what
+/* Unit tests of src/check/prog_kinds.c: the lookups, the SEC() names, and what
  * every row must hold for the stages that read it, so that a new row
  * missing a field fails here rather than in a generated program. */
 #include "unit.h"

@@ -195,20 +195,20 @@ void names_take_reserved(struct names *n, enum reserved set)
 	case RESERVED_BPF:
 		for (const char *const *k = c_keywords; *k; k++)
 			names_take(n, *k);
-		take_list(n, "src/reserved/bpf.names");
-		take_list(n, "src/reserved/builtins.names");
+		take_list(n, "src/plan/reserved/bpf.names");
+		take_list(n, "src/plan/reserved/builtins.names");
 		for (const char *const *k = bpf_macro_names; *k; k++)
 			names_take(n, *k);
 		names_take(n, "LICENSE");	/* the license string every object has */
 		break;
 	case RESERVED_USER_DECLARED:
-		take_list(n, "src/reserved/user.names");
-		take_list(n, "src/reserved/builtins.names");
+		take_list(n, "src/plan/reserved/user.names");
+		take_list(n, "src/plan/reserved/builtins.names");
 		break;
 	case RESERVED_USER_VISIBLE:
 		for (const char *const *k = c_keywords; *k; k++)
 			names_take(n, *k);
-		take_list(n, "src/reserved/user.macros");
+		take_list(n, "src/plan/reserved/user.macros");
 		take_runtime(n);
 		for (const char *const *k = user_calls; *k; k++)
 			names_take(n, *k);
@@ -217,13 +217,13 @@ void names_take_reserved(struct names *n, enum reserved set)
 	case RESERVED_MEMBERS:
 		for (const char *const *k = c_keywords; *k; k++)
 			names_take(n, *k);
-		take_list(n, "src/reserved/user.macros");
-		take_list(n, "src/reserved/bpf.names");
+		take_list(n, "src/plan/reserved/user.macros");
+		take_list(n, "src/plan/reserved/bpf.names");
 		take_runtime(n);	/* KS_ macros */
 		break;
 	case RESERVED_TAGS:
-		take_list(n, "src/reserved/user.tags");
-		take_list(n, "src/reserved/bpf.tags");
+		take_list(n, "src/plan/reserved/user.tags");
+		take_list(n, "src/plan/reserved/bpf.tags");
 		take_runtime(n);
 		break;
 	}

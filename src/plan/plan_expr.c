@@ -35,7 +35,7 @@ static bool is_int(const struct type *t)
 }
 
 /* The type C computes an operand of type T in: at least int. */
-static const struct type *promoted(const struct type *t)
+static const struct type *arith_type(const struct type *t)
 {
 	return is_int(t) && t->bits >= 32 ? t : &type_i32;
 }
@@ -223,7 +223,7 @@ static void plan_constant(struct expr_planner *p, struct expr *x, enum use use)
 		/* an untyped constant may stay an int: beside its partner C converts
 		 * it as the language does; a typed one keeps its own type */
 		bool same = types_equal(c, t) || use == USE_OFFSET ||
-			    (use != USE_EXACT && (x->untyped || types_equal(promoted(t), &type_i32)) &&
+			    (use != USE_EXACT && (x->untyped || types_equal(arith_type(t), &type_i32)) &&
 			     types_equal(c, &type_i32) && v == x->value);
 		if (v != x->value || !same)
 			x->c_cast = t;
@@ -293,7 +293,7 @@ static void type_range(const struct type *t, ks_wide *lo, ks_wide *hi)
 
 /* The values X may take, as C judges them: a truth value (a comparison,
  * !, &&, ||, a bool, or one cast to an integer) is 0 or 1. */
-static void value_range(const struct expr *x, ks_wide *lo, ks_wide *hi)
+static void values_of(const struct expr *x, ks_wide *lo, ks_wide *hi)
 {
 	const struct expr *inner = x;
 	while (inner->kind == EXPR_CAST)
@@ -332,7 +332,7 @@ static bool narrows(const struct type *from, const struct type *to)
 static uint8_t decided(enum binary_op op, const struct expr *x, ks_wide v)
 {
 	ks_wide lo, hi;
-	value_range(x, &lo, &hi);
+	values_of(x, &lo, &hi);
 	switch (op) {
 	case BIN_LT: return hi < v ? 2 : lo >= v ? 1 : 0;
 	case BIN_LE: return hi <= v ? 2 : lo > v ? 1 : 0;
@@ -372,11 +372,11 @@ static void plan_comparison(struct expr_planner *p, struct expr *x)
 		return;
 	if (!is_int(r->type) && r->type->kind != TY_CHAR && r->type->kind != TY_ENUM)
 		return;
-	const struct type *lt = promoted(l->type), *rt = promoted(r->type);
+	const struct type *lt = arith_type(l->type), *rt = arith_type(r->type);
 	if (lt->is_signed == rt->is_signed)
 		return;
 	struct expr *s = lt->is_signed ? l : r, *u = lt->is_signed ? r : l;
-	const struct type *st = promoted(s->type), *ut = promoted(u->type);
+	const struct type *st = arith_type(s->type), *ut = arith_type(u->type);
 	if (ut->bits < st->bits)
 		return;		/* C widens the unsigned one into the signed type */
 	if (ut->bits < 64) {
@@ -570,7 +570,7 @@ static void plan_compound(struct expr_planner *p, struct stmt *s)
 	enum binary_op op = s->assign.op.op;
 	if (!is_int(t))
 		return;
-	const struct type *common = promoted(t);
+	const struct type *common = arith_type(t);
 	const struct type *v = s->assign.value->type;
 	if (op != BIN_SHL && op != BIN_SHR && is_int(v) && v->bits >= 32 &&
 	    (v->bits > common->bits || (v->bits == common->bits && !v->is_signed)))

@@ -682,7 +682,7 @@ bool side_is_bpf(enum fn_side side)
 	return side == SIDE_PROGRAM || side == SIDE_HELPER;
 }
 
-static const char *base_name(struct arena *a, const char *path)
+static const char *program_name(struct arena *a, const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
@@ -699,7 +699,7 @@ struct checked_program *check_program(struct arena *a, struct diag *d,
 	struct checker *c = &checker;
 	c->cp = arena_alloc(a, sizeof(*c->cp));
 	c->cp->main = main;
-	c->cp->name = base_name(a, main->src->name);
+	c->cp->name = program_name(a, main->src->name);
 	c->cp->btf = opts->btf;
 
 	struct vec seen = { 0 };

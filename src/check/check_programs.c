@@ -92,7 +92,7 @@ static const char *prototype(struct checker *c, const struct kernel_func *kf)
 
 /* A C type as tracefs writes it ("const char *", "unsigned int",
  * "umode_t", "struct open_how *") as a type, or NULL. */
-static const struct type *c_type(struct checker *c, const char *text)
+static const struct type *type_of_c_text(struct checker *c, const char *text)
 {
 	unsigned stars = 0, longs = 0;
 	bool is_unsigned = false, is_char = false, is_short = false, is_int = false;
@@ -186,7 +186,7 @@ static void check_syscall_probe(struct checker *c, struct function_info *fn, con
 		return;
 	}
 	for (size_t i = 0; i < d->fn.params.len; i++) {
-		const struct type *want = c_type(c, args[i].ctype);
+		const struct type *want = type_of_c_text(c, args[i].ctype);
 		const struct type *got = fn->type->params.items[i];
 		if (!want || got->kind == TY_ERROR || types_equal(want, got))
 			continue;

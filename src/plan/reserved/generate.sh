@@ -7,7 +7,7 @@
 # user.macros and user.tags (struct, union and enum names).  A maintainer runs it when the headers the output includes
 # change; the lists are committed.  Needs clang, python3 and bpftool.
 #
-#   src/reserved/generate.sh [VMLINUX_BTF]
+#   src/plan/reserved/generate.sh [VMLINUX_BTF]
 #
 # builtins.names is kept by hand: the C library functions gcc and clang
 # know without a header (a program's function named log or round would

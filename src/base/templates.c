@@ -21,7 +21,7 @@ const char *template_text(struct arena *a, const char *name)
 	return NULL;
 }
 
-static const char *lookup(const char *const *vars, const char *key, size_t len)
+static const char *template_var(const char *const *vars, const char *key, size_t len)
 {
 	for (; vars[0]; vars += 2)
 		if (strlen(vars[0]) == len && !strncmp(vars[0], key, len))
@@ -47,7 +47,7 @@ char *template_expand(struct arena *a, const char *text, const char *const *vars
 			       (*end >= 'a' && *end <= 'z') || (*end >= '0' && *end <= '9'))
 				end++;
 			if (*end == '@' && end > p + 1 &&
-			    (value = lookup(vars, p + 1, (size_t)(end - p - 1))))
+			    (value = template_var(vars, p + 1, (size_t)(end - p - 1))))
 				skip = (size_t)(end - p) + 1;
 		}
 		size_t n = value ? strlen(value) : 1;
