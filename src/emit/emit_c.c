@@ -298,15 +298,27 @@ static void emit_shift(struct emitter *e, const struct expr *x)
 		emit_text(e, ")");
 }
 
+/* x <= x: one (void)x says it. */
+static bool same_value_printed(const struct expr *a, const struct expr *b)
+{
+	return a->kind == EXPR_IDENT && b->kind == EXPR_IDENT && a->sym && a->sym == b->sym;
+}
+
 static void emit_binary(struct emitter *e, const struct expr *x)
 {
 	if (emit_presence(e, x))
 		return;
-	if (x->c_fold) {	/* decided by the operand's type; the operand still read */
-		const struct expr *v = x->binary.lhs->constant ? x->binary.rhs : x->binary.lhs;
-		emit_text(e, "((void)(");
-		emit_expr(e, v);
-		emit_text(e, "), %s)", x->c_fold == 2 ? "true" : "false");
+	if (x->c_fold) {	/* decided by the operands' types; they are still read */
+		emit_text(e, "(");
+		const struct expr *sides[] = { x->binary.lhs, x->binary.rhs };
+		for (int i = 0; i < 2; i++) {
+			if (sides[i]->constant || (i == 1 && same_value_printed(sides[0], sides[1])))
+				continue;
+			emit_text(e, "(void)(");
+			emit_expr(e, sides[i]);
+			emit_text(e, "), ");
+		}
+		emit_text(e, "%s)", x->c_fold == 2 ? "true" : "false");
 		return;
 	}
 	if (x->c_call && (x->binary.op == BIN_DIV || x->binary.op == BIN_MOD)) {

@@ -295,6 +295,10 @@ static void type_range(const struct type *t, ks_wide *lo, ks_wide *hi)
  * !, &&, ||, a bool, or one cast to an integer) is 0 or 1. */
 static void values_of(const struct expr *x, ks_wide *lo, ks_wide *hi)
 {
+	if (x->constant) {
+		*lo = *hi = x->value;
+		return;
+	}
 	const struct expr *inner = x;
 	while (inner->kind == EXPR_CAST)
 		inner = inner->cast.operand;
@@ -304,15 +308,75 @@ static void values_of(const struct expr *x, ks_wide *lo, ks_wide *hi)
 		*hi = 1;
 		return;
 	}
-	const struct type *o = x->kind == EXPR_UNARY && x->unary.op == UNARY_BITNOT
-			       ? x->unary.operand->type : NULL;
-	if (o && is_int(o) && !o->is_signed && o->bits < 32) {
+	type_range(x->type, lo, hi);
+	if (x->kind == EXPR_CONDITIONAL && x->conditional.cond->constant) {
+		/* the arm the constant condition picks (converted to our type) */
+		ks_wide alo, ahi;
+		values_of(x->conditional.cond->value ? x->conditional.then : x->conditional.otherwise,
+			  &alo, &ahi);
+		if (alo >= *lo && ahi <= *hi) {
+			*lo = alo;
+			*hi = ahi;
+		}
+		return;
+	}
+	if (x->kind == EXPR_CAST && type_is_integer(x->cast.operand->type)) {
+		/* widened: the operand's values, as C keeps them */
+		ks_wide olo, ohi;
+		values_of(x->cast.operand, &olo, &ohi);
+		if (olo >= *lo && ohi <= *hi) {
+			*lo = olo;
+			*hi = ohi;
+		}
+		return;
+	}
+	if (x->kind == EXPR_UNARY && x->unary.op == UNARY_BITNOT && is_int(x->unary.operand->type) &&
+	    !x->unary.operand->type->is_signed && x->unary.operand->type->bits < 32) {
 		/* ~x of a u8 promoted to i32: from -256 to -1 */
-		*lo = -((ks_wide)1 << o->bits);
+		*lo = -((ks_wide)1 << x->unary.operand->type->bits);
 		*hi = -1;
 		return;
 	}
-	type_range(x->type, lo, hi);
+	if (x->kind == EXPR_BINARY && type_is_integer(x->type)) {
+		/* what C shortens to the narrow type of its operands: a % b and
+		 * a / b keep within a's values, a & b within the narrower's */
+		const struct expr *l = x->binary.lhs, *r = x->binary.rhs;
+		ks_wide llo, lhi, rlo, rhi;
+		values_of(l, &llo, &lhi);
+		values_of(r, &rlo, &rhi);
+		ks_wide m = llo < 0 ? -llo : llo, n = lhi < 0 ? -lhi : lhi;
+		ks_wide mag = m > n ? m : n;
+		switch (x->binary.op) {
+		case BIN_MOD: case BIN_DIV:
+			if (*lo <= -mag && *hi >= mag) {
+				*lo = llo < 0 || rlo < 0 ? -mag : 0;
+				*hi = mag;
+			}
+			return;
+		case BIN_BITAND:
+			if (llo >= 0 && lhi < *hi) {
+				*lo = 0;
+				*hi = lhi;
+			} else if (rlo >= 0 && rhi < *hi) {
+				*lo = 0;
+				*hi = rhi;
+			}
+			return;
+		case BIN_BITOR: case BIN_BITXOR:
+			if (llo >= 0 && rlo >= 0) {	/* within the bits of the larger */
+				ks_wide top = 1, most = lhi > rhi ? lhi : rhi;
+				while (top <= most)
+					top <<= 1;
+				if (top - 1 < *hi) {
+					*lo = 0;
+					*hi = top - 1;
+				}
+			}
+			return;
+		default:
+			return;
+		}
+	}
 }
 
 /* Whether a value of type FROM may not fit TO. */
@@ -344,6 +408,40 @@ static uint8_t decided(enum binary_op op, const struct expr *x, ks_wide v)
 	}
 }
 
+/* (x & m) == c where c has a bit m has not, or (x | m) == c where m has
+ * a bit c has not: never equal.  1 for ==, 2 for !=, else 0. */
+static uint8_t bits_apart(enum binary_op op, const struct expr *x, const struct expr *c)
+{
+	if ((op != BIN_EQ && op != BIN_NE) || !c->constant || x->kind != EXPR_BINARY)
+		return 0;
+	const struct expr *m = x->binary.rhs->constant ? x->binary.rhs
+			       : x->binary.lhs->constant ? x->binary.lhs : NULL;
+	if (!m || m->value < 0 || c->value < 0)
+		return 0;
+	bool never = (x->binary.op == BIN_BITAND && (c->value & ~m->value)) ||
+		     (x->binary.op == BIN_BITOR && (m->value & ~c->value));
+	return never ? (op == BIN_EQ ? 1 : 2) : 0;
+}
+
+/* l OP r decided because their values' ranges do not meet: 1 false,
+ * 2 true, 0 when it depends on them. */
+static uint8_t apart(enum binary_op op, const struct expr *l, const struct expr *r)
+{
+	ks_wide llo, lhi, rlo, rhi;
+	values_of(l, &llo, &lhi);
+	values_of(r, &rlo, &rhi);
+	bool below = lhi < rlo, above = llo > rhi;	/* l entirely below or above r */
+	switch (op) {
+	case BIN_LT: return below ? 2 : llo >= rhi ? 1 : 0;
+	case BIN_LE: return lhi <= rlo ? 2 : above ? 1 : 0;
+	case BIN_GT: return above ? 2 : lhi <= rlo ? 1 : 0;
+	case BIN_GE: return llo >= rhi ? 2 : below ? 1 : 0;
+	case BIN_EQ: return below || above ? 1 : 0;
+	case BIN_NE: return below || above ? 2 : 0;
+	default: return 0;
+	}
+}
+
 static enum binary_op mirrored(enum binary_op op)
 {
 	switch (op) {
@@ -360,12 +458,15 @@ static void plan_comparison(struct expr_planner *p, struct expr *x)
 	struct expr *l = x->binary.lhs, *r = x->binary.rhs;
 	/* a value against a constant its type cannot reach */
 	if (r->constant && !l->constant && type_is_integer(l->type))
-		x->c_fold = decided(x->binary.op, l, r->value);
+		x->c_fold = decided(x->binary.op, l, r->value) ?: bits_apart(x->binary.op, l, r);
 	else if (l->constant && !r->constant && type_is_integer(r->type))
-		x->c_fold = decided(mirrored(x->binary.op), r, l->value);
+		x->c_fold = decided(mirrored(x->binary.op), r, l->value) ?:
+			    bits_apart(x->binary.op, r, l);
 	else if (!l->constant && same_value(l, r))	/* x <= x: C warns it is always so */
 		x->c_fold = x->binary.op == BIN_EQ || x->binary.op == BIN_LE ||
 			    x->binary.op == BIN_GE ? 2 : 1;
+	else if (type_is_integer(l->type) && type_is_integer(r->type))
+		x->c_fold = apart(x->binary.op, l, r);	/* ranges that do not meet */
 	if (x->c_fold)
 		return;
 	if (!is_int(l->type) && l->type->kind != TY_CHAR && l->type->kind != TY_ENUM)
