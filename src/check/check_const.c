@@ -120,7 +120,9 @@ static void fold_binary(struct checker *c, struct expr *e)
 	struct expr *l = e->binary.lhs, *r = e->binary.rhs;
 	enum binary_op op = e->binary.op;
 	bool shift = op == BIN_SHL || op == BIN_SHR;
-	bool untyped = is_untyped(l) && (shift || is_untyped(r));
+	/* a typed count makes the shift a typed one: its left constant is
+	 * typed by its value and the count taken modulo the width */
+	bool untyped = is_untyped(l) && is_untyped(r);
 	ks_wide lv = l->value, rv = r->value, v;
 	if ((op == BIN_DIV || op == BIN_MOD) && rv == 0 && untyped) {
 		diag_error(c->diag, e->span, "this constant divides by zero");
@@ -132,8 +134,10 @@ static void fold_binary(struct checker *c, struct expr *e)
 		e->value = op == BIN_DIV ? 0 : wide_convert(lv, e->type);
 		return;
 	}
-	if (!untyped && type_is_integer(e->type) && shift)
+	if (!untyped && type_is_integer(e->type) && shift) {
 		rv &= width_of(e->type) - 1;
+		lv = wide_convert(lv, e->type);
+	}
 	if (!untyped && type_is_integer(e->type) && !shift && op != BIN_AND && op != BIN_OR &&
 	    !(op >= BIN_EQ && op <= BIN_GE)) {
 		/* in the operation's type: the operands converted to it */
@@ -272,10 +276,23 @@ void const_annotate(struct checker *c, struct expr *e)
 
 /* Both operands of a binary operator: an untyped constant takes the type
  * of the other operand, when its value fits. */
+/* What an operand of type T is computed in: at least an i32. */
+static const struct type *promoted_operand(const struct type *t)
+{
+	if (t->kind == TY_INT && t->bits >= 32)
+		return t;
+	return type_is_integer(t) || t->kind == TY_BOOL ? &type_i32 : t;
+}
+
+void const_adapt_beside(struct expr *e, const struct type *partner)
+{
+	const_adapt(e, promoted_operand(partner));
+}
+
 void const_adapt_operands(struct expr *l, struct expr *r)
 {
 	if (is_untyped(l) && !is_untyped(r))
-		const_adapt(l, r->type);
+		const_adapt(l, promoted_operand(r->type));
 	else if (is_untyped(r) && !is_untyped(l))
-		const_adapt(r, l->type);
+		const_adapt(r, promoted_operand(l->type));
 }

@@ -171,6 +171,8 @@ void const_annotate(struct checker *c, struct expr *e);
 /* An untyped constant E takes type T where its value fits. */
 void const_adapt(struct expr *e, const struct type *t);
 void const_adapt_operands(struct expr *l, struct expr *r);
+/* An untyped constant beside an operand of type PARTNER (x op= c). */
+void const_adapt_beside(struct expr *e, const struct type *partner);
 /* The type integer arithmetic on A and B gives (check_expr.c). */
 const struct type *arithmetic(const struct type *a, const struct type *b);
 /* The integer type E's value is known to fit in; NULL for a constant. */

@@ -84,7 +84,7 @@ static void check_assign(struct checker *c, struct stmt *s)
 	if (s->assign.op.compound) {
 		/* x += 1: the constant takes x's type, as in x = x + 1 */
 		if (s->assign.op.op != BIN_SHL && s->assign.op.op != BIN_SHR)
-			const_adapt(s->assign.value, target);
+			const_adapt_beside(s->assign.value, target);
 		if (!type_is_integer(target) || !type_is_integer(value))
 			diag_error(c->diag, s->span, "'%s=' needs integers, not %s and %s",
 				   binary_op_text(s->assign.op.op), type_name(A, target),

@@ -103,7 +103,8 @@ static bool atomic_change(struct emitter *e, const struct stmt *s, const struct 
 			  const struct type *t)
 {
 	enum binary_op op = s->assign.op.op;
-	if (s->assign.value->constant && s->assign.value->value == 0)
+	if (s->assign.value->constant && t && t->kind == TY_INT &&
+	    s->assign.value->value % ((ks_wide)1 << t->bits) == 0)
 		return false;	/* += 0: nothing to add (clang 14 would make it an atomic or) */
 	return e->bpf && s->assign.op.compound && (op == BIN_ADD || op == BIN_SUB) &&
 	       !type_is_percpu_map(map->type) && t && t->kind == TY_INT && t->bits >= 32;

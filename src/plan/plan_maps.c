@@ -353,8 +353,10 @@ static void plan_assign(struct map_planner *p, struct stmt *s)
 			/* m[k] += 0 changes nothing but an absent key: not atomic (an
 			 * atomic add of 0 becomes an atomic or, which clang 14's BPF
 			 * backend cannot select on 32 bits) */
-			if ((op == BIN_ADD || op == BIN_SUB) && value->constant && value->value == 0)
-				op = BIN_BITOR;
+			if ((op == BIN_ADD || op == BIN_SUB) && value->constant &&
+			    type_is_integer(map->type->value) &&
+			    value->value % ((ks_wide)1 << (type_size(map->type->value) * 8)) == 0)
+				op = BIN_BITOR;	/* + 0 once converted to the value's type */
 			s->c_access = ACC_OP;
 			s->c_map_op = (uint8_t)op;
 			need_op(p, map, op);

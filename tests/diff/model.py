@@ -29,14 +29,6 @@ INT_TYPES = {
 # The readings LANGUAGE.md leaves open.  gen.py avoids them unless asked;
 # where they occur the model follows the reading given here.
 AMBIGUOUS = {
-    'amb-narrowconst':
-        'a constant beside a u8/i8/u16/i16 operand that does not fit that type '
-        'but fits i32: typed by its value (u32 for 0..2^31-1) as the rule is '
-        'written, or i32 if "that operand\'s type" meant the promoted type',
-    'amb-constleftshift':
-        'a constant on the left of a shift whose count is typed: it takes the '
-        'count\'s type (the rule for constants beside a typed operand), so '
-        '1 << n is a u64 for a u64 n',
     'amb-constbits':
         '~, &, |, ^ and >> of negative constants "as on paper": read as '
         'infinite two\'s complement (~5 is -6, -8 >> 1 is -4)',
@@ -269,11 +261,12 @@ class Env:
 
 
 def constant_typed(v, other, tags):
-    """The type a constant takes beside an operand of type other."""
-    if other != 'bool' and fits(v, other):
-        return other
-    if other != 'bool' and bits(other) < 32 and 0 <= v <= (1 << 31) - 1:
-        tags.add('amb-narrowconst')
+    """The type a constant takes beside an operand of type other: that
+    operand's type after promotion (i32 beside a u8), if v fits it."""
+    if other != 'bool':
+        other = promote(other)
+        if fits(v, other):
+            return other
     return type_by_value(v)
 
 
@@ -377,8 +370,8 @@ def eval_binary(e, env, tags):
     if op in SHIFTS:
         tags.add('shift')
         if lt == CONST:
-            tags.add('amb-constleftshift')
-            lt = constant_typed(lv, rt, tags)
+            # the count gives the constant no type: it is typed by its value
+            lt = type_by_value(lv)
         t = promote(lt)
         n = bits(t)
         if not (0 <= rv < n):
