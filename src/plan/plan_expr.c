@@ -174,7 +174,9 @@ static const struct type *as_written(const struct expr *x)
 			if (r->value == 0 || (size && negative))
 				return NULL;
 			break;
-		case BIN_BITAND: case BIN_BITOR: case BIN_BITXOR:
+		case BIN_BITXOR:
+			return NULL;	/* clang takes 10 ^ 2 for a power */
+		case BIN_BITAND: case BIN_BITOR:
 			if (negative)
 				return NULL;
 			break;
@@ -575,8 +577,7 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 			x->c_arm = x->conditional.cond->value ? 1 : 2;
 		/* arms of two types: each exactly typed, or C warns that the
 		 * conversion changes one's signedness */
-		enum use arms = is_int(a->type) && is_int(b->type) && !types_equal(a->type, b->type)
-				? USE_EXACT : USE_NORMAL;
+		enum use arms = is_int(x->type) ? USE_EXACT : USE_NORMAL;
 		plan_expr(p, a, arms);
 		plan_expr(p, b, arms);
 		if (is_int(x->type) && is_int(a->type) && is_int(b->type) &&
