@@ -99,6 +99,7 @@ const struct member *find_member(const struct type *t, const char *name)
  * integer type T. */
 static bool literal_fits(const struct type *t, uint64_t value, bool negative)
 {
+	negative = negative && value != 0;	/* -0 is 0 */
 	if (t->kind == TY_CHAR)
 		return negative ? value <= 0x80 : value <= 0xff;
 	if (t->kind != TY_INT)
@@ -972,7 +973,8 @@ static const struct type *check_expr_kind(struct checker *c, struct expr *e)
 		a = e->conditional.then->type;
 		b = e->conditional.otherwise->type;
 		/* two integers: their common type, as a binary operator gives */
-		if (a->kind == TY_INT && b->kind == TY_INT)
+		if ((a->kind == TY_INT && (b->kind == TY_INT || b->kind == TY_CHAR)) ||
+		    (a->kind == TY_CHAR && b->kind == TY_INT))
 			return set(e, arithmetic(a, b));
 		if (!assignable(a, b, e->conditional.otherwise))
 			diag_error(c->diag, e->span, "the two values are %s and %s",

@@ -128,8 +128,11 @@ static const struct type *as_written(const struct expr *x)
 		return NULL;
 	const struct type *t = NULL;
 	switch (x->kind) {
-	case EXPR_INT:
 	case EXPR_CHAR:
+		if (x->value >= 128)
+			return NULL;	/* '\xff' is -1 where C's char is signed */
+		/* fall through */
+	case EXPR_INT:
 		t = &type_i32;
 		break;
 	case EXPR_SIZEOF:
@@ -227,11 +230,17 @@ static void plan_constant(struct expr_planner *p, struct expr *x, enum use use)
 		bool same = types_equal(c, t) || use == USE_OFFSET ||
 			    (use != USE_EXACT && (x->untyped || types_equal(arith_type(t), &type_i32)) &&
 			     types_equal(c, &type_i32) && v == x->value);
-		if (v != x->value || !same)
+		if (x->kind == EXPR_INT && v == x->value && !same &&
+		    types_equal(literal_type(v, t, true), t)) {
+			c = NULL;	/* a literal of another type: 100U, not (__u32)100 */
+			use = USE_EXACT;
+		} else if (v != x->value || !same)
 			x->c_cast = t;
-		if (x->kind == EXPR_INT && x->integer.text[0] == '0' && x->integer.text[1] == 'o')
-			x->c_text = arena_printf(A, "0%s", x->integer.text + 2);	/* 0o755 is C's 0755 */
-		return;
+		if (c) {
+			if (x->kind == EXPR_INT && x->integer.text[0] == '0' && x->integer.text[1] == 'o')
+				x->c_text = arena_printf(A, "0%s", x->integer.text + 2);	/* 0o755 is C's 0755 */
+			return;
+		}
 	}
 	bool exact = use == USE_EXACT || !x->untyped;
 	if (x->kind == EXPR_INT && v == x->value && !strncmp(x->integer.text, "0x", 2)) {
@@ -364,6 +373,16 @@ static void values_of(const struct expr *x, ks_wide *lo, ks_wide *hi)
 				*hi = rhi;
 			}
 			return;
+		case BIN_SHR:
+			/* by a constant count: C shifts the narrow value itself */
+			if (r->constant && is_int(x->type)) {
+				unsigned k = (unsigned)(r->value & (x->type->bits - 1));
+				if (llo >= *lo && lhi <= *hi) {
+					*lo = llo >> k;
+					*hi = lhi >> k;
+				}
+			}
+			return;
 		case BIN_BITOR: case BIN_BITXOR:
 			if (llo >= 0 && rlo >= 0) {	/* within the bits of the larger */
 				ks_wide top = 1, most = lhi > rhi ? lhi : rhi;
@@ -399,6 +418,15 @@ static uint8_t decided(enum binary_op op, const struct expr *x, ks_wide v)
 {
 	ks_wide lo, hi;
 	values_of(x, &lo, &hi);
+	const struct expr *o = x->kind == EXPR_CAST ? x->cast.operand : NULL;
+	if (o && is_int(x->type) && !x->type->is_signed && is_int(o->type) && o->type->is_signed &&
+	    o->type->bits < x->type->bits && (op == BIN_EQ || op == BIN_NE)) {
+		/* (u32)i16: from 0 up, and down from 2^32 - 1, never between */
+		ks_wide olo, ohi;
+		type_range(o->type, &olo, &ohi);
+		if (v > ohi && v < ((ks_wide)1 << x->type->bits) + olo)
+			return op == BIN_EQ ? 1 : 2;
+	}
 	switch (op) {
 	case BIN_LT: return hi < v ? 2 : lo >= v ? 1 : 0;
 	case BIN_LE: return hi <= v ? 2 : lo > v ? 1 : 0;
@@ -498,6 +526,14 @@ static void plan_comparison(struct expr_planner *p, struct expr *x)
 	x->c_call_swapped = s == r;
 }
 
+/* A char used as a number is a u8 (LANGUAGE.md), C's char may be signed:
+ * '\xff' + 1 is 256. */
+static void char_as_number(struct expr *x)
+{
+	if (x->type && x->type->kind == TY_CHAR && !(x->constant && x->value < 128))
+		x->c_cast = &type_u8;
+}
+
 static void plan_binary(struct expr_planner *p, struct expr *x)
 {
 	enum binary_op op = x->binary.op;
@@ -538,6 +574,8 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 		return;
 	if (x->conv && !x->constant && is_int(x->conv) && narrows(x->type, x->conv))
 		x->c_cast = x->conv;	/* written (T)x: C warns at some implicit ones */
+	if (x->conv && is_int(x->conv))
+		char_as_number(x);
 	if (x->kind == EXPR_IDENT && x->sym &&
 	    ((x->sym->kind == SYM_CONST && x->sym->builtin == BUILTIN_CONSTANT) ||
 	     (x->sym->kind == SYM_ENUM_CONST && !x->sym->decl && p->side == C_USER)))
@@ -554,6 +592,8 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 	switch (x->kind) {
 	case EXPR_UNARY: {
 		plan_operand(p, x->unary.operand);
+		if (x->unary.op != UNARY_NOT)
+			char_as_number(x->unary.operand);
 		/* ~ of a truth value cast to an integer: gcc calls ~ on a
 		 * boolean a mistake, c ? 1 : 0 says it is a number */
 		struct expr *o = x->unary.operand;
@@ -565,8 +605,14 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 	case EXPR_BINARY: {
 		/* p + n: only n's value matters */
 		enum use offsets = x->type->kind == TY_POINTER ? USE_OFFSET : USE_NORMAL;
-		plan_expr(p, x->binary.lhs, offsets);
+		/* 100 >> n: no partner converts the constant, it is its own type */
+		bool shift = x->binary.op == BIN_SHL || x->binary.op == BIN_SHR;
+		plan_expr(p, x->binary.lhs, shift ? USE_EXACT : offsets);
 		plan_expr(p, x->binary.rhs, offsets);
+		if (x->binary.op != BIN_AND && x->binary.op != BIN_OR) {
+			char_as_number(x->binary.lhs);
+			char_as_number(x->binary.rhs);
+		}
 		plan_binary(p, x);
 		return;
 	}
@@ -588,10 +634,16 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 			if (!types_equal(b->type, x->type))
 				b->c_cast = x->type;
 		}
+		if (is_int(x->type)) {
+			char_as_number(a);
+			char_as_number(b);
+		}
 		return;
 	}
 	case EXPR_CAST:
 		plan_operand(p, x->cast.operand);
+		if (is_int(x->type))
+			char_as_number(x->cast.operand);
 		return;
 	case EXPR_FIELD:
 	case EXPR_ARROW: {
@@ -612,8 +664,11 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 		plan_operand(p, x->call.callee);
 		/* print's arguments travel through varargs: exactly typed */
 		bool print = x->sym && x->sym->kind == SYM_BUILTIN && x->sym->builtin == BUILTIN_PRINT;
-		for (size_t i = 0; i < x->call.args.len; i++)
+		for (size_t i = 0; i < x->call.args.len; i++) {
 			plan_expr(p, x->call.args.items[i], print ? USE_EXACT : USE_NORMAL);
+			if (print)	/* %d of a char is 0 to 255; %c prints the same */
+				char_as_number(x->call.args.items[i]);
+		}
 		return;
 	}
 	case EXPR_STRUCT_LIT:	/* a global's initial value holds C constants too */
