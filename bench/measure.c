@@ -2,12 +2,13 @@
 /*
  * measure: load the XDP program of one or more BPF object files and print
  * what the kernel says about each: the instructions the verifier processed,
- * the length of the translated (xlated) and JITed program, and the time
+ * the length of the translated (xlated) and JITed program, the calls to
+ * bpf_map_lookup_elem and bpf_map_update_elem in its code, and the time
  * BPF_PROG_TEST_RUN reports per packet for three crafted packets:
  *
  *   pass     IPv4/UDP from 10.0.0.1, not blocked   (XDP_PASS expected)
  *   blocked  IPv4/UDP from 10.0.0.2, which is put in the blocklist map
- *            first                                 (XDP_DROP expected)
+ *            first (when there is one)             (XDP_DROP expected)
  *   other    ARP, not IPv4                         (XDP_PASS expected)
  *
  * Each test run gives the kernel's average over REPEAT runs of the
@@ -36,7 +37,7 @@
 #include <bpf/libbpf.h>
 
 #define MAX_TRIALS 1001
-#define HEADER "label\tverified\txlated\tjited_bytes" \
+#define HEADER "label\tlookups\tupdates\tverified\txlated\tjited_bytes" \
 	"\tns_pass\tns_blocked\tns_other" \
 	"\tact_pass\tact_blocked\tact_other"
 
@@ -53,6 +54,7 @@ struct subject {
 	struct bpf_object *obj;
 	int prog_fd;
 	struct bpf_prog_info info;
+	unsigned int lookups, updates;
 	unsigned int ns[NPKT][MAX_TRIALS];
 	unsigned int action[NPKT];
 };
@@ -195,6 +197,15 @@ static int load_subject(struct subject *s, const char *prog_name,
 			prog_name ? prog_name : "");
 		return -1;
 	}
+	/* The map helpers the compiled code calls (inlined functions count
+	 * once per call site): what "one lookup, reused" is about. */
+	const struct bpf_insn *insn = bpf_program__insns(prog);
+	for (size_t i = 0; i < bpf_program__insn_cnt(prog); i++) {
+		if (insn[i].code != (BPF_JMP | BPF_CALL) || insn[i].src_reg != 0)
+			continue;
+		s->lookups += insn[i].imm == BPF_FUNC_map_lookup_elem;
+		s->updates += insn[i].imm == BPF_FUNC_map_update_elem;
+	}
 	/* Measure in isolation: never pin to, or reuse maps from, bpffs. */
 	bpf_object__for_each_map(map, s->obj)
 		bpf_map__set_pin_path(map, NULL);
@@ -212,6 +223,8 @@ static int load_subject(struct subject *s, const char *prog_name,
 		return -1;
 	}
 
+	if (!strcmp(map_name, "-"))
+		return 0;
 	map = bpf_object__find_map_by_name(s->obj, map_name);
 	if (!map) {
 		fprintf(stderr, "%s: no map %s\n", s->path, map_name);
@@ -252,7 +265,7 @@ static void usage(FILE *f, const char *argv0)
 "  %s\n"
 "Options:\n"
 "  -p NAME   program to load (default: the first XDP program)\n"
-"  -m NAME   blocklist map, hash<u32, u32> (default: blocklist)\n"
+"  -m NAME   blocklist map, hash<u32, u32> (default: blocklist; - for none)\n"
 "  -n N      runs per BPF_PROG_TEST_RUN (default: 100000)\n"
 "  -t N      BPF_PROG_TEST_RUN calls per packet and object; the mean of\n"
 "            the middle half of their times is printed (default: 101,\n"
@@ -343,7 +356,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		struct subject *s = &subjects[i];
 
-		printf("%s\t%u\t%u\t%u", s->label, s->info.verified_insns,
+		printf("%s\t%u\t%u\t%u\t%u\t%u", s->label, s->lookups, s->updates,
+		       s->info.verified_insns,
 		       s->info.xlated_prog_len / 8, s->info.jited_prog_len);
 		for (k = 0; k < NPKT; k++)
 			printf("\t%.1f", middle_mean(s->ns[k], trials));

@@ -7,7 +7,10 @@
 #     from the .ks: the instructions the verifier processed, the translated
 #     and JITed sizes, and the ns/packet BPF_PROG_TEST_RUN reports for an
 #     allowed IPv4 packet, a packet from a blocked source and an ARP packet.
-#     With both objects it prints both columns and ours/twin.
+#     With both objects it prints both columns and ours/twin. Also the
+#     calls to bpf_map_lookup_elem and bpf_map_update_elem in the code.
+#  1b. The same for the map counter of counter/counter.ks against its
+#     hand-written twin counter/counter.bpf.c: lookups reused.
 #  2. The time kernelscript takes per .ks file in examples/ (compile when
 #     it works, check until then).
 #
@@ -119,47 +122,70 @@ if [ -n "$OURS" ] && [ ! -f "$OURS" ]; then
 fi
 [ -n "$OURS" ] && [ -z "$ours_note" ] && ours_note=$OURS
 
+# Prints the table measure makes for the twin object $2 and ours, $3 when
+# given, for the program of $1; $4 is measure's -m (the blocklist map, or -).
+compare() {
+    local title=$1 twin=$2 ours=$3 map=$4
+    set -- twin="$twin"
+    [ -n "$ours" ] && set -- "$@" ours="$ours"
+    "$BUILD/measure" -m "$map" -n "$REPEAT" -t "$TRIALS" ${CPU:+-c "$CPU"} "$@" \
+        >"$TMP/measure.tsv"
+    echo
+    # Transpose: one row per figure, one column per object, then ours/twin.
+    awk -F '\t' '
+        NR == 1 { for (i = 1; i <= NF; i++) name[i] = $i; nf = NF; next }
+        { n++; for (i = 1; i <= NF; i++) v[n, i] = $i }
+        END {
+            label["lookups"] = "map lookups in the code"
+            label["updates"] = "map updates in the code"
+            label["verified"] = "verified insns"
+            label["xlated"] = "xlated insns"
+            label["jited_bytes"] = "jited bytes"
+            label["ns_pass"] = "ns/packet, allowed IPv4"
+            label["ns_blocked"] = "ns/packet, blocked IPv4"
+            label["ns_other"] = "ns/packet, ARP"
+            printf "%-26s", ""
+            for (j = 1; j <= n; j++) printf "%16s", v[j, 1]
+            if (n == 2) printf "%12s", "ours/twin"
+            printf "\n"
+            for (i = 2; i <= nf; i++) {
+                if (name[i] ~ /^act_/) continue
+                printf "%-26s", label[name[i]]
+                for (j = 1; j <= n; j++) printf "%16s", v[j, i]
+                if (n == 2 && v[1, i] > 0)
+                    printf "%11.2fx", v[2, i] / v[1, i]
+                else if (n == 2)
+                    printf "%12s", "-"
+                printf "\n"
+            }
+            printf "%-26s", "action allowed/blocked/ARP"
+            for (j = 1; j <= n; j++) {
+                a = ""
+                for (i = 2; i <= nf; i++)
+                    if (name[i] ~ /^act_/) a = a (a == "" ? "" : "/") v[j, i]
+                printf "%16s", a
+            }
+            printf "\n"
+        }' "$TMP/measure.tsv"
+}
+
 echo
 echo "== XDP filter (examples/xdp_filter.ks): BPF_PROG_TEST_RUN, kernel $(uname -r)"
 echo "   ns/packet: the kernel's figure; mean of the middle half of $TRIALS test runs of $REPEAT repeats"
 [ -n "$ours_note" ] && echo "   ours: $ours_note"
-set -- twin="$BUILD/xdp_filter.bpf.o"
-[ -n "$OURS" ] && set -- "$@" ours="$OURS"
-"$BUILD/measure" -n "$REPEAT" -t "$TRIALS" ${CPU:+-c "$CPU"} "$@" \
-    >"$TMP/measure.tsv"
+compare "XDP filter" "$BUILD/xdp_filter.bpf.o" "$OURS" blocklist
+
+# The counter: lookups reused (one lookup, then an atomic add or an insert).
+counter_ours=
+if [ "$ks_works" = yes ] &&
+    "$KS" compile "$BENCH/counter/counter.ks" -o "$TMP/counter" >/dev/null 2>&1 &&
+    make -s -C "$TMP/counter" >"$TMP/counter.log" 2>&1; then
+    counter_ours=$(find "$TMP/counter" -name counter.bpf.o | head -n 1)
+fi
 echo
-# Transpose: one row per figure, one column per object, then ours/twin.
-awk -F '\t' '
-    NR == 1 { for (i = 1; i <= NF; i++) name[i] = $i; nf = NF; next }
-    { n++; for (i = 1; i <= NF; i++) v[n, i] = $i }
-    END {
-        label["verified"] = "verified insns"
-        label["xlated"] = "xlated insns"
-        label["jited_bytes"] = "jited bytes"
-        label["ns_pass"] = "ns/packet, allowed IPv4"
-        label["ns_blocked"] = "ns/packet, blocked IPv4"
-        label["ns_other"] = "ns/packet, ARP"
-        printf "%-26s", ""
-        for (j = 1; j <= n; j++) printf "%16s", v[j, 1]
-        if (n == 2) printf "%12s", "ours/twin"
-        printf "\n"
-        for (i = 2; i <= nf; i++) {
-            if (name[i] ~ /^act_/) continue
-            printf "%-26s", label[name[i]]
-            for (j = 1; j <= n; j++) printf "%16s", v[j, i]
-            if (n == 2)
-                printf "%11.2fx", (v[1, i] > 0 ? v[2, i] / v[1, i] : 0)
-            printf "\n"
-        }
-        printf "%-26s", "action allowed/blocked/ARP"
-        for (j = 1; j <= n; j++) {
-            a = ""
-            for (i = 2; i <= nf; i++)
-                if (name[i] ~ /^act_/) a = a (a == "" ? "" : "/") v[j, i]
-            printf "%16s", a
-        }
-        printf "\n"
-    }' "$TMP/measure.tsv"
+echo "== Map counter (counter/counter.ks): one lookup, an atomic add or an insert"
+[ -z "$counter_ours" ] && echo "   ours: could not compile and build counter/counter.ks"
+compare "counter" "$BUILD/counter.bpf.o" "$counter_ours" -
 
 echo
 if [ "$ks_works" = no ]; then
