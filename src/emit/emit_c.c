@@ -197,7 +197,7 @@ static int expr_prec(const struct expr *x)
 {
 	if (x->c_text)
 		return x->c_text[0] == '-' ? PREC_UNARY : PREC_POSTFIX;
-	if (x->c_cast || x->c_unsigned_shift || x->c_arm)
+	if (x->c_cast || x->c_unsigned_op || x->c_arm)
 		return PREC_UNARY;
 	if (x->c_call && x->kind == EXPR_BINARY &&
 	    (x->binary.op == BIN_DIV || x->binary.op == BIN_MOD))
@@ -279,7 +279,7 @@ static bool emit_presence(struct emitter *e, const struct expr *x)
 static void emit_shift(struct emitter *e, const struct expr *x)
 {
 	const char *op = binary_op_text(x->binary.op);
-	if (x->c_unsigned_shift) {
+	if (x->c_unsigned_op) {
 		const struct type *t = x->type;
 		emit_text(e, "(%s)((%s)", c_type(e, t), c_type(e, type_int(t->bits, false)));
 		emit_operand(e, PREC_UNARY, x->binary.lhs, false);
@@ -294,7 +294,7 @@ static void emit_shift(struct emitter *e, const struct expr *x)
 	} else {
 		emit_operand(e, PREC_SHIFT, x->binary.rhs, true);
 	}
-	if (x->c_unsigned_shift)
+	if (x->c_unsigned_op)
 		emit_text(e, ")");
 }
 
@@ -344,7 +344,7 @@ static void emit_binary(struct emitter *e, const struct expr *x)
 		return;
 	}
 	if ((x->binary.op == BIN_SHL || x->binary.op == BIN_SHR) &&
-	    (x->c_mask || x->c_unsigned_shift)) {
+	    (x->c_mask || x->c_unsigned_op)) {
 		emit_shift(e, x);
 		return;
 	}
@@ -355,9 +355,17 @@ static void emit_binary(struct emitter *e, const struct expr *x)
 		return;
 	}
 	int prec = binary_prec(x->binary.op);
-	emit_operand(e, prec, x->binary.lhs, false);
+	if (x->c_unsigned_op) {	/* (T)((unsigned T)a - b) */
+		const struct type *t = x->type;
+		emit_text(e, "(%s)((%s)", c_type(e, t), c_type(e, type_int(t->bits, false)));
+		emit_operand(e, PREC_UNARY, x->binary.lhs, false);
+	} else {
+		emit_operand(e, prec, x->binary.lhs, false);
+	}
 	emit_text(e, " %s ", binary_op_text(x->binary.op));
 	emit_operand(e, prec, x->binary.rhs, true);
+	if (x->c_unsigned_op)
+		emit_text(e, ")");
 }
 
 /* The pointer to what a map entry variable refers to.  Where the key
@@ -686,7 +694,7 @@ void emit_expr(struct emitter *e, const struct expr *x)
 	if (x->c_cast) {
 		emit_text(e, "(%s)", c_type(e, x->c_cast));
 		bool parens = x->kind == EXPR_BINARY || x->kind == EXPR_CONDITIONAL ||
-			      x->c_unsigned_shift;
+			      x->c_unsigned_op;
 		emit_text(e, parens ? "(" : "");
 		emit_expr_as_written(e, x);
 		emit_text(e, parens ? ")" : "");

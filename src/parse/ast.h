@@ -146,7 +146,8 @@ struct expr {
 	const struct type *c_cast;	/* converted: (T)(...) */
 	const char *c_call;		/* a binary operator as a call: NAME(lhs, rhs) */
 	bool c_call_swapped;		/* ... comparing: 0 OP NAME(rhs, lhs) */
-	bool c_unsigned_shift;		/* a signed <<, shifted as unsigned */
+	bool c_unsigned_op;		/* a signed <<, or + - * of values clang folds
+					   (and warns overflow), done unsigned */
 	uint8_t c_mask;			/* a shift count taken modulo c_mask + 1 */
 	/* plan: a map read or test: the accessor it calls (enum accessor), or
 	   the entry the program holds that it reads instead (plan_maps.c) */

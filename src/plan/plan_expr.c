@@ -332,9 +332,14 @@ static void values_of(const struct expr *x, ks_wide *lo, ks_wide *hi)
 		return;
 	}
 	if (x->kind == EXPR_CAST && type_is_integer(x->cast.operand->type)) {
-		/* widened: the operand's values, as C keeps them */
+		/* widened: the operand's values, as C keeps them; negative
+		 * ones made unsigned: 2^N above them */
 		ks_wide olo, ohi;
 		values_of(x->cast.operand, &olo, &ohi);
+		if (ohi < 0 && *lo == 0 && olo + *hi + 1 >= 0) {
+			olo += *hi + 1;
+			ohi += *hi + 1;
+		}
 		if (olo >= *lo && ohi <= *hi) {
 			*lo = olo;
 			*hi = ohi;
@@ -392,6 +397,15 @@ static void values_of(const struct expr *x, ks_wide *lo, ks_wide *hi)
 					*lo = 0;
 					*hi = top - 1;
 				}
+			} else if (is_int(x->type) && x->type->is_signed) {
+				/* both within -2^k .. 2^k - 1: so is the result */
+				ks_wide top = 1;
+				while (llo < -top || rlo < -top || lhi >= top || rhi >= top)
+					top <<= 1;
+				if (top - 1 < *hi) {
+					*lo = -top;
+					*hi = top - 1;
+				}
 			}
 			return;
 		default:
@@ -446,10 +460,16 @@ static uint8_t bits_apart(enum binary_op op, const struct expr *x, const struct 
 		return 0;
 	const struct expr *m = x->binary.rhs->constant ? x->binary.rhs
 			       : x->binary.lhs->constant ? x->binary.lhs : NULL;
-	if (!m || m->value < 0 || c->value < 0)
+	if (!m || !is_int(x->type))
 		return 0;
-	bool never = (x->binary.op == BIN_BITAND && (c->value & ~m->value)) ||
-		     (x->binary.op == BIN_BITOR && (m->value & ~c->value));
+	/* values of x's type are equal when their bits are */
+	ks_wide lo, hi, mask = ((ks_wide)1 << x->type->bits) - 1;
+	type_range(x->type, &lo, &hi);
+	if (c->value < lo || c->value > hi)
+		return 0;
+	ks_wide mv = m->value & mask, cv = c->value & mask;
+	bool never = (x->binary.op == BIN_BITAND && (cv & ~mv)) ||
+		     (x->binary.op == BIN_BITOR && (mv & ~cv));
 	return never ? (op == BIN_EQ ? 1 : 2) : 0;
 }
 
@@ -534,11 +554,41 @@ static void char_as_number(struct expr *x)
 		x->c_cast = &type_u8;
 }
 
+/* Whether clang computes X while compiling: a constant, a comparison
+ * written as its result, or operations on such values.  (It then warns
+ * when signed arithmetic on them overflows, -fwrapv or not.) */
+static bool c_folds(const struct expr *x)
+{
+	if (x->constant || x->c_fold)
+		return true;
+	if (x->c_call)
+		return false;
+	switch (x->kind) {
+	case EXPR_BINARY:
+		return c_folds(x->binary.lhs) && c_folds(x->binary.rhs);
+	case EXPR_UNARY:
+		return x->unary.op != UNARY_ADDR && x->unary.op != UNARY_DEREF &&
+		       c_folds(x->unary.operand);
+	case EXPR_CAST:
+		return c_folds(x->cast.operand);
+	case EXPR_CONDITIONAL:
+		return c_folds(x->conditional.cond) && c_folds(x->conditional.then) &&
+		       c_folds(x->conditional.otherwise);
+	default:
+		return false;
+	}
+}
+
 static void plan_binary(struct expr_planner *p, struct expr *x)
 {
 	enum binary_op op = x->binary.op;
 	const struct type *t = x->type;
 	switch (op) {
+	case BIN_ADD: case BIN_SUB: case BIN_MUL:
+		if (is_int(t) && t->is_signed && !x->constant && c_folds(x->binary.lhs) &&
+		    c_folds(x->binary.rhs))
+			x->c_unsigned_op = true;	/* wraps with no warning */
+		return;
 	case BIN_EQ: case BIN_NE: case BIN_LT: case BIN_LE: case BIN_GT: case BIN_GE:
 		plan_comparison(p, x);
 		return;
@@ -553,7 +603,7 @@ static void plan_binary(struct expr_planner *p, struct expr *x)
 		if (!(count->constant && count->value >= 0 && count->value < t->bits))
 			x->c_mask = (uint8_t)(t->bits - 1);
 		if (op == BIN_SHL && t->is_signed)
-			x->c_unsigned_shift = true;
+			x->c_unsigned_op = true;
 		return;
 	}
 	default:
