@@ -134,8 +134,15 @@ void check_call_placement(struct checker *c, const struct expr *callee, const st
 		diag_error(c->diag, callee->span,
 			   "'%s' is a @test function: only the test runner calls it", name);
 	} else if (in_bpf(c)) {
+		if (to == SIDE_PROGRAM && !sym->fn->impl) {
+			/* a tail call: never compiled as a plain call */
+			diag_error(c->diag, callee->span,
+				   "'%s' is an eBPF program: calling it from one is a tail call, "
+				   "which kernelscript does not compile yet", name);
+			return;
+		}
 		if (to == SIDE_PROGRAM || side_is_bpf(to) || to == SIDE_KFUNC)
-			return;	/* SIDE_PROGRAM: a tail call, checked where tail calls are planned */
+			return;	/* a struct_ops function: a plain call */
 		if (to == SIDE_PRIVATE)
 			diag_error(c->diag, callee->span,
 				   "'%s' is @private: only @kfunc and @private functions can call it", name);
