@@ -363,6 +363,17 @@ static void values_of(const struct expr *x, ks_wide *lo, ks_wide *hi)
 		ks_wide m = llo < 0 ? -llo : llo, n = lhi < 0 ? -lhi : lhi;
 		ks_wide mag = m > n ? m : n;
 		switch (x->binary.op) {
+		case BIN_ADD: case BIN_SUB:
+			/* no wrap-around: the sums of the ends */
+			if (llo >= *lo && lhi <= *hi && rlo >= *lo && rhi <= *hi) {
+				ks_wide a = x->binary.op == BIN_ADD ? llo + rlo : llo - rhi;
+				ks_wide b = x->binary.op == BIN_ADD ? lhi + rhi : lhi - rlo;
+				if (a >= *lo && b <= *hi) {
+					*lo = a;
+					*hi = b;
+				}
+			}
+			return;
 		case BIN_MOD: case BIN_DIV:
 			if (*lo <= -mag && *hi >= mag) {
 				*lo = llo < 0 || rlo < 0 ? -mag : 0;
@@ -571,9 +582,14 @@ static bool c_folds(const struct expr *x)
 		       c_folds(x->unary.operand);
 	case EXPR_CAST:
 		return c_folds(x->cast.operand);
-	case EXPR_CONDITIONAL:
-		return c_folds(x->conditional.cond) && c_folds(x->conditional.then) &&
+	case EXPR_CONDITIONAL: {
+		const struct expr *cond = x->conditional.cond;
+		if (cond->constant || cond->c_fold)	/* clang takes the arm it picks */
+			return c_folds((cond->constant ? cond->value : cond->c_fold == 2)
+				       ? x->conditional.then : x->conditional.otherwise);
+		return c_folds(cond) && c_folds(x->conditional.then) &&
 		       c_folds(x->conditional.otherwise);
+	}
 	default:
 		return false;
 	}
@@ -613,6 +629,43 @@ static void plan_binary(struct expr_planner *p, struct expr *x)
 
 static void plan_expr(struct expr_planner *p, struct expr *x, enum use use);
 
+/* Whether C gives X the type size_t (unsigned long, not the unsigned
+ * long long of a u64): a sizeof it keeps as written, in arithmetic. */
+static bool size_t_typed(const struct expr *x)
+{
+	if (x->c_text || x->c_cast || x->c_call || x->c_fold)
+		return false;
+	switch (x->kind) {
+	case EXPR_SIZEOF:
+		return true;
+	case EXPR_BINARY:
+		return x->binary.op <= BIN_SHR &&
+		       (size_t_typed(x->binary.lhs) || size_t_typed(x->binary.rhs));
+	case EXPR_UNARY:
+		return x->unary.op != UNARY_NOT && size_t_typed(x->unary.operand);
+	case EXPR_CONDITIONAL:
+		return size_t_typed(x->conditional.then) || size_t_typed(x->conditional.otherwise);
+	default:
+		return false;
+	}
+}
+
+/* Under ~, a truth value cast to an integer (through more casts, or as
+ * an arm of ?:): gcc calls ~ on a boolean a mistake, c ? 1 : 0 says it
+ * is a number. */
+static void truth_as_number(struct expr *x)
+{
+	if (x->kind == EXPR_CAST && x->cast.operand->type &&
+	    x->cast.operand->type->kind == TY_BOOL) {
+		x->c_truth_int = true;
+	} else if (x->kind == EXPR_CAST) {
+		truth_as_number(x->cast.operand);
+	} else if (x->kind == EXPR_CONDITIONAL) {
+		truth_as_number(x->conditional.then);
+		truth_as_number(x->conditional.otherwise);
+	}
+}
+
 static void plan_operand(struct expr_planner *p, struct expr *x)
 {
 	plan_expr(p, x, USE_NORMAL);
@@ -644,12 +697,8 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 		plan_operand(p, x->unary.operand);
 		if (x->unary.op != UNARY_NOT)
 			char_as_number(x->unary.operand);
-		/* ~ of a truth value cast to an integer: gcc calls ~ on a
-		 * boolean a mistake, c ? 1 : 0 says it is a number */
-		struct expr *o = x->unary.operand;
-		if (x->unary.op == UNARY_BITNOT && o->kind == EXPR_CAST && o->cast.operand->type &&
-		    o->cast.operand->type->kind == TY_BOOL)
-			o->c_truth_int = true;
+		if (x->unary.op == UNARY_BITNOT)
+			truth_as_number(x->unary.operand);
 		return;
 	}
 	case EXPR_BINARY: {
@@ -716,8 +765,11 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 		bool print = x->sym && x->sym->kind == SYM_BUILTIN && x->sym->builtin == BUILTIN_PRINT;
 		for (size_t i = 0; i < x->call.args.len; i++) {
 			plan_expr(p, x->call.args.items[i], print ? USE_EXACT : USE_NORMAL);
+			struct expr *arg = x->call.args.items[i];
 			if (print)	/* %d of a char is 0 to 255; %c prints the same */
-				char_as_number(x->call.args.items[i]);
+				char_as_number(arg);
+			if (print && is_int(arg->type) && size_t_typed(arg))
+				arg->c_cast = arg->type;	/* %llu wants a __u64 */
 		}
 		return;
 	}

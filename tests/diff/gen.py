@@ -165,10 +165,12 @@ class Gen:
                 node = self.gen_const(2)
                 tags = set()
                 try:
-                    _, v = M.eval_expr(node, self.env, tags)
+                    t, v = M.eval_expr(node, self.env, tags)
                 except M.ModelError:
                     continue
-                if tags & self.without:
+                # a character literal makes it a typed value (-'>' is an
+                # i32), not a constant expression
+                if tags & self.without or t != M.CONST:
                     continue
                 break
             else:
