@@ -302,6 +302,37 @@ static void type_range(const struct type *t, ks_wide *lo, ks_wide *hi)
 	*hi = is_signed ? ((ks_wide)1 << (bits - 1)) - 1 : ((ks_wide)1 << bits) - 1;
 }
 
+/* Values LO..HI converted to type T: the same ones, or 2^N above them
+ * when they are all negative and T is unsigned.  False when they would
+ * wrap apart. */
+static bool values_in(const struct type *t, ks_wide *lo, ks_wide *hi)
+{
+	ks_wide tlo, thi;
+	type_range(t, &tlo, &thi);
+	if (*lo >= tlo && *hi <= thi)
+		return true;
+	if (tlo == 0 && *hi < 0 && *lo + thi + 1 >= 0) {
+		*lo += thi + 1;
+		*hi += thi + 1;
+		return true;
+	}
+	return false;
+}
+
+/* a OP b (& | ^) for a in ALO..AHI and b in BLO..BHI, none negative: the
+ * bits above the lowest K, where either may vary, are known. */
+static void bits_range(enum binary_op op, ks_wide alo, ks_wide ahi, ks_wide blo, ks_wide bhi,
+		       ks_wide *lo, ks_wide *hi)
+{
+	unsigned k = 0;
+	while ((alo >> k) != (ahi >> k) || (blo >> k) != (bhi >> k))
+		k++;
+	ks_wide a = alo >> k, b = blo >> k;
+	ks_wide known = op == BIN_BITAND ? a & b : op == BIN_BITOR ? a | b : a ^ b;
+	*lo = known << k;
+	*hi = *lo | (((ks_wide)1 << k) - 1);
+}
+
 /* The values X may take, as C judges them: a truth value (a comparison,
  * !, &&, ||, a bool, or one cast to an integer) is 0 or 1. */
 static void values_of(const struct expr *x, ks_wide *lo, ks_wide *hi)
@@ -380,6 +411,30 @@ static void values_of(const struct expr *x, ks_wide *lo, ks_wide *hi)
 				*hi = mag;
 			}
 			return;
+		case BIN_BITAND: case BIN_BITOR: case BIN_BITXOR: {
+			ks_wide alo = llo, ahi = lhi, blo = rlo, bhi = rhi, nlo, nhi;
+			if (is_int(x->type) && values_in(x->type, &alo, &ahi) &&
+			    values_in(x->type, &blo, &bhi) && alo >= 0 && blo >= 0) {
+				bits_range(x->binary.op, alo, ahi, blo, bhi, &nlo, &nhi);
+				if (x->binary.op == BIN_BITAND) {	/* at most either */
+					nhi = nhi < ahi ? nhi : ahi;
+					nhi = nhi < bhi ? nhi : bhi;
+				} else if (x->binary.op == BIN_BITOR) {	/* at least either */
+					nlo = nlo > alo ? nlo : alo;
+					nlo = nlo > blo ? nlo : blo;
+				}
+				if (nlo >= *lo && nhi <= *hi) {
+					*lo = nlo;
+					*hi = nhi;
+				}
+				return;
+			}
+			break;
+		}
+		default:
+			break;
+		}
+		switch (x->binary.op) {
 		case BIN_BITAND:
 			if (llo >= 0 && lhi < *hi) {
 				*lo = 0;
@@ -397,18 +452,13 @@ static void values_of(const struct expr *x, ks_wide *lo, ks_wide *hi)
 					*lo = llo >> k;
 					*hi = lhi >> k;
 				}
+			} else if (llo >= 0 && lhi <= *hi) {	/* by any count */
+				*lo = 0;
+				*hi = lhi;
 			}
 			return;
 		case BIN_BITOR: case BIN_BITXOR:
-			if (llo >= 0 && rlo >= 0) {	/* within the bits of the larger */
-				ks_wide top = 1, most = lhi > rhi ? lhi : rhi;
-				while (top <= most)
-					top <<= 1;
-				if (top - 1 < *hi) {
-					*lo = 0;
-					*hi = top - 1;
-				}
-			} else if (is_int(x->type) && x->type->is_signed) {
+			if (is_int(x->type) && x->type->is_signed) {
 				/* both within -2^k .. 2^k - 1: so is the result */
 				ks_wide top = 1;
 				while (llo < -top || rlo < -top || lhi >= top || rhi >= top)
@@ -575,8 +625,15 @@ static bool c_folds(const struct expr *x)
 	if (x->c_call)
 		return false;
 	switch (x->kind) {
-	case EXPR_BINARY:
+	case EXPR_BINARY: {
+		/* x % 1, x * 0 and x & 0 are 0 whatever x is */
+		const struct expr *r = x->binary.rhs, *l = x->binary.lhs;
+		if ((x->binary.op == BIN_MOD && r->constant && (r->value == 1 || r->value == -1)) ||
+		    ((x->binary.op == BIN_MUL || x->binary.op == BIN_BITAND) &&
+		     ((r->constant && r->value == 0) || (l->constant && l->value == 0))))
+			return true;
 		return c_folds(x->binary.lhs) && c_folds(x->binary.rhs);
+	}
 	case EXPR_UNARY:
 		return x->unary.op != UNARY_ADDR && x->unary.op != UNARY_DEREF &&
 		       c_folds(x->unary.operand);
@@ -705,7 +762,8 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 		/* p + n: only n's value matters */
 		enum use offsets = x->type->kind == TY_POINTER ? USE_OFFSET : USE_NORMAL;
 		/* 100 >> n: no partner converts the constant, it is its own type */
-		bool shift = x->binary.op == BIN_SHL || x->binary.op == BIN_SHR;
+		bool shift = (x->binary.op == BIN_SHL || x->binary.op == BIN_SHR) &&
+			     x->binary.lhs->untyped;
 		plan_expr(p, x->binary.lhs, shift ? USE_EXACT : offsets);
 		plan_expr(p, x->binary.rhs, offsets);
 		if (x->binary.op != BIN_AND && x->binary.op != BIN_OR) {
