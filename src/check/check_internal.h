@@ -163,7 +163,6 @@ void check_conversion(struct checker *c, const struct type *to, struct expr *val
 
 /* constant expressions (check_const.c) */
 bool wide_fits(ks_wide v, const struct type *t);
-ks_wide wide_convert(ks_wide v, const struct type *t);
 const struct type *wide_type(ks_wide v);
 bool wide_binary(enum binary_op op, ks_wide l, ks_wide r, ks_wide *out);
 /* After E is typed: whether its value is known, and what it is. */

@@ -274,3 +274,19 @@ uint64_t type_size(const struct type *t)
 	default: return 0;
 	}
 }
+
+/* V as a value of T: its low bits, read back in T's signedness. */
+ks_wide wide_convert(ks_wide v, const struct type *t)
+{
+	if (t->kind == TY_BOOL)
+		return v != 0;
+	unsigned bits = t->kind == TY_INT ? t->bits : t->kind == TY_CHAR ? 8 : 32;
+	bool is_signed = t->kind == TY_INT ? t->is_signed : t->kind == TY_ENUM;
+	ks_wide mod = (ks_wide)1 << bits;
+	v %= mod;
+	if (v < 0)
+		v += mod;
+	if (is_signed && v >= mod / 2)
+		v -= mod;
+	return v;
+}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "wide.h"
 
 struct decl;
 
@@ -86,6 +87,8 @@ const struct type *type_with_alias(struct arena *a, const struct type *t, const 
 
 bool types_equal(const struct type *a, const struct type *b);
 bool type_is_integer(const struct type *t);	/* INT, CHAR, ENUM */
+/* V converted to T (modulo 2^N, signed T read back signed; bool: V != 0) */
+ks_wide wide_convert(ks_wide v, const struct type *t);
 bool type_is_scalar(const struct type *t);	/* integer, bool, pointer */
 bool type_is_percpu_map(const struct type *t);
 bool type_is_array_map(const struct type *t);

@@ -49,17 +49,7 @@ static const struct type *final_type(const struct expr *x)
 
 static ks_wide convert(ks_wide v, const struct type *t)
 {
-	if (!t || t->kind == TY_BOOL)
-		return t ? v != 0 : v;
-	unsigned bits = t->kind == TY_INT ? t->bits : t->kind == TY_CHAR ? 8 : 32;
-	bool is_signed = t->kind == TY_INT ? t->is_signed : t->kind == TY_ENUM;
-	ks_wide mod = (ks_wide)1 << bits;
-	v %= mod;
-	if (v < 0)
-		v += mod;
-	if (is_signed && v >= mod / 2)
-		v -= mod;
-	return v;
+	return t ? wide_convert(v, t) : v;
 }
 
 static bool int_range(ks_wide v)
