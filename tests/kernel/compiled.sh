@@ -223,3 +223,19 @@ ks_nothing_left() {
 		fail "$t: after exit" "left behind:$left"
 	fi
 }
+
+# For a test that runs an XDP program with BPF_PROG_TEST_RUN: compiles
+# and builds SOURCE (a .ks) into $kt_tmp/NAME, then builds xdp_run into
+# $kt_tmp; a failure is recorded and ends the script.
+#   ks_build_for_xdp_run NAME SOURCE
+ks_build_for_xdp_run() {
+	missing=$(ks_need_build_tools) || { fail "$1" "$missing"; summary; exit; }
+	ks_build "$1" "$2" "$kt_tmp/$1" || { summary; exit; }
+	# shellcheck disable=SC2046
+	if ! "${CC:-cc}" -O2 -Wall -Wextra -Werror -o "$kt_tmp/xdp_run" "$KT_DIR/xdp_run.c" \
+		$(kt_libbpf_libs) >"$kt_tmp/xdp_run.log" 2>&1; then
+		fail "$1" "cannot build xdp_run.c" "$kt_tmp/xdp_run.log"
+		summary
+		exit
+	fi
+}

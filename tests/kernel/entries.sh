@@ -12,16 +12,7 @@ need_root_and_bpf
 
 T=entries
 B=$kt_tmp/entries
-missing=$(ks_need_build_tools) || { fail "$T" "$missing"; summary; exit; }
-ks_build "$T" "$KT_DIR/entries/entries.ks" "$B" || { summary; exit; }
-
-# shellcheck disable=SC2046
-if ! "${CC:-cc}" -O2 -Wall -Wextra -Werror -o "$kt_tmp/xdp_run" "$KT_DIR/xdp_run.c" \
-	$(kt_libbpf_libs) >"$kt_tmp/xdp_run.log" 2>&1; then
-	fail "$T" "cannot build xdp_run.c" "$kt_tmp/xdp_run.log"
-	summary
-	exit
-fi
+ks_build_for_xdp_run "$T" "$KT_DIR/entries/entries.ks"
 
 if "$kt_tmp/xdp_run" "$B/.output/entries.bpf.o" entries 3 stats counts seen \
 	>"$kt_tmp/run.out" 2>"$kt_tmp/run.err"; then
