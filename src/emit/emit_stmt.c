@@ -179,6 +179,8 @@ static void emit_assign(struct emitter *e, const struct stmt *s)
 			emit_text(e, "%s(", s->c_call);
 		if (unsigned_shift)
 			emit_text(e, "(%s)", c_type(e, type_int(w->bits, false)));
+		if (s->assign.target->type->kind == TY_CHAR)	/* a char computes as a u8 */
+			emit_text(e, "(%s)", c_type(e, &type_u8));
 		emit_expr(e, s->assign.target);
 		emit_text(e, s->c_call ? ", " : " %s ", binary_op_text(op));
 		emit_text(e, s->c_mask ? "((" : "(");

@@ -875,6 +875,11 @@ static void plan_compound(struct expr_planner *p, struct stmt *s)
 {
 	const struct type *t = s->assign.target->type;
 	enum binary_op op = s->assign.op.op;
+	/* a char place computes as a u8 (C's char may be signed): always
+	 * x = (char)((__u8)x op v) */
+	bool is_char = t->kind == TY_CHAR;
+	if (is_char)
+		t = &type_u8;
 	if (!is_int(t))
 		return;
 	const struct type *common = arith_type(t);
@@ -895,7 +900,7 @@ static void plan_compound(struct expr_planner *p, struct stmt *s)
 		     narrows(s->assign.value->type, t);
 	/* x |= x: clang calls it assigning x to itself */
 	wider |= (op == BIN_BITOR || op == BIN_BITAND) && same_value(s->assign.target, s->assign.value);
-	if (((op == BIN_SHL || op == BIN_SHR) && t->bits < 32) || wider)
+	if (((op == BIN_SHL || op == BIN_SHR) && t->bits < 32) || wider || is_char)
 		s->c_expand = !indexed_map(s->assign.target) && !entry_of_place(s->assign.target) &&
 			      simple_target(s->assign.target);
 }
