@@ -178,7 +178,8 @@ struct symbol {
 	   again after the map changed, under the key kept in c_key */
 	const struct symbol *entry_map_sym;
 	bool c_refreshed;
-	bool c_read;		/* plan: LOCAL, PARAM: read somewhere, not only assigned */
+	bool c_read;		/* plan: LOCAL, PARAM: read somewhere, not only assigned;
+				   GLOBAL: named in the C at all */
 	/* plan: PARAM of an array type the function changes: what C passes
 	   (a pointer) is named so, and c_name is the function's own copy */
 	const char *c_param;

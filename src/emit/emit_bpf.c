@@ -243,6 +243,8 @@ static void emit_global(struct emitter *e, const struct symbol *sym)
 	 * a kernel struct is the eBPF side's alone (the loader has no vmlinux.h) */
 	const char *storage = sym->local || !e->bpf || type_has_kernel_struct(sym->type)
 			      ? "static " : "";
+	if (*storage && !sym->c_read)	/* C warns at a static nothing names */
+		storage = "static __attribute__((unused)) ";
 	if (!d->var.init || sym->in_bss) {
 		emit_line(e, "%s%s;", storage, decl);
 		return;

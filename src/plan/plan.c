@@ -645,8 +645,11 @@ static void mark_reads(struct expr *x)
 		return;
 	case EXPR_CONDITIONAL:
 		mark_reads(x->conditional.cond);
-		mark_reads(x->conditional.then);
-		mark_reads(x->conditional.otherwise);
+		/* a constant condition: the C has only its arm (c_arm) */
+		if (x->c_arm != 2)
+			mark_reads(x->conditional.then);
+		if (x->c_arm != 1)
+			mark_reads(x->conditional.otherwise);
 		return;
 	case EXPR_STRUCT_LIT:
 		for (size_t i = 0; i < x->struct_lit.fields.len; i++)
@@ -676,6 +679,8 @@ static void mark_place_reads(struct expr *x)
 {
 	switch (x->kind) {
 	case EXPR_IDENT:
+		if (x->sym && x->sym->kind == SYM_GLOBAL)
+			x->sym->c_read = true;	/* named in the C */
 		return;
 	case EXPR_FIELD: case EXPR_ARROW:
 		if (x->field.base->type && x->field.base->type->kind == TY_POINTER)

@@ -367,11 +367,16 @@ static void values_of(const struct expr *x, ks_wide *lo, ks_wide *hi)
 		}
 		return;
 	}
-	if (x->kind == EXPR_UNARY && x->unary.op == UNARY_BITNOT && is_int(x->unary.operand->type) &&
-	    !x->unary.operand->type->is_signed && x->unary.operand->type->bits < 32) {
-		/* ~x of a u8 promoted to i32: from -256 to -1 */
-		*lo = -((ks_wide)1 << x->unary.operand->type->bits);
-		*hi = -1;
+	if (x->kind == EXPR_UNARY && x->unary.op == UNARY_BITNOT && is_int(x->type)) {
+		/* ~x is -1 - x, or 2^N - 1 - x unsigned: ~ of a u8 promoted
+		 * to i32 is from -256 to -1 */
+		ks_wide olo, ohi;
+		values_of(x->unary.operand, &olo, &ohi);
+		if (values_in(x->type, &olo, &ohi)) {
+			ks_wide top = x->type->is_signed ? -1 : *hi;
+			*lo = top - ohi;
+			*hi = top - olo;
+		}
 		return;
 	}
 	if (x->kind == EXPR_BINARY && type_is_integer(x->type)) {
@@ -425,15 +430,6 @@ static void values_of(const struct expr *x, ks_wide *lo, ks_wide *hi)
 			break;
 		}
 		switch (x->binary.op) {
-		case BIN_BITAND:
-			if (llo >= 0 && lhi < *hi) {
-				*lo = 0;
-				*hi = lhi;
-			} else if (rlo >= 0 && rhi < *hi) {
-				*lo = 0;
-				*hi = rhi;
-			}
-			return;
 		case BIN_SHR:
 			/* by a constant count: C shifts the narrow value itself */
 			if (r->constant && is_int(x->type)) {
@@ -447,6 +443,17 @@ static void values_of(const struct expr *x, ks_wide *lo, ks_wide *hi)
 				*hi = lhi;
 			}
 			return;
+		case BIN_BITAND:
+			if (llo >= 0 && lhi < *hi) {
+				*lo = 0;
+				*hi = lhi;
+				return;
+			} else if (rlo >= 0 && rhi < *hi) {
+				*lo = 0;
+				*hi = rhi;
+				return;
+			}
+			/* fall through - both may be negative */
 		case BIN_BITOR: case BIN_BITXOR:
 			if (is_int(x->type) && x->type->is_signed) {
 				/* both within -2^k .. 2^k - 1: so is the result */
@@ -483,7 +490,12 @@ static uint8_t decided(enum binary_op op, const struct expr *x, ks_wide v)
 {
 	ks_wide lo, hi;
 	values_of(x, &lo, &hi);
-	const struct expr *o = x->kind == EXPR_CAST ? x->cast.operand : NULL;
+	/* what C converts to x's type: a cast's operand, the arm a constant
+	 * condition picks */
+	const struct expr *o = x->kind == EXPR_CAST ? x->cast.operand
+		: x->kind == EXPR_CONDITIONAL && x->conditional.cond->constant ?
+		(x->conditional.cond->value ? x->conditional.then : x->conditional.otherwise)
+		: NULL;
 	if (o && is_int(x->type) && !x->type->is_signed && is_int(o->type) && o->type->is_signed &&
 	    o->type->bits < x->type->bits && (op == BIN_EQ || op == BIN_NE)) {
 		/* (u32)i16: from 0 up, and down from 2^32 - 1, never between */
@@ -507,15 +519,22 @@ static uint8_t decided(enum binary_op op, const struct expr *x, ks_wide v)
  * a bit c has not: never equal.  1 for ==, 2 for !=, else 0. */
 static uint8_t bits_apart(enum binary_op op, const struct expr *x, const struct expr *c)
 {
-	if ((op != BIN_EQ && op != BIN_NE) || !c->constant || x->kind != EXPR_BINARY)
+	if ((op != BIN_EQ && op != BIN_NE) || !c->constant || !is_int(x->type))
+		return 0;
+	/* values of x's type are equal when their bits are; a cast keeps the
+	 * low bits of what it converts */
+	const struct type *t = x->type;
+	while (x->kind == EXPR_CAST && is_int(x->cast.operand->type))
+		x = x->cast.operand;
+	if (x->kind != EXPR_BINARY || !is_int(x->type))
 		return 0;
 	const struct expr *m = x->binary.rhs->constant ? x->binary.rhs
 			       : x->binary.lhs->constant ? x->binary.lhs : NULL;
-	if (!m || !is_int(x->type))
+	if (!m)
 		return 0;
-	/* values of x's type are equal when their bits are */
-	ks_wide lo, hi, mask = ((ks_wide)1 << x->type->bits) - 1;
-	type_range(x->type, &lo, &hi);
+	unsigned bits = t->bits < x->type->bits ? t->bits : x->type->bits;
+	ks_wide lo, hi, mask = ((ks_wide)1 << bits) - 1;
+	type_range(t, &lo, &hi);
 	if (c->value < lo || c->value > hi)
 		return 0;
 	ks_wide mv = m->value & mask, cv = c->value & mask;
