@@ -51,8 +51,7 @@ bool wide_binary(enum binary_op op, ks_wide l, ks_wide r, ks_wide *out)
 	case BIN_ADD: *out = l + r; return true;
 	case BIN_SUB: *out = l - r; return true;
 	case BIN_MUL:
-		/* both within 65 bits: the product fits in 128 */
-		*out = l * r;
+		*out = wide_mul(l, r);
 		return true;
 	case BIN_DIV: if (!r) return false; *out = l / r; return true;
 	case BIN_MOD: if (!r) return false; *out = l % r; return true;

@@ -207,7 +207,7 @@ bool const_value(struct checker *c, const struct expr *e, int64_t *value)
 		if (!const_value(c, e->unary.operand, &l))
 			return false;
 		switch (e->unary.op) {
-		case UNARY_NEG: *value = -l; return true;
+		case UNARY_NEG: *value = (int64_t)-(uint64_t)l; return true;
 		case UNARY_BITNOT: *value = ~l; return true;
 		case UNARY_NOT: *value = !l; return true;
 		default: return false;
@@ -216,11 +216,12 @@ bool const_value(struct checker *c, const struct expr *e, int64_t *value)
 		if (!const_value(c, e->binary.lhs, &l) || !const_value(c, e->binary.rhs, &r))
 			return false;
 		switch (e->binary.op) {
-		case BIN_ADD: *value = l + r; return true;
-		case BIN_SUB: *value = l - r; return true;
-		case BIN_MUL: *value = l * r; return true;
-		case BIN_DIV: if (!r) return false; *value = l / r; return true;
-		case BIN_MOD: if (!r) return false; *value = l % r; return true;
+		/* wrapping, never undefined: the checker reports what overflows */
+		case BIN_ADD: *value = (int64_t)((uint64_t)l + (uint64_t)r); return true;
+		case BIN_SUB: *value = (int64_t)((uint64_t)l - (uint64_t)r); return true;
+		case BIN_MUL: *value = (int64_t)((uint64_t)l * (uint64_t)r); return true;
+		case BIN_DIV: if (!r) return false; *value = r == -1 ? (int64_t)-(uint64_t)l : l / r; return true;
+		case BIN_MOD: if (!r) return false; *value = r == -1 ? 0 : l % r; return true;
 		case BIN_SHL: *value = (int64_t)((uint64_t)l << (r & 63)); return true;
 		case BIN_SHR: *value = l >> (r & 63); return true;
 		case BIN_BITAND: *value = l & r; return true;

@@ -747,6 +747,12 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 			emit_text(e, "->%s", x->unary.operand->field.name);
 			return;
 		}
+		if (x->c_not_as_minus) {	/* the same value in C, for any type */
+			emit_text(e, "(-1 - ");
+			emit_operand(e, PREC_ADD, x->unary.operand, true);
+			emit_text(e, ")");
+			return;
+		}
 		emit_text(e, "%s", unary_op_text(x->unary.op));
 		if (starts_like(x->unary.op, x->unary.operand)) {
 			emit_text(e, "(");	/* - -x would be C's --x */
@@ -775,12 +781,6 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 		return;
 	case EXPR_CAST:
 		emit_text(e, "(%s)", c_type(e, x->type));
-		if (x->c_truth_int) {
-			emit_text(e, "(");
-			emit_operand(e, PREC_COND + 1, x->cast.operand, false);
-			emit_text(e, " ? 1 : 0)");
-			return;
-		}
 		emit_operand(e, PREC_UNARY, x->cast.operand, false);
 		return;
 	case EXPR_SIZEOF:

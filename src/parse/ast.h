@@ -150,7 +150,8 @@ struct expr {
 	/* plan: a comparison whose result the operand's type decides (a u8
 	   against 300): 1 false, 2 true; C warns that it is always so */
 	uint8_t c_fold;
-	bool c_truth_int;	/* plan: a truth value cast to an integer, written c ? 1 : 0 */
+	bool c_not_as_minus;	/* plan: ~x written (-1 - x): x may be a truth value
+				 * made a number, and gcc calls ~ on one a mistake */
 	uint8_t c_arm;		/* plan: a ?: whose condition is constant: 1 then, 2 else */
 	union {
 		struct {

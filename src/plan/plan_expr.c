@@ -151,7 +151,7 @@ static const struct type *as_written(const struct expr *x)
 		switch (x->binary.op) {
 		case BIN_ADD: exact = l->value + r->value; break;
 		case BIN_SUB: exact = l->value - r->value; break;
-		case BIN_MUL: exact = l->value * r->value; break;
+		case BIN_MUL: exact = wide_mul(l->value, r->value); break;
 		case BIN_SHL: exact = r->value >= 0 && r->value < 64 ? l->value * ((ks_wide)1 << r->value)
 							      : x->value + 1; break;
 		default: break;
@@ -633,6 +633,13 @@ static bool c_folds(const struct expr *x)
 		return true;
 	if (x->c_call)
 		return false;
+	if (x->type && type_is_integer(x->type) &&
+	    (x->kind == EXPR_BINARY || x->kind == EXPR_UNARY || x->kind == EXPR_CAST)) {
+		ks_wide lo, hi;		/* one value: 65535 | a u16 is 65535 */
+		values_of(x, &lo, &hi);
+		if (lo == hi)
+			return true;
+	}
 	switch (x->kind) {
 	case EXPR_BINARY: {
 		/* x % 1, x * 0 and x & 0 are 0 whatever x is */
@@ -716,20 +723,18 @@ static bool size_t_typed(const struct expr *x)
 	}
 }
 
-/* Under ~, a truth value cast to an integer (through more casts, or as
- * an arm of ?:): gcc calls ~ on a boolean a mistake, c ? 1 : 0 says it
- * is a number. */
-static void truth_as_number(struct expr *x)
+/* Whether X is a truth value cast to an integer (through more casts, or
+ * as an arm of ?:).  gcc folds the casts, and c ? 1 : 0, back into the
+ * comparison, and calls ~ on it a mistake. */
+static bool truth_as_number(const struct expr *x)
 {
-	if (x->kind == EXPR_CAST && x->cast.operand->type &&
-	    x->cast.operand->type->kind == TY_BOOL) {
-		x->c_truth_int = true;
-	} else if (x->kind == EXPR_CAST) {
-		truth_as_number(x->cast.operand);
-	} else if (x->kind == EXPR_CONDITIONAL) {
-		truth_as_number(x->conditional.then);
-		truth_as_number(x->conditional.otherwise);
-	}
+	if (x->kind == EXPR_CAST)
+		return (x->cast.operand->type && x->cast.operand->type->kind == TY_BOOL) ||
+		       truth_as_number(x->cast.operand);
+	if (x->kind == EXPR_CONDITIONAL)
+		return truth_as_number(x->conditional.then) ||
+		       truth_as_number(x->conditional.otherwise);
+	return false;
 }
 
 static void plan_operand(struct expr_planner *p, struct expr *x)
@@ -764,7 +769,7 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 		if (x->unary.op != UNARY_NOT)
 			char_as_number(x->unary.operand);
 		if (x->unary.op == UNARY_BITNOT)
-			truth_as_number(x->unary.operand);
+			x->c_not_as_minus = truth_as_number(x->unary.operand);
 		return;
 	}
 	case EXPR_BINARY: {
