@@ -730,5 +730,6 @@ struct checked_program *check_program(struct arena *a, struct diag *d,
 		check_function(c, c->cp->functions.items[i]);
 	check_stack_limits(c);
 	check_ringbuf_handlers(c);
+	check_throws(c);
 	return c->cp;
 }

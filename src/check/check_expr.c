@@ -302,6 +302,7 @@ static const struct type *check_ident(struct checker *c, struct expr *e)
 	sym->used = true;
 	null_read_entry(c, e);
 	check_use_placement(c, e, sym);
+	check_deferred_name(c, e);
 	switch (sym->kind) {
 	case SYM_STRUCT:
 	case SYM_ENUM:

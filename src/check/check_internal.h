@@ -42,6 +42,9 @@ struct checker {
 	struct vec reserved;	/* struct symbol * */
 	struct vec reserve_calls;	/* struct expr * */
 	struct vec dispatched;	/* struct expr * */
+	/* checking deferred work that runs as it is written, on the way out:
+	 * the scope of its defer */
+	struct scope *deferring;
 };
 
 #define A (c->arena)
@@ -126,6 +129,15 @@ void load_import(struct checker *c, struct symbol *sym);
 /* A call NAME.fn(...) of an imported module's function: its type, or
  * NULL when E's callee names no module (then it is an ordinary call). */
 const struct type *check_import_call(struct checker *c, struct expr *e);
+
+/* throw, try/catch and defer (check_throw.c) */
+void check_throw_stmt(struct checker *c, struct stmt *s);
+void check_catches(struct checker *c, struct stmt *s);
+void check_defer_stmt(struct checker *c, struct stmt *s);
+/* A name in deferred work: is it still there on the way out? */
+void check_deferred_name(struct checker *c, const struct expr *name);
+/* What each function may throw and not catch, once every body is checked. */
+void check_throws(struct checker *c);
 
 /* exec, test, daemon and @test functions (check_process.c) */
 void check_process_builtin(struct checker *c, struct expr *e, const struct symbol *sym);

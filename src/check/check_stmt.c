@@ -357,6 +357,7 @@ void check_stmt(struct checker *c, struct stmt *s)
 		null_widen(c, s->try_.body);	/* a catch may start anywhere in it */
 		struct null_state before = null_save(c);
 		check_block(c, s->try_.body);
+		check_catches(c, s);
 		for (size_t i = 0; i < s->try_.catches.len; i++) {
 			struct null_state so_far = null_save(c);
 			null_restore(c, &before);
@@ -366,17 +367,22 @@ void check_stmt(struct checker *c, struct stmt *s)
 		break;
 	}
 	case STMT_THROW:
-		check_expr(c, s->expr);
+		check_throw_stmt(c, s);
 		c->nulls.unreachable = true;
 		break;
 	case STMT_DEFER: {
 		/* runs at the end of the function, whatever holds then */
 		struct null_state before = null_save(c);
+		/* a call's arguments are taken now; other work runs as written */
+		if (!s->expr || s->expr->kind != EXPR_CALL)
+			c->deferring = c->scope;
 		if (s->expr)
 			check_expr(c, s->expr);
 		else
 			check_block(c, s->deferred);
+		c->deferring = NULL;
 		null_restore(c, &before);
+		check_defer_stmt(c, s);
 		break;
 	}
 	}
@@ -442,6 +448,11 @@ static bool returns_somewhere(const struct vec *stmts)
 		}
 	}
 	return false;
+}
+
+bool stmt_always_returns(const struct stmt *s)
+{
+	return always_returns(s);
 }
 
 /* Whether control cannot run past S. */

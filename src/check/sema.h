@@ -89,6 +89,15 @@ struct function_info {
 	const struct type *type;	/* TY_FUNCTION */
 	struct symbol *ret_sym;	/* fn f() -> name: T: the named return value */
 	const char *c_name;	/* plan: an impl function's name in C */
+	/* check_throw.c: the error codes a throw may leave it with, uncaught
+	   (int64_t *); whether codes unknown at compile time may */
+	struct vec throws;
+	bool throws_unknown;
+	/* plan: the error state's name (a parameter when errors go on to the
+	   caller); the label of the way out that runs the deferred work and
+	   its return value's variable; a call's result, checked for errors */
+	const char *c_thrown, *c_out, *c_ret, *c_result;
+	struct vec c_defers;	/* plan: its defer statements, in order */
 	/* eBPF: the local that takes the stack past its limit, and the total */
 	const struct stmt *stack_culprit;
 	uint64_t stack_bytes;
@@ -222,6 +231,13 @@ struct checked_program *check_program(struct arena *a, struct diag *d,
 
 /* Whether SYM is a map entry variable: var v = m[k]. */
 bool is_entry_var(const struct symbol *sym);
+/* Whether FN may throw an error it does not catch (check_throw.c). */
+bool fn_may_throw(const struct function_info *fn);
+/* Whether FN hands the errors it does not catch to its caller: a helper
+ * or a userspace function other than main. */
+bool fn_hands_on_errors(const struct checked_program *cp, const struct function_info *fn);
+/* Whether control cannot run past S: it returns or throws on every path. */
+bool stmt_always_returns(const struct stmt *s);
 /* Whether a function of SIDE runs in eBPF (program or helper). */
 bool side_is_bpf(enum fn_side side);
 

@@ -427,6 +427,7 @@ static const char *params(struct emitter *e, const struct function_info *fn)
 				    c_decl(e, fn->type->params.items[i],
 					   p->sym->c_param ? p->sym->c_param : p->sym->c_name));
 	}
+	text = emit_error_param(e, fn, text);
 	return *text ? text : "void";
 }
 
@@ -536,6 +537,7 @@ void emit_bpf_file(struct arena *a, struct diag *d, const struct plan *plan, FIL
 	if (plan->helpers[C_BPF].len)
 		emit_line(e, "%s", "");
 	emit_helpers(e);
+	emit_error_struct(e);
 	for (size_t i = 0; i < cp->maps.len; i++) {
 		emit_line(e, "%s", "");
 		emit_map(e, cp->maps.items[i]);

@@ -558,6 +558,9 @@ static void emit_call(struct emitter *e, const struct expr *x)
 			emit_unsupported(e, x->span, "this call of a function that takes a map");
 			return;
 		}
+		bool checked = emit_checks_errors(e, x);
+		if (checked)
+			emit_error_check_head(e, x);
 		emit_text(e, "%s(", copy->c_name);
 		bool first = true;
 		for (size_t i = 0; i < x->call.args.len; i++) {
@@ -567,9 +570,16 @@ static void emit_call(struct emitter *e, const struct expr *x)
 			emit_expr(e, x->call.args.items[i]);
 			first = false;
 		}
+		if (checked)
+			emit_text(e, "%s%s", first ? "" : ", ", emit_error_arg(e));
 		emit_text(e, ")");
+		if (checked)
+			emit_error_check_tail(e, x);
 		return;
 	}
+	bool checked = emit_checks_errors(e, x);
+	if (checked)
+		emit_error_check_head(e, x);
 	emit_operand(e, PREC_POSTFIX, x->call.callee, false);
 	emit_text(e, "(");
 	for (size_t i = 0; i < x->call.args.len; i++) {
@@ -577,7 +587,11 @@ static void emit_call(struct emitter *e, const struct expr *x)
 			emit_text(e, ", ");
 		emit_expr(e, x->call.args.items[i]);
 	}
+	if (checked)
+		emit_text(e, "%s%s", x->call.args.len ? ", " : "", emit_error_arg(e));
 	emit_text(e, ")");
+	if (checked)
+		emit_error_check_tail(e, x);
 }
 
 static void emit_ident(struct emitter *e, const struct expr *x)
@@ -685,6 +699,11 @@ static bool starts_like(enum unary_op op, const struct expr *x)
 
 void emit_expr(struct emitter *e, const struct expr *x)
 {
+	const char *copy = e->captures ? emit_captured(e, x) : NULL;
+	if (copy) {	/* a deferred call's argument, taken at the defer */
+		emit_text(e, "%s", copy);
+		return;
+	}
 	if (x->c_text) {
 		if (x->c_cast)	/* a constant compared in a wider type */
 			emit_text(e, "(%s)", c_type(e, x->c_cast));

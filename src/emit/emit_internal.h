@@ -20,6 +20,16 @@ struct emitter {
 	const struct fn_copy *copy;	/* ... the copy of it, when it takes maps */
 	bool failed;			/* an error was reported */
 	bool string_target;		/* the match being written assigns a string */
+	/* errors (emit_errors.c): where a throw goes from here, the way out,
+	   and the copies a deferred call is written with */
+	struct error_target *error_target, *out_target;
+	const struct vec *captures;
+};
+
+/* A label an error may go to, and whether anything goes there. */
+struct error_target {
+	const char *label;
+	bool used;
 };
 
 
@@ -62,6 +72,10 @@ void emit_expr(struct emitter *e, const struct expr *x);
  * compound literal of type T), so nothing reads past its end. */
 void emit_array_value(struct emitter *e, const struct type *t, const struct expr *x);
 void emit_stmt(struct emitter *e, const struct stmt *s);
+/* The start of a line at the current indentation. */
+void start_line(struct emitter *e);
+/* BLOCK in braces, from where the line is. */
+void emit_braced(struct emitter *e, const struct stmt *block);
 void emit_block_body(struct emitter *e, const struct stmt *block);
 void emit_function_body(struct emitter *e, const struct function_info *fn);
 
@@ -80,6 +94,29 @@ const char *emit_function_name(struct emitter *e, const struct function_info *fn
  * as the copy has it in its place. */
 bool emit_has_param(const struct param *p);
 
+
+/* throw, try/catch and defer (emit_errors.c) */
+void emit_error_struct(struct emitter *e);
+/* PARAMS with the error state of a function that hands errors on. */
+const char *emit_error_param(struct emitter *e, const struct function_info *fn,
+			     const char *params);
+/* The error state, the return value and the deferred work's flags and
+ * copies, at the top of FN's body; the way out at its end. */
+void emit_errors_prologue(struct emitter *e, const struct function_info *fn);
+void emit_way_out(struct emitter *e, const struct function_info *fn);
+/* return VALUE (NULL: none) through the way out. */
+void emit_return_via_out(struct emitter *e, const struct expr *value);
+void emit_throw(struct emitter *e, const struct stmt *s);
+void emit_try(struct emitter *e, const struct stmt *s);
+void emit_defer(struct emitter *e, const struct stmt *s);
+/* The copy a deferred call has of X, or NULL. */
+const char *emit_captured(struct emitter *e, const struct expr *x);
+/* A call that may come back with an error: whether CALL is one, the
+ * state it is given, and what goes around it. */
+bool emit_checks_errors(struct emitter *e, const struct expr *call);
+const char *emit_error_arg(struct emitter *e);
+void emit_error_check_head(struct emitter *e, const struct expr *call);
+void emit_error_check_tail(struct emitter *e, const struct expr *call);
 
 /* The kernel macros the plan found the file's headers lack. */
 void emit_kernel_macros(struct emitter *e);

@@ -11,7 +11,6 @@ static bool is_user_main(const struct emitter *e)
 /* var x: T = init.  Arrays and strings take their initialiser in braces
  * or as a literal; everything else starts at zero when not given. */
 static void emit_var_decl(struct emitter *e, const struct stmt *s);
-static void start_line(struct emitter *e);
 static void emit_match_statement(struct emitter *e, const struct expr *match, const char *target);
 
 /* Whether X reads a map entry of the array type T through its accessor:
@@ -96,7 +95,7 @@ static void emit_var_decl(struct emitter *e, const struct stmt *s)
 	emit_text(e, ";\n");
 }
 
-static void start_line(struct emitter *e)
+void start_line(struct emitter *e)
 {
 	for (int i = 0; i < e->indent; i++)
 		fputc('\t', e->out);
@@ -204,7 +203,7 @@ static void emit_assign(struct emitter *e, const struct stmt *s)
 	emit_text(e, ";\n");
 }
 
-static void emit_braced(struct emitter *e, const struct stmt *block)
+void emit_braced(struct emitter *e, const struct stmt *block)
 {
 	emit_text(e, "{\n");
 	e->indent++;
@@ -307,6 +306,10 @@ static void emit_return(struct emitter *e, const struct stmt *s)
 		emit_match_statement(e, s->expr, NULL);
 		return;
 	}
+	if (e->fn->c_out) {
+		emit_return_via_out(e, s->expr);
+		return;
+	}
 	if (is_user_main(e)) {
 		start_line(e);
 		emit_text(e, "return ");
@@ -403,13 +406,13 @@ void emit_stmt(struct emitter *e, const struct stmt *s)
 		emit_text(e, "\n");
 		return;
 	case STMT_TRY:
-		emit_unsupported(e, s->span, "'try'");
+		emit_try(e, s);
 		return;
 	case STMT_THROW:
-		emit_unsupported(e, s->span, "'throw'");
+		emit_throw(e, s);
 		return;
 	case STMT_DEFER:
-		emit_unsupported(e, s->span, "'defer'");
+		emit_defer(e, s);
 		return;
 	}
 }
@@ -445,6 +448,7 @@ void emit_function_body(struct emitter *e, const struct function_info *fn)
 	}
 	if (d->fn.ret_name)
 		emit_line(e, "%s = 0;", c_decl(e, fn->type->ret, fn->ret_sym->c_name));
+	emit_errors_prologue(e, fn);
 	/* A last expression statement is the function's value, as in Rust. */
 	const struct vec *body = &d->fn.body->block;
 	const struct stmt *tail = body->len ? body->items[body->len - 1] : NULL;
@@ -459,7 +463,9 @@ void emit_function_body(struct emitter *e, const struct function_info *fn)
 	/* A named return falls off the end by returning its variable. */
 	const struct stmt *last = d->fn.body->block.len
 		? d->fn.body->block.items[d->fn.body->block.len - 1] : NULL;
-	if (d->fn.ret_name && (!last || last->kind != STMT_RETURN))
+	if (fn->c_out)
+		emit_way_out(e, fn);	/* where falling off the end goes too */
+	else if (d->fn.ret_name && (!last || last->kind != STMT_RETURN))
 		emit_line(e, "return %s;", fn->ret_sym->c_name);
 }
 
@@ -478,6 +484,10 @@ static void emit_arm_result(struct emitter *e, const struct expr *value, const c
 			emit_text(e, ", %u);\n", value->string.len + 1);
 		else
 			emit_text(e, ", sizeof(%s));\n", target);
+		return;
+	}
+	if (!target && e->fn && e->fn->c_out) {
+		emit_return_via_out(e, value);
 		return;
 	}
 	if (target && *target)

@@ -357,6 +357,7 @@ static const char *signature(struct emitter *e, const struct function_info *fn)
 				    c_decl(e, fn->type->params.items[i],
 					   p->sym->c_param ? p->sym->c_param : p->sym->c_name));
 	}
+	list = emit_error_param(e, fn, list);
 	const struct type *ret = fn == e->cp->main_fn ? &type_i32 : fn->type->ret;
 	return c_decl(e, ret, arena_printf(A, "%s(%s)", emit_function_name(e, fn),
 					   *list ? list : "void"));
@@ -378,7 +379,8 @@ static void emit_user_function(struct emitter *e, const struct function_info *fn
 	emit_function_body(e, fn);
 	const struct stmt *last = d->fn.body->block.len
 		? d->fn.body->block.items[d->fn.body->block.len - 1] : NULL;
-	if (fn == e->cp->main_fn && (!last || last->kind != STMT_RETURN) && !d->fn.ret_name)
+	if (fn == e->cp->main_fn && (!last || last->kind != STMT_RETURN) && !d->fn.ret_name &&
+	    !fn->c_out)
 		emit_line(e, "return 0;");
 	e->indent--;
 	emit_line(e, "}");
@@ -645,6 +647,7 @@ void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FI
 	emit_kernel_macros(e);
 	emit_line(e, "%s", "");
 	emit_helpers(e);
+	emit_error_struct(e);
 	for (size_t i = 0; i < plan->maps.len; i++)
 		emit_user_accessors(e, plan->maps.items[i]);
 	if (cp->has_programs)

@@ -238,6 +238,12 @@ struct assign_op {
 	enum binary_op op;	/* when compound */
 };
 
+/* plan: defer f(x): x is copied into C_NAME when the defer runs. */
+struct capture {
+	const char *c_name;
+	const struct expr *arg;
+};
+
 struct catch_clause {
 	struct span span;
 	struct expr *code;	/* NULL for catch _ */
@@ -250,6 +256,10 @@ struct stmt {
 	struct symbol *sym;	/* checker: the variable a VAR, CONST, IF or FOR binds */
 	struct symbol *sym2;	/* checker: FOR_EACH's value variable */
 	struct stmt *deferred;	/* DEFER of a block (expr is then NULL) */
+	/* plan: DEFER: the flag set when it runs; of a call, the copies of
+	   its arguments taken then (struct capture *) */
+	const char *c_flag;
+	struct vec c_captures;
 	const char *c_temp;	/* plan: a temporary the C needs (FOR_EACH, ASSIGN) */
 	const char *c_key;	/* plan: userspace IF binding or ASSIGN to m[k].f: a copy of k
 				   that cannot change meanwhile, or NULL: k itself */
@@ -304,6 +314,9 @@ struct stmt {
 		struct {
 			struct stmt *body;
 			struct vec catches;	/* struct catch_clause * */
+			bool throws;		/* checker: an error may reach the catches */
+			/* plan: the labels of the catches and of the end */
+			const char *c_catch, *c_end;
 		} try_;
 	};
 };

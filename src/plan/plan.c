@@ -776,6 +776,7 @@ static void name_locals(struct planner *p, struct function_info *fn)
 			sym->c_param = names_claim(p->block, arena_printf(A, "%s_in", sym->c_name));
 	}
 	name_local(p, fn->ret_sym);
+	plan_errors(p->plan, p->side, fn, p->block);
 	name_block(p, d->fn.body);
 	p->block = NULL;
 }
@@ -919,7 +920,7 @@ struct plan *plan_program(struct arena *a, struct checked_program *cp)
 	p->plan->cp = cp;
 	p->file = p->plan->file;
 	p->visible = p->plan->visible;
-	p->tags = names_new(A, NULL);
+	p->tags = p->plan->tags = names_new(A, NULL);
 	names_take_reserved(p->tags, RESERVED_TAGS);
 	names_take_btf(p->tags, cp->btf, false, true);
 	p->visible[C_BPF] = names_new(A, NULL);

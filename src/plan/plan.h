@@ -100,6 +100,11 @@ struct plan {
 	const char *cleanup, *load_program, *attach_program;
 	/* generated names, eBPF */
 	const char *license;
+	/* errors (plan_errors.c): the struct of an error state, and which
+	   files have one */
+	const char *error_struct;
+	bool uses_errors[2];
+	struct names *tags;		/* struct, union and enum names, both files */
 	/* what the files include and define beside the program's own */
 	bool bpf_core_read;		/* BPF_CORE_READ: <bpf/bpf_core_read.h> */
 	bool bpf_tracing;		/* BPF_KPROBE, BPF_KSYSCALL: <bpf/bpf_tracing.h> */

@@ -154,6 +154,10 @@ static const struct type *as_written(const struct expr *x)
 		case BIN_MUL: exact = wide_mul(l->value, r->value); break;
 		case BIN_SHL: exact = r->value >= 0 && r->value < 64 ? l->value * ((ks_wide)1 << r->value)
 							      : x->value + 1; break;
+		/* C divides the ints as written: 20 / -7 is -2, where a u32 20
+		 * divided by -7 made a u32 is 0 */
+		case BIN_DIV: exact = r->value ? l->value / r->value : x->value + 1; break;
+		case BIN_MOD: exact = r->value ? l->value % r->value : x->value + 1; break;
 		default: break;
 		}
 		if (exact != x->value)
@@ -668,11 +672,74 @@ static bool c_folds(const struct expr *x)
 	}
 }
 
+/* X, a comparison of a value with a constant: the value, the operator
+ * with the value on its left, the constant. */
+static bool compares_with_constant(const struct expr *x, const struct expr **value,
+				   enum binary_op *op, ks_wide *c)
+{
+	if (x->kind != EXPR_BINARY || x->binary.op < BIN_EQ || x->binary.op > BIN_GE ||
+	    x->c_fold || x->c_call)
+		return false;
+	const struct expr *l = x->binary.lhs, *r = x->binary.rhs;
+	if (r->constant && !l->constant && type_is_integer(l->type)) {
+		*value = l, *op = x->binary.op, *c = r->value;
+		return true;
+	}
+	if (l->constant && !r->constant && type_is_integer(r->type)) {
+		*value = r, *op = mirrored(x->binary.op), *c = l->value;
+		return true;
+	}
+	return false;
+}
+
+static bool holds(enum binary_op op, ks_wide v, ks_wide c)
+{
+	switch (op) {
+	case BIN_EQ: return v == c;
+	case BIN_NE: return v != c;
+	case BIN_LT: return v < c;
+	case BIN_LE: return v <= c;
+	case BIN_GT: return v > c;
+	default: return v >= c;
+	}
+}
+
+/* a op1 c1 || a op2 c2 (&&): clang calls the pair always true (false)
+ * when it is, from the constants: 2 when it is always true, 1 when always
+ * false, 0 otherwise.  The truth of each side changes only at its
+ * constant and the value after, so those points (within the values a
+ * may take) and the lowest value are all there is to try. */
+static uint8_t decided_pair(const struct expr *x)
+{
+	const struct expr *a, *b;
+	enum binary_op op1, op2;
+	ks_wide c1, c2, lo, hi;
+	if (!compares_with_constant(x->binary.lhs, &a, &op1, &c1) ||
+	    !compares_with_constant(x->binary.rhs, &b, &op2, &c2) || !same_value(a, b))
+		return 0;
+	values_of(a, &lo, &hi);
+	ks_wide points[] = { lo, c1, c1 + 1, c2, c2 + 1 };
+	bool any = x->binary.op == BIN_OR;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++) {
+		ks_wide v = points[i];
+		if (v < lo || v > hi)
+			continue;
+		bool both = any ? holds(op1, v, c1) || holds(op2, v, c2)
+				: holds(op1, v, c1) && holds(op2, v, c2);
+		if (both != any)
+			return 0;
+	}
+	return any ? 2 : 1;
+}
+
 static void plan_binary(struct expr_planner *p, struct expr *x)
 {
 	enum binary_op op = x->binary.op;
 	const struct type *t = x->type;
 	switch (op) {
+	case BIN_AND: case BIN_OR:
+		x->c_fold = decided_pair(x);
+		return;
 	case BIN_ADD: case BIN_SUB: case BIN_MUL:
 		if (is_int(t) && t->is_signed && !x->constant && c_folds(x->binary.lhs) &&
 		    c_folds(x->binary.rhs))
@@ -986,8 +1053,10 @@ static void plan_stmt(struct expr_planner *p, struct stmt *s)
 		return;
 	case STMT_TRY:
 		plan_block(p, s->try_.body);
-		for (size_t i = 0; i < s->try_.catches.len; i++)
+		for (size_t i = 0; i < s->try_.catches.len; i++) {
+			plan_operand(p, ((struct catch_clause *)s->try_.catches.items[i])->code);
 			plan_block(p, ((struct catch_clause *)s->try_.catches.items[i])->body);
+		}
 		return;
 	case STMT_BREAK: case STMT_CONTINUE:
 		return;

@@ -50,6 +50,13 @@ void plan_value(struct plan *plan, enum c_side side, struct expr *x);
 /* The accessors and held entries of the map operations in BODY. */
 void plan_map_accesses(struct plan *plan, enum c_side side, struct stmt *body);
 
+/* ---- errors (plan_errors.c) ---- */
+
+/* FN's error state, way out, labels and deferred work, named in BLOCK,
+ * its outermost namespace, once its parameters are named. */
+void plan_errors(struct plan *plan, enum c_side side, struct function_info *fn,
+		 struct names *block);
+
 /* ---- functions that take maps (plan_copies.c) ---- */
 
 /* The copies of the functions that take maps, named, and what their map

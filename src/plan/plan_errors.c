@@ -1,0 +1,207 @@
+/* The plan stage: the names the C of throw, try/catch and defer needs
+ * (LANGUAGE.md, "Errors"; the emitters write it, emit_errors.c).
+ *
+ * A function that meets errors keeps an error state (struct error_state:
+ * whether an error is on its way, and its code).  A function that hands
+ * its errors on takes its caller's state as a last parameter; the others
+ * have one of their own.  A throw, or a call that comes back with an
+ * error, jumps to the catches of the try around it, or, when there is
+ * none, to the function's way out.  The way out runs the deferred work
+ * that has run its defer, last first, and returns.  Every such name is
+ * free of every local of the function, so no local can hide it. */
+#include "plan_internal.h"
+
+#include <string.h>
+
+struct survey {
+	struct arena *arena;
+	struct names *locals;	/* the names of the function's locals */
+	struct vec defers;	/* struct stmt * */
+	struct vec tries;	/* struct stmt *: those an error may reach */
+	bool throwing_calls;	/* a call that may come back with an error */
+	bool throws;
+};
+
+static void survey_stmt(struct survey *s, struct stmt *st);
+
+static void survey_expr(struct survey *s, const struct expr *x)
+{
+	if (!x)
+		return;
+	switch (x->kind) {
+	case EXPR_UNARY: survey_expr(s, x->unary.operand); return;
+	case EXPR_BINARY:
+		survey_expr(s, x->binary.lhs);
+		survey_expr(s, x->binary.rhs);
+		return;
+	case EXPR_CAST: survey_expr(s, x->cast.operand); return;
+	case EXPR_FIELD: case EXPR_ARROW: survey_expr(s, x->field.base); return;
+	case EXPR_INDEX:
+		survey_expr(s, x->index.base);
+		survey_expr(s, x->index.index);
+		return;
+	case EXPR_CONDITIONAL:
+		survey_expr(s, x->conditional.cond);
+		survey_expr(s, x->conditional.then);
+		survey_expr(s, x->conditional.otherwise);
+		return;
+	case EXPR_STRUCT_LIT:
+		for (size_t i = 0; i < x->struct_lit.fields.len; i++)
+			survey_expr(s, ((struct field_init *)x->struct_lit.fields.items[i])->value);
+		return;
+	case EXPR_ARRAY_LIT:
+		for (size_t i = 0; i < x->array.elems.len; i++)
+			survey_expr(s, x->array.elems.items[i]);
+		return;
+	case EXPR_MATCH:
+		survey_expr(s, x->match.scrutinee);
+		for (size_t i = 0; i < x->match.arms.len; i++) {
+			struct match_arm *arm = x->match.arms.items[i];
+			survey_expr(s, arm->value);
+			if (arm->body)
+				survey_stmt(s, arm->body);
+		}
+		return;
+	case EXPR_CALL:
+		if (x->sym && x->sym->kind == SYM_FUNCTION && fn_may_throw(x->sym->fn))
+			s->throwing_calls = true;
+		for (size_t i = 0; i < x->call.args.len; i++)
+			survey_expr(s, x->call.args.items[i]);
+		return;
+	default:
+		return;
+	}
+}
+
+static void survey_local(struct survey *s, const char *name)
+{
+	if (name)
+		names_take(s->locals, name);
+}
+
+static void survey_stmt(struct survey *s, struct stmt *st)
+{
+	if (!st)
+		return;
+	switch (st->kind) {
+	case STMT_EXPR: case STMT_RETURN: case STMT_DELETE:
+		survey_expr(s, st->expr);
+		return;
+	case STMT_THROW:
+		s->throws = true;
+		survey_expr(s, st->expr);
+		return;
+	case STMT_VAR: case STMT_CONST:
+		survey_local(s, st->var.name);
+		survey_expr(s, st->var.init);
+		return;
+	case STMT_ASSIGN:
+		survey_expr(s, st->assign.target);
+		survey_expr(s, st->assign.value);
+		return;
+	case STMT_IF:
+		survey_local(s, st->if_.bind);
+		survey_expr(s, st->if_.cond);
+		survey_stmt(s, st->if_.then);
+		survey_stmt(s, st->if_.otherwise);
+		return;
+	case STMT_WHILE:
+		survey_expr(s, st->while_.cond);
+		survey_stmt(s, st->while_.body);
+		return;
+	case STMT_FOR_RANGE: case STMT_FOR_EACH:
+		survey_local(s, st->for_.var);
+		survey_local(s, st->for_.value_var);
+		survey_expr(s, st->for_.from);
+		survey_expr(s, st->for_.to);
+		survey_expr(s, st->for_.iterable);
+		survey_stmt(s, st->for_.body);
+		return;
+	case STMT_BLOCK:
+		for (size_t i = 0; i < st->block.len; i++)
+			survey_stmt(s, st->block.items[i]);
+		return;
+	case STMT_TRY:
+		if (st->try_.throws)
+			vec_push(s->arena, &s->tries, st);
+		survey_stmt(s, st->try_.body);
+		for (size_t i = 0; i < st->try_.catches.len; i++)
+			survey_stmt(s, ((struct catch_clause *)st->try_.catches.items[i])->body);
+		return;
+	case STMT_DEFER:
+		vec_push(s->arena, &s->defers, st);
+		survey_expr(s, st->expr);
+		survey_stmt(s, st->deferred);
+		return;
+	default:
+		return;
+	}
+}
+
+/* Whether the argument X of a deferred call is copied when the defer runs:
+ * what may change before the way out. */
+static bool captured(const struct expr *x)
+{
+	return !x->constant && x->kind != EXPR_STRING && x->kind != EXPR_NULL &&
+	       x->kind != EXPR_BOOL;
+}
+
+/* defer f(a, b): the arguments are copied now, the call made on the way out. */
+static void plan_defer(struct plan *plan, struct names *block, struct names *locals,
+		       struct stmt *s)
+{
+	struct arena *a = plan->arena;
+	s->c_flag = names_claim_in(block, locals, "deferred");
+	if (!s->expr || s->expr->kind != EXPR_CALL)
+		return;
+	for (size_t i = 0; i < s->expr->call.args.len; i++) {
+		const struct expr *arg = s->expr->call.args.items[i];
+		if (!captured(arg))
+			continue;
+		struct capture *cap = arena_alloc(a, sizeof(*cap));
+		cap->arg = arg;
+		cap->c_name = names_claim_in(block, locals, arena_printf(a, "%s_arg%zu",
+									 s->c_flag, i + 1));
+		vec_push(a, &s->c_captures, cap);
+	}
+}
+
+void plan_errors(struct plan *plan, enum c_side side, struct function_info *fn,
+		 struct names *block)
+{
+	struct arena *a = plan->arena;
+	struct survey s = { .arena = a, .locals = names_new(a, NULL) };
+	for (size_t i = 0; i < fn->decl->fn.params.len; i++)
+		survey_local(&s, ((struct param *)fn->decl->fn.params.items[i])->name);
+	survey_stmt(&s, fn->decl->fn.body);
+	bool hands_on = fn_hands_on_errors(plan->cp, fn);
+	if (!hands_on && !s.throwing_calls && !s.throws && !s.tries.len && !s.defers.len)
+		return;
+	fn->c_defers = s.defers;
+	if (hands_on || s.throwing_calls || s.throws) {
+		if (!plan->error_struct)
+			plan->error_struct = names_claim(plan->tags, "error_state");
+		plan->uses_errors[side] = true;
+		fn->c_thrown = names_claim_in(block, s.locals, "error");
+	}
+	if (s.throwing_calls)
+		fn->c_result = names_claim_in(block, s.locals, "result");
+	/* labels: C gives them a namespace of their own, function-wide */
+	struct names *labels = names_new(a, plan->visible[side]);
+	for (size_t i = 0; i < s.tries.len; i++) {
+		struct stmt *t = s.tries.items[i];
+		t->try_.c_catch = names_claim(labels, "on_error");
+		t->try_.c_end = names_claim(labels, "after_try");
+	}
+	/* the way out: for deferred work, and for errors that leave */
+	if (s.defers.len || fn_may_throw(fn)) {
+		fn->c_out = names_claim(labels, "out");
+		const struct type *ret = fn == plan->cp->main_fn ? &type_i32 : fn->type->ret;
+		if (fn->ret_sym)
+			fn->c_ret = fn->ret_sym->c_name;
+		else if (ret->kind != TY_VOID)
+			fn->c_ret = names_claim_in(block, s.locals, "ret");
+	}
+	for (size_t i = 0; i < s.defers.len; i++)
+		plan_defer(plan, block, s.locals, s.defers.items[i]);
+}
