@@ -16,8 +16,10 @@ struct tries {
 };
 
 struct walk {
+	struct ast_visitor v;
 	struct checker *c;
 	struct function_info *fn;
+	const struct tries *tries;	/* around the node being walked */
 	bool changed;		/* a set grew: go round again */
 	bool report;		/* last round: say where errors escape */
 };
@@ -60,14 +62,13 @@ static const char *code_text(struct checker *c, bool known, int64_t code)
 	return known ? arena_printf(A, "error %lld", (long long)code) : "an error";
 }
 
-/* The error CODE is thrown at AT (a throw, or a call that lets it out)
- * inside TRIES: it escapes the function unless one of them catches it. */
-static void escape(struct walk *w, const struct tries *tries, bool known, int64_t code,
-		   struct span at, const char *callee)
+/* The error CODE is thrown at AT (a throw, or a call of CALLEE that lets
+ * it out): it escapes the function unless a try around catches it. */
+static void escape(struct walk *w, bool known, int64_t code, struct span at, const char *callee)
 {
 	struct checker *c = w->c;
 	struct function_info *fn = w->fn;
-	if (caught(tries, known, code))
+	if (caught(w->tries, known, code))
 		return;
 	if (w->report) {
 		const char *what = callee ? arena_printf(A, "'%s' may throw %s", callee,
@@ -94,275 +95,106 @@ static void escape(struct walk *w, const struct tries *tries, bool known, int64_
 	}
 }
 
-static void walk_stmt(struct walk *w, const struct tries *tries, struct stmt *s);
-
-static void walk_expr(struct walk *w, const struct tries *tries, const struct expr *x)
+static bool walk_expr(struct ast_visitor *v, struct expr *x)
 {
-	if (!x)
-		return;
-	switch (x->kind) {
-	case EXPR_UNARY: walk_expr(w, tries, x->unary.operand); return;
-	case EXPR_BINARY:
-		walk_expr(w, tries, x->binary.lhs);
-		walk_expr(w, tries, x->binary.rhs);
-		return;
-	case EXPR_CAST: walk_expr(w, tries, x->cast.operand); return;
-	case EXPR_FIELD: case EXPR_ARROW: walk_expr(w, tries, x->field.base); return;
-	case EXPR_INDEX:
-		walk_expr(w, tries, x->index.base);
-		walk_expr(w, tries, x->index.index);
-		return;
-	case EXPR_CONDITIONAL:
-		walk_expr(w, tries, x->conditional.cond);
-		walk_expr(w, tries, x->conditional.then);
-		walk_expr(w, tries, x->conditional.otherwise);
-		return;
-	case EXPR_STRUCT_LIT:
-		for (size_t i = 0; i < x->struct_lit.fields.len; i++)
-			walk_expr(w, tries, ((struct field_init *)x->struct_lit.fields.items[i])->value);
-		return;
-	case EXPR_ARRAY_LIT:
-		for (size_t i = 0; i < x->array.elems.len; i++)
-			walk_expr(w, tries, x->array.elems.items[i]);
-		return;
-	case EXPR_MATCH:
-		walk_expr(w, tries, x->match.scrutinee);
-		for (size_t i = 0; i < x->match.arms.len; i++) {
-			struct match_arm *arm = x->match.arms.items[i];
-			walk_expr(w, tries, arm->value);
-			if (arm->body)
-				walk_stmt(w, tries, arm->body);
-		}
-		return;
-	case EXPR_CALL: {
-		for (size_t i = 0; i < x->call.args.len; i++)
-			walk_expr(w, tries, x->call.args.items[i]);
-		const struct symbol *sym = x->sym;
-		if (!sym || sym->kind != SYM_FUNCTION || !fn_may_throw(sym->fn))
-			return;
-		const struct function_info *callee = sym->fn;
-		for (size_t i = 0; i < callee->throws.len; i++)
-			escape(w, tries, true, *(const int64_t *)callee->throws.items[i], x->span,
-			       sym->name);
-		if (callee->throws_unknown)
-			escape(w, tries, false, 0, x->span, sym->name);
-		return;
-	}
-	default:
-		return;
-	}
+	struct walk *w = (struct walk *)v;
+	const struct symbol *sym = x->sym;
+	if (x->kind != EXPR_CALL || !sym || sym->kind != SYM_FUNCTION || !fn_may_throw(sym->fn))
+		return true;
+	const struct function_info *callee = sym->fn;
+	for (size_t i = 0; i < callee->throws.len; i++)
+		escape(w, true, *(const int64_t *)callee->throws.items[i], x->span, sym->name);
+	if (callee->throws_unknown)
+		escape(w, false, 0, x->span, sym->name);
+	return true;
 }
 
-static void walk_block(struct walk *w, const struct tries *tries, struct stmt *block)
+static bool walk_stmt(struct ast_visitor *v, struct stmt *s)
 {
-	if (!block)
-		return;
-	if (block->kind != STMT_BLOCK) {
-		walk_stmt(w, tries, block);
-		return;
-	}
-	for (size_t i = 0; i < block->block.len; i++)
-		walk_stmt(w, tries, block->block.items[i]);
-}
-
-static void walk_stmt(struct walk *w, const struct tries *tries, struct stmt *s)
-{
+	struct walk *w = (struct walk *)v;
 	switch (s->kind) {
-	case STMT_EXPR: case STMT_RETURN: case STMT_DELETE:
-		walk_expr(w, tries, s->expr);
-		return;
 	case STMT_THROW:
-		walk_expr(w, tries, s->expr);
 		if (s->expr && s->expr->type && type_is_integer(s->expr->type))
-			escape(w, tries, s->expr->constant, (int64_t)s->expr->value, s->span, NULL);
-		return;
-	case STMT_VAR: case STMT_CONST:
-		walk_expr(w, tries, s->var.init);
-		return;
-	case STMT_ASSIGN:
-		walk_expr(w, tries, s->assign.target);
-		walk_expr(w, tries, s->assign.value);
-		return;
-	case STMT_IF:
-		walk_expr(w, tries, s->if_.cond);
-		walk_block(w, tries, s->if_.then);
-		walk_block(w, tries, s->if_.otherwise);
-		return;
-	case STMT_WHILE:
-		walk_expr(w, tries, s->while_.cond);
-		walk_block(w, tries, s->while_.body);
-		return;
-	case STMT_FOR_RANGE: case STMT_FOR_EACH:
-		walk_expr(w, tries, s->for_.from);
-		walk_expr(w, tries, s->for_.to);
-		walk_expr(w, tries, s->for_.iterable);
-		walk_block(w, tries, s->for_.body);
-		return;
-	case STMT_BLOCK:
-		walk_block(w, tries, s);
-		return;
+			escape(w, s->expr->constant, (int64_t)s->expr->value, s->span, NULL);
+		return true;
+	case STMT_DEFER:
+		return false;	/* a deferred call that may throw is reported apart */
 	case STMT_TRY: {
-		/* what the body throws is caught here; what a catch throws is not */
-		struct tries inner = { s, tries };
 		/* whether anything reaches the catches: the body walked with no
 		 * try around it, into a set of its own */
+		struct walk body = *w;
 		struct function_info scratch = { .side = w->fn->side };
-		struct function_info *fn = w->fn;
-		bool report = w->report, changed = w->changed;
-		w->fn = &scratch;
-		w->report = false;
-		walk_block(w, NULL, s->try_.body);
+		body.fn = &scratch;
+		body.tries = NULL;
+		body.report = false;
+		ast_walk_stmt(&body.v, s->try_.body);
 		s->try_.throws = fn_may_throw(&scratch);
-		w->fn = fn;
-		w->report = report;
-		w->changed = changed;
-		walk_block(w, &inner, s->try_.body);
+		/* what the body throws is caught here; what a catch throws is not */
+		const struct tries *outer = w->tries;
+		struct tries inner = { s, outer };
+		w->tries = &inner;
+		ast_walk_stmt(v, s->try_.body);
+		w->tries = outer;
 		for (size_t i = 0; i < s->try_.catches.len; i++)
-			walk_block(w, tries, ((struct catch_clause *)s->try_.catches.items[i])->body);
-		return;
+			ast_walk_stmt(v, ((struct catch_clause *)s->try_.catches.items[i])->body);
+		return false;
 	}
-	case STMT_DEFER:
 	default:
-		return;		/* a deferred call that may throw is reported apart */
+		return true;
 	}
 }
 
-/* Whether X calls a function that may throw. */
-static const struct expr *throwing_call(const struct expr *x);
+/* The first call under a statement or expression of a function that may
+ * throw. */
+struct finder {
+	struct ast_visitor v;
+	const struct expr *found;
+};
 
-static const struct expr *throwing_in_stmt(const struct stmt *s)
+static bool find_throwing_call(struct ast_visitor *v, struct expr *x)
 {
-	if (!s)
-		return NULL;
-	switch (s->kind) {
-	case STMT_EXPR: case STMT_RETURN: case STMT_DELETE: case STMT_THROW:
-		return s->expr ? throwing_call(s->expr) : NULL;
-	case STMT_VAR: case STMT_CONST:
-		return s->var.init ? throwing_call(s->var.init) : NULL;
-	case STMT_ASSIGN: {
-		const struct expr *x = throwing_call(s->assign.target);
-		return x ? x : throwing_call(s->assign.value);
-	}
-	case STMT_IF: {
-		const struct expr *x = throwing_call(s->if_.cond);
-		if (!x)
-			x = throwing_in_stmt(s->if_.then);
-		return x ? x : throwing_in_stmt(s->if_.otherwise);
-	}
-	case STMT_WHILE: {
-		const struct expr *x = throwing_call(s->while_.cond);
-		return x ? x : throwing_in_stmt(s->while_.body);
-	}
-	case STMT_FOR_RANGE: case STMT_FOR_EACH:
-		return throwing_in_stmt(s->for_.body);
-	case STMT_BLOCK:
-		for (size_t i = 0; i < s->block.len; i++) {
-			const struct expr *x = throwing_in_stmt(s->block.items[i]);
-			if (x)
-				return x;
-		}
-		return NULL;
-	default:
-		return NULL;
-	}
-}
-
-static const struct expr *throwing_call(const struct expr *x)
-{
-	if (!x)
-		return NULL;
-	const struct expr *found = NULL;
-	switch (x->kind) {
-	case EXPR_UNARY: return throwing_call(x->unary.operand);
-	case EXPR_BINARY:
-		found = throwing_call(x->binary.lhs);
-		return found ? found : throwing_call(x->binary.rhs);
-	case EXPR_CAST: return throwing_call(x->cast.operand);
-	case EXPR_FIELD: case EXPR_ARROW: return throwing_call(x->field.base);
-	case EXPR_INDEX:
-		found = throwing_call(x->index.base);
-		return found ? found : throwing_call(x->index.index);
-	case EXPR_CONDITIONAL:
-		found = throwing_call(x->conditional.cond);
-		if (!found)
-			found = throwing_call(x->conditional.then);
-		return found ? found : throwing_call(x->conditional.otherwise);
-	case EXPR_CALL:
-		if (x->sym && x->sym->kind == SYM_FUNCTION && fn_may_throw(x->sym->fn))
-			return x;
-		for (size_t i = 0; i < x->call.args.len; i++)
-			if ((found = throwing_call(x->call.args.items[i])))
-				return found;
-		return NULL;
-	default:
-		return NULL;
-	}
+	struct finder *f = (struct finder *)v;
+	if (!f->found && x->kind == EXPR_CALL && x->sym && x->sym->kind == SYM_FUNCTION &&
+	    fn_may_throw(x->sym->fn))
+		f->found = x;
+	return !f->found;
 }
 
 /* Deferred work runs on the way out, throws included: it has nobody to
  * throw to. */
-static void check_deferred_calls(struct checker *c, const struct stmt *s);
-
-static void deferred_in_block(struct checker *c, const struct stmt *block)
+static bool check_deferred_calls(struct ast_visitor *v, struct stmt *s)
 {
-	if (!block)
-		return;
-	if (block->kind != STMT_BLOCK) {
-		check_deferred_calls(c, block);
-		return;
-	}
-	for (size_t i = 0; i < block->block.len; i++)
-		check_deferred_calls(c, block->block.items[i]);
-}
-
-static void check_deferred_calls(struct checker *c, const struct stmt *s)
-{
-	switch (s->kind) {
-	case STMT_DEFER: {
-		const struct expr *x = s->expr ? throwing_call(s->expr) : throwing_in_stmt(s->deferred);
-		if (x)
-			diag_error(c->diag, x->span, "'%s' may throw, and deferred work cannot: "
-				   "it runs on the way out, where nothing catches", x->sym->name);
-		return;
-	}
-	case STMT_IF:
-		deferred_in_block(c, s->if_.then);
-		deferred_in_block(c, s->if_.otherwise);
-		return;
-	case STMT_BLOCK:
-		deferred_in_block(c, s);
-		return;
-	case STMT_TRY:
-		deferred_in_block(c, s->try_.body);
-		for (size_t i = 0; i < s->try_.catches.len; i++)
-			deferred_in_block(c, ((struct catch_clause *)s->try_.catches.items[i])->body);
-		return;
-	default:
-		return;
-	}
+	if (s->kind != STMT_DEFER)
+		return true;
+	struct finder f = { .v.expr = find_throwing_call };
+	ast_walk_expr(&f.v, s->expr);
+	ast_walk_stmt(&f.v, s->deferred);
+	if (f.found)
+		diag_error(((struct walk *)v)->c->diag, f.found->span, "'%s' may throw, and "
+			   "deferred work cannot: it runs on the way out, where nothing catches",
+			   f.found->sym->name);
+	return false;
 }
 
 void check_throws(struct checker *c)
 {
-	struct walk w = { .c = c };
+	struct walk w = { .v = { walk_expr, walk_stmt }, .c = c };
 	do {	/* until no function's set grows: they only grow, and are bounded */
 		w.changed = false;
 		for (size_t i = 0; i < c->cp->functions.len; i++) {
 			w.fn = c->cp->functions.items[i];
-			if (w.fn->decl->fn.body)
-				walk_block(&w, NULL, w.fn->decl->fn.body);
+			ast_walk_stmt(&w.v, w.fn->decl->fn.body);
 		}
 	} while (w.changed);
 	w.report = true;
+	struct walk defers = { .v.stmt = check_deferred_calls, .c = c };
 	for (size_t i = 0; i < c->cp->functions.len; i++) {
 		struct function_info *fn = c->cp->functions.items[i];
-		if (!fn->decl->fn.body)
-			continue;
-		check_deferred_calls(c, fn->decl->fn.body);
+		ast_walk_stmt(&defers.v, fn->decl->fn.body);
 		if (!fn_may_throw(fn) || fn_hands_on_errors(c->cp, fn))
 			continue;
 		w.fn = fn;
-		walk_block(&w, NULL, fn->decl->fn.body);
+		ast_walk_stmt(&w.v, fn->decl->fn.body);
 	}
 }
 

@@ -410,4 +410,15 @@ const char *decl_kind_name(enum decl_kind kind);
 /* The expression a place is rooted in: x in x, x.f, x->f, x[i].f. */
 const struct expr *place_root(const struct expr *place);
 
+/* A walk over the expressions and statements under one: each node is
+ * shown to the callback of its kind (when set) before its parts, and its
+ * parts are skipped when the callback returns false.  A visitor that
+ * needs state embeds struct ast_visitor first in its own struct. */
+struct ast_visitor {
+	bool (*expr)(struct ast_visitor *v, struct expr *x);
+	bool (*stmt)(struct ast_visitor *v, struct stmt *s);
+};
+void ast_walk_expr(struct ast_visitor *v, struct expr *x);
+void ast_walk_stmt(struct ast_visitor *v, struct stmt *s);
+
 #endif

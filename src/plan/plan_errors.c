@@ -14,6 +14,7 @@
 #include <string.h>
 
 struct survey {
+	struct ast_visitor v;
 	struct arena *arena;
 	struct names *locals;	/* the names of the function's locals */
 	struct vec defers;	/* struct stmt * */
@@ -22,55 +23,13 @@ struct survey {
 	bool throws;
 };
 
-static void survey_stmt(struct survey *s, struct stmt *st);
-
-static void survey_expr(struct survey *s, const struct expr *x)
+static bool survey_expr(struct ast_visitor *v, struct expr *x)
 {
-	if (!x)
-		return;
-	switch (x->kind) {
-	case EXPR_UNARY: survey_expr(s, x->unary.operand); return;
-	case EXPR_BINARY:
-		survey_expr(s, x->binary.lhs);
-		survey_expr(s, x->binary.rhs);
-		return;
-	case EXPR_CAST: survey_expr(s, x->cast.operand); return;
-	case EXPR_FIELD: case EXPR_ARROW: survey_expr(s, x->field.base); return;
-	case EXPR_INDEX:
-		survey_expr(s, x->index.base);
-		survey_expr(s, x->index.index);
-		return;
-	case EXPR_CONDITIONAL:
-		survey_expr(s, x->conditional.cond);
-		survey_expr(s, x->conditional.then);
-		survey_expr(s, x->conditional.otherwise);
-		return;
-	case EXPR_STRUCT_LIT:
-		for (size_t i = 0; i < x->struct_lit.fields.len; i++)
-			survey_expr(s, ((struct field_init *)x->struct_lit.fields.items[i])->value);
-		return;
-	case EXPR_ARRAY_LIT:
-		for (size_t i = 0; i < x->array.elems.len; i++)
-			survey_expr(s, x->array.elems.items[i]);
-		return;
-	case EXPR_MATCH:
-		survey_expr(s, x->match.scrutinee);
-		for (size_t i = 0; i < x->match.arms.len; i++) {
-			struct match_arm *arm = x->match.arms.items[i];
-			survey_expr(s, arm->value);
-			if (arm->body)
-				survey_stmt(s, arm->body);
-		}
-		return;
-	case EXPR_CALL:
-		if (x->sym && x->sym->kind == SYM_FUNCTION && fn_may_throw(x->sym->fn))
-			s->throwing_calls = true;
-		for (size_t i = 0; i < x->call.args.len; i++)
-			survey_expr(s, x->call.args.items[i]);
-		return;
-	default:
-		return;
-	}
+	struct survey *s = (struct survey *)v;
+	if (x->kind == EXPR_CALL && x->sym && x->sym->kind == SYM_FUNCTION &&
+	    fn_may_throw(x->sym->fn))
+		s->throwing_calls = true;
+	return true;
 }
 
 static void survey_local(struct survey *s, const char *name)
@@ -79,63 +38,34 @@ static void survey_local(struct survey *s, const char *name)
 		names_take(s->locals, name);
 }
 
-static void survey_stmt(struct survey *s, struct stmt *st)
+static bool survey_stmt(struct ast_visitor *v, struct stmt *st)
 {
-	if (!st)
-		return;
+	struct survey *s = (struct survey *)v;
 	switch (st->kind) {
-	case STMT_EXPR: case STMT_RETURN: case STMT_DELETE:
-		survey_expr(s, st->expr);
-		return;
 	case STMT_THROW:
 		s->throws = true;
-		survey_expr(s, st->expr);
-		return;
+		break;
 	case STMT_VAR: case STMT_CONST:
 		survey_local(s, st->var.name);
-		survey_expr(s, st->var.init);
-		return;
-	case STMT_ASSIGN:
-		survey_expr(s, st->assign.target);
-		survey_expr(s, st->assign.value);
-		return;
+		break;
 	case STMT_IF:
 		survey_local(s, st->if_.bind);
-		survey_expr(s, st->if_.cond);
-		survey_stmt(s, st->if_.then);
-		survey_stmt(s, st->if_.otherwise);
-		return;
-	case STMT_WHILE:
-		survey_expr(s, st->while_.cond);
-		survey_stmt(s, st->while_.body);
-		return;
+		break;
 	case STMT_FOR_RANGE: case STMT_FOR_EACH:
 		survey_local(s, st->for_.var);
 		survey_local(s, st->for_.value_var);
-		survey_expr(s, st->for_.from);
-		survey_expr(s, st->for_.to);
-		survey_expr(s, st->for_.iterable);
-		survey_stmt(s, st->for_.body);
-		return;
-	case STMT_BLOCK:
-		for (size_t i = 0; i < st->block.len; i++)
-			survey_stmt(s, st->block.items[i]);
-		return;
+		break;
 	case STMT_TRY:
 		if (st->try_.throws)
 			vec_push(s->arena, &s->tries, st);
-		survey_stmt(s, st->try_.body);
-		for (size_t i = 0; i < st->try_.catches.len; i++)
-			survey_stmt(s, ((struct catch_clause *)st->try_.catches.items[i])->body);
-		return;
+		break;
 	case STMT_DEFER:
 		vec_push(s->arena, &s->defers, st);
-		survey_expr(s, st->expr);
-		survey_stmt(s, st->deferred);
-		return;
+		break;
 	default:
-		return;
+		break;
 	}
+	return true;
 }
 
 /* Whether the argument X of a deferred call is copied when the defer runs:
@@ -170,10 +100,11 @@ void plan_errors(struct plan *plan, enum c_side side, struct function_info *fn,
 		 struct names *block)
 {
 	struct arena *a = plan->arena;
-	struct survey s = { .arena = a, .locals = names_new(a, NULL) };
+	struct survey s = { .v = { survey_expr, survey_stmt }, .arena = a,
+			    .locals = names_new(a, NULL) };
 	for (size_t i = 0; i < fn->decl->fn.params.len; i++)
 		survey_local(&s, ((struct param *)fn->decl->fn.params.items[i])->name);
-	survey_stmt(&s, fn->decl->fn.body);
+	ast_walk_stmt(&s.v, fn->decl->fn.body);
 	bool hands_on = fn_hands_on_errors(plan->cp, fn);
 	if (!hands_on && !s.throwing_calls && !s.throws && !s.tries.len && !s.defers.len)
 		return;
