@@ -351,127 +351,30 @@ static void name_local(struct planner *p, struct symbol *sym)
 }
 
 /* The file-scope names a function uses: no local may hide them. */
-static void take_used_expr(struct planner *p, const struct expr *x);
+struct used_names {
+	struct ast_visitor v;
+	struct names *block;
+};
 
-static void take_used_stmts(struct planner *p, const struct stmt *s);
-
-static void take_used_block(struct planner *p, const struct stmt *block)
+static bool take_used(struct ast_visitor *v, struct expr *x)
 {
-	for (size_t i = 0; block && i < block->block.len; i++)
-		take_used_stmts(p, block->block.items[i]);
+	struct names *block = ((struct used_names *)v)->block;
+	const struct symbol *sym = x->sym;
+	if (x->kind != EXPR_IDENT || !sym)
+		return true;
+	if (sym->c_name && sym->kind != SYM_LOCAL && sym->kind != SYM_PARAM)
+		names_take(block, sym->c_name);
+	else if (sym->kind == SYM_ENUM_CONST)
+		names_take(block, sym->name);	/* a kernel enumerator */
+	else if (sym->kind == SYM_CONST && sym->builtin == BUILTIN_CONSTANT)
+		names_take(block, sym->name);	/* TC_ACT_OK: a macro */
+	return true;
 }
 
-static void take_used_expr(struct planner *p, const struct expr *x)
+static void take_used_block(struct planner *p, struct stmt *body)
 {
-	if (!x)
-		return;
-	switch (x->kind) {
-	case EXPR_IDENT:
-		if (x->sym && x->sym->c_name && x->sym->kind != SYM_LOCAL && x->sym->kind != SYM_PARAM)
-			names_take(p->block, x->sym->c_name);
-		else if (x->sym && x->sym->kind == SYM_ENUM_CONST)
-			names_take(p->block, x->sym->name);	/* a kernel enumerator */
-		else if (x->sym && x->sym->kind == SYM_CONST && x->sym->builtin == BUILTIN_CONSTANT)
-			names_take(p->block, x->sym->name);	/* TC_ACT_OK: a macro */
-		return;
-	case EXPR_UNARY:
-		take_used_expr(p, x->unary.operand);
-		return;
-	case EXPR_BINARY:
-		take_used_expr(p, x->binary.lhs);
-		take_used_expr(p, x->binary.rhs);
-		return;
-	case EXPR_CAST:
-		take_used_expr(p, x->cast.operand);
-		return;
-	case EXPR_FIELD:
-	case EXPR_ARROW:
-		take_used_expr(p, x->field.base);
-		return;
-	case EXPR_INDEX:
-		take_used_expr(p, x->index.base);
-		take_used_expr(p, x->index.index);
-		return;
-	case EXPR_CALL:
-		take_used_expr(p, x->call.callee);
-		for (size_t i = 0; i < x->call.args.len; i++)
-			take_used_expr(p, x->call.args.items[i]);
-		return;
-	case EXPR_STRUCT_LIT:
-		for (size_t i = 0; i < x->struct_lit.fields.len; i++)
-			take_used_expr(p, ((struct field_init *)x->struct_lit.fields.items[i])->value);
-		return;
-	case EXPR_ARRAY_LIT:
-		for (size_t i = 0; i < x->array.elems.len; i++)
-			take_used_expr(p, x->array.elems.items[i]);
-		return;
-	case EXPR_CONDITIONAL:
-		take_used_expr(p, x->conditional.cond);
-		take_used_expr(p, x->conditional.then);
-		take_used_expr(p, x->conditional.otherwise);
-		return;
-	case EXPR_MATCH:
-		take_used_expr(p, x->match.scrutinee);
-		for (size_t i = 0; i < x->match.arms.len; i++) {
-			const struct match_arm *arm = x->match.arms.items[i];
-			take_used_expr(p, arm->pattern);
-			take_used_expr(p, arm->value);
-			take_used_block(p, arm->body);
-		}
-		return;
-	default:
-		return;
-	}
-}
-
-static void take_used_stmts(struct planner *p, const struct stmt *s)
-{
-	if (!s)
-		return;
-	switch (s->kind) {
-	case STMT_EXPR: case STMT_THROW: case STMT_DELETE: case STMT_RETURN:
-		take_used_expr(p, s->expr);
-		return;
-	case STMT_DEFER:
-		take_used_expr(p, s->expr);
-		take_used_stmts(p, s->deferred);
-		return;
-	case STMT_VAR: case STMT_CONST:
-		take_used_expr(p, s->var.init);
-		return;
-	case STMT_ASSIGN:
-		take_used_expr(p, s->assign.target);
-		take_used_expr(p, s->assign.value);
-		return;
-	case STMT_IF:
-		take_used_expr(p, s->if_.cond);
-		take_used_block(p, s->if_.then);
-		take_used_stmts(p, s->if_.otherwise);
-		return;
-	case STMT_WHILE:
-		take_used_expr(p, s->while_.cond);
-		take_used_block(p, s->while_.body);
-		return;
-	case STMT_FOR_RANGE:
-		take_used_expr(p, s->for_.from);
-		take_used_expr(p, s->for_.to);
-		take_used_block(p, s->for_.body);
-		return;
-	case STMT_FOR_EACH:
-		take_used_expr(p, s->for_.iterable);
-		take_used_block(p, s->for_.body);
-		return;
-	case STMT_BLOCK:
-		take_used_block(p, s);
-		return;
-	case STMT_TRY:
-		take_used_block(p, s->try_.body);
-		for (size_t i = 0; i < s->try_.catches.len; i++)
-			take_used_block(p, ((struct catch_clause *)s->try_.catches.items[i])->body);
-		return;
-	case STMT_BREAK: case STMT_CONTINUE:
-		return;
-	}
+	struct used_names used = { .v.expr = take_used, .block = p->block };
+	ast_walk_stmt(&used.v, body);
 }
 
 /* Whether KEY gives the same value each time it is evaluated while a
@@ -622,55 +525,65 @@ static void name_block(struct planner *p, const struct stmt *block)
 
 /* Which locals and parameters are read: one only assigned is cast to
  * void, or C warns that it is set but not used. */
-static void mark_reads_stmt(struct stmt *s);
+static void mark_reads(struct expr *x);
 
-static void mark_reads(struct expr *x)
+static bool read_expr(struct ast_visitor *v, struct expr *x)
 {
-	if (!x)
-		return;
 	switch (x->kind) {
 	case EXPR_IDENT:
 		if (x->sym)
 			x->sym->c_read = true;
-		return;
-	case EXPR_UNARY: mark_reads(x->unary.operand); return;
-	case EXPR_BINARY: mark_reads(x->binary.lhs); mark_reads(x->binary.rhs); return;
-	case EXPR_CAST: mark_reads(x->cast.operand); return;
-	case EXPR_FIELD: case EXPR_ARROW: mark_reads(x->field.base); return;
-	case EXPR_INDEX: mark_reads(x->index.base); mark_reads(x->index.index); return;
-	case EXPR_CALL:
-		mark_reads(x->call.callee);
-		for (size_t i = 0; i < x->call.args.len; i++)
-			mark_reads(x->call.args.items[i]);
-		return;
+		return false;
 	case EXPR_CONDITIONAL:
-		mark_reads(x->conditional.cond);
 		/* a constant condition: the C has only its arm (c_arm) */
+		ast_walk_expr(v, x->conditional.cond);
 		if (x->c_arm != 2)
-			mark_reads(x->conditional.then);
+			ast_walk_expr(v, x->conditional.then);
 		if (x->c_arm != 1)
-			mark_reads(x->conditional.otherwise);
-		return;
-	case EXPR_STRUCT_LIT:
-		for (size_t i = 0; i < x->struct_lit.fields.len; i++)
-			mark_reads(((struct field_init *)x->struct_lit.fields.items[i])->value);
-		return;
-	case EXPR_ARRAY_LIT:
-		for (size_t i = 0; i < x->array.elems.len; i++)
-			mark_reads(x->array.elems.items[i]);
-		return;
-	case EXPR_MATCH:
-		mark_reads(x->match.scrutinee);
-		for (size_t i = 0; i < x->match.arms.len; i++) {
-			struct match_arm *arm = x->match.arms.items[i];
-			mark_reads(arm->pattern);
-			mark_reads(arm->value);
-			mark_reads_stmt(arm->body);
-		}
-		return;
+			ast_walk_expr(v, x->conditional.otherwise);
+		return false;
 	default:
-		return;
+		return true;
 	}
+}
+
+static void mark_place_reads(struct expr *x);
+
+static bool read_stmt(struct ast_visitor *v, struct stmt *s)
+{
+	(void)v;
+	switch (s->kind) {
+	case STMT_ASSIGN:
+		mark_place_reads(s->assign.target);
+		mark_reads(s->assign.value);
+		/* an entry variable written is a pointer read (eBPF) */
+		if (s->assign.target->kind == EXPR_IDENT && s->assign.target->sym &&
+		    is_entry_var(s->assign.target->sym))
+			s->assign.target->sym->c_read = true;
+		return false;
+	case STMT_IF:		/* if (x) */
+	case STMT_FOR_RANGE:	/* i < to; i++ */
+	case STMT_FOR_EACH:	/* the key is looked up, the value read into */
+		if (s->sym)
+			s->sym->c_read = true;
+		if (s->sym2)
+			s->sym2->c_read = true;
+		return true;
+	default:
+		return true;
+	}
+}
+
+static struct ast_visitor reads = { read_expr, read_stmt };
+
+static void mark_reads(struct expr *x)
+{
+	ast_walk_expr(&reads, x);
+}
+
+static void mark_reads_stmt(struct stmt *s)
+{
+	ast_walk_stmt(&reads, s);
 }
 
 /* The place an assignment writes: its root is written, not read; what
@@ -698,58 +611,6 @@ static void mark_place_reads(struct expr *x)
 	}
 }
 
-static void mark_reads_stmt(struct stmt *s)
-{
-	if (!s)
-		return;
-	switch (s->kind) {
-	case STMT_BLOCK:
-		for (size_t i = 0; i < s->block.len; i++)
-			mark_reads_stmt(s->block.items[i]);
-		return;
-	case STMT_ASSIGN:
-		mark_place_reads(s->assign.target);
-		mark_reads(s->assign.value);
-		/* an entry variable written is a pointer read (eBPF) */
-		if (s->assign.target->kind == EXPR_IDENT && s->assign.target->sym &&
-		    is_entry_var(s->assign.target->sym))
-			s->assign.target->sym->c_read = true;
-		return;
-	case STMT_VAR: case STMT_CONST: mark_reads(s->var.init); return;
-	case STMT_IF:
-		mark_reads(s->if_.cond);
-		if (s->sym)
-			s->sym->c_read = true;	/* if (x) */
-		mark_reads_stmt(s->if_.then);
-		mark_reads_stmt(s->if_.otherwise);
-		return;
-	case STMT_WHILE: mark_reads(s->while_.cond); mark_reads_stmt(s->while_.body); return;
-	case STMT_FOR_RANGE:
-		mark_reads(s->for_.from);
-		mark_reads(s->for_.to);
-		if (s->sym)
-			s->sym->c_read = true;	/* i < to; i++ */
-		mark_reads_stmt(s->for_.body);
-		return;
-	case STMT_FOR_EACH:
-		mark_reads(s->for_.iterable);
-		if (s->sym)
-			s->sym->c_read = true;	/* the key is looked up */
-		if (s->sym2)
-			s->sym2->c_read = true;	/* the value is read into */
-		mark_reads_stmt(s->for_.body);
-		return;
-	case STMT_TRY:
-		mark_reads_stmt(s->try_.body);
-		for (size_t i = 0; i < s->try_.catches.len; i++)
-			mark_reads_stmt(((struct catch_clause *)s->try_.catches.items[i])->body);
-		return;
-	case STMT_DEFER: mark_reads(s->expr); mark_reads_stmt(s->deferred); return;
-	default:
-		mark_reads(s->expr);
-		return;
-	}
-}
 
 static void name_locals(struct planner *p, struct function_info *fn)
 {
