@@ -239,3 +239,27 @@ ks_build_for_xdp_run() {
 		exit
 	fi
 }
+
+# After ks_build_for_xdp_run: runs PROGRAM of NAME's object REPEAT times
+# with BPF_PROG_TEST_RUN, and prints the maps MAP... into $kt_tmp/run.out.
+#   ks_xdp_run NAME PROGRAM REPEAT MAP...
+ks_xdp_run() {
+	x_name=$1 x_prog=$2 x_repeat=$3
+	shift 3
+	if "$kt_tmp/xdp_run" "$kt_tmp/$x_name/.output/$x_name.bpf.o" "$x_prog" "$x_repeat" "$@" \
+		>"$kt_tmp/run.out" 2>"$kt_tmp/run.err"; then
+		pass "$x_name: the verifier accepts it and it runs $x_repeat time(s)"
+	else
+		fail "$x_name: BPF_PROG_TEST_RUN" "xdp_run failed" "$kt_tmp/run.err"
+	fi
+}
+
+# The line LINE is among what ks_xdp_run printed (test $T).
+#   expect_line WHAT LINE
+expect_line() {
+	if grep -qxF "$2" "$kt_tmp/run.out"; then
+		pass "$T: $1 ($2)"
+	else
+		fail "$T: $1" "no line '$2'" "$kt_tmp/run.out"
+	fi
+}

@@ -14,21 +14,10 @@ T=entries
 B=$kt_tmp/entries
 ks_build_for_xdp_run "$T" "$KT_DIR/entries/entries.ks"
 
-if "$kt_tmp/xdp_run" "$B/.output/entries.bpf.o" entries 3 stats counts seen \
-	>"$kt_tmp/run.out" 2>"$kt_tmp/run.err"; then
-	pass "$T: the verifier accepts it and it runs three times"
-else
-	fail "$T: BPF_PROG_TEST_RUN" "xdp_run failed" "$kt_tmp/run.err"
-fi
+ks_xdp_run entries entries 3 stats counts seen
 
 # expect WHAT LINE: LINE is in the output.
-expect() {
-	if grep -qxF "$2" "$kt_tmp/run.out"; then
-		pass "$T: $1 ($2)"
-	else
-		fail "$T: $1" "no line '$2'" "$kt_tmp/run.out"
-	fi
-}
+expect() { expect_line "$@"; }
 expect "XDP_PASS" "verdict 2"
 expect "an absent entry given a value, changed, then stored" "stats[1] 3 192"
 expect "a present entry changed in place" "stats[2] 21 0"

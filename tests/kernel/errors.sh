@@ -10,23 +10,11 @@
 need_root_and_bpf
 
 T=errors
-B=$kt_tmp/errors
 ks_build_for_xdp_run "$T" "$KT_DIR/errors/errors.ks"
-if "$kt_tmp/xdp_run" "$B/.output/errors.bpf.o" errors 1 out \
-	>"$kt_tmp/run.out" 2>"$kt_tmp/run.err"; then
-	pass "$T: the verifier accepts it and it runs"
-else
-	fail "$T: BPF_PROG_TEST_RUN" "xdp_run failed" "$kt_tmp/run.err"
-fi
+ks_xdp_run errors errors 1 out
 
 # expect INDEX VALUE WHAT
-expect() {
-	if grep -qxF "out[$1] $2" "$kt_tmp/run.out"; then
-		pass "$T: $3"
-	else
-		fail "$T: $3" "no line 'out[$1] $2'" "$kt_tmp/run.out"
-	fi
-}
+expect() { expect_line "$3" "out[$1] $2"; }
 expect 0 100 "a helper's throw TOO_SHORT reaches the program's catch TOO_SHORT"
 expect 1 60 "without an error the try's value stands and no catch runs"
 expect 2 1017 "a code known only at run time (17) goes to catch _, past catch 9"

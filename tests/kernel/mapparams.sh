@@ -14,21 +14,10 @@ need_root_and_bpf
 T=mapparams
 B=$kt_tmp/mapparams
 ks_build_for_xdp_run "$T" "$KT_DIR/mapparams/mapparams.ks"
-if "$kt_tmp/xdp_run" "$B/.output/mapparams.bpf.o" mapparams 3 counts other pairs slots out \
-	>"$kt_tmp/run.out" 2>"$kt_tmp/run.err"; then
-	pass "$T: the verifier accepts it and it runs three times"
-else
-	fail "$T: BPF_PROG_TEST_RUN" "xdp_run failed" "$kt_tmp/run.err"
-fi
+ks_xdp_run mapparams mapparams 3 counts other pairs slots out
 
 # expect WHAT LINE: LINE is in the output.
-expect() {
-	if grep -qxF "$2" "$kt_tmp/run.out"; then
-		pass "$T: $1 ($2)"
-	else
-		fail "$T: $1" "no line '$2'" "$kt_tmp/run.out"
-	fi
-}
+expect() { expect_line "$@"; }
 expect "m[k] += 1 on the map given" "counts[1] 3"
 expect "a map parameter passed on to another function" "other[1] 6"
 expect "m[k] = v, then m[k] read" "out[0] 50"

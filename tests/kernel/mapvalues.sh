@@ -14,21 +14,10 @@ need_root_and_bpf
 T=mapvalues
 B=$kt_tmp/mapvalues
 ks_build_for_xdp_run "$T" "$KT_DIR/mapvalues/mapvalues.ks"
-if "$kt_tmp/xdp_run" "$B/.output/mapvalues.bpf.o" mapvalues 3 names arrs bytes out \
-	>"$kt_tmp/run.out" 2>"$kt_tmp/run.err"; then
-	pass "$T: the verifier accepts it and it runs three times"
-else
-	fail "$T: BPF_PROG_TEST_RUN" "xdp_run failed" "$kt_tmp/run.err"
-fi
+ks_xdp_run mapvalues mapvalues 3 names arrs bytes out
 
 # expect WHAT LINE: LINE is in the output.
-expect() {
-	if grep -qxF "$2" "$kt_tmp/run.out"; then
-		pass "$T: $1 ($2)"
-	else
-		fail "$T: $1" "no line '$2'" "$kt_tmp/run.out"
-	fi
-}
+expect() { expect_line "$@"; }
 expect "a string of 15 characters fills a str(16) value" \
 	"names[2] 3978425819141910832 28539350662854968"
 expect "a shorter string is padded with zeroes; an entry variable changes it in place" \

@@ -11,23 +11,11 @@
 need_root_and_bpf
 
 T=semantics
-B=$kt_tmp/semantics
 ks_build_for_xdp_run "$T" "$KT_DIR/semantics/semantics.ks"
-if "$kt_tmp/xdp_run" "$B/.output/semantics.bpf.o" semantics 1 out \
-	>"$kt_tmp/run.out" 2>"$kt_tmp/run.err"; then
-	pass "$T: the verifier accepts it and it runs"
-else
-	fail "$T: BPF_PROG_TEST_RUN" "xdp_run failed" "$kt_tmp/run.err"
-fi
+ks_xdp_run semantics semantics 1 out
 
 # expect INDEX VALUE WHAT
-expect() {
-	if grep -qxF "out[$1] $2" "$kt_tmp/run.out"; then
-		pass "$T: $3"
-	else
-		fail "$T: $3" "no line 'out[$1] $2'" "$kt_tmp/run.out"
-	fi
-}
+expect() { expect_line "$3" "out[$1] $2"; }
 expect 0 18446744073709551613 "-7 / 2 is -3 (signed division on unsigned instructions)"
 expect 1 18446744073709551615 "-7 % 2 is -1"
 expect 2 0 "-7 / 0 is 0"
