@@ -1,6 +1,8 @@
 /* The check stage: types of written types and of expressions. */
 #include "check_internal.h"
 
+#include <limits.h>
+
 #include <string.h>
 
 #include "btf.h"
@@ -830,8 +832,10 @@ static const struct type *check_unary(struct checker *c, struct expr *e)
 		null_check_deref(c, e->unary.operand);
 		return set(e, t->elem);
 	case UNARY_ADDR:
-		if (e->unary.operand->kind == EXPR_IDENT && e->unary.operand->sym)
+		if (e->unary.operand->kind == EXPR_IDENT && e->unary.operand->sym) {
 			e->unary.operand->sym->assigned = true;	/* may change through the pointer */
+			e->unary.operand->sym->writes = UINT_MAX;
+		}
 		if (in_map_entry(e->unary.operand) && c->fn && c->fn->side == SIDE_USERSPACE) {
 			diag_error(c->diag, e->span, "userspace has no address of a map entry, "
 				   "only a copy: read it with 'var v = m[k]', change it with "

@@ -85,6 +85,14 @@ static uint64_t bound_of(struct checker *c, const struct expr *e, bool *exact)
 	if (e->kind == EXPR_IDENT && e->sym && e->sym->kind == SYM_LOCAL &&
 	    e->sym->has_value && !e->sym->assigned)
 		return e->sym->value > 0 ? (uint64_t)e->sym->value : 0;
+	if (e->kind == EXPR_BINARY && e->binary.op == BIN_ADD) {	/* a + b: both bound it */
+		bool lx, rx;
+		uint64_t l = bound_of(c, e->binary.lhs, &lx), r = bound_of(c, e->binary.rhs, &rx);
+		if (l < UINT64_MAX / 2 && r < UINT64_MAX / 2) {
+			*exact = lx && rx;
+			return l + r;
+		}
+	}
 	*exact = false;
 	const struct type *t = value_range(c, e);
 	if (e->kind == EXPR_IDENT && e->sym && e->sym->kind == SYM_LOCAL && !e->sym->assigned &&
@@ -117,45 +125,124 @@ static void judge(struct checker *c, const struct expr *bound, uint64_t iteratio
 		  "(n & 0xff), small enough for the body");
 }
 
-/* while (i < n) with i changed by a constant step in the body: the
- * counter and the bound, or false. */
-static bool counted_while(const struct stmt *s, const struct expr **counter,
-			  const struct expr **bound)
+/* How many top-level statements of BODY step COUNTER by a positive
+ * constant, up (UP) or down: i += 2, i = i + 1; i -= 1, i = i - 1. */
+static unsigned steps(const struct stmt *body, const struct symbol *counter, bool up)
 {
-	const struct expr *cond = s->while_.cond;
+	enum binary_op op = up ? BIN_ADD : BIN_SUB;
+	unsigned n = 0;
+	for (size_t i = 0; i < body->block.len; i++) {
+		const struct stmt *b = body->block.items[i];
+		if (b->kind != STMT_ASSIGN || b->assign.target->kind != EXPR_IDENT ||
+		    b->assign.target->sym != counter)
+			continue;
+		const struct expr *v = b->assign.value;
+		if (b->assign.op.compound && b->assign.op.op == op && v->kind == EXPR_INT &&
+		    v->integer.value > 0)
+			n++;
+		else if (!b->assign.op.compound && v->kind == EXPR_BINARY && v->binary.op == op &&
+			 v->binary.lhs->kind == EXPR_IDENT && v->binary.lhs->sym == counter &&
+			 v->binary.rhs->kind == EXPR_INT && v->binary.rhs->integer.value > 0)
+			n++;
+	}
+	return n;
+}
+
+/* A loop's counter and how many passes it allows, at most. */
+struct counted {
+	const struct expr *bound;	/* what the messages point at */
+	uint64_t passes;
+	bool exact;
+};
+
+/* COND (a conjunct of a while's condition) as a counter stepped toward a
+ * bound by the body: i < n with i stepped up; x > k, x != k with x stepped
+ * down from what it started with (k a constant).  False when it is not. */
+static bool counted_by(struct checker *c, const struct expr *cond, const struct stmt *body,
+		       struct counted *out)
+{
 	if (cond->kind != EXPR_BINARY)
 		return false;
-	switch (cond->binary.op) {
-	case BIN_LT: case BIN_LE: case BIN_NE:
-		*counter = cond->binary.lhs;
-		*bound = cond->binary.rhs;
-		break;
-	case BIN_GT: case BIN_GE:
-		*counter = cond->binary.rhs;
-		*bound = cond->binary.lhs;
-		break;
+	enum binary_op op = cond->binary.op;
+	if (op == BIN_AND)	/* a loop ends when any conjunct fails */
+		return counted_by(c, cond->binary.lhs, body, out) ||
+		       counted_by(c, cond->binary.rhs, body, out);
+	const struct expr *l = cond->binary.lhs, *r = cond->binary.rhs;
+	/* i < n, n > i: i counts up to n */
+	const struct expr *up = op == BIN_LT || op == BIN_LE || op == BIN_NE ? l
+				: op == BIN_GT || op == BIN_GE ? r : NULL;
+	const struct expr *limit = up == l ? r : l;
+	if (up && up->kind == EXPR_IDENT && up->sym && steps(body, up->sym, true)) {
+		out->bound = limit;
+		out->passes = bound_of(c, limit, &out->exact);
+		return true;
+	}
+	/* x > k, k < x, x != k: x counts down to a constant */
+	const struct expr *down = op == BIN_GT || op == BIN_GE || op == BIN_NE ? l
+				  : op == BIN_LT || op == BIN_LE ? r : NULL;
+	const struct expr *floor = down == l ? r : l;
+	int64_t k;
+	if (!down || down->kind != EXPR_IDENT || !down->sym || !const_value(c, floor, &k))
+		return false;
+	unsigned n = steps(body, down->sym, false);
+	if (!n)
+		return false;
+	/* written only by these steps: it starts from its initial value */
+	const struct symbol *x = down->sym;
+	bool only_steps = x->kind == SYM_LOCAL && x->writes == n;
+	uint64_t start;
+	if (only_steps && x->has_value) {
+		start = x->value > 0 ? (uint64_t)x->value : 0;
+		out->exact = true;
+	} else if (only_steps && x->init_range) {
+		const struct type *t = x->init_range;
+		start = t->bits >= 64 ? UINT64_MAX : t->is_signed ? (1ULL << (t->bits - 1)) - 1
+			: (1ULL << t->bits) - 1;
+		out->exact = false;
+	} else {
+		start = bound_of(c, down, &out->exact);
+		out->exact = false;
+	}
+	out->bound = down;
+	out->passes = k > 0 && (uint64_t)k < start ? start - (uint64_t)k : k > 0 ? 0 : start;
+	return true;
+}
+
+/* Whether a continue in S goes to S's loop (one in an inner loop does not). */
+static bool continues(const struct stmt *s)
+{
+	if (!s)
+		return false;
+	switch (s->kind) {
+	case STMT_CONTINUE:
+		return true;
+	case STMT_IF:
+		return continues(s->if_.then) || continues(s->if_.otherwise);
+	case STMT_BLOCK:
+		for (size_t i = 0; i < s->block.len; i++)
+			if (continues(s->block.items[i]))
+				return true;
+		return false;
+	case STMT_TRY:
+		if (continues(s->try_.body))
+			return true;
+		for (size_t i = 0; i < s->try_.catches.len; i++)
+			if (continues(((struct catch_clause *)s->try_.catches.items[i])->body))
+				return true;
+		return false;
 	default:
 		return false;
 	}
-	if ((*counter)->kind != EXPR_IDENT || !(*counter)->sym)
-		return false;
-	/* the body steps the counter up */
-	const struct vec *body = &s->while_.body->block;
-	for (size_t i = 0; i < body->len; i++) {
-		const struct stmt *b = body->items[i];
-		if (b->kind != STMT_ASSIGN || b->assign.target->kind != EXPR_IDENT ||
-		    b->assign.target->sym != (*counter)->sym)
-			continue;
-		const struct expr *v = b->assign.value;
-		if (b->assign.op.compound && b->assign.op.op == BIN_ADD && v->kind == EXPR_INT &&
-		    v->integer.value > 0)
-			return true;
-		if (!b->assign.op.compound && v->kind == EXPR_BINARY && v->binary.op == BIN_ADD &&
-		    v->binary.lhs->kind == EXPR_IDENT && v->binary.lhs->sym == (*counter)->sym &&
-		    v->binary.rhs->kind == EXPR_INT && v->binary.rhs->integer.value > 0)
-			return true;
-	}
-	return false;
+}
+
+/* Whether a loop with BODY runs its body once at the most: every pass
+ * returns, or ends in a break with no continue before it. */
+static bool leaves_at_once(const struct stmt *body)
+{
+	if (stmt_always_returns(body))
+		return true;
+	const struct stmt *last = body->block.len ? body->block.items[body->block.len - 1] : NULL;
+	return last && last->kind == STMT_BREAK && !continues(body);
 }
 
 void check_loop_bounds(struct checker *c)
@@ -173,8 +260,11 @@ void check_loop_bounds(struct checker *c)
 			judge(c, s->for_.to, n, exact, 4 + list_cost(&s->for_.body->block));
 			continue;
 		}
-		const struct expr *cond = s->while_.cond, *counter, *bound;
-		if (!counted_while(s, &counter, &bound)) {
+		const struct expr *cond = s->while_.cond;
+		struct counted counted;
+		if (leaves_at_once(s->while_.body))
+			continue;
+		if (!counted_by(c, cond, s->while_.body, &counted)) {
 			diag_error(c->diag, cond->span,
 				   "the verifier cannot see that this loop ends");
 			diag_note(c->diag, cond->span,
@@ -182,7 +272,7 @@ void check_loop_bounds(struct checker *c)
 				  "and break when done");
 			continue;
 		}
-		judge(c, bound, bound_of(c, bound, &exact), exact,
+		judge(c, counted.bound, counted.passes, counted.exact,
 		      2 + expr_cost(cond) + list_cost(&s->while_.body->block));
 	}
 	c->loops.len = 0;

@@ -71,8 +71,10 @@ static void check_assign(struct checker *c, struct stmt *s)
 		return;
 	null_check_write(c, s->assign.target, s->assign.op.compound);
 	const struct expr *root = place_root(s->assign.target);
-	if (root->kind == EXPR_IDENT && root->sym)
+	if (root->kind == EXPR_IDENT && root->sym) {
 		root->sym->assigned = true;
+		root->sym->writes++;
+	}
 	if (!s->assign.op.compound && s->assign.target->kind == EXPR_IDENT &&
 	    s->assign.target->maybe_null) {
 		s->assign.target->sym->absent_storage = true;	/* v = value when absent */

@@ -167,6 +167,8 @@ struct symbol {
 	bool map_entry, absent_storage;
 	bool null_tested;	/* LOCAL: compared with null somewhere */
 	bool assigned;		/* LOCAL, PARAM: assigned, or its address taken */
+	unsigned writes;	/* LOCAL, PARAM: the assignments to it or its parts
+				   (its address taken: as many as there can be) */
 	const struct type *init_range;	/* LOCAL: the integer type its start value fits */
 	const char *entry_map;
 	/* LOCAL: holds what load(f) returned: f */

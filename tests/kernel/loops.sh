@@ -21,4 +21,8 @@ expect "0..n with n read from a map (absent: 0)" "totals[1] 1"
 expect "while (j < 64) adds 0 + 1 + ... + 63" "totals[2] 2017"
 expect "the loop that breaks once totals[3] passes 10" "totals[3] 11"
 expect "the constant loop reaches the last index" "totals[15] 1"
+expect "while (x != 1 && steps < 200): 27 reaches 1 in 111 steps" "totals[4] 111"
+expect "while (down > 0) from 50 adds 50 + 49 + ... + 1 (to the first loop's 1)" "totals[5] 1276"
+expect "while (k < a + b) with a = 3, b = 4 runs 7 times (after the first loop's 1)" "totals[6] 8"
+expect "a while whose body always breaks runs once (5, after the first loop's 1)" "totals[7] 6"
 summary
