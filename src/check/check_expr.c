@@ -478,6 +478,21 @@ static bool prints_with(char letter, const struct type *t)
 	}
 }
 
+/* The arguments of print from FROM on, printed one after the other
+ * without a format: each of a type print shows. */
+static void check_print_values(struct checker *c, struct expr *call, size_t from)
+{
+	for (size_t i = from; i < call->call.args.len; i++) {
+		const struct expr *arg = call->call.args.items[i];
+		const struct type *t = arg->type;
+		if (!t || t->kind == TY_ERROR || type_is_integer(t) || t->kind == TY_BOOL ||
+		    prints_with('s', t) || prints_with('p', t))
+			continue;
+		diag_error(c->diag, arg->span, "print shows integers, strings and pointers, "
+			   "not %s: print its members", type_name(A, t));
+	}
+}
+
 /* print's conversions against its arguments: as many as there are, or
  * none (then every argument is printed after the text); each argument of
  * a type its conversion prints. */
@@ -510,6 +525,8 @@ static void check_print_format(struct checker *c, struct expr *call, const struc
 	if (conversions && conversions != args)
 		diag_error(c->diag, fmt->span, "the format has %zu conversion%s but print has %zu argument%s after it",
 			   conversions, conversions == 1 ? "" : "s", args, args == 1 ? "" : "s");
+	if (!conversions)
+		check_print_values(c, call, 1);
 }
 
 static bool is_perf_options(const struct type *t)
@@ -538,9 +555,9 @@ static const struct type *check_builtin(struct checker *c, struct expr *e, struc
 	struct expr *first = e->call.args.len ? e->call.args.items[0] : NULL;
 	switch (sym->builtin) {
 	case BUILTIN_PRINT:
+		/* print(x, y) shows its arguments with a space between them */
 		if (!first || first->kind != EXPR_STRING)
-			diag_error(c->diag, first ? first->span : e->span,
-				   "print needs a format string first");
+			check_print_values(c, e, 0);
 		else
 			check_print_format(c, e, first);
 		break;

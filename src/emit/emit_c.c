@@ -904,7 +904,7 @@ static const char *conversion_for(const struct type *t)
 			return t->is_signed ? "%lld" : "%llu";
 		return t->is_signed ? "%d" : "%u";
 	case TY_CHAR: return "%c";
-	case TY_STR: return "%s";
+	case TY_STR: case TY_ARRAY: return "%s";	/* the checker lets only char arrays by */
 	case TY_POINTER: return "%p";
 	default: return "%d";
 	}
@@ -919,13 +919,20 @@ static const char *length_for(const struct type *t)
 /* print's format with each integer conversion's length fixed to its
  * argument (so -Wformat is satisfied whatever width the value has), and
  * conversions added for arguments the format does not mention. */
+/* print's format: its first argument when that is a string literal. */
+static const struct expr *print_text(const struct expr *call)
+{
+	const struct expr *first = call->call.args.len ? call->call.args.items[0] : NULL;
+	return first && first->kind == EXPR_STRING ? first : NULL;
+}
+
 static const char *print_format(struct emitter *e, const struct expr *call, bool newline)
 {
-	const struct expr *fmt = call->call.args.items[0];
-	size_t argc = call->call.args.len - 1, arg = 0;
-	char *out = arena_alloc(A, fmt->string.len * 2 + argc * 8 + 4);
+	const struct expr *fmt = print_text(call);
+	size_t argc = call->call.args.len - (fmt ? 1 : 0), arg = 0, first = fmt ? 1 : 0;
+	char *out = arena_alloc(A, (fmt ? fmt->string.len * 2 : 0) + argc * 8 + 4);
 	size_t n = 0;
-	const char *p = fmt->string.bytes, *end = p + fmt->string.len;
+	const char *p = fmt ? fmt->string.bytes : "", *end = p + (fmt ? fmt->string.len : 0);
 	while (p < end) {
 		if (*p != '%') {
 			out[n++] = *p++;
@@ -943,7 +950,7 @@ static const char *print_format(struct emitter *e, const struct expr *call, bool
 		if (p >= end)
 			break;
 		const struct type *t = arg < argc ?
-			((struct expr *)call->call.args.items[arg + 1])->type : NULL;
+			((struct expr *)call->call.args.items[arg + first])->type : NULL;
 		char conv = *p++;
 		if (t && strchr("diouxX", conv)) {
 			const char *len = length_for(t);
@@ -956,9 +963,10 @@ static const char *print_format(struct emitter *e, const struct expr *call, bool
 		out[n++] = conv;
 		arg++;
 	}
-	for (; arg < argc; arg++) {
-		const char *conv = conversion_for(((struct expr *)call->call.args.items[arg + 1])->type);
-		out[n++] = ' ';
+	for (; arg < argc; arg++) {	/* the rest after the text, a space before each */
+		const char *conv = conversion_for(((struct expr *)call->call.args.items[arg + first])->type);
+		if (n)
+			out[n++] = ' ';
 		memcpy(out + n, conv, strlen(conv));
 		n += strlen(conv);
 	}
@@ -971,7 +979,9 @@ static const char *print_format(struct emitter *e, const struct expr *call, bool
  * printed with. */
 static char conversion_of(const struct expr *call, size_t arg)
 {
-	const struct expr *fmt = call->call.args.items[0];
+	const struct expr *fmt = print_text(call);
+	if (!fmt)
+		return 0;
 	const char *p = fmt->string.bytes, *end = p + fmt->string.len;
 	size_t i = 0;
 	while (p < end) {
@@ -995,12 +1005,14 @@ static char conversion_of(const struct expr *call, size_t arg)
 void emit_print(struct emitter *e, const struct expr *call)
 {
 	emit_text(e, "%s(%s", e->bpf ? "bpf_printk" : "printf", print_format(e, call, !e->bpf));
-	for (size_t i = 1; i < call->call.args.len; i++) {
+	size_t first = print_text(call) ? 1 : 0;
+	for (size_t i = first; i < call->call.args.len; i++) {
 		const struct expr *arg = call->call.args.items[i];
 		const struct type *t = arg->type;
 		emit_text(e, ", ");
 		/* %x of a signed value prints its bits at its own width */
-		if (t && t->kind == TY_INT && t->is_signed && strchr("xXo", conversion_of(call, i - 1) ?: ' ')) {
+		if (t && t->kind == TY_INT && t->is_signed && first &&
+		    strchr("xXo", conversion_of(call, i - 1) ?: ' ')) {
 			emit_text(e, "(%s)", c_type(e, type_int(t->bits, false)));
 			emit_operand(e, PREC_UNARY, arg, false);
 			continue;
