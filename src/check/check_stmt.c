@@ -128,11 +128,8 @@ static void check_var(struct checker *c, struct stmt *s)
 			   "maps are declared at the top level, with a size");
 		type = &type_error;
 	}
-	if (type->kind == TY_NULL) {
-		diag_error(c->diag, s->var.init->span, "give '%s' a pointer type to start it at null",
-			   s->var.name);
-		type = &type_error;
-	}
+	if (type->kind == TY_NULL)	/* var p = null: a *u8, as SPEC infers it */
+		type = type_pointer(A, &type_u8);
 	s->sym = bind(c, s->kind == STMT_CONST ? SYM_CONST : SYM_LOCAL, s->var.name,
 		      s->var.name_span, type);
 	s->sym->loaded = loaded_program(init ? s->var.init : NULL);
