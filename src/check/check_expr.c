@@ -367,10 +367,16 @@ static const struct type *check_member(struct checker *c, struct expr *e)
 	const struct type *base = check_expr(c, e->field.base);
 	if (base->kind == TY_ERROR)
 		return set(e, base);
-	/* '.' and '->' both reach through one pointer, as the reference does. */
+	/* '.' reaches through one pointer too, as the reference has it; '->'
+	 * needs one */
 	const struct type *record = base->kind == TY_POINTER ? base->elem : base;
 	if (record->kind == TY_ERROR)
 		return set(e, record);	/* reported already */
+	if (e->kind == EXPR_ARROW && base->kind != TY_POINTER) {
+		diag_error(c->diag, e->span, "'->' reaches through a pointer, and this is %s: "
+			   "write '.%s'", type_name(A, base), e->field.name);
+		return set(e, &type_error);
+	}
 	if (base->kind == TY_POINTER)
 		null_check_deref(c, e->field.base);
 	if (record->kind != TY_STRUCT) {
@@ -1032,9 +1038,15 @@ static const struct type *check_expr_kind(struct checker *c, struct expr *e)
 	case EXPR_ARRAY_LIT: {
 		const struct type *elem = &type_u32;
 		for (size_t i = 0; i < e->array.elems.len; i++) {
-			const struct type *t = check_expr(c, e->array.elems.items[i]);
+			struct expr *x = e->array.elems.items[i];
+			const struct type *t = check_expr(c, x);
 			if (i == 0)
 				elem = t;
+			else if (t->kind != TY_ERROR && elem->kind != TY_ERROR &&
+				 !(type_is_integer(t) && type_is_integer(elem)) && !assignable(elem, t, x))
+				diag_error(c->diag, x->span, "an array's elements have one type: "
+					   "this one is %s, the first is %s", type_name(A, t),
+					   type_name(A, elem));
 		}
 		int64_t n = (int64_t)e->array.elems.len;
 		if (e->array.repeat && !const_value(c, e->array.repeat, &n))
