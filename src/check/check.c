@@ -636,9 +636,11 @@ static void resolve_decl(struct checker *c, struct decl *d)
 		else if (init)
 			check_conversion(c, sym->type, d->var.init);
 		sym->in_bss = is_zero_init(d->var.init);
-		if (d->kind == DECL_CONST &&
-		    (sym->has_value = const_value(c, d->var.init, &sym->value)) == false &&
-		    type_is_integer(sym->type))
+		if (d->kind == DECL_CONST && sym->type && !type_is_integer(sym->type))
+			report_const_type(c, d->var.type ? d->var.type->span : d->var.init->span,
+					  d->name, sym->type);
+		else if (d->kind == DECL_CONST &&
+			 (sym->has_value = const_value(c, d->var.init, &sym->value)) == false)
 			diag_error(c->diag, d->var.init->span, "a const needs a constant value");
 		if (d->kind == DECL_CONST && d->var.init && d->var.init->constant) {
 			sym->const_init = d->var.init;

@@ -85,6 +85,9 @@ bool report_literal_misfit(struct checker *c, const struct type *to, const struc
 /* Reports that VALUE (of type FROM) cannot be stored in NAME of type TO. */
 void report_not_assignable(struct checker *c, const char *name, const struct type *to,
 			   const struct type *from, const struct expr *value);
+/* A const NAME that would be of type T, not an integer. */
+void report_const_type(struct checker *c, struct span at, const char *name,
+		       const struct type *t);
 /* Evaluates a constant integer expression; false if it is not one. */
 bool const_value(struct checker *c, const struct expr *e, int64_t *value);
 

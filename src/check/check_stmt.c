@@ -101,6 +101,13 @@ static void check_assign(struct checker *c, struct stmt *s)
 		check_conversion(c, target, s->assign.value);
 }
 
+void report_const_type(struct checker *c, struct span at, const char *name,
+		       const struct type *t)
+{
+	diag_error(c->diag, at, "a const is an integer, and '%s' would be %s: "
+		   "make it a var", name, type_name(A, t));
+}
+
 static void check_var(struct checker *c, struct stmt *s)
 {
 	const struct type *init = s->var.init ? check_expr(c, s->var.init) : NULL;
@@ -141,6 +148,11 @@ static void check_var(struct checker *c, struct stmt *s)
 				    ? s->var.init->index.base->ident : NULL;
 	}
 	null_declared(c, s->sym, init ? s->var.init : NULL);
+	if (s->kind == STMT_CONST && type->kind != TY_ERROR && !type_is_integer(type))
+		report_const_type(c, s->var.type ? s->var.type->span : s->var.init->span,
+				  s->var.name, type);
+	else if (s->kind == STMT_CONST && init && !s->var.init->constant)
+		diag_error(c->diag, s->var.init->span, "a const needs a constant value");
 	if (s->kind == STMT_CONST && init && s->var.init->constant) {
 		s->sym->has_value = true;
 		s->sym->value = (int64_t)wide_convert(s->var.init->value, type);
