@@ -679,6 +679,49 @@ static void resolve_decl(struct checker *c, struct decl *d)
 	}
 }
 
+/* main, as the reference has it: the userspace entry, fn main() -> i32
+ * or fn main(args: S) -> i32 with S a struct (its options); a file with
+ * userspace functions has one, unless it is an imported module. */
+static void check_main(struct checker *c)
+{
+	const struct function_info *first_user = NULL;
+	for (size_t i = 0; i < c->cp->functions.len; i++) {
+		const struct function_info *fn = c->cp->functions.items[i];
+		const struct decl *d = fn->decl;
+		if (strcmp(d->name, "main") != 0) {
+			if (fn->side == SIDE_USERSPACE && !first_user && !from_prelude(d->span))
+				first_user = fn;
+			continue;
+		}
+		if (fn->side != SIDE_USERSPACE) {
+			if (fn->side != SIDE_TEST)	/* said already */
+				diag_error(c->diag, d->name_span, "'main' is the userspace "
+					   "program's entry: give this function another name");
+			continue;
+		}
+		if (!fn->type)
+			continue;
+		const struct vec *params = &fn->type->params;
+		const struct type *p = params->len ? params->items[0] : NULL;
+		if (params->len > 1 || (p && p->kind != TY_STRUCT && p->kind != TY_ERROR))
+			diag_error(c->diag, params->len > 1
+				   ? ((struct param *)d->fn.params.items[1])->span
+				   : ((struct param *)d->fn.params.items[0])->span,
+				   "main takes nothing, or one struct whose members are its "
+				   "command-line options: fn main(args: Options) -> i32");
+		const struct type *ret = fn->type->ret;
+		if (ret->kind != TY_ERROR && !types_equal(ret, &type_i32))
+			diag_error(c->diag, d->fn.ret ? d->fn.ret->span : d->name_span,
+				   "main returns i32, the program's exit status, not %s",
+				   type_name(A, ret));
+	}
+	/* like a linker's missing main: said once the rest is right */
+	if (!c->cp->main_fn && first_user && !c->importers && !diag_error_count(c->diag))
+		diag_error(c->diag, first_user->decl->name_span, "'%s' runs in userspace, and a "
+			   "file with userspace functions needs a main to call them: "
+			   "fn main() -> i32", first_user->decl->name);
+}
+
 bool side_is_bpf(enum fn_side side)
 {
 	return side == SIDE_PROGRAM || side == SIDE_HELPER;
@@ -733,5 +776,6 @@ struct checked_program *check_program(struct arena *a, struct diag *d,
 	check_stack_limits(c);
 	check_ringbuf_handlers(c);
 	check_throws(c);
+	check_main(c);
 	return c->cp;
 }
