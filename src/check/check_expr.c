@@ -571,6 +571,8 @@ static const struct type *check_builtin(struct checker *c, struct expr *e, struc
 		want_args(c, e, 0, sym->name);
 		break;
 	case BUILTIN_LOAD:
+		if (first && first->kind == EXPR_IDENT && first->sym && first->sym->program_ref)
+			first->sym = first->sym->program_ref;	/* var p = prog; load(p) */
 		if (want_args(c, e, 1, "load") &&
 		    (!first->sym || first->sym->kind != SYM_FUNCTION ||
 		     first->sym->fn->side != SIDE_PROGRAM))

@@ -74,6 +74,10 @@ static void check_assign(struct checker *c, struct stmt *s)
 	if (root->kind == EXPR_IDENT && root->sym) {
 		root->sym->assigned = true;
 		root->sym->writes++;
+		if (root->sym->program_ref)
+			diag_error(c->diag, s->assign.target->span, "'%s' names the program '%s', "
+				   "which is settled when the program is compiled: it cannot be "
+				   "assigned", root->sym->name, root->sym->program_ref->name);
 	}
 	if (!s->assign.op.compound && s->assign.target->kind == EXPR_IDENT &&
 	    s->assign.target->maybe_null) {
@@ -140,6 +144,14 @@ static void check_var(struct checker *c, struct stmt *s)
 	s->sym = bind(c, s->kind == STMT_CONST ? SYM_CONST : SYM_LOCAL, s->var.name,
 		      s->var.name_span, type);
 	s->sym->loaded = loaded_program(init ? s->var.init : NULL);
+	if (s->kind == STMT_VAR && init && s->var.init->kind == EXPR_IDENT && s->var.init->sym &&
+	    s->var.init->sym->kind == SYM_FUNCTION && s->var.init->sym->fn &&
+	    s->var.init->sym->fn->side == SIDE_PROGRAM) {
+		s->sym->program_ref = s->var.init->sym;
+		if (in_bpf(c))
+			diag_error(c->diag, s->var.init->span, "a reference to a program is for "
+				   "load() in userspace; eBPF code calls programs by name");
+	}
 	if (s->kind == STMT_VAR && !s->var.type && s->var.init->kind == EXPR_INDEX &&
 	    s->var.init->index.base->type && s->var.init->index.base->type->kind == TY_MAP) {
 		/* var v = m[k]: v is the entry itself, which may be absent */

@@ -173,6 +173,9 @@ struct symbol {
 	const char *entry_map;
 	/* LOCAL: holds what load(f) returned: f */
 	const struct function_info *loaded;
+	/* LOCAL: var p = prog: names the eBPF program prog, known at compile
+	 * time (load(p) is load(prog)); not a value of the C */
+	struct symbol *program_ref;
 	/* LOCAL: holds what R.reserve() returned: the ring buffer R; whether
 	 * it is submitted or discarded somewhere */
 	const struct symbol *reserved_from;

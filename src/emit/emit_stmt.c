@@ -48,6 +48,8 @@ static bool match_needs_statements(const struct expr *x)
  * have effects) and cast to void, as -Wall wants. */
 static void emit_var(struct emitter *e, const struct stmt *s)
 {
+	if (s->sym && s->sym->program_ref)
+		return;		/* var p = prog: load(p) names prog itself */
 	emit_var_decl(e, s);
 	if (s->sym && !s->sym->c_read)
 		emit_line(e, "(void)%s;", s->sym->c_name);
