@@ -7,7 +7,10 @@
  *    bracket, the '>' of a generic type, return, break, continue), and
  *  - before a token that can begin one: a line starting with '}', else,
  *    catch, ')' or a binary operator continues the previous line.
- * A ';' is taken as a newline.  Runs of newlines become one. */
+ * A ';' is taken as a newline.  Runs of newlines become one.  Inside
+ * braces other than a declaration's, a name or statement keyword right
+ * after a value on the same line begins a statement too, as if a newline
+ * stood before it. */
 
 #include "parse_state.h"
 
@@ -51,6 +54,33 @@ static bool continues_line(int token)
 	}
 }
 
+/* A value's last token, after which a name or a statement keyword on the
+ * same line cannot continue the expression: m[1] = 42 m[2] = 43 is two
+ * statements, as the reference reads it. */
+static bool ends_value(const struct parse_state *ps)
+{
+	switch (ps->last) {
+	case IDENT: case INT: case CHAR_LIT: case STRING:
+	case KW_TRUE: case KW_FALSE: case KW_NULL:
+	case ')': case ']': case '}':
+		return true;
+	default:
+		return ps->last_is_member;
+	}
+}
+
+static bool begins_statement(int token)
+{
+	switch (token) {
+	case IDENT: case KW_VAR: case KW_CONST: case KW_RETURN: case KW_IF: case KW_WHILE:
+	case KW_FOR: case KW_BREAK: case KW_CONTINUE: case KW_DELETE: case KW_TRY:
+	case KW_THROW: case KW_DEFER:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static bool inside_parens(const struct parse_state *ps)
 {
 	return ps->depth > 0 && ps->brackets[ps->depth - 1].kind != '{';
@@ -69,10 +99,11 @@ static void push_bracket(struct parse_state *ps, char kind, struct span at)
 	ps->brackets[ps->depth++] = (struct bracket){
 		.kind = kind,
 		.impl_body = kind == '{' && ps->impl_pending,
+		.decl_body = kind == '{' && ps->decl_pending,
 		.offset = at.begin,
 	};
 	if (kind == '{') {
-		ps->impl_pending = false;
+		ps->impl_pending = ps->decl_pending = false;
 		ps->line_depth = ps->depth;	/* a statement list may start */
 	}
 }
@@ -102,7 +133,10 @@ static void track_brackets(struct parse_state *ps, int token, struct span at)
 		pop_bracket(ps, token);
 		break;
 	case KW_IMPL:
-		ps->impl_pending = true;
+		ps->impl_pending = ps->decl_pending = true;
+		break;
+	case KW_STRUCT: case KW_ENUM: case KW_CONFIG:
+		ps->decl_pending = true;
 		break;
 	}
 }
@@ -214,6 +248,13 @@ int next_token(YYSTYPE *lval, YYLTYPE *lloc, struct parse_state *ps)
 				ps->newline_forced |= token == ';';
 				continue;
 			}
+		}
+		/* two statements on one line, inside braces */
+		if (!ps->newline_pending && !ps->recovering && ps->depth > 0 &&
+		    !inside_parens(ps) && !ps->brackets[ps->depth - 1].decl_body &&
+		    token != YYEOF && begins_statement(token) && ends_value(ps)) {
+			ps->newline_pending = true;
+			ps->newline_span = (struct span){ ps->src, lloc->begin, lloc->begin };
 		}
 		if (ps->newline_pending) {
 			if (starts_top_declaration(ps, token, *lloc)) {

@@ -39,10 +39,12 @@ struct parse_state {
 	struct bracket {
 		char kind;		/* ( [ or { */
 		bool impl_body;		/* the { of an impl block */
+		bool decl_body;		/* of a struct, enum, config or impl */
 		uint32_t offset;	/* where it was opened */
 	} *brackets;		/* the stack of open brackets */
 	size_t depth, brackets_cap;
 	bool impl_pending;	/* 'impl' seen, its '{' not yet */
+	bool decl_pending;	/* struct, enum, config or impl seen, its '{' not yet */
 	size_t braces_to_close;	/* '}' the filter still owes the parser */
 	size_t depth_before;	/* depth before the last token handed over */
 	size_t line_depth;	/* depth where the current statement began */
