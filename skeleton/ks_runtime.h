@@ -263,6 +263,23 @@ static inline int ks_sleep_ms(unsigned long long ms)
 	}
 }
 
+/*
+ * daemon(): into the background, serving until SIGINT or SIGTERM, then
+ * exit(0), whose handlers detach what the program attached.  The parent
+ * leaves at once with _exit() (daemon(3)), so its exit detaches nothing:
+ * the child holds the same links.  Never returns.
+ */
+static inline __attribute__((noreturn)) void ks_daemon(void)
+{
+	if (daemon(0, 0) < 0) {
+		ks_fail(errno, "go into the background");
+		exit(1);
+	}
+	while (!ks_exiting)
+		ks_sleep_ms(1000);
+	exit(0);
+}
+
 /* The index of interface ifname, or -ENODEV. */
 static inline int ks_ifindex(const char *ifname)
 {

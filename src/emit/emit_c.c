@@ -538,9 +538,11 @@ static void emit_call(struct emitter *e, const struct expr *x)
 			emit_expr(e, x->call.args.items[0]);
 			emit_text(e, ")");
 			return;
+		case BUILTIN_DAEMON:
+			emit_text(e, "ks_daemon()");
+			return;
 		case BUILTIN_EXEC:
 		case BUILTIN_TEST:
-		case BUILTIN_DAEMON:
 			emit_unsupported(e, x->span, arena_printf(A, "'%s()'", sym->name));
 			return;
 		default:
