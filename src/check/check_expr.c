@@ -442,6 +442,12 @@ static void check_args(struct checker *c, struct expr *e)
 		check_expr(c, e->call.args.items[i]);
 }
 
+bool expr_is_join(const struct expr *x)
+{
+	return x->kind == EXPR_BINARY && x->binary.op == BIN_ADD && x->type &&
+	       x->type->kind == TY_STR;
+}
+
 const struct function_info *loaded_program(const struct expr *x)
 {
 	if (!x)

@@ -241,6 +241,8 @@ bool fn_may_throw(const struct function_info *fn);
 /* Whether FN hands the errors it does not catch to its caller: a helper
  * or a userspace function other than main. */
 bool fn_hands_on_errors(const struct checked_program *cp, const struct function_info *fn);
+/* Whether X joins strings: a + b of two strs. */
+bool expr_is_join(const struct expr *x);
 /* Whether control cannot run past S: it returns or throws on every path. */
 bool stmt_always_returns(const struct stmt *s);
 /* Whether a function of SIDE runs in eBPF (program or helper). */

@@ -321,6 +321,23 @@ static void emit_binary(struct emitter *e, const struct expr *x)
 		emit_text(e, "%s)", x->c_fold == 2 ? "true" : "false");
 		return;
 	}
+	const struct type *l = x->binary.lhs->type, *r = x->binary.rhs->type;
+	if (l && r && l->kind == TY_STR && r->kind == TY_STR) {
+		const struct expr *a = x->binary.lhs, *b = x->binary.rhs;
+		if (x->binary.op == BIN_ADD || !x->c_call || !emit_is_string_part(a) ||
+		    !emit_is_string_part(b)) {
+			emit_unsupported(e, x->span, x->binary.op == BIN_ADD
+					 ? "joining strings with '+' other than into a str variable"
+					 : "comparing a string made by '+' or a call");
+			return;
+		}
+		emit_text(e, "%s%s(", x->binary.op == BIN_NE ? "!" : "", x->c_call);
+		emit_expr(e, a);
+		emit_text(e, ", %llu, ", (unsigned long long)type_size(l));
+		emit_expr(e, b);
+		emit_text(e, ", %llu)", (unsigned long long)type_size(r));
+		return;
+	}
 	if (x->c_call && (x->binary.op == BIN_DIV || x->binary.op == BIN_MOD)) {
 		emit_text(e, "%s(", x->c_call);
 		emit_expr(e, x->binary.lhs);
@@ -346,12 +363,6 @@ static void emit_binary(struct emitter *e, const struct expr *x)
 	if ((x->binary.op == BIN_SHL || x->binary.op == BIN_SHR) &&
 	    (x->c_mask || x->c_unsigned_op)) {
 		emit_shift(e, x);
-		return;
-	}
-	const struct type *l = x->binary.lhs->type, *r = x->binary.rhs->type;
-	if (l && r && l->kind == TY_STR && r->kind == TY_STR) {
-		emit_unsupported(e, x->span, x->binary.op == BIN_ADD ? "joining strings with '+'"
-				 : "comparing strings");
 		return;
 	}
 	int prec = binary_prec(x->binary.op);

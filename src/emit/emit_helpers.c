@@ -74,6 +74,51 @@ static void emit_helper(struct emitter *e, const struct helper_use *h)
 			return (__u64)a < b ? -1 : (__u64)a > b;\n\
 		}\n\n", inline_, h->name);
 		return;
+	case HELPER_STR_EQ:
+		emit_code(e, "\
+		/* whether the text in a (na bytes) is the text in b (nb bytes) */\n\
+		%1$s bool %2$s(const char *a, __u32 na, const char *b, __u32 nb)\n\
+		{\n\
+			for (__u32 i = 0; i < na && i < nb; i++) {\n\
+				if (a[i] != b[i])\n\
+					return false;\n\
+				if (!a[i])\n\
+					return true;\n\
+			}\n\
+			/* the shorter is full: equal when the other ends there */\n\
+			return na <= nb ? na == nb || !b[na] : !a[nb];\n\
+		}\n\n", inline_, h->name);
+		return;
+	case HELPER_STR_COPY:
+		emit_code(e, "\
+		/* the text in src (ns bytes) into dst (nd bytes), cut to fit, the rest\n\
+		 * zeroed; one loop, which clang does not make a memset eBPF lacks */\n\
+		%1$s void %2$s(char *dst, __u32 nd, const char *src, __u32 ns)\n\
+		{\n\
+			bool ended = false;\n\
+		\n\
+			for (__u32 i = 0; i < nd; i++) {\n\
+				if (i + 1 >= nd || i >= ns || !src[i])\n\
+					ended = true;\n\
+				dst[i] = ended ? 0 : src[i];\n\
+			}\n\
+		}\n\n", inline_, h->name);
+		return;
+	case HELPER_STR_APPEND:
+		emit_code(e, "\
+		/* the text in src (ns bytes) after the text in dst (nd bytes), cut to fit */\n\
+		%1$s void %2$s(char *dst, __u32 nd, const char *src, __u32 ns)\n\
+		{\n\
+			__u32 i = 0, j = 0;\n\
+		\n\
+			while (i < nd && dst[i])\n\
+				i++;\n\
+			for (; i + 1 < nd && j < ns && src[j]; i++, j++)\n\
+				dst[i] = src[j];\n\
+			if (i < nd)\n\
+				dst[i] = 0;\n\
+		}\n\n", inline_, h->name);
+		return;
 	}
 }
 

@@ -74,6 +74,13 @@ void emit_array_value(struct emitter *e, const struct type *t, const struct expr
 void emit_stmt(struct emitter *e, const struct stmt *s);
 /* The start of a line at the current indentation. */
 void start_line(struct emitter *e);
+/* DST, an array or string of type T, given V: copied, or joined from
+ * its parts by the string helpers. */
+void emit_string_store(struct emitter *e, const char *dst, const struct type *t,
+		       const struct expr *v);
+/* Whether X is a string the helpers can take as it is: a literal, or a
+ * string that has a place. */
+bool emit_is_string_part(const struct expr *x);
 /* BLOCK in braces, from where the line is. */
 void emit_braced(struct emitter *e, const struct stmt *block);
 void emit_block_body(struct emitter *e, const struct stmt *block);

@@ -85,9 +85,8 @@ static void emit_var_decl(struct emitter *e, const struct stmt *s)
 	}
 	if ((t->kind == TY_STR || t->kind == TY_ARRAY) && init->kind != EXPR_STRING &&
 	    init->kind != EXPR_ARRAY_LIT) {
-		emit_line(e, "%s%s;", qualifier, decl);
-		emit_line(e, "__builtin_memcpy(%s, &", s->sym->c_name);
-		emit_unsupported(e, init->span, "copying an array or string into a new variable");
+		emit_line(e, "%s%s = {};", qualifier, decl);
+		emit_string_store(e, s->sym->c_name, t, init);
 		return;
 	}
 	for (int i = 0; i < e->indent; i++)
@@ -101,6 +100,51 @@ void start_line(struct emitter *e)
 {
 	for (int i = 0; i < e->indent; i++)
 		fputc('\t', e->out);
+}
+
+/* The texts a join puts together, left to right, into PARTS. */
+static void join_parts(struct emitter *e, const struct expr *x, struct vec *parts)
+{
+	if (expr_is_join(x)) {
+		join_parts(e, x->binary.lhs, parts);
+		join_parts(e, x->binary.rhs, parts);
+	} else {
+		vec_push(A, parts, (void *)x);
+	}
+}
+
+bool emit_is_string_part(const struct expr *x)
+{
+	return x->kind == EXPR_STRING || x->kind == EXPR_IDENT || x->kind == EXPR_FIELD ||
+	       x->kind == EXPR_ARROW || x->kind == EXPR_INDEX;
+}
+
+void emit_string_store(struct emitter *e, const char *dst, const struct type *t,
+		       const struct expr *v)
+{
+	enum c_side side = e->bpf ? C_BPF : C_USER;
+	if (t->kind == TY_ARRAY || (!expr_is_join(v) && v->type && types_equal(t, v->type))) {
+		start_line(e);
+		emit_text(e, "__builtin_memcpy(%s, ", dst);
+		emit_expr(e, v);
+		emit_text(e, ", sizeof(%s));\n", dst);
+		return;
+	}
+	struct vec parts = { 0 };
+	join_parts(e, v, &parts);
+	for (size_t i = 0; i < parts.len; i++) {
+		const struct expr *part = parts.items[i];
+		if (!emit_is_string_part(part)) {
+			emit_unsupported(e, part->span, "a string made by a call, as a part");
+			return;
+		}
+		start_line(e);
+		emit_text(e, "%s(%s, %llu, ", plan_find_helper(e->plan, side, i ? HELPER_STR_APPEND
+							       : HELPER_STR_COPY, 0, false),
+			  dst, (unsigned long long)type_size(t));
+		emit_expr(e, part);
+		emit_text(e, ", %llu);\n", (unsigned long long)type_size(part->type));
+	}
 }
 
 static void emit_assign(struct emitter *e, const struct stmt *s)
@@ -117,6 +161,29 @@ static void emit_assign(struct emitter *e, const struct stmt *s)
 		const struct expr *v = s->assign.value;
 		if (is_array_read(v, t) && s->assign.target->kind == EXPR_IDENT) {
 			emit_array_read(e, v, s->assign.target->sym->c_name);
+			return;
+		}
+		if (t->kind == TY_STR && expr_is_join(v)) {	/* s = t + s: apart, then copied */
+			emit_line(e, "{");
+			e->indent++;
+			emit_line(e, "%s = {};", c_decl(e, t, s->c_temp));
+			emit_string_store(e, s->c_temp, t, v);
+			start_line(e);
+			emit_text(e, "__builtin_memcpy(");
+			emit_expr(e, s->assign.target);
+			emit_text(e, ", %s, sizeof(%s));\n", s->c_temp, s->c_temp);
+			e->indent--;
+			emit_line(e, "}");
+			return;
+		}
+		if (t->kind == TY_STR && v->kind != EXPR_STRING && v->type && !types_equal(t, v->type)) {
+			start_line(e);
+			emit_text(e, "%s(", plan_find_helper(e->plan, e->bpf ? C_BPF : C_USER,
+							     HELPER_STR_COPY, 0, false));
+			emit_expr(e, s->assign.target);
+			emit_text(e, ", %llu, ", (unsigned long long)type_size(t));
+			emit_expr(e, v);
+			emit_text(e, ", %llu);\n", (unsigned long long)type_size(v->type));
 			return;
 		}
 		if (t->kind == TY_STR && v->kind == EXPR_STRING && !e->bpf) {

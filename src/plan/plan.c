@@ -477,6 +477,11 @@ static void name_stmt(struct planner *p, struct stmt *s)
 			if (p->side == C_USER && !key_is_stable(entry->index.index))
 				s->c_key = names_claim(p->block, arena_printf(A, "%s_key", m));
 			p->block = (struct names *)names_outer(p->block);
+		} else if (!s->assign.op.compound && expr_is_join(s->assign.value)) {
+			/* s = t + s: joined apart, then copied */
+			push_block(p);
+			s->c_temp = names_claim(p->block, "joined");
+			p->block = (struct names *)names_outer(p->block);
 		} else if (s->c_call && !simple_place(s->assign.target)) {
 			push_block(p);
 			s->c_temp = names_claim(p->block, "place");
@@ -758,12 +763,15 @@ const char *plan_helper(struct plan *plan, enum c_side side, enum helper_kind ki
 	}
 	static const char *const words[] = {
 		[HELPER_DIV] = "div", [HELPER_MOD] = "mod", [HELPER_CMP] = "cmp",
+		[HELPER_STR_EQ] = "ks_str_eq", [HELPER_STR_COPY] = "ks_str_copy",
+		[HELPER_STR_APPEND] = "ks_str_append",
 	};
 	struct helper_use *h = arena_alloc(plan->arena, sizeof(*h));
 	h->kind = kind;
 	h->bits = bits;
 	h->is_signed = is_signed;
 	const char *want = kind == HELPER_CMP ? "ks_cmp_s64_u64"
+			   : kind >= HELPER_STR_EQ ? words[kind]
 			   : arena_printf(plan->arena, "ks_%s_%c%u", words[kind], is_signed ? 's' : 'u', bits);
 	h->name = names_claim_in(plan->file[side], plan->visible[side], want);
 	vec_push(plan->arena, &plan->helpers[side], h);

@@ -36,6 +36,10 @@ enum helper_kind {
 	HELPER_DIV,	/* a / b: 0 for b == 0, signed through unsigned in eBPF */
 	HELPER_MOD,	/* a % b: a for b == 0 */
 	HELPER_CMP,	/* i64 against u64: <0, 0, >0 by value */
+	/* strings (str(N), NUL-terminated within N bytes) */
+	HELPER_STR_EQ,		/* whether two texts are the same */
+	HELPER_STR_COPY,	/* a text into a buffer, cut to fit, the rest zeroed */
+	HELPER_STR_APPEND,	/* a text after the one in a buffer, cut to fit */
 };
 
 struct helper_use {

@@ -732,10 +732,28 @@ static uint8_t decided_pair(const struct expr *x)
 	return any ? 2 : 1;
 }
 
+/* s = a + b + c for a str s: the string helpers copy a, then append b, c;
+ * s = v with v a shorter str copies it. */
+static void plan_string_store(struct expr_planner *p, const struct type *t, const struct expr *v)
+{
+	if (!t || t->kind != TY_STR || !v || v->kind == EXPR_STRING || v->kind == EXPR_MATCH)
+		return;
+	bool join = expr_is_join(v);
+	if (join || (v->type && !types_equal(t, v->type)))
+		plan_helper(p->plan, p->side, HELPER_STR_COPY, 0, false);
+	if (join)
+		plan_helper(p->plan, p->side, HELPER_STR_APPEND, 0, false);
+}
+
 static void plan_binary(struct expr_planner *p, struct expr *x)
 {
 	enum binary_op op = x->binary.op;
 	const struct type *t = x->type;
+	const struct type *lt = x->binary.lhs->type;
+	if ((op == BIN_EQ || op == BIN_NE) && lt && lt->kind == TY_STR) {
+		x->c_call = plan_helper(p->plan, p->side, HELPER_STR_EQ, 0, false);
+		return;
+	}
 	switch (op) {
 	case BIN_AND: case BIN_OR:
 		x->c_fold = decided_pair(x);
@@ -1008,8 +1026,12 @@ static void plan_stmt(struct expr_planner *p, struct stmt *s)
 		return;
 	case STMT_VAR: case STMT_CONST:
 		plan_operand(p, s->var.init);
+		if (s->sym)
+			plan_string_store(p, s->sym->type, s->var.init);
 		return;
 	case STMT_ASSIGN:
+		if (!s->assign.op.compound)
+			plan_string_store(p, s->assign.target->type, s->assign.value);
 		plan_operand(p, s->assign.target);
 		if (s->assign.op.compound && indexed_map(s->assign.target) &&
 		    s->assign.op.op != BIN_DIV && s->assign.op.op != BIN_MOD &&
