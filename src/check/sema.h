@@ -97,6 +97,9 @@ struct function_info {
 	   caller); the label of the way out that runs the deferred work and
 	   its return value's variable; a call's result, checked for errors */
 	const char *c_thrown, *c_out, *c_ret, *c_result;
+	/* plan: a function that returns a string or an array returns this
+	   struct, whose member value holds it (C returns no arrays) */
+	const char *c_returns;
 	struct vec c_defers;	/* plan: its defer statements, in order */
 	/* eBPF: the local that takes the stack past its limit, and the total */
 	const struct stmt *stack_culprit;

@@ -486,8 +486,10 @@ static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 		else
 			emit_line(e, "int %s(%s)", name, params(e, fn));
 	} else {
-		emit_line(e, "static __always_inline %s",
-			  c_decl(e, fn->type->ret, arena_printf(A, "%s(%s)", name, params(e, fn))));
+		const char *head = arena_printf(A, "%s(%s)", name, params(e, fn));
+		emit_line(e, "static __always_inline %s", fn->c_returns
+			  ? arena_printf(A, "struct %s %s", fn->c_returns, head)
+			  : c_decl(e, fn->type->ret, head));
 	}
 	emit_line(e, "{");
 	e->indent++;
@@ -538,6 +540,7 @@ void emit_bpf_file(struct arena *a, struct diag *d, const struct plan *plan, FIL
 		emit_line(e, "%s", "");
 	emit_helpers(e);
 	emit_error_struct(e);
+	emit_result_structs(e);
 	for (size_t i = 0; i < cp->maps.len; i++) {
 		emit_line(e, "%s", "");
 		emit_map(e, cp->maps.items[i]);

@@ -588,6 +588,8 @@ static void emit_call(struct emitter *e, const struct expr *x)
 		emit_text(e, ")");
 		if (checked)
 			emit_error_check_tail(e, x);
+		if (sym->fn->c_returns)
+			emit_text(e, ".value");
 		return;
 	}
 	bool checked = emit_checks_errors(e, x);
@@ -595,16 +597,28 @@ static void emit_call(struct emitter *e, const struct expr *x)
 		emit_error_check_head(e, x);
 	emit_operand(e, PREC_POSTFIX, x->call.callee, false);
 	emit_text(e, "(");
+	const struct vec *params = sym && sym->kind == SYM_FUNCTION && sym->type &&
+				   sym->type->kind == TY_FUNCTION ? &sym->type->params : NULL;
 	for (size_t i = 0; i < x->call.args.len; i++) {
+		const struct expr *arg = x->call.args.items[i];
+		const struct type *param = params && i < params->len ? params->items[i] : NULL;
 		if (i)
 			emit_text(e, ", ");
-		emit_expr(e, x->call.args.items[i]);
+		if (param && c_is_array(param) && arg->type && !types_equal(param, arg->type) &&
+		    arg->kind != EXPR_STRING && arg->kind != EXPR_ARRAY_LIT)
+			emit_unsupported(e, arg->span, "a shorter string or array as an argument");
+		else if (param && c_is_array(param))	/* a literal: padded to the size */
+			emit_array_value(e, param, arg);
+		else
+			emit_expr(e, arg);
 	}
 	if (checked)
 		emit_text(e, "%s%s", x->call.args.len ? ", " : "", emit_error_arg(e));
 	emit_text(e, ")");
 	if (checked)
 		emit_error_check_tail(e, x);
+	if (sym && sym->kind == SYM_FUNCTION && sym->fn && sym->fn->c_returns)
+		emit_text(e, ".value");	/* the string or array in the struct it returns */
 }
 
 static void emit_ident(struct emitter *e, const struct expr *x)

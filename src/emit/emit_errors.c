@@ -25,6 +25,20 @@ static void emit_label(struct emitter *e, const char *label, const char *then)
 	e->indent++;
 }
 
+void emit_result_structs(struct emitter *e)
+{
+	for (size_t i = 0; i < e->cp->functions.len; i++) {
+		const struct function_info *fn = e->cp->functions.items[i];
+		if (!fn->c_returns || side_is_bpf(fn->side) != e->bpf)
+			continue;
+		emit_line(e, "%s", "");
+		emit_line(e, "/* what %s returns: C returns no arrays */", fn->decl->name);
+		emit_line(e, "struct %s {", fn->c_returns);
+		emit_line(e, "\t%s;", c_decl(e, fn->type->ret, "value"));
+		emit_line(e, "};");
+	}
+}
+
 void emit_error_struct(struct emitter *e)
 {
 	if (!e->plan->uses_errors[e->bpf ? C_BPF : C_USER])
@@ -68,7 +82,9 @@ void emit_errors_prologue(struct emitter *e, const struct function_info *fn)
 		if (!fn->c_result && !fn_may_throw(fn))	/* perhaps only written */
 			emit_line(e, "(void)%s;", fn->c_thrown);
 	}
-	if (fn->c_ret && !fn->ret_sym) {
+	if (fn->c_returns)
+		emit_line(e, "struct %s %s = {};", fn->c_returns, fn->c_ret);
+	else if (fn->c_ret && !fn->ret_sym) {
 		const struct type *ret = fn == e->cp->main_fn ? &type_i32 : fn->type->ret;
 		emit_line(e, "%s = %s;", c_decl(e, ret, fn->c_ret),
 			  ret->kind == TY_STRUCT ? "{}" : "0");
@@ -246,7 +262,10 @@ bool emit_checks_errors(struct emitter *e, const struct expr *call)
 void emit_error_check_head(struct emitter *e, const struct expr *call)
 {
 	emit_text(e, "({ ");
-	if (call->type && call->type->kind != TY_VOID)
+	const struct function_info *callee = call->sym->fn;
+	if (callee->c_returns)
+		emit_text(e, "struct %s %s = ", callee->c_returns, e->fn->c_result);
+	else if (call->type && call->type->kind != TY_VOID)
 		emit_text(e, "%s = ", c_decl(e, call->type, e->fn->c_result));
 }
 

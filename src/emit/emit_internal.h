@@ -104,6 +104,9 @@ bool emit_has_param(const struct param *p);
 
 /* throw, try/catch and defer (emit_errors.c) */
 void emit_error_struct(struct emitter *e);
+/* The structs the functions of this side that return a string or an
+ * array return it in. */
+void emit_result_structs(struct emitter *e);
 /* PARAMS with the error state of a function that hands errors on. */
 const char *emit_error_param(struct emitter *e, const struct function_info *fn,
 			     const char *params);

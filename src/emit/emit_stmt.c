@@ -116,7 +116,9 @@ static void join_parts(struct emitter *e, const struct expr *x, struct vec *part
 bool emit_is_string_part(const struct expr *x)
 {
 	return x->kind == EXPR_STRING || x->kind == EXPR_IDENT || x->kind == EXPR_FIELD ||
-	       x->kind == EXPR_ARROW || x->kind == EXPR_INDEX;
+	       x->kind == EXPR_ARROW || x->kind == EXPR_INDEX ||
+	       (x->kind == EXPR_CALL && x->sym && x->sym->kind == SYM_FUNCTION && x->sym->fn &&
+		x->sym->fn->c_returns);	/* f().value */
 }
 
 void emit_string_store(struct emitter *e, const char *dst, const struct type *t,
@@ -126,7 +128,7 @@ void emit_string_store(struct emitter *e, const char *dst, const struct type *t,
 	if (t->kind == TY_ARRAY || (!expr_is_join(v) && v->type && types_equal(t, v->type))) {
 		start_line(e);
 		emit_text(e, "__builtin_memcpy(%s, ", dst);
-		emit_expr(e, v);
+		emit_array_value(e, t, v);
 		emit_text(e, ", sizeof(%s));\n", dst);
 		return;
 	}
@@ -368,9 +370,29 @@ static void emit_for_range(struct emitter *e, const struct stmt *s)
 	emit_text(e, "\n");
 }
 
+/* return VALUE of a function that returns a string or an array: stored in
+ * the struct it returns. */
+static void emit_result_return(struct emitter *e, const struct expr *value)
+{
+	const struct function_info *fn = e->fn;
+	emit_string_store(e, arena_printf(A, "%s.value", fn->c_ret), fn->type->ret, value);
+	if (fn->c_out)
+		emit_return_via_out(e, NULL);
+	else
+		emit_line(e, "return %s;", fn->c_ret);
+}
+
 static void emit_return(struct emitter *e, const struct stmt *s)
 {
 	const char *named = e->fn->ret_sym ? e->fn->ret_sym->c_name : NULL;
+	if (e->fn->c_returns && s->expr && s->expr->kind == EXPR_MATCH) {
+		emit_match_statement(e, s->expr, NULL);	/* each arm stores its own */
+		return;
+	}
+	if (e->fn->c_returns && s->expr) {
+		emit_result_return(e, s->expr);
+		return;
+	}
 	if (match_needs_statements(s->expr) && !is_user_main(e)) {
 		emit_match_statement(e, s->expr, NULL);
 		return;
@@ -496,10 +518,9 @@ void emit_function_body(struct emitter *e, const struct function_info *fn)
 {
 	const struct decl *d = fn->decl;
 	const struct type *ret = fn->type ? fn->type->ret : NULL;
-	if (ret && (ret->kind == TY_STR || ret->kind == TY_ARRAY) && fn != e->cp->main_fn) {
-		/* C functions cannot return arrays */
+	if (ret && fn->c_returns && d->fn.ret_name) {
 		emit_unsupported(e, d->fn.ret ? d->fn.ret->span : d->span,
-				 "a function that returns a string or an array");
+				 "a named return value that is a string or an array");
 		return;
 	}
 	/* -Wextra wants every parameter used: an unused one is cast to void. */
@@ -553,6 +574,10 @@ static void emit_arm_result(struct emitter *e, const struct expr *value, const c
 			emit_text(e, ", %u);\n", value->string.len + 1);
 		else
 			emit_text(e, ", sizeof(%s));\n", target);
+		return;
+	}
+	if (!target && e->fn && e->fn->c_returns) {
+		emit_result_return(e, value);
 		return;
 	}
 	if (!target && e->fn && e->fn->c_out) {

@@ -358,9 +358,11 @@ static const char *signature(struct emitter *e, const struct function_info *fn)
 					   p->sym->c_param ? p->sym->c_param : p->sym->c_name));
 	}
 	list = emit_error_param(e, fn, list);
+	const char *head = arena_printf(A, "%s(%s)", emit_function_name(e, fn), *list ? list : "void");
+	if (fn->c_returns)
+		return arena_printf(A, "struct %s %s", fn->c_returns, head);
 	const struct type *ret = fn == e->cp->main_fn ? &type_i32 : fn->type->ret;
-	return c_decl(e, ret, arena_printf(A, "%s(%s)", emit_function_name(e, fn),
-					   *list ? list : "void"));
+	return c_decl(e, ret, head);
 }
 
 static void emit_prototype(struct emitter *e, const struct function_info *fn)
@@ -648,6 +650,7 @@ void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FI
 	emit_line(e, "%s", "");
 	emit_helpers(e);
 	emit_error_struct(e);
+	emit_result_structs(e);
 	for (size_t i = 0; i < plan->maps.len; i++)
 		emit_user_accessors(e, plan->maps.items[i]);
 	if (cp->has_programs)

@@ -145,6 +145,9 @@ static void name_function(struct planner *p, struct function_info *fn)
 	if (!sym || fn == p->cp->main_fn || fn->side == SIDE_KFUNC || fn->side == SIDE_PRIVATE)
 		return;
 	sym->c_name = claim_file(p, function_side(fn), sym->name);
+	const struct type *ret = fn->type ? fn->type->ret : NULL;
+	if (ret && (ret->kind == TY_STR || ret->kind == TY_ARRAY))
+		fn->c_returns = names_claim(p->tags, arena_printf(A, "%s_result", sym->c_name));
 }
 
 /* A map's name: free among the skeleton's own members of skel->maps
@@ -723,7 +726,9 @@ static void plan_integers(struct planner *p)
 		struct function_info *fn = cp->functions.items[i];
 		if (!plan_generates(cp, fn))
 			continue;
-		plan_stmts(p->plan, function_side(fn), fn->decl->fn.body);
+		const struct type *ret = fn->type && fn != cp->main_fn ? fn->type->ret : NULL;
+		plan_stmts(p->plan, function_side(fn), ret && (ret->kind == TY_STR ||
+			   ret->kind == TY_ARRAY) ? ret : NULL, fn->decl->fn.body);
 		plan_map_accesses(p->plan, function_side(fn), fn->decl->fn.body);
 		const struct prog_kind_info *kind = prog_kind_of(fn);
 		if (kind && kind->entry_macro)

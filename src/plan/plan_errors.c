@@ -106,6 +106,8 @@ void plan_errors(struct plan *plan, enum c_side side, struct function_info *fn,
 		survey_local(&s, ((struct param *)fn->decl->fn.params.items[i])->name);
 	ast_walk_stmt(&s.v, fn->decl->fn.body);
 	bool hands_on = fn_hands_on_errors(plan->cp, fn);
+	if (fn->c_returns)	/* the struct that carries the string or array back */
+		fn->c_ret = names_claim_in(block, s.locals, "ret");
 	if (!hands_on && !s.throwing_calls && !s.throws && !s.tries.len && !s.defers.len)
 		return;
 	fn->c_defers = s.defers;
@@ -128,9 +130,9 @@ void plan_errors(struct plan *plan, enum c_side side, struct function_info *fn,
 	if (s.defers.len || fn_may_throw(fn)) {
 		fn->c_out = names_claim(labels, "out");
 		const struct type *ret = fn == plan->cp->main_fn ? &type_i32 : fn->type->ret;
-		if (fn->ret_sym)
+		if (fn->ret_sym && !fn->c_returns)
 			fn->c_ret = fn->ret_sym->c_name;
-		else if (ret->kind != TY_VOID)
+		else if (ret->kind != TY_VOID && !fn->c_ret)
 			fn->c_ret = names_claim_in(block, s.locals, "ret");
 	}
 	for (size_t i = 0; i < s.defers.len; i++)

@@ -25,6 +25,7 @@ struct expr_planner {
 	struct arena *arena;
 	struct plan *plan;
 	enum c_side side;
+	const struct type *returns;	/* the function's string or array result */
 };
 
 #define A (p->arena)
@@ -732,12 +733,10 @@ static uint8_t decided_pair(const struct expr *x)
 	return any ? 2 : 1;
 }
 
-/* s = a + b + c for a str s: the string helpers copy a, then append b, c;
- * s = v with v a shorter str copies it. */
-static void plan_string_store(struct expr_planner *p, const struct type *t, const struct expr *v)
+/* V stored into a str of type T by emit_string_store: a join copies its
+ * first part and appends the others, a shorter string is copied. */
+static void plan_string_copy(struct expr_planner *p, const struct type *t, const struct expr *v)
 {
-	if (!t || t->kind != TY_STR || !v || v->kind == EXPR_STRING || v->kind == EXPR_MATCH)
-		return;
 	bool join = expr_is_join(v);
 	if (join || (v->type && !types_equal(t, v->type)))
 		plan_helper(p->plan, p->side, HELPER_STR_COPY, 0, false);
@@ -745,12 +744,43 @@ static void plan_string_store(struct expr_planner *p, const struct type *t, cons
 		plan_helper(p->plan, p->side, HELPER_STR_APPEND, 0, false);
 }
 
+/* s = a + b + c for a str s: the string helpers copy a, then append b, c;
+ * s = v with v a shorter str copies it.  A literal that starts a
+ * variable, or is assigned, is written as it is. */
+static void plan_string_store(struct expr_planner *p, const struct type *t, const struct expr *v)
+{
+	if (!t || t->kind != TY_STR || !v || v->kind == EXPR_STRING || v->kind == EXPR_MATCH)
+		return;
+	plan_string_copy(p, t, v);
+}
+
+/* A string or an array returned: stored into the struct the function
+ * returns, each arm of a match on its own. */
+static void plan_returned(struct expr_planner *p, const struct expr *v)
+{
+	if (v->kind != EXPR_MATCH) {
+		if (p->returns->kind == TY_STR)
+			plan_string_copy(p, p->returns, v);
+		return;
+	}
+	for (size_t i = 0; i < v->match.arms.len; i++) {
+		const struct match_arm *arm = v->match.arms.items[i];
+		const struct stmt *last = arm->body && arm->body->block.len
+			? arm->body->block.items[arm->body->block.len - 1] : NULL;
+		if (arm->value)
+			plan_returned(p, arm->value);
+		else if (last && last->kind == STMT_EXPR)
+			plan_returned(p, last->expr);
+	}
+}
+
 static void plan_binary(struct expr_planner *p, struct expr *x)
 {
 	enum binary_op op = x->binary.op;
 	const struct type *t = x->type;
-	const struct type *lt = x->binary.lhs->type;
-	if ((op == BIN_EQ || op == BIN_NE) && lt && lt->kind == TY_STR) {
+	const struct type *lt = x->binary.lhs->type, *rt = x->binary.rhs->type;
+	if ((op == BIN_EQ || op == BIN_NE) && lt && rt && lt->kind == TY_STR &&
+	    rt->kind == TY_STR) {	/* texts compared; not s != null */
 		x->c_call = plan_helper(p->plan, p->side, HELPER_STR_EQ, 0, false);
 		return;
 	}
@@ -945,7 +975,7 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 			struct match_arm *arm = x->match.arms.items[i];
 			plan_expr(p, arm->pattern, USE_STATIC);
 			plan_operand(p, arm->value);
-			plan_stmts(p->plan, p->side, arm->body);
+			plan_stmts(p->plan, p->side, p->returns, arm->body);
 		}
 		return;
 	default:
@@ -1017,8 +1047,13 @@ static void plan_compound(struct expr_planner *p, struct stmt *s)
 static void plan_stmt(struct expr_planner *p, struct stmt *s)
 {
 	switch (s->kind) {
-	case STMT_EXPR: case STMT_THROW: case STMT_DELETE: case STMT_RETURN:
+	case STMT_EXPR: case STMT_THROW: case STMT_DELETE:
 		plan_operand(p, s->expr);
+		return;
+	case STMT_RETURN:
+		plan_operand(p, s->expr);
+		if (p->returns && s->expr)
+			plan_returned(p, s->expr);
 		return;
 	case STMT_DEFER:
 		plan_operand(p, s->expr);
@@ -1085,9 +1120,11 @@ static void plan_stmt(struct expr_planner *p, struct stmt *s)
 	}
 }
 
-void plan_stmts(struct plan *plan, enum c_side side, struct stmt *block)
+void plan_stmts(struct plan *plan, enum c_side side, const struct type *returns,
+		struct stmt *block)
 {
-	struct expr_planner planner = { .arena = plan->arena, .plan = plan, .side = side };
+	struct expr_planner planner = { .arena = plan->arena, .plan = plan, .side = side,
+					.returns = returns };
 	plan_block(&planner, block);
 }
 

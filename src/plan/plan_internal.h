@@ -41,8 +41,10 @@ bool plan_generates(const struct checked_program *cp, const struct function_info
 
 /* ---- integer expressions (plan_expr.c) ---- */
 
-/* The C of the expressions and statements in BLOCK, or of X. */
-void plan_stmts(struct plan *plan, enum c_side side, struct stmt *block);
+/* The C of the expressions and statements in BLOCK, or of X; RETURNS:
+ * the string or array type its function returns, or NULL. */
+void plan_stmts(struct plan *plan, enum c_side side, const struct type *returns,
+		struct stmt *block);
 /* X, the initial value of a global or a config member: a C constant. */
 void plan_value(struct plan *plan, enum c_side side, struct expr *x);
 /* ---- map accesses (plan_maps.c) ---- */

@@ -25,4 +25,7 @@ expect 5 1 "var copy = a copies the text"
 expect 6 1852990827 "a str(8) into a str(24): \"kern\" and zeroes after it"
 expect 7 68644086573884 "wider = \"<\" + b + \">\" replaces the text: \"<kern>\""
 expect 8 1 "a map value's str member == a local"
+expect 9 474365651747 "a helper returns a str(24): \"#kern\""
+expect 10 1 "a returned string compared with a literal"
+expect 11 17 "a helper returns a u8[4]: 7 + 10"
 summary
