@@ -126,6 +126,8 @@ const struct function_info *loaded_program(const struct expr *x);
 /* new and delete (check_new.c) */
 const struct type *check_new(struct checker *c, struct expr *e);
 void check_delete(struct checker *c, struct stmt *s);
+/* eBPF: each new kept in a variable that the function deletes. */
+void check_bpf_objects(struct checker *c, struct function_info *fn);
 
 /* import (check_import.c) */
 void load_import(struct checker *c, struct symbol *sym);

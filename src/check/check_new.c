@@ -128,3 +128,75 @@ void check_delete(struct checker *c, struct stmt *s)
 			   "this points to the kernel's '%s', which new did not allocate: "
 			   "delete cannot free it", to->name);
 }
+
+/* eBPF: the verifier refuses a program that returns holding what
+ * bpf_obj_new gave it, and frees only what it gave.  So an eBPF new stands
+ * as var p = new T(), and the function deletes p or returns it to its
+ * caller; that every path does is the verifier's to see. */
+struct objects {
+	struct ast_visitor v;
+	struct checker *c;
+	struct vec bound;	/* struct stmt *: var p = new T() */
+	struct vec deletes;	/* struct stmt *: delete p */
+	struct vec returned;	/* struct symbol *: return p, the caller's now */
+};
+
+static bool find_new(struct ast_visitor *v, struct expr *x)
+{
+	struct objects *o = (struct objects *)v;
+	if (x->kind == EXPR_NEW)
+		diag_error(o->c->diag, x->span, "in eBPF, what new allocates is kept in a variable "
+			   "and deleted: var p = new T(), and later delete p");
+	return true;
+}
+
+static bool find_objects(struct ast_visitor *v, struct stmt *s)
+{
+	struct objects *o = (struct objects *)v;
+	struct checker *c = o->c;
+	if (s->kind == STMT_VAR && s->var.init && s->var.init->kind == EXPR_NEW && s->sym) {
+		vec_push(A, &o->bound, s);
+		ast_walk_expr(v, s->var.init->new_.flags);
+		return false;
+	}
+	if (s->kind == STMT_DELETE && s->expr && s->expr->type &&
+	    s->expr->type->kind == TY_POINTER && !s->expr->type->elem->kernel)
+		vec_push(A, &o->deletes, s);	/* a kernel struct's is reported already */
+	if (s->kind == STMT_RETURN && s->expr && s->expr->kind == EXPR_IDENT && s->expr->sym)
+		vec_push(A, &o->returned, s->expr->sym);
+	return true;
+}
+
+static bool holds(const struct vec *syms, const struct symbol *sym)
+{
+	for (size_t i = 0; i < syms->len; i++)
+		if (syms->items[i] == sym)
+			return true;
+	return false;
+}
+
+void check_bpf_objects(struct checker *c, struct function_info *fn)
+{
+	struct objects o = { .v = { find_new, find_objects }, .c = c };
+	ast_walk_stmt(&o.v, fn->decl->fn.body);
+	struct vec owned = { 0 }, deleted = { 0 };
+	for (size_t i = 0; i < o.bound.len; i++)
+		vec_push(A, &owned, ((struct stmt *)o.bound.items[i])->sym);
+	for (size_t i = 0; i < o.deletes.len; i++) {
+		const struct stmt *d = o.deletes.items[i];
+		const struct symbol *sym = d->expr->kind == EXPR_IDENT ? d->expr->sym : NULL;
+		if (sym && holds(&owned, sym))
+			vec_push(A, &deleted, (void *)sym);
+		else
+			diag_error(c->diag, d->expr->span, "in eBPF, delete frees what new allocated "
+				   "in this function (var p = new T()): the verifier refuses to free "
+				   "anything else");
+	}
+	for (size_t i = 0; i < o.bound.len; i++) {
+		const struct stmt *s = o.bound.items[i];
+		if (!holds(&deleted, s->sym) && !holds(&o.returned, s->sym))
+			diag_error(c->diag, s->var.name_span, "'%s' is never deleted: in eBPF the "
+				   "verifier refuses a program that returns holding what new "
+				   "allocated; delete %s before it returns", s->var.name, s->var.name);
+	}
+}

@@ -528,6 +528,8 @@ void check_body(struct checker *c, struct function_info *fn)
 	pop_scope(c);
 	check_loop_bounds(c);
 	check_reservations(c);
+	if (in_bpf(c))
+		check_bpf_objects(c, fn);
 	const struct type *ret = fn->type->ret;
 	bool is_main = fn == c->cp->main_fn;
 	const struct stmt *last = d->fn.body->block.len

@@ -185,6 +185,11 @@ static void emit_map(struct emitter *e, const struct symbol *sym)
 				 : "a map whose value is an array of arrays");
 		return;
 	}
+	if (t->value->kind == TY_POINTER) {	/* the kernel keeps objects there as kptrs */
+		emit_unsupported(e, d->span, "a map whose value is a pointer (an object kept in a "
+				 "map, a kptr)");
+		return;
+	}
 	const char *flags = NULL;
 	for (size_t i = 0; i < d->attrs.len; i++) {
 		const struct attr *a = d->attrs.items[i];
@@ -536,6 +541,12 @@ void emit_bpf_file(struct arena *a, struct diag *d, const struct plan *plan, FIL
 	emit_line(e, "#include \"%s\"", plan->header);
 	emit_kernel_macros(e);
 	emit_kfunc_externs(e);
+	if (plan->bpf_obj_new) {
+		emit_line(e, "%s", "");
+		emit_line(e, "/* new and delete: the kernel's allocator for the program's own types */");
+		emit_line(e, "extern void *bpf_obj_new_impl(__u64 local_type_id, void *meta) __ksym;");
+		emit_line(e, "extern void bpf_obj_drop_impl(void *kptr, void *meta) __ksym;");
+	}
 	if (plan->helpers[C_BPF].len)
 		emit_line(e, "%s", "");
 	emit_helpers(e);

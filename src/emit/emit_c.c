@@ -896,6 +896,12 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 			emit_text(e, "calloc(1, sizeof(%s))", c_type(e, x->type->elem));
 			return;
 		}
+		if (e->bpf && !x->new_.flags && x->type->kind == TY_POINTER) {
+			/* zeroed, as new promises, by the kernel */
+			emit_text(e, "bpf_obj_new_impl(bpf_core_type_id_local(%s), NULL)",
+				  c_type(e, x->type->elem));
+			return;
+		}
 		emit_unsupported(e, x->span, "'new'");
 		return;
 	}

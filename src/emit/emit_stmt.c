@@ -484,6 +484,13 @@ void emit_stmt(struct emitter *e, const struct stmt *s)
 			emit_text(e, ");\n");
 			return;
 		}
+		if (!map && e->bpf) {	/* what bpf_obj_new allocated */
+			start_line(e);
+			emit_text(e, "bpf_obj_drop_impl(");
+			emit_expr(e, s->expr);
+			emit_text(e, ", NULL);\n");
+			return;
+		}
 		if (!map) {
 			emit_unsupported(e, s->span, "'delete' of a pointer");
 			return;

@@ -112,6 +112,7 @@ struct plan {
 	/* what the files include and define beside the program's own */
 	bool bpf_core_read;		/* BPF_CORE_READ: <bpf/bpf_core_read.h> */
 	bool bpf_tracing;		/* BPF_KPROBE, BPF_KSYSCALL: <bpf/bpf_tracing.h> */
+	bool bpf_obj_new;		/* new and delete in eBPF: the kfuncs declared */
 	struct vec constants[2];	/* struct symbol *: kernel macros to define (TC_ACT_OK) */
 };
 

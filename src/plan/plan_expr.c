@@ -942,6 +942,10 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 		}
 		return;
 	}
+	case EXPR_NEW:
+		if (p->side == C_BPF)	/* bpf_obj_new: the local type's BTF id, from CO-RE */
+			p->plan->bpf_obj_new = p->plan->bpf_core_read = true;
+		return;
 	case EXPR_INDEX:
 		plan_operand(p, x->index.base);
 		plan_expr(p, x->index.index, indexed_map(x) ? USE_NORMAL : USE_OFFSET);
@@ -1049,6 +1053,8 @@ static void plan_stmt(struct expr_planner *p, struct stmt *s)
 	switch (s->kind) {
 	case STMT_EXPR: case STMT_THROW: case STMT_DELETE:
 		plan_operand(p, s->expr);
+		if (s->kind == STMT_DELETE && p->side == C_BPF && !indexed_map(s->expr))
+			p->plan->bpf_obj_new = true;	/* bpf_obj_drop */
 		return;
 	case STMT_RETURN:
 		plan_operand(p, s->expr);
