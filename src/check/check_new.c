@@ -139,14 +139,15 @@ struct objects {
 	struct vec bound;	/* struct stmt *: var p = new T() */
 	struct vec deletes;	/* struct stmt *: delete p */
 	struct vec returned;	/* struct symbol *: return p, the caller's now */
+	struct vec loose;	/* struct expr *: a new not bound so */
+	bool kept_in_map;	/* m[k] = p for a map of pointers (kptrs) */
 };
 
 static bool find_new(struct ast_visitor *v, struct expr *x)
 {
 	struct objects *o = (struct objects *)v;
 	if (x->kind == EXPR_NEW)
-		diag_error(o->c->diag, x->span, "in eBPF, what new allocates is kept in a variable "
-			   "and deleted: var p = new T(), and later delete p");
+		vec_push(o->c->arena, &o->loose, x);
 	return true;
 }
 
@@ -164,6 +165,11 @@ static bool find_objects(struct ast_visitor *v, struct stmt *s)
 		vec_push(A, &o->deletes, s);	/* a kernel struct's is reported already */
 	if (s->kind == STMT_RETURN && s->expr && s->expr->kind == EXPR_IDENT && s->expr->sym)
 		vec_push(A, &o->returned, s->expr->sym);
+	const struct expr *t = s->kind == STMT_ASSIGN ? s->assign.target : NULL;
+	if (t && t->kind == EXPR_INDEX && t->index.base->type &&
+	    t->index.base->type->kind == TY_MAP && t->index.base->type->value &&
+	    t->index.base->type->value->kind == TY_POINTER)
+		o->kept_in_map = true;
 	return true;
 }
 
@@ -179,6 +185,14 @@ void check_bpf_objects(struct checker *c, struct function_info *fn)
 {
 	struct objects o = { .v = { find_new, find_objects }, .c = c };
 	ast_walk_stmt(&o.v, fn->decl->fn.body);
+	/* objects handed to a map (kptrs) change hands there: a feature that
+	 * compile reports at the map, not judged here */
+	if (o.kept_in_map)
+		return;
+	for (size_t i = 0; i < o.loose.len; i++)
+		diag_error(c->diag, ((struct expr *)o.loose.items[i])->span, "in eBPF, what new "
+			   "allocates is kept in a variable and deleted: var p = new T(), and "
+			   "later delete p");
 	struct vec owned = { 0 }, deleted = { 0 };
 	for (size_t i = 0; i < o.bound.len; i++)
 		vec_push(A, &owned, ((struct stmt *)o.bound.items[i])->sym);
