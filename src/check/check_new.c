@@ -132,13 +132,15 @@ void check_delete(struct checker *c, struct stmt *s)
 /* eBPF: the verifier refuses a program that returns holding what
  * bpf_obj_new gave it, and frees only what it gave.  So an eBPF new stands
  * as var p = new T(), and the function deletes p or returns it to its
- * caller; that every path does is the verifier's to see. */
+ * caller (which may delete what it got: var q = f()); that every path does
+ * is the verifier's to see. */
 struct objects {
 	struct ast_visitor v;
 	struct checker *c;
 	struct vec bound;	/* struct stmt *: var p = new T() */
 	struct vec deletes;	/* struct stmt *: delete p */
 	struct vec returned;	/* struct symbol *: return p, the caller's now */
+	struct vec given;	/* struct symbol *: var p = f(), perhaps a helper's new */
 	struct vec loose;	/* struct expr *: a new not bound so */
 	bool kept_in_map;	/* m[k] = p for a map of pointers (kptrs) */
 };
@@ -160,6 +162,8 @@ static bool find_objects(struct ast_visitor *v, struct stmt *s)
 		ast_walk_expr(v, s->var.init->new_.flags);
 		return false;
 	}
+	if (s->kind == STMT_VAR && s->var.init && s->var.init->kind == EXPR_CALL && s->sym)
+		vec_push(A, &o->given, s->sym);
 	if (s->kind == STMT_DELETE && s->expr && s->expr->type &&
 	    s->expr->type->kind == TY_POINTER && !s->expr->type->elem->kernel)
 		vec_push(A, &o->deletes, s);	/* a kernel struct's is reported already */
@@ -201,7 +205,7 @@ void check_bpf_objects(struct checker *c, struct function_info *fn)
 		const struct symbol *sym = d->expr->kind == EXPR_IDENT ? d->expr->sym : NULL;
 		if (sym && holds(&owned, sym))
 			vec_push(A, &deleted, (void *)sym);
-		else
+		else if (!sym || !holds(&o.given, sym))
 			diag_error(c->diag, d->expr->span, "in eBPF, delete frees what new allocated "
 				   "in this function (var p = new T()): the verifier refuses to free "
 				   "anything else");

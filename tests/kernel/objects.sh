@@ -19,4 +19,5 @@ expect 0 1 "new gave an object (not null) and the program ran to its delete"
 expect 1 0 "the new object starts zeroed"
 expect 2 2 "a helper changed it through the pointer, twice"
 expect 3 42 "... adding 40 and 2"
+expect 4 7 "a helper allocates and returns the object; the caller deletes it"
 summary
