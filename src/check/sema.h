@@ -100,6 +100,7 @@ struct function_info {
 	/* plan: a function that returns a string or an array returns this
 	   struct, whose member value holds it (C returns no arrays) */
 	const char *c_returns;
+	const char *c_joined;	/* plan: a + b as a value is built in this */
 	struct vec c_defers;	/* plan: its defer statements, in order */
 	/* eBPF: the local that takes the stack past its limit, and the total */
 	const struct stmt *stack_culprit;

@@ -324,6 +324,10 @@ static void emit_binary(struct emitter *e, const struct expr *x)
 	const struct type *l = x->binary.lhs->type, *r = x->binary.rhs->type;
 	if (l && r && l->kind == TY_STR && r->kind == TY_STR) {
 		const struct expr *a = x->binary.lhs, *b = x->binary.rhs;
+		if (x->binary.op == BIN_ADD && x->c_call) {
+			emit_join_value(e, x);
+			return;
+		}
 		if (x->binary.op == BIN_ADD || !x->c_call || !emit_is_string_part(a) ||
 		    !emit_is_string_part(b)) {
 			emit_unsupported(e, x->span, x->binary.op == BIN_ADD
@@ -605,9 +609,10 @@ static void emit_call(struct emitter *e, const struct expr *x)
 		if (i)
 			emit_text(e, ", ");
 		if (param && c_is_array(param) && arg->type && !types_equal(param, arg->type) &&
-		    arg->kind != EXPR_STRING && arg->kind != EXPR_ARRAY_LIT)
+		    arg->kind != EXPR_STRING && arg->kind != EXPR_ARRAY_LIT &&
+		    !(expr_is_join(arg) && arg->c_call))	/* built in the parameter's size */
 			emit_unsupported(e, arg->span, "a shorter string or array as an argument");
-		else if (param && c_is_array(param))	/* a literal: padded to the size */
+		else if (param && c_is_array(param) && !expr_is_join(arg))	/* a literal: padded */
 			emit_array_value(e, param, arg);
 		else
 			emit_expr(e, arg);

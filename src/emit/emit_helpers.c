@@ -104,6 +104,13 @@ static void emit_helper(struct emitter *e, const struct helper_use *h)
 			}\n\
 		}\n\n", inline_, h->name);
 		return;
+	case HELPER_STR_VALUE:
+		emit_code(e, "\
+		/* a string made by +, as a value: read as its member value */\n\
+		struct %1$s {\n\
+			char value[%2$u];\n\
+		};\n\n", h->name, h->bits);
+		return;
 	case HELPER_STR_APPEND:
 		emit_code(e, "\
 		/* the text in src (ns bytes) after the text in dst (nd bytes), cut to fit */\n\

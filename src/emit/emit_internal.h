@@ -81,6 +81,8 @@ void emit_string_store(struct emitter *e, const char *dst, const struct type *t,
 /* Whether X is a string the helpers can take as it is: a literal, or a
  * string that has a place. */
 bool emit_is_string_part(const struct expr *x);
+/* a + b as a value: a struct of its size, filled, read as its value. */
+void emit_join_value(struct emitter *e, const struct expr *x);
 /* BLOCK in braces, from where the line is. */
 void emit_braced(struct emitter *e, const struct stmt *block);
 void emit_block_body(struct emitter *e, const struct stmt *block);

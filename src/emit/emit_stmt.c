@@ -117,14 +117,51 @@ bool emit_is_string_part(const struct expr *x)
 {
 	return x->kind == EXPR_STRING || x->kind == EXPR_IDENT || x->kind == EXPR_FIELD ||
 	       x->kind == EXPR_ARROW || x->kind == EXPR_INDEX ||
+	       (expr_is_join(x) && x->c_call) ||	/* ({ ...; joined; }).value */
 	       (x->kind == EXPR_CALL && x->sym && x->sym->kind == SYM_FUNCTION && x->sym->fn &&
 		x->sym->fn->c_returns);	/* f().value */
+}
+
+/* The parts of V into DST of SIZE bytes: the first copied, the others
+ * appended. */
+static void emit_join_parts(struct emitter *e, const char *dst, const char *size,
+			    const struct expr *v, bool one_line)
+{
+	enum c_side side = e->bpf ? C_BPF : C_USER;
+	struct vec parts = { 0 };
+	join_parts(e, v, &parts);
+	for (size_t i = 0; i < parts.len; i++) {
+		const struct expr *part = parts.items[i];
+		if (!emit_is_string_part(part)) {
+			emit_unsupported(e, part->span, "this string as a part of '+'");
+			return;
+		}
+		if (!one_line)
+			start_line(e);
+		emit_text(e, "%s(%s, %s, ", plan_find_helper(e->plan, side, i ? HELPER_STR_APPEND
+							     : HELPER_STR_COPY, 0, false), dst, size);
+		emit_expr(e, part);
+		emit_text(e, ", %llu);%s", (unsigned long long)type_size(part->type),
+			  one_line ? " " : "\n");
+	}
+}
+
+void emit_join_value(struct emitter *e, const struct expr *x)
+{
+	const char *j = e->fn ? e->fn->c_joined : NULL;
+	if (!j) {
+		emit_unsupported(e, x->span, "joining strings with '+' here");
+		return;
+	}
+	emit_text(e, "({ struct %s %s = {}; ", x->c_call, j);
+	emit_join_parts(e, arena_printf(A, "%s.value", j), arena_printf(A, "sizeof(%s.value)", j),
+			x, true);
+	emit_text(e, "%s; }).value", j);
 }
 
 void emit_string_store(struct emitter *e, const char *dst, const struct type *t,
 		       const struct expr *v)
 {
-	enum c_side side = e->bpf ? C_BPF : C_USER;
 	if (t->kind == TY_ARRAY || (!expr_is_join(v) && v->type && types_equal(t, v->type))) {
 		start_line(e);
 		emit_text(e, "__builtin_memcpy(%s, ", dst);
@@ -132,21 +169,7 @@ void emit_string_store(struct emitter *e, const char *dst, const struct type *t,
 		emit_text(e, ", sizeof(%s));\n", dst);
 		return;
 	}
-	struct vec parts = { 0 };
-	join_parts(e, v, &parts);
-	for (size_t i = 0; i < parts.len; i++) {
-		const struct expr *part = parts.items[i];
-		if (!emit_is_string_part(part)) {
-			emit_unsupported(e, part->span, "a string made by a call, as a part");
-			return;
-		}
-		start_line(e);
-		emit_text(e, "%s(%s, %llu, ", plan_find_helper(e->plan, side, i ? HELPER_STR_APPEND
-							       : HELPER_STR_COPY, 0, false),
-			  dst, (unsigned long long)type_size(t));
-		emit_expr(e, part);
-		emit_text(e, ", %llu);\n", (unsigned long long)type_size(part->type));
-	}
+	emit_join_parts(e, dst, arena_printf(A, "%llu", (unsigned long long)type_size(t)), v, false);
 }
 
 static void emit_assign(struct emitter *e, const struct stmt *s)

@@ -776,6 +776,7 @@ const char *plan_helper(struct plan *plan, enum c_side side, enum helper_kind ki
 	h->bits = bits;
 	h->is_signed = is_signed;
 	const char *want = kind == HELPER_CMP ? "ks_cmp_s64_u64"
+			   : kind == HELPER_STR_VALUE ? arena_printf(plan->arena, "ks_str%u", bits)
 			   : kind >= HELPER_STR_EQ ? words[kind]
 			   : arena_printf(plan->arena, "ks_%s_%c%u", words[kind], is_signed ? 's' : 'u', bits);
 	h->name = names_claim_in(plan->file[side], plan->visible[side], want);

@@ -40,6 +40,7 @@ enum helper_kind {
 	HELPER_STR_EQ,		/* whether two texts are the same */
 	HELPER_STR_COPY,	/* a text into a buffer, cut to fit, the rest zeroed */
 	HELPER_STR_APPEND,	/* a text after the one in a buffer, cut to fit */
+	HELPER_STR_VALUE,	/* struct of a str(bits): a + b as a value */
 };
 
 struct helper_use {

@@ -20,6 +20,7 @@ struct survey {
 	struct vec defers;	/* struct stmt * */
 	struct vec tries;	/* struct stmt *: those an error may reach */
 	bool throwing_calls;	/* a call that may come back with an error */
+	bool joins;		/* a + b of strings used as a value */
 	bool throws;
 };
 
@@ -29,6 +30,8 @@ static bool survey_expr(struct ast_visitor *v, struct expr *x)
 	if (x->kind == EXPR_CALL && x->sym && x->sym->kind == SYM_FUNCTION &&
 	    fn_may_throw(x->sym->fn))
 		s->throwing_calls = true;
+	if (expr_is_join(x) && x->c_call)
+		s->joins = true;
 	return true;
 }
 
@@ -108,6 +111,8 @@ void plan_errors(struct plan *plan, enum c_side side, struct function_info *fn,
 	bool hands_on = fn_hands_on_errors(plan->cp, fn);
 	if (fn->c_returns)	/* the struct that carries the string or array back */
 		fn->c_ret = names_claim_in(block, s.locals, "ret");
+	if (s.joins)
+		fn->c_joined = names_claim_in(block, s.locals, "joined");
 	if (!hands_on && !s.throwing_calls && !s.throws && !s.tries.len && !s.defers.len)
 		return;
 	fn->c_defers = s.defers;

@@ -26,6 +26,7 @@ struct expr_planner {
 	struct plan *plan;
 	enum c_side side;
 	const struct type *returns;	/* the function's string or array result */
+	const struct expr *stored;	/* the value a statement stores into a str */
 };
 
 #define A (p->arena)
@@ -754,6 +755,23 @@ static void plan_string_store(struct expr_planner *p, const struct type *t, cons
 	plan_string_copy(p, t, v);
 }
 
+/* a + b used as a value (not stored into a str, where the statement
+ * joins it in place): a struct of its size, filled by the helpers; the
+ * joins within it are its parts. */
+static void plan_join_value(struct expr_planner *p, struct expr *x)
+{
+	struct expr *parts[] = { x->binary.lhs, x->binary.rhs };
+	for (int i = 0; i < 2; i++)
+		if (expr_is_join(parts[i]))
+			parts[i]->c_call = NULL;
+	if (x == p->stored)
+		return;
+	x->c_call = plan_helper(p->plan, p->side, HELPER_STR_VALUE, (unsigned)type_size(x->type),
+				false);
+	plan_helper(p->plan, p->side, HELPER_STR_COPY, 0, false);
+	plan_helper(p->plan, p->side, HELPER_STR_APPEND, 0, false);
+}
+
 /* A string or an array returned: stored into the struct the function
  * returns, each arm of a match on its own. */
 static void plan_returned(struct expr_planner *p, const struct expr *v)
@@ -895,6 +913,10 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 			     x->binary.lhs->untyped;
 		plan_expr(p, x->binary.lhs, shift ? USE_EXACT : offsets);
 		plan_expr(p, x->binary.rhs, offsets);
+		if (expr_is_join(x)) {
+			plan_join_value(p, x);
+			return;
+		}
 		if (x->binary.op != BIN_AND && x->binary.op != BIN_OR) {
 			char_as_number(x->binary.lhs);
 			char_as_number(x->binary.rhs);
@@ -961,6 +983,14 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 				char_as_number(arg);
 			if (print && is_int(arg->type) && size_t_typed(arg))
 				arg->c_cast = arg->type;	/* %llu wants a __u64 */
+			/* a + b given for a str(N): built in N bytes, all of
+			 * which the callee may read */
+			const struct type *ft = x->sym && x->sym->kind == SYM_FUNCTION ? x->sym->type : NULL;
+			const struct type *param = ft && ft->kind == TY_FUNCTION && i < ft->params.len
+						   ? ft->params.items[i] : NULL;
+			if (param && param->kind == TY_STR && expr_is_join(arg) && arg->c_call)
+				arg->c_call = plan_helper(p->plan, p->side, HELPER_STR_VALUE,
+							  (unsigned)type_size(param), false);
 		}
 		return;
 	}
@@ -1057,7 +1087,9 @@ static void plan_stmt(struct expr_planner *p, struct stmt *s)
 			p->plan->bpf_obj_new = true;	/* bpf_obj_drop */
 		return;
 	case STMT_RETURN:
+		p->stored = p->returns && p->returns->kind == TY_STR ? s->expr : NULL;
 		plan_operand(p, s->expr);
+		p->stored = NULL;
 		if (p->returns && s->expr)
 			plan_returned(p, s->expr);
 		return;
@@ -1066,7 +1098,9 @@ static void plan_stmt(struct expr_planner *p, struct stmt *s)
 		plan_block(p, s->deferred);
 		return;
 	case STMT_VAR: case STMT_CONST:
+		p->stored = s->sym && s->sym->type->kind == TY_STR ? s->var.init : NULL;
 		plan_operand(p, s->var.init);
+		p->stored = NULL;
 		if (s->sym)
 			plan_string_store(p, s->sym->type, s->var.init);
 		return;
@@ -1080,7 +1114,10 @@ static void plan_stmt(struct expr_planner *p, struct stmt *s)
 			/* the accessor's operand is the value's type: the same result
 			 * modulo its width for these operators */
 			s->assign.value->conv = s->assign.target->type;
+		p->stored = !s->assign.op.compound && s->assign.target->type &&
+			    s->assign.target->type->kind == TY_STR ? s->assign.value : NULL;
 		plan_operand(p, s->assign.value);
+		p->stored = NULL;
 		if (s->assign.op.compound)
 			plan_compound(p, s);
 		return;

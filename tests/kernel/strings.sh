@@ -28,4 +28,6 @@ expect 8 1 "a map value's str member == a local"
 expect 9 474365651747 "a helper returns a str(24): \"#kern\""
 expect 10 1 "a returned string compared with a literal"
 expect 11 17 "a helper returns a u8[4]: 7 + 10"
+expect 12 1 "b + \"!\" as a value, compared with a literal"
+expect 13 8243112544432186731 "b + \"/\" + b given to a str(24) parameter: \"kern/ker\""
 summary
