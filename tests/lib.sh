@@ -7,6 +7,12 @@ export LC_ALL
 : "${TESTS_SRCDIR:=$(cd "$(dirname "$0")" && pwd)}"
 : "${KS:=$TESTS_SRCDIR/../kernelscript}"
 : "${KS2C:=$TESTS_SRCDIR/../ks2c}"
+# KS as an absolute path or a command found now: drivers change directory
+case $KS in
+/*) ;;
+*/*) KS=$(pwd)/$KS ;;
+*) KS=$(command -v "$KS" || echo "$KS") ;;
+esac
 
 passed=0
 failed=0

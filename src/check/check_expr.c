@@ -505,13 +505,9 @@ static void check_print_values(struct checker *c, struct expr *call, size_t from
 	}
 }
 
-/* print's conversions against its arguments: as many as there are, or
- * none (then every argument is printed after the text); each argument of
- * a type its conversion prints. */
-static void check_print_format(struct checker *c, struct expr *call, const struct expr *fmt)
+char print_next_conversion(const char **at, const char *end)
 {
-	size_t conversions = 0, args = call->call.args.len - 1;
-	const char *p = fmt->string.bytes, *end = p + fmt->string.len;
+	const char *p = *at;
 	while (p < end) {
 		if (*p++ != '%')
 			continue;
@@ -521,18 +517,33 @@ static void check_print_format(struct checker *c, struct expr *call, const struc
 		}
 		while (p < end && strchr("-+ #0123456789.hlLqjzt", *p))
 			p++;
-		if (p >= end || !strchr("diuxXocsp", *p)) {
+		*at = p < end ? p + 1 : end;
+		return p < end ? *p : ' ';
+	}
+	*at = end;
+	return 0;
+}
+
+/* print's conversions against its arguments: as many as there are, or
+ * none (then every argument is printed after the text); each argument of
+ * a type its conversion prints. */
+static void check_print_format(struct checker *c, struct expr *call, const struct expr *fmt)
+{
+	size_t conversions = 0, args = call->call.args.len - 1;
+	const char *p = fmt->string.bytes, *end = p + fmt->string.len;
+	char conv;
+	while ((conv = print_next_conversion(&p, end))) {
+		if (!strchr("diuxXocsp", conv)) {
 			diag_error(c->diag, fmt->span, "print's format has an unknown conversion '%%%c'",
-				   p < end ? *p : ' ');
+				   conv);
 			return;
 		}
 		conversions++;
 		const struct expr *arg = conversions <= args ? call->call.args.items[conversions] : NULL;
-		if (arg && arg->type && !prints_with(*p, arg->type))
-			diag_error(c->diag, arg->span, "'%%%c' prints %s, not %s", *p,
-				   strchr("diuxXo", *p) ? "an integer" : *p == 'c' ? "a character"
-				   : *p == 's' ? "a string" : "a pointer", type_name(A, arg->type));
-		p++;
+		if (arg && arg->type && !prints_with(conv, arg->type))
+			diag_error(c->diag, arg->span, "'%%%c' prints %s, not %s", conv,
+				   strchr("diuxXo", conv) ? "an integer" : conv == 'c' ? "a character"
+				   : conv == 's' ? "a string" : "a pointer", type_name(A, arg->type));
 	}
 	if (conversions && conversions != args)
 		diag_error(c->diag, fmt->span, "the format has %zu conversion%s but print has %zu argument%s after it",

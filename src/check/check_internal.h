@@ -120,8 +120,6 @@ struct kernel_func;
 const char *kernel_prototype(struct checker *c, const char *name, const struct kernel_func *kf);
 void resolve_signature(struct checker *c, struct function_info *fn);
 
-/* The program a load() call, or a variable set from one, stands for. */
-const struct function_info *loaded_program(const struct expr *x);
 
 /* new and delete (check_new.c) */
 const struct type *check_new(struct checker *c, struct expr *e);

@@ -245,6 +245,12 @@ bool fn_may_throw(const struct function_info *fn);
 /* Whether FN hands the errors it does not catch to its caller: a helper
  * or a userspace function other than main. */
 bool fn_hands_on_errors(const struct checked_program *cp, const struct function_info *fn);
+/* The next conversion of print's format from *AT (before END): its letter,
+ * flags, width and length skipped, "%%" passed over; ' ' when the format
+ * ends inside one, 0 when there is none left.  *AT moves past it. */
+char print_next_conversion(const char **at, const char *end);
+/* The program a load() call, or a variable set from one, stands for. */
+const struct function_info *loaded_program(const struct expr *x);
 /* Whether X joins strings: a + b of two strs. */
 bool expr_is_join(const struct expr *x);
 /* Whether control cannot run past S: it returns or throws on every path. */

@@ -912,6 +912,20 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 	}
 }
 
+void emit_result_structs(struct emitter *e)
+{
+	for (size_t i = 0; i < e->cp->functions.len; i++) {
+		const struct function_info *fn = e->cp->functions.items[i];
+		if (!fn->c_returns || side_is_bpf(fn->side) != e->bpf)
+			continue;
+		emit_line(e, "%s", "");
+		emit_line(e, "/* what %s returns: C returns no arrays */", fn->decl->name);
+		emit_line(e, "struct %s {", fn->c_returns);
+		emit_line(e, "\t%s;", c_decl(e, fn->type->ret, "value"));
+		emit_line(e, "};");
+	}
+}
+
 void emit_array_value(struct emitter *e, const struct type *t, const struct expr *x)
 {
 	if (x->kind == EXPR_STRING || x->kind == EXPR_ARRAY_LIT) {
@@ -1021,23 +1035,10 @@ static char conversion_of(const struct expr *call, size_t arg)
 	if (!fmt)
 		return 0;
 	const char *p = fmt->string.bytes, *end = p + fmt->string.len;
-	size_t i = 0;
-	while (p < end) {
-		if (*p++ != '%')
-			continue;
-		if (p < end && *p == '%') {
-			p++;
-			continue;
-		}
-		while (p < end && strchr("-+ #0123456789.hlLqjzt", *p))
-			p++;
-		if (p >= end)
-			break;
-		if (i++ == arg)
-			return *p;
-		p++;
-	}
-	return 0;
+	char conv = 0;
+	for (size_t i = 0; i <= arg && (conv = print_next_conversion(&p, end)); i++)
+		;
+	return conv;
 }
 
 void emit_print(struct emitter *e, const struct expr *call)

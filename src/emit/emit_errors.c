@@ -8,8 +8,11 @@
  *	{ ... error.thrown = true; error.code = 2; goto on_error; ... }
  *	goto after_try;
  *	on_error:
- *	if (error.code == 2) { error.thrown = false; ... }
- *	else goto out;		(to the try around, or the way out)
+ *	if (error.code == 2) {
+ *		error.thrown = false; ...
+ *	} else {
+ *		goto out;	(to the try around, or the way out)
+ *	}
  *	after_try:;
  *
  * A call that may come back with an error is checked where it returns,
@@ -23,20 +26,6 @@ static void emit_label(struct emitter *e, const char *label, const char *then)
 	e->indent--;
 	emit_line(e, "%s:%s", label, then);
 	e->indent++;
-}
-
-void emit_result_structs(struct emitter *e)
-{
-	for (size_t i = 0; i < e->cp->functions.len; i++) {
-		const struct function_info *fn = e->cp->functions.items[i];
-		if (!fn->c_returns || side_is_bpf(fn->side) != e->bpf)
-			continue;
-		emit_line(e, "%s", "");
-		emit_line(e, "/* what %s returns: C returns no arrays */", fn->decl->name);
-		emit_line(e, "struct %s {", fn->c_returns);
-		emit_line(e, "\t%s;", c_decl(e, fn->type->ret, "value"));
-		emit_line(e, "};");
-	}
 }
 
 void emit_error_struct(struct emitter *e)

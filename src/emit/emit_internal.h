@@ -67,6 +67,9 @@ const char *base_name(const char *path);	/* "dir/x.ks" -> "x.ks" */
 
 /* Expressions and statements */
 void emit_expr(struct emitter *e, const struct expr *x);
+/* The structs the functions of this side that return a string or an
+ * array return it in (C returns no arrays). */
+void emit_result_structs(struct emitter *e);
 /* X, a value of the array or string type T, as the address of sizeof(T)
  * bytes that hold it: a shorter literal is padded with zeroes (a
  * compound literal of type T), so nothing reads past its end. */
@@ -106,9 +109,6 @@ bool emit_has_param(const struct param *p);
 
 /* throw, try/catch and defer (emit_errors.c) */
 void emit_error_struct(struct emitter *e);
-/* The structs the functions of this side that return a string or an
- * array return it in. */
-void emit_result_structs(struct emitter *e);
 /* PARAMS with the error state of a function that hands errors on. */
 const char *emit_error_param(struct emitter *e, const struct function_info *fn,
 			     const char *params);

@@ -15,8 +15,21 @@
 /* Every accessor goes through the runtime's ks_map_* functions: they make a
  * map usable before load() and end the program when an operation fails. */
 
-/* The buffer of a per-CPU map's values, one for each of ncpus CPUs: the
- * kernel keeps each in a slot of the value's size rounded up to 8 bytes. */
+/* Appends LEN bytes at P to OUT (N used of *CAP), doubling it as needed. */
+static char *append(struct emitter *e, char *out, size_t *cap, size_t *n, const char *p,
+		    size_t len)
+{
+	while (*n + len + 1 >= *cap) {
+		char *bigger = arena_alloc(A, *cap * 2);
+		memcpy(bigger, out, *n);
+		out = bigger;
+		*cap *= 2;
+	}
+	memcpy(out + *n, p, len);
+	*n += len;
+	return out;
+}
+
 /* TEXT, an accessor's C, with its parameters and locals written key,
  * value, values, ncpus, sum, cpu and operand renamed as the plan named
  * them (free of the program's types and of what the accessor calls). */
@@ -32,13 +45,7 @@ static const char *locals(struct emitter *e, const struct map_plan *mp, const ch
 	char *out = arena_alloc(A, cap);
 	for (const char *p = text; *p;) {
 		if (p > text && p[-1] == '$' && *p == 's') {	/* %1$s, then maybe a word */
-			if (n + 2 >= cap) {
-				char *bigger = arena_alloc(A, cap * 2);
-				memcpy(bigger, out, n);
-				out = bigger;
-				cap *= 2;
-			}
-			out[n++] = *p++;
+			out = append(e, out, &cap, &n, p++, 1);
 			if (!*p)
 				break;
 		}
@@ -53,27 +60,12 @@ static const char *locals(struct emitter *e, const struct map_plan *mp, const ch
 			if (strlen(words[i]) == len && !strncmp(words[i], p, len))
 				with = names[i];
 		if (with) {
-			size_t wl = strlen(with);
-			if (n + wl + 1 >= cap) {
-				char *bigger = arena_alloc(A, cap * 2);
-				memcpy(bigger, out, n);
-				out = bigger;
-				cap *= 2;
-			}
-			memcpy(out + n, with, wl);
-			n += wl;
+			out = append(e, out, &cap, &n, with, strlen(with));
 			p += len;
 			continue;
 		}
 		size_t take = len ? len : 1;
-		if (n + take + 1 >= cap) {
-			char *bigger = arena_alloc(A, cap * 2);
-			memcpy(bigger, out, n);
-			out = bigger;
-			cap *= 2;
-		}
-		memcpy(out + n, p, take);
-		n += take;
+		out = append(e, out, &cap, &n, p, take);
 		p += take;
 	}
 	out[n] = '\0';

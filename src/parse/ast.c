@@ -110,6 +110,7 @@ void ast_walk_expr(struct ast_visitor *v, struct expr *x)
 	case EXPR_ARRAY_LIT:
 		for (size_t i = 0; i < x->array.elems.len; i++)
 			ast_walk_expr(v, x->array.elems.items[i]);
+		ast_walk_expr(v, x->array.repeat);
 		return;
 	case EXPR_CONDITIONAL:
 		ast_walk_expr(v, x->conditional.cond);

@@ -7,8 +7,11 @@
  * have one of their own.  A throw, or a call that comes back with an
  * error, jumps to the catches of the try around it, or, when there is
  * none, to the function's way out.  The way out runs the deferred work
- * that has run its defer, last first, and returns.  Every such name is
- * free of every local of the function, so no local can hide it. */
+ * that has run its defer, last first, and returns.  The same survey names
+ * the other variables a function's C adds beside its own: the struct a
+ * string or array result goes back in, and the one a + b is built in as a
+ * value.  Every such name is free of every local of the function, so no
+ * local can hide it. */
 #include "plan_internal.h"
 
 #include <string.h>

@@ -10,15 +10,8 @@
 #   cases.sh [NAME...]      (default: every case)
 
 here=$(cd "$(dirname "$0")" && pwd)
-: "${KS:=$here/../../kernelscript}"
 TESTS_SRCDIR=$here/..
-. "$here/../lib.sh"
-
-case $KS in
-/*) ;;
-*/*) KS=$(pwd)/$KS ;;
-*) KS=$(command -v "$KS" || echo "$KS") ;;
-esac
+. "$here/../lib.sh"	# KS: the build's kernelscript unless given
 
 mkdir -p "$tmpdir/t"
 TMPDIR=$tmpdir/t	# clang's crash reports

@@ -28,15 +28,8 @@
 # (skipped) when nothing failed.
 
 here=$(cd "$(dirname "$0")" && pwd)
-: "${KS:=$here/../../kernelscript}"
 TESTS_SRCDIR=$here/..
-. "$here/../lib.sh"
-
-case $KS in
-/*) ;;
-*/*) KS=$(pwd)/$KS ;;
-*) KS=$(command -v "$KS" || echo "$KS") ;;
-esac
+. "$here/../lib.sh"	# KS: the build's kernelscript unless given
 
 seed=1 count="" items="" without="" ambiguous="" keep=0 long=0 useronly=0
 rounds="" batch=40 keepdir=""
