@@ -104,6 +104,21 @@ static void load_kernelscript(struct checker *c, struct module *m, const struct 
 		return;
 	struct check_options opts = { .btf = c->btf, .importers = &here };
 	m->checked = check_program(A, c->diag, program, &opts);
+	/* What lives in the kernel, or in the program's data, belongs to the
+	 * program: a module offers code, and the types and constants it uses. */
+	for (size_t i = 0; i < m->checked->decls.len; i++) {
+		const struct decl *md = m->checked->decls.items[i];
+		const char *what = md->kind == DECL_MAP ? "a map"
+				   : md->kind == DECL_VAR ? "a global variable"
+				   : md->kind == DECL_CONFIG ? "a config"
+				   : md->kind == DECL_IMPL ? "a struct_ops impl" : NULL;
+		if (!what || md->span.src != src)
+			continue;
+		diag_error(c->diag, md->name_span,
+			   "'%s' is %s: an imported module holds functions, types and constants; "
+			   "declare it in the program that imports the module", md->name, what);
+		diag_note(c->diag, d->span, "'%s' is imported here", d->path);
+	}
 	for (size_t i = 0; i < m->checked->functions.len; i++) {
 		struct function_info *fn = m->checked->functions.items[i];
 		if (fn->side != SIDE_USERSPACE) {
@@ -114,6 +129,7 @@ static void load_kernelscript(struct checker *c, struct module *m, const struct 
 			continue;
 		}
 		struct module_function *f = add_function(c, m, fn->decl->name, fn->decl->name_span);
+		f->fn = fn;
 		f->type = fn->type;
 		f->ret = fn->type ? fn->type->ret : &type_error;
 	}
@@ -358,5 +374,11 @@ const struct type *check_import_call(struct checker *c, struct expr *e)
 	check_arguments(c, e, name, f);
 	if (f->type)
 		callee->type = f->type;
+	if (f->fn && f->fn->decl->sym) {
+		/* the call is a call of the module's function, which the program
+		   then has (plan_modules.c) */
+		e->sym = f->fn->decl->sym;
+		e->sym->used = true;
+	}
 	return f->ret;
 }

@@ -95,6 +95,15 @@ static void escape(struct walk *w, bool known, int64_t code, struct span at, con
 	}
 }
 
+/* The name a call gives its callee: fn, or module.fn for an import. */
+static const char *callee_name(struct checker *c, const struct expr *call)
+{
+	const struct expr *callee = call->call.callee;
+	if (callee->kind == EXPR_FIELD && callee->field.base->kind == EXPR_IDENT)
+		return arena_printf(A, "%s.%s", callee->field.base->ident, callee->field.name);
+	return call->sym->name;
+}
+
 static bool walk_expr(struct ast_visitor *v, struct expr *x)
 {
 	struct walk *w = (struct walk *)v;
@@ -103,9 +112,10 @@ static bool walk_expr(struct ast_visitor *v, struct expr *x)
 		return true;
 	const struct function_info *callee = sym->fn;
 	for (size_t i = 0; i < callee->throws.len; i++)
-		escape(w, true, *(const int64_t *)callee->throws.items[i], x->span, sym->name);
+		escape(w, true, *(const int64_t *)callee->throws.items[i], x->span,
+		       callee_name(w->c, x));
 	if (callee->throws_unknown)
-		escape(w, false, 0, x->span, sym->name);
+		escape(w, false, 0, x->span, callee_name(w->c, x));
 	return true;
 }
 
@@ -172,7 +182,7 @@ static bool check_deferred_calls(struct ast_visitor *v, struct stmt *s)
 	if (f.found)
 		diag_error(((struct walk *)v)->c->diag, f.found->span, "'%s' may throw, and "
 			   "deferred work cannot: it runs on the way out, where nothing catches",
-			   f.found->sym->name);
+			   callee_name(((struct walk *)v)->c, f.found));
 	return false;
 }
 

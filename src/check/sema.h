@@ -111,6 +111,7 @@ struct function_info {
 struct module_function {
 	const char *name;
 	struct span span;		/* its name where the module defines it */
+	struct function_info *fn;	/* KernelScript: the module's function */
 	const struct type *type;	/* KernelScript: TY_FUNCTION; Python: NULL */
 	const struct type *ret;		/* what a call gives */
 	unsigned min_args, max_args;	/* Python: defaults make arguments optional */
@@ -192,6 +193,7 @@ struct symbol {
 	   (var v = m[k]) also its found flag (userspace) and its storage for
 	   an absent key (eBPF); for a config, its struct */
 	const char *c_name, *c_found, *c_absent, *c_struct;
+	const char *c_module;	/* plan: declared in an imported module: the import's name */
 	/* LOCAL, entry variable: its map; plan: whether it looks its entry up
 	   again after the map changed, under the key kept in c_key */
 	const struct symbol *entry_map_sym;

@@ -69,7 +69,11 @@ void emit_types_header(struct arena *a, struct diag *d, const struct plan *plan,
 		unsigned line, col;
 		source_line_col(decl->span.src, decl->span.begin, &line, &col);
 		emit_line(e, "/* %s:%u */", base_name(decl->span.src->name), line);
-		if (strcmp(c_name(sym), sym->name))
+		if (sym->c_module)
+			emit_line(e, "/* %s of the module %s%s */", sym->name, sym->c_module,
+				  strcmp(c_name(sym), arena_printf(A, "%s_%s", sym->c_module, sym->name))
+				  ? ": the program has that name too" : "");
+		else if (strcmp(c_name(sym), sym->name))
 			emit_line(e, "/* %s is named %s in C: the headers declare a %s too */", sym->name,
 				  c_name(sym), sym->name);
 		switch (sym->kind) {
@@ -84,7 +88,8 @@ void emit_types_header(struct arena *a, struct diag *d, const struct plan *plan,
 				const struct member *m = decl->members.items[j];
 				const char *name = m->sym ? c_name(m->sym) : m->name;
 				emit_line(e, "\t%s = %lld,%s", name, (long long)m->enum_value,
-					  strcmp(name, m->name) ? "\t/* the headers declare their own */" : "");
+					  strcmp(name, m->name) && !sym->c_module
+					  ? "\t/* the headers declare their own */" : "");
 			}
 			emit_line(e, "};");
 			break;

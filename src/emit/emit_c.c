@@ -568,6 +568,7 @@ static void emit_call(struct emitter *e, const struct expr *x)
 		emit_unsupported(e, x->span, "a call to an imported function");
 		return;
 	}
+	bool imported = callee->kind == EXPR_FIELD;	/* module.fn(): the module's function */
 	if (sym && sym->kind == SYM_FUNCTION && sym->fn && takes_maps(sym->fn)) {
 		/* the copy for these maps, which it has in place of the arguments */
 		const struct fn_copy *copy = plan_callee_copy(e->plan, e->copy, x);
@@ -599,7 +600,10 @@ static void emit_call(struct emitter *e, const struct expr *x)
 	bool checked = emit_checks_errors(e, x);
 	if (checked)
 		emit_error_check_head(e, x);
-	emit_operand(e, PREC_POSTFIX, x->call.callee, false);
+	if (imported)
+		emit_text(e, "%s", c_name(sym));
+	else
+		emit_operand(e, PREC_POSTFIX, x->call.callee, false);
 	emit_text(e, "(");
 	const struct vec *params = sym && sym->kind == SYM_FUNCTION && sym->type &&
 				   sym->type->kind == TY_FUNCTION ? &sym->type->params : NULL;

@@ -26,6 +26,9 @@ struct planner {
 	struct names *members;		/* what a struct member cannot be named */
 	struct names *block;		/* while naming a function's locals */
 	enum c_side side;		/* ... and which file it is in */
+	/* naming an imported module's declarations: the import's name, put
+	   before theirs (NULL: the program's own) */
+	const char *prefix;
 };
 
 #define A (p->arena)
@@ -109,6 +112,13 @@ static void name_members(struct planner *p, struct decl *d, struct type *t)
 	}
 }
 
+/* The C name a file-scope declaration asks for: its own, or in an
+ * imported module its own after the import's. */
+static const char *wanted(const struct planner *p, const char *name)
+{
+	return p->prefix ? arena_printf(A, "%s_%s", p->prefix, name) : name;
+}
+
 static void name_type(struct planner *p, struct symbol *sym)
 {
 	struct type *t = (struct type *)sym->type;
@@ -119,7 +129,7 @@ static void name_type(struct planner *p, struct symbol *sym)
 			sym->c_name = sym->name;
 			break;
 		}
-		t->c_name = names_claim(p->tags, sym->name);
+		t->c_name = names_claim(p->tags, wanted(p, sym->name));
 		sym->c_name = t->c_name;
 		if (sym->kind != SYM_ENUM) {
 			name_members(p, sym->decl, t);
@@ -127,12 +137,14 @@ static void name_type(struct planner *p, struct symbol *sym)
 		}
 		for (size_t i = 0; i < sym->decl->members.len; i++) {
 			struct member *m = sym->decl->members.items[i];
-			if (m->sym)
-				m->sym->c_name = claim_shared(p, m->name);
+			if (m->sym) {
+				m->sym->c_name = claim_shared(p, wanted(p, m->name));
+				m->sym->c_module = p->prefix;
+			}
 		}
 		break;
 	case SYM_TYPE_ALIAS:
-		sym->c_name = claim_shared(p, sym->name);
+		sym->c_name = claim_shared(p, wanted(p, sym->name));
 		break;
 	default:
 		break;
@@ -144,7 +156,7 @@ static void name_function(struct planner *p, struct function_info *fn)
 	struct symbol *sym = fn->decl->sym;
 	if (!sym || fn == p->cp->main_fn || fn->side == SIDE_KFUNC || fn->side == SIDE_PRIVATE)
 		return;
-	sym->c_name = claim_file(p, function_side(fn), sym->name);
+	sym->c_name = claim_file(p, function_side(fn), wanted(p, sym->name));
 	const struct type *ret = fn->type ? fn->type->ret : NULL;
 	if (ret && (ret->kind == TY_STR || ret->kind == TY_ARRAY))
 		fn->c_returns = names_claim(p->tags, arena_printf(A, "%s_result", sym->c_name));
@@ -169,15 +181,16 @@ static const char *claim_map(struct planner *p, const char *want)
 	return claim_file(p, C_BPF, name);
 }
 
-/* Every name the program declares at file scope, in declaration order. */
-static void name_declarations(struct planner *p)
+/* Every name the program (or module) CP declares at file scope, in
+ * declaration order. */
+static void name_declarations(struct planner *p, struct checked_program *cp)
 {
-	struct checked_program *cp = p->cp;
 	for (size_t i = 0; i < cp->decls.len; i++) {
 		struct decl *d = cp->decls.items[i];
 		struct symbol *sym = d->sym;
 		if (!sym)
 			continue;
+		sym->c_module = p->prefix;
 		switch (d->kind) {
 		case DECL_STRUCT:
 		case DECL_ENUM:
@@ -185,7 +198,7 @@ static void name_declarations(struct planner *p)
 			name_type(p, sym);
 			break;
 		case DECL_CONST:
-			sym->c_name = claim_shared(p, sym->name);
+			sym->c_name = claim_shared(p, wanted(p, sym->name));
 			break;
 		case DECL_MAP:
 			sym->c_name = claim_map(p, sym->name);
@@ -219,6 +232,80 @@ static void name_declarations(struct planner *p)
 		default:
 			break;
 		}
+	}
+}
+
+/* ---- imported modules ----------------------------------------------------- */
+
+/* A built-in type of a module (the prelude's, as every file has them) is
+ * the program's own: the module's symbol takes the program's C name, and
+ * the program's declaration is then used. */
+static void share_builtin_type(struct planner *p, struct symbol *sym)
+{
+	for (size_t i = 0; i < p->cp->types.len; i++) {
+		struct symbol *own = p->cp->types.items[i];
+		if (own->kind != sym->kind || strcmp(own->name, sym->name) ||
+		    strcmp(own->decl->span.src->name, PRELUDE_NAME))
+			continue;
+		own->used = own->used || sym->used;
+		sym->c_name = own->c_name;
+		((struct type *)sym->type)->c_name = own->type->c_name;
+		for (size_t j = 0; sym->kind == SYM_ENUM && j < sym->decl->members.len; j++) {
+			struct member *m = sym->decl->members.items[j];
+			const struct member *o = own->decl->members.items[j];
+			if (m->sym && o->sym) {
+				m->sym->c_name = o->sym->c_name;
+				o->sym->used = o->sym->used || m->sym->used;
+			}
+		}
+		return;
+	}
+}
+
+/* The imported KernelScript modules of CP become part of the program's C:
+ * their functions that something calls, their types and constants, named
+ * after the import (checksum.fold is checksum_fold) after the program's
+ * own names, which keep theirs.  A module's own imports come first. */
+static void merge_modules(struct planner *p, struct checked_program *cp)
+{
+	for (size_t i = 0; i < cp->decls.len; i++) {
+		const struct decl *d = cp->decls.items[i];
+		const struct module *m = d->kind == DECL_IMPORT && d->sym ? d->sym->module : NULL;
+		if (!m || m->python || !m->checked)
+			continue;
+		struct checked_program *mc = m->checked;
+		merge_modules(p, mc);
+		const char *outer = p->prefix;
+		p->prefix = d->name;
+		for (size_t j = 0; j < mc->types.len; j++) {
+			struct symbol *sym = mc->types.items[j];
+			if (!strcmp(sym->decl->span.src->name, PRELUDE_NAME))
+				share_builtin_type(p, sym);
+		}
+		/* the module's own declarations, the ones its includes bring too */
+		struct checked_program own = *mc;
+		own.decls = (struct vec){ 0 };
+		for (size_t j = 0; j < mc->decls.len; j++) {
+			struct decl *md = mc->decls.items[j];
+			if (strcmp(md->span.src->name, PRELUDE_NAME) && md->kind != DECL_EXTERN &&
+			    md->kind != DECL_IMPORT)
+				vec_push(A, &own.decls, md);
+		}
+		name_declarations(p, &own);
+		p->prefix = outer;
+		for (size_t j = 0; j < mc->types.len; j++) {
+			struct symbol *sym = mc->types.items[j];
+			if (!sym->type->kernel && strcmp(sym->decl->span.src->name, PRELUDE_NAME))
+				vec_push(A, &p->cp->types, sym);
+		}
+		for (size_t j = 0; j < mc->consts.len; j++)
+			vec_push(A, &p->cp->consts, mc->consts.items[j]);
+		for (size_t j = 0; j < mc->functions.len; j++) {
+			struct function_info *fn = mc->functions.items[j];
+			if (fn->decl->sym && fn->decl->sym->used)
+				vec_push(A, &p->cp->functions, fn);
+		}
+		p->cp->builtins_used |= mc->builtins_used;
 	}
 }
 
@@ -809,7 +896,8 @@ struct plan *plan_program(struct arena *a, struct checked_program *cp)
 
 	p->members = names_new(A, NULL);
 	names_take_reserved(p->members, RESERVED_MEMBERS);
-	name_declarations(p);
+	name_declarations(p, cp);
+	merge_modules(p, cp);
 	name_generated(p);
 	plan_integers(p);
 	plan_copies(p->plan);

@@ -17,6 +17,8 @@
 #   /sys/fs/bpf/NAME/kept, which are removed at the end.
 # - maps_only.ks: a program with maps and no eBPF program builds an object
 #   holding only its maps, and uses them.
+# - imported.ks: functions of an imported module, given the program's maps,
+#   write and sum them before and after load; the eBPF program reads them.
 # Needs root; without it (or without a usable bpf()) it skips with the reason.
 
 . "$(dirname "$0")/lib.sh"
@@ -177,8 +179,18 @@ test_maps_only() {
 		"counts[1]=42 total=49"
 }
 
+test_imported() {
+	t="$T: imported module"
+	ks_build "$t" "$KT_DIR/usermaps/imported.ks" "$kt_tmp/imported" || return
+	run imported
+	expect_output "$t: a module's functions on the program's maps" imported \
+		"hits 42, misses 11
+seen by eBPF: misses[9]=42"
+}
+
 test_before_load
 test_maps_only
+test_imported
 test_failures
 test_entries
 test_pinned
