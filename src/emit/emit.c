@@ -72,6 +72,42 @@ static bool copy_template(struct arena *a, struct diag *d, const char *template,
 	return write_text(d, path, text);
 }
 
+/* What the Makefile adds for a program that embeds Python: where
+ * pkg-config says Python.h and libpython are, or an error saying what to
+ * install. */
+static const char python_make[] =
+	"\n"
+	"# The Python modules it imports run in CPython, embedded (ks_python.h).\n"
+	"PKG_CONFIG ?= pkg-config\n"
+	"PYTHON_FLAGS := $(shell $(PKG_CONFIG) --cflags --libs python3-embed)\n"
+	"ifeq ($(PYTHON_FLAGS),)\n"
+	"$(error pkg-config knows no python3-embed: install python3-dev (Debian, Ubuntu) or "
+	"python3-devel (Fedora))\n"
+	"endif";
+
+/* Each Python module the program calls, copied beside it as NAME.py,
+ * where the program loads it from. */
+static bool copy_python_modules(struct arena *a, struct diag *d, const struct checked_program *cp,
+				const char *dir)
+{
+	for (size_t i = 0; i < cp->decls.len; i++) {
+		const struct decl *decl = cp->decls.items[i];
+		const struct symbol *sym = decl->sym;
+		if (decl->kind != DECL_IMPORT || !sym || !sym->module || !sym->module->python ||
+		    !sym->used)
+			continue;
+		const char *why;
+		const struct source *src = source_load(a, sym->module->path, &why);
+		if (!src) {
+			diag_error_plain(d, "cannot read '%s': %s", sym->module->path, why);
+			return false;
+		}
+		if (!write_text(d, arena_printf(a, "%s/%s.py", dir, sym->name), src->text))
+			return false;
+	}
+	return true;
+}
+
 int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const char *dir)
 {
 	const struct checked_program *cp = plan->cp;
@@ -85,8 +121,12 @@ int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const
 		return 1;
 	if (!make_dir(d, dir))
 		return 1;
+	bool python = emit_uses_python(cp);
 	const char *vars[] = { "NAME", cp->name, "SKELETON", plan->skeleton,
-			       "PROGRAM", plan->program, "HEADER", plan->header, NULL };
+			       "PROGRAM", plan->program, "HEADER", plan->header,
+			       "PYTHON", python ? python_make : "",
+			       "PYTHON_DEPS", python ? " ks_python.h" : "",
+			       "PYTHON_FLAGS", python ? " $(PYTHON_FLAGS)" : "", NULL };
 	const char *base = arena_printf(a, "%s/%s", dir, cp->name);
 	bool ok = write_text(d, arena_printf(a, "%s/%s", dir, plan->header), header) &&
 		  write_text(d, arena_printf(a, "%s.c", base), user);
@@ -94,6 +134,10 @@ int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const
 		ok = write_text(d, arena_printf(a, "%s.bpf.c", base), bpf) &&
 		     copy_template(a, d, "skeleton/ks_runtime.h",
 				   arena_printf(a, "%s/ks_runtime.h", dir));
+	if (ok && python)
+		ok = copy_template(a, d, "skeleton/ks_python.h",
+				   arena_printf(a, "%s/ks_python.h", dir)) &&
+		     copy_python_modules(a, d, cp, dir);
 	/* the command line, with or without an eBPF side */
 	if (ok)
 		ok = copy_template(a, d, "skeleton/ks_options.h",

@@ -242,6 +242,11 @@ static void emit_operand(struct emitter *e, int parent, const struct expr *x, bo
 		fputc(')', e->out);
 }
 
+void emit_cast_operand(struct emitter *e, const struct expr *x)
+{
+	emit_operand(e, PREC_UNARY, x, false);
+}
+
 static bool is_null(const struct expr *x)
 {
 	return x->kind == EXPR_NULL;
@@ -564,8 +569,8 @@ static void emit_call(struct emitter *e, const struct expr *x)
 			break;
 		}
 	}
-	if (sym && sym->kind == SYM_IMPORT) {
-		emit_unsupported(e, x->span, "a call to an imported function");
+	if (sym && sym->kind == SYM_IMPORT) {	/* a Python module's function */
+		emit_python_call(e, x, false);
 		return;
 	}
 	bool imported = callee->kind == EXPR_FIELD;	/* module.fn(): the module's function */

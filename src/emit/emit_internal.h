@@ -67,6 +67,17 @@ const char *base_name(const char *path);	/* "dir/x.ks" -> "x.ks" */
 
 /* Expressions and statements */
 void emit_expr(struct emitter *e, const struct expr *x);
+/* X as the operand of a cast: in parentheses when it needs them. */
+void emit_cast_operand(struct emitter *e, const struct expr *x);
+
+/* Python (emit_python.c) */
+/* Whether the program calls a Python module's function. */
+bool emit_uses_python(const struct checked_program *cp);
+/* The struct ks_py_module of each Python import the program calls. */
+void emit_python_modules(struct emitter *e);
+/* A call of a Python function: its result converted to the call's type,
+ * or let go when DISCARDED (a statement). */
+void emit_python_call(struct emitter *e, const struct expr *x, bool discarded);
 /* The structs the functions of this side that return a string or an
  * array return it in (C returns no arrays). */
 void emit_result_structs(struct emitter *e);

@@ -466,6 +466,11 @@ void emit_stmt(struct emitter *e, const struct stmt *s)
 			e->indent--;
 			return;
 		}
+		if (s->expr->kind == EXPR_CALL && s->expr->sym && s->expr->sym->kind == SYM_IMPORT) {
+			emit_python_call(e, s->expr, true);	/* any result will do */
+			emit_text(e, ";\n");
+			return;
+		}
 		emit_expr(e, s->expr);
 		emit_text(e, ";\n");
 		return;

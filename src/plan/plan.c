@@ -222,6 +222,10 @@ static void name_declarations(struct planner *p, struct checked_program *cp)
 			if (sym->fn)
 				name_function(p, sym->fn);
 			break;
+		case DECL_IMPORT:	/* a Python module: the loader's handle of it */
+			if (sym->module && sym->module->python)
+				sym->c_name = claim_file(p, C_USER, wanted(p, sym->name));
+			break;
 		case DECL_IMPL:
 			for (size_t j = 0; sym->impl && j < sym->impl->functions.len; j++) {
 				struct function_info *fn = sym->impl->functions.items[j];

@@ -1,2 +1,0 @@
-def kib(n):
-    return n * 1024
