@@ -46,6 +46,7 @@
 #define KS_RUNTIME_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -278,6 +279,31 @@ static inline __attribute__((noreturn)) void ks_daemon(void)
 	while (!ks_exiting)
 		ks_sleep_ms(1000);
 	exit(0);
+}
+
+/*
+ * Before exec(): the attachments' file descriptors stay open in the new
+ * program, so what is attached stays attached while it runs.  Links end
+ * with it; an XDP program attached with flags and a tc filter have no
+ * link, and stay attached after it ends until removed by hand.
+ */
+static inline void ks_keep_attachments_across_exec(void)
+{
+	for (int i = 0; i < ks_nr_attachments; i++) {
+		const struct ks_attachment *a = &ks_attachments[i];
+		int fds[] = {
+			a->link ? bpf_link__fd(a->link) : -1,
+			a->kind == KS_ATTACH_TCX ? a->link_fd : -1,
+			a->kind == KS_ATTACH_PERF ? a->perf_fd : -1,
+		};
+
+		for (size_t j = 0; a->used && j < sizeof(fds) / sizeof(fds[0]); j++) {
+			int flags = fds[j] >= 0 ? fcntl(fds[j], F_GETFD) : -1;
+
+			if (flags >= 0)
+				fcntl(fds[j], F_SETFD, flags & ~FD_CLOEXEC);
+		}
+	}
 }
 
 /* The index of interface ifname, or -ENODEV. */

@@ -85,6 +85,24 @@ static const char python_make[] =
 	"python3-devel (Fedora))\n"
 	"endif";
 
+/* Whether a Python module would be copied over NAME.py, the module of
+ * the maps exec() hands over (reported). */
+static bool python_module_clashes(struct diag *d, const struct checked_program *cp)
+{
+	for (size_t i = 0; emit_uses_exec(cp) && i < cp->decls.len; i++) {
+		const struct decl *decl = cp->decls.items[i];
+		const struct symbol *sym = decl->sym;
+		if (decl->kind == DECL_IMPORT && sym && sym->module && sym->module->python &&
+		    sym->used && !strcmp(sym->name, cp->name)) {
+			diag_error(d, decl->name_span, "the Python module '%s' would be %s.py, "
+				   "which is the module of the maps exec() hands over: import it "
+				   "under another name", sym->name, cp->name);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Each Python module the program calls, copied beside it as NAME.py,
  * where the program loads it from. */
 static bool copy_python_modules(struct arena *a, struct diag *d, const struct checked_program *cp,
@@ -96,6 +114,7 @@ static bool copy_python_modules(struct arena *a, struct diag *d, const struct ch
 		if (decl->kind != DECL_IMPORT || !sym || !sym->module || !sym->module->python ||
 		    !sym->used)
 			continue;
+
 		const char *why;
 		const struct source *src = source_load(a, sym->module->path, &why);
 		if (!src) {
@@ -117,15 +136,16 @@ int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const
 	char *header = generate(a, d, plan, emit_types_header);
 	char *user = generate(a, d, plan, emit_user_file);
 	char *bpf = cp->has_programs ? generate(a, d, plan, emit_bpf_file) : NULL;
-	if (diag_error_count(d) != errors)
+	if (diag_error_count(d) != errors || python_module_clashes(d, cp))
 		return 1;
 	if (!make_dir(d, dir))
 		return 1;
-	bool python = emit_uses_python(cp);
+	bool python = emit_uses_python(cp), exec = emit_uses_exec(cp);
 	const char *vars[] = { "NAME", cp->name, "SKELETON", plan->skeleton,
 			       "PROGRAM", plan->program, "HEADER", plan->header,
 			       "PYTHON", python ? python_make : "",
-			       "PYTHON_DEPS", python ? " ks_python.h" : "",
+			       "DEPS", arena_printf(a, "%s%s", python ? " ks_python.h" : "",
+						    exec ? " ks_exec.h" : ""),
 			       "PYTHON_FLAGS", python ? " $(PYTHON_FLAGS)" : "", NULL };
 	const char *base = arena_printf(a, "%s/%s", dir, cp->name);
 	bool ok = write_text(d, arena_printf(a, "%s/%s", dir, plan->header), header) &&
@@ -138,6 +158,12 @@ int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const
 		ok = copy_template(a, d, "skeleton/ks_python.h",
 				   arena_printf(a, "%s/ks_python.h", dir)) &&
 		     copy_python_modules(a, d, cp, dir);
+	if (ok && exec) {
+		const char *exec_vars[] = { "NAME", cp->name, "MAPS", emit_exec_maps(a, cp), NULL };
+		ok = copy_template(a, d, "skeleton/ks_exec.h", arena_printf(a, "%s/ks_exec.h", dir)) &&
+		     write_template(a, d, "build/exec.py.in", arena_printf(a, "%s/%s.py", dir, cp->name),
+				    exec_vars);
+	}
 	/* the command line, with or without an eBPF side */
 	if (ok)
 		ok = copy_template(a, d, "skeleton/ks_options.h",

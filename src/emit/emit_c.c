@@ -562,6 +562,8 @@ static void emit_call(struct emitter *e, const struct expr *x)
 			emit_text(e, "ks_daemon()");
 			return;
 		case BUILTIN_EXEC:
+			emit_exec(e, x, false);
+			return;
 		case BUILTIN_TEST:
 			emit_unsupported(e, x->span, arena_printf(A, "'%s()'", sym->name));
 			return;

@@ -78,6 +78,13 @@ void emit_python_modules(struct emitter *e);
 /* A call of a Python function: its result converted to the call's type,
  * or let go when DISCARDED (a statement). */
 void emit_python_call(struct emitter *e, const struct expr *x, bool discarded);
+/* Whether the program calls exec(). */
+bool emit_uses_exec(const struct checked_program *cp);
+/* exec(path): the attachments kept, the maps handed over (ks_exec.h);
+ * two statements when STATEMENT, one expression otherwise. */
+void emit_exec(struct emitter *e, const struct expr *x, bool statement);
+/* NAME.py's table of the maps exec() hands over, one line each. */
+const char *emit_exec_maps(struct arena *a, const struct checked_program *cp);
 /* The structs the functions of this side that return a string or an
  * array return it in (C returns no arrays). */
 void emit_result_structs(struct emitter *e);

@@ -466,6 +466,12 @@ void emit_stmt(struct emitter *e, const struct stmt *s)
 			e->indent--;
 			return;
 		}
+		if (s->expr->kind == EXPR_CALL && s->expr->sym &&
+		    s->expr->sym->kind == SYM_BUILTIN && s->expr->sym->builtin == BUILTIN_EXEC) {
+			emit_exec(e, s->expr, true);
+			emit_text(e, ";\n");
+			return;
+		}
 		if (s->expr->kind == EXPR_CALL && s->expr->sym && s->expr->sym->kind == SYM_IMPORT) {
 			emit_python_call(e, s->expr, true);	/* any result will do */
 			emit_text(e, ";\n");

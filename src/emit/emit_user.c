@@ -633,6 +633,8 @@ void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FI
 	#include <bpf/bpf.h>\n\
 	#include <bpf/libbpf.h>");
 	emit_line(e, "#include \"%s\"", cp->has_programs ? "ks_runtime.h" : "ks_options.h");
+	if (emit_uses_exec(cp))
+		emit_line(e, "#include \"ks_exec.h\"");
 	emit_line(e, "#include \"%s\"", plan->header);
 	if (emit_uses_python(cp)) {
 		emit_line(e, "%s", "");
