@@ -679,6 +679,23 @@ static bool names_a_map(const struct expr *e)
 	       (e->sym->kind == SYM_MAP || e->sym->kind == SYM_PARAM);
 }
 
+/* Whether X is a value C can repeat in an initializer: a constant, a
+ * literal, or an array literal of such. */
+static bool constant_element(const struct expr *x)
+{
+	switch (x->kind) {
+	case EXPR_STRING: case EXPR_BOOL: case EXPR_CHAR: case EXPR_NULL:
+		return true;
+	case EXPR_ARRAY_LIT:
+		for (size_t i = 0; i < x->array.elems.len; i++)
+			if (!constant_element(x->array.elems.items[i]))
+				return false;
+		return true;
+	default:
+		return x->constant;
+	}
+}
+
 static const struct type *check_call(struct checker *c, struct expr *e)
 {
 	struct expr *callee = e->call.callee;
@@ -1070,6 +1087,12 @@ static const struct type *check_expr_kind(struct checker *c, struct expr *e)
 		int64_t n = (int64_t)e->array.elems.len;
 		if (e->array.repeat && !const_value(c, e->array.repeat, &n))
 			diag_error(c->diag, e->array.repeat->span, "[e; N] needs a constant N");
+		if (e->array.repeat && e->array.elems.len == 1 &&
+		    !constant_element(e->array.elems.items[0]) &&
+		    ((struct expr *)e->array.elems.items[0])->type->kind != TY_ERROR)
+			diag_error(c->diag, ((struct expr *)e->array.elems.items[0])->span,
+				   "[e; N] repeats a constant: fill an array with a computed value "
+				   "in a loop");
 		return set(e, type_array(A, elem, (uint64_t)(n > 0 ? n : 0)));
 	}
 	case EXPR_MATCH:

@@ -101,6 +101,10 @@ struct function_info {
 	   struct, whose member value holds it (C returns no arrays) */
 	const char *c_returns;
 	const char *c_joined;	/* plan: a + b as a value is built in this */
+	/* plan: a match written as statements inside an expression: its
+	   value, and a copy of a string it matches */
+	const char *c_match_value, *c_matched;
+	const char *c_entry;	/* plan: &m[k].f: the entry's pointer */
 	struct vec c_defers;	/* plan: its defer statements, in order */
 	/* eBPF: the local that takes the stack past its limit, and the total */
 	const struct stmt *stack_culprit;

@@ -52,6 +52,19 @@ const char *c_member(const struct type *t, const char *name)
 	return name;
 }
 
+/* The type of member NAME of the program's struct T, or NULL. */
+static const struct type *member_type(const struct type *t, const char *name)
+{
+	if (!t || t->kind != TY_STRUCT || t->kernel || !t->decl)
+		return NULL;
+	for (size_t i = 0; i < t->decl->members.len; i++) {
+		const struct member *m = t->decl->members.items[i];
+		if (!strcmp(m->name, name))
+			return m->resolved;
+	}
+	return NULL;
+}
+
 const char *c_name(const struct symbol *sym)
 {
 	return sym->c_name ? sym->c_name : sym->name;
@@ -496,6 +509,84 @@ static void emit_perf_attach(struct emitter *e, const struct expr *x)
 	emit_text(e, " })");
 }
 
+/* A struct literal: a compound literal; one with a member given an array
+ * or string variable (C initialises no member from an array) is built in
+ * a variable the member is then copied into, by a statement expression. */
+static void emit_struct_literal(struct emitter *e, const struct expr *x)
+{
+	const char *type = x->type && x->type->kind == TY_STRUCT ? c_type(e, x->type)
+			   : arena_printf(A, "struct %s", x->struct_lit.name);
+	const char *v = e->fn ? e->fn->c_joined : NULL;
+	bool copies = false;
+	for (size_t i = 0; i < x->struct_lit.fields.len; i++)
+		copies |= ((const struct field_init *)x->struct_lit.fields.items[i])->c_copied;
+	if (copies && v)
+		emit_text(e, "({ %s %s = {", type, v);
+	else
+		emit_text(e, "(%s){", type);
+	bool first = true;
+	for (size_t i = 0; i < x->struct_lit.fields.len; i++) {
+		const struct field_init *f = x->struct_lit.fields.items[i];
+		if (f->c_copied && v)
+			continue;
+		emit_text(e, "%s.%s = ", first ? " " : ", ", c_member(x->type, f->name));
+		emit_expr(e, f->value);
+		first = false;
+	}
+	emit_text(e, first ? "}" : " }");
+	if (!copies || !v)
+		return;
+	emit_text(e, ";");
+	for (size_t i = 0; i < x->struct_lit.fields.len; i++) {
+		const struct field_init *f = x->struct_lit.fields.items[i];
+		if (!f->c_copied)
+			continue;
+		const struct type *to = member_type(x->type, f->name);
+		unsigned long long size = to ? type_size(to) : type_size(f->value->type);
+		if (f->value->type->kind == TY_STR)
+			emit_text(e, " %s(%s.%s, %llu, ", plan_find_helper(e->plan, e->bpf ? C_BPF : C_USER,
+									 HELPER_STR_COPY, 0, false),
+				  v, c_member(x->type, f->name), size);
+		else
+			emit_text(e, " __builtin_memcpy(%s.%s, ", v, c_member(x->type, f->name));
+		emit_expr(e, f->value);
+		emit_text(e, ", %llu);", (unsigned long long)type_size(f->value->type));
+	}
+	emit_text(e, " %s; })", v);
+}
+
+/* PART of a map entry from the entry's pointer NAME: (*name).f[i]. */
+static void emit_part_of(struct emitter *e, const struct expr *part, const struct expr *entry,
+			 const char *name)
+{
+	if (part == entry) {
+		emit_text(e, "(*%s)", name);
+	} else if (part->kind == EXPR_INDEX) {
+		emit_part_of(e, part->index.base, entry, name);
+		emit_text(e, "[");
+		emit_expr(e, part->index.index);
+		emit_text(e, "]");
+	} else {
+		emit_part_of(e, part->field.base, entry, name);
+		emit_text(e, ".%s", c_member(part->field.base->type, part->field.name));
+	}
+}
+
+/* &m[k].f in eBPF: the address of that part of the entry, or NULL when
+ * the key is absent (the checker makes the program test it). */
+static void emit_entry_part_address(struct emitter *e, const struct expr *part)
+{
+	const struct expr *entry = entry_of_place(part);
+	const struct symbol *map = indexed_map(entry);
+	const char *name = e->fn->c_entry;
+	emit_text(e, "({ %s = %s(", c_decl(e, type_pointer(A, entry->type), name),
+		  emit_map_plan(e, map)->lookup);
+	emit_expr(e, entry->index.index);
+	emit_text(e, "); %s ? &", name);
+	emit_part_of(e, part, entry, name);
+	emit_text(e, " : NULL; })");
+}
+
 static void emit_call(struct emitter *e, const struct expr *x)
 {
 	const struct symbol *sym = x->sym;
@@ -620,7 +711,7 @@ static void emit_call(struct emitter *e, const struct expr *x)
 		if (i)
 			emit_text(e, ", ");
 		if (param && c_is_array(param) && arg->type && !types_equal(param, arg->type) &&
-		    arg->kind != EXPR_STRING && arg->kind != EXPR_ARRAY_LIT &&
+		    arg->kind != EXPR_STRING && arg->kind != EXPR_ARRAY_LIT && !arg->c_widen &&
 		    !(expr_is_join(arg) && arg->c_call))	/* built in the parameter's size */
 			emit_unsupported(e, arg->span, "a shorter string or array as an argument");
 		else if (param && c_is_array(param) && !expr_is_join(arg))	/* a literal: padded */
@@ -693,22 +784,14 @@ static void emit_int(struct emitter *e, const struct expr *x)
 static void emit_match(struct emitter *e, const struct expr *x)
 {
 	const struct expr *s = x->match.scrutinee;
-	if (s->kind != EXPR_IDENT) {
-		emit_unsupported(e, s->span, "a match on a computed value");
+	if (!match_is_simple(x)) {
+		emit_match_value(e, x);
 		return;
 	}
 	const struct expr *fallback = NULL;
 	emit_text(e, "(");
 	for (size_t i = 0; i < x->match.arms.len; i++) {
 		const struct match_arm *arm = x->match.arms.items[i];
-		if (!arm->value) {
-			emit_unsupported(e, arm->span, "a match arm with a block here");
-			return;
-		}
-		if (arm->pattern && arm->pattern->kind == EXPR_STRING) {
-			emit_unsupported(e, arm->pattern->span, "a string pattern");
-			return;
-		}
 		if (!arm->pattern) {
 			fallback = arm->value;
 			continue;
@@ -728,6 +811,7 @@ static void emit_match(struct emitter *e, const struct expr *x)
 }
 
 static void emit_expr_as_written(struct emitter *e, const struct expr *x);
+static void emit_widened(struct emitter *e, const struct expr *x);
 
 /* Whether X, printed after the unary operator OP, would join it into
  * another operator: - -x, & &x. */
@@ -751,6 +835,10 @@ void emit_expr(struct emitter *e, const struct expr *x)
 		if (x->c_cast)	/* a constant compared in a wider type */
 			emit_text(e, "(%s)", c_type(e, x->c_cast));
 		emit_text(e, "%s", x->c_text);
+		return;
+	}
+	if (x->c_widen) {
+		emit_widened(e, x);
 		return;
 	}
 	if (x->c_cast) {
@@ -792,8 +880,7 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 			return;
 		}
 		if (x->unary.op == UNARY_ADDR && entry_of_place(x->unary.operand)) {
-			/* a part of an entry: its address would be a copy's */
-			emit_unsupported(e, x->span, "the address of a part of a map entry");
+			emit_entry_part_address(e, x->unary.operand);
 			return;
 		}
 		if (x->unary.op == UNARY_ADDR && is_bpf_entry(e, x->unary.operand)) {
@@ -876,25 +963,22 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 		emit_call(e, x);
 		return;
 	case EXPR_STRUCT_LIT:
-		emit_text(e, "(%s){ ", x->type && x->type->kind == TY_STRUCT ? c_type(e, x->type)
-				      : arena_printf(A, "struct %s", x->struct_lit.name));
-		for (size_t i = 0; i < x->struct_lit.fields.len; i++) {
-			const struct field_init *f = x->struct_lit.fields.items[i];
-			emit_text(e, "%s.%s = ", i ? ", " : "", c_member(x->type, f->name));
-			emit_expr(e, f->value);
-		}
-		emit_text(e, " }");
+		emit_struct_literal(e, x);
 		return;
 	case EXPR_ARRAY_LIT:
 		emit_text(e, "{ ");
-		if (x->array.repeat && x->array.elems.len == 1 &&
+		if (x->array.repeat && (!x->type->len || (x->array.elems.len == 1 &&
 		    ((struct expr *)x->array.elems.items[0])->kind == EXPR_INT &&
-		    ((struct expr *)x->array.elems.items[0])->integer.value == 0) {
+		    ((struct expr *)x->array.elems.items[0])->integer.value == 0))) {
 			emit_text(e, "}");	/* [0; N]: all zero */
 			return;
 		}
-		if (x->array.repeat)
-			emit_unsupported(e, x->span, "[e; N] with a value other than 0");
+		if (x->array.repeat && x->type->len) {	/* a constant (check): GNU C's range designator */
+			emit_text(e, "[0 ... %llu] = ", (unsigned long long)x->type->len - 1);
+			emit_expr(e, x->array.elems.items[0]);
+			emit_text(e, " }");
+			return;
+		}
 		for (size_t i = 0; i < x->array.elems.len; i++) {
 			if (i)
 				emit_text(e, ", ");
@@ -923,6 +1007,27 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 	}
 }
 
+/* X, a shorter string or array, padded with zeroes to x->c_widen in a
+ * struct of that many bytes (the plan's), and read as its member value:
+ * the address of the padded copy, an element pointer for an array. */
+static void emit_widened(struct emitter *e, const struct expr *x)
+{
+	const struct type *t = x->c_widen;
+	const char *v = e->fn->c_joined;
+	unsigned long long size = type_size(t), have = type_size(x->type);
+	if (t->kind == TY_ARRAY)
+		emit_text(e, "(%s *)", c_type(e, t->elem));
+	emit_text(e, "({ struct %s %s = {}; ", x->c_widen_struct, v);
+	if (t->kind == TY_STR)
+		emit_text(e, "%s(%s.value, %llu, ", plan_find_helper(e->plan, e->bpf ? C_BPF : C_USER,
+								     HELPER_STR_COPY, 0, false),
+			  v, size);
+	else
+		emit_text(e, "__builtin_memcpy(%s.value, ", v);
+	emit_expr_as_written(e, x);
+	emit_text(e, ", %llu); %s; }).value", have, v);
+}
+
 void emit_result_structs(struct emitter *e)
 {
 	for (size_t i = 0; i < e->cp->functions.len; i++) {
@@ -948,7 +1053,7 @@ void emit_array_value(struct emitter *e, const struct type *t, const struct expr
 			emit_text(e, "}");
 		return;
 	}
-	if (!x->type || !types_equal(t, x->type)) {
+	if (!x->c_widen && (!x->type || !types_equal(t, x->type))) {
 		emit_unsupported(e, x->span, "a shorter array or string here");
 		return;
 	}

@@ -93,6 +93,9 @@ void emit_result_structs(struct emitter *e);
  * compound literal of type T), so nothing reads past its end. */
 void emit_array_value(struct emitter *e, const struct type *t, const struct expr *x);
 void emit_stmt(struct emitter *e, const struct stmt *s);
+/* A match that is not a ?: chain, as a value: its statements in a GNU
+ * statement expression. */
+void emit_match_value(struct emitter *e, const struct expr *x);
 /* The start of a line at the current indentation. */
 void start_line(struct emitter *e);
 /* DST, an array or string of type T, given V: copied, or joined from

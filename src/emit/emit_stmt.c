@@ -34,14 +34,7 @@ static void emit_array_read(struct emitter *e, const struct expr *x, const char 
  * must be evaluated once. */
 static bool match_needs_statements(const struct expr *x)
 {
-	if (!x || x->kind != EXPR_MATCH)
-		return false;
-	if (x->match.scrutinee->kind != EXPR_IDENT)
-		return true;
-	for (size_t i = 0; i < x->match.arms.len; i++)
-		if (!((const struct match_arm *)x->match.arms.items[i])->value)
-			return true;
-	return false;
+	return x && x->kind == EXPR_MATCH && !match_is_simple(x);
 }
 
 /* var x = ...: a variable nobody reads is still declared (its value may
@@ -222,12 +215,13 @@ static void emit_assign(struct emitter *e, const struct stmt *s)
 			emit_text(e, ");\n");
 			return;
 		}
-		if (v->type && types_equal(t, v->type)) {
+		if (v->type && (types_equal(t, v->type) || v->c_widen || v->kind == EXPR_STRING ||
+				v->kind == EXPR_ARRAY_LIT)) {
 			start_line(e);
 			emit_text(e, "__builtin_memcpy(");
 			emit_expr(e, s->assign.target);
 			emit_text(e, ", ");
-			emit_expr(e, v);
+			emit_array_value(e, t, v);	/* a literal padded to the size */
 			emit_text(e, ", sizeof(");
 			emit_expr(e, s->assign.target);
 			emit_text(e, "));\n");
@@ -405,9 +399,23 @@ static void emit_result_return(struct emitter *e, const struct expr *value)
 		emit_line(e, "return %s;", fn->c_ret);
 }
 
+/* A bare return, or the end, of a function whose named return value is a
+ * string or an array: that value, into the struct it returns. */
+static void emit_named_result_return(struct emitter *e)
+{
+	const struct symbol *sym = e->fn->ret_sym;
+	struct expr named = { .kind = EXPR_IDENT, .span = sym->span, .ident = sym->name,
+			      .sym = (struct symbol *)sym, .type = sym->type };
+	emit_result_return(e, &named);
+}
+
 static void emit_return(struct emitter *e, const struct stmt *s)
 {
 	const char *named = e->fn->ret_sym ? e->fn->ret_sym->c_name : NULL;
+	if (e->fn->c_returns && !s->expr && e->fn->ret_sym) {
+		emit_named_result_return(e);
+		return;
+	}
 	if (e->fn->c_returns && s->expr && s->expr->kind == EXPR_MATCH) {
 		emit_match_statement(e, s->expr, NULL);	/* each arm stores its own */
 		return;
@@ -559,11 +567,6 @@ void emit_function_body(struct emitter *e, const struct function_info *fn)
 {
 	const struct decl *d = fn->decl;
 	const struct type *ret = fn->type ? fn->type->ret : NULL;
-	if (ret && fn->c_returns && d->fn.ret_name) {
-		emit_unsupported(e, d->fn.ret ? d->fn.ret->span : d->span,
-				 "a named return value that is a string or an array");
-		return;
-	}
 	/* -Wextra wants every parameter used: an unused one is cast to void. */
 	for (size_t i = 0; i < d->fn.params.len; i++) {
 		const struct param *p = d->fn.params.items[i];
@@ -578,7 +581,8 @@ void emit_function_body(struct emitter *e, const struct function_info *fn)
 		}
 	}
 	if (d->fn.ret_name)
-		emit_line(e, "%s = 0;", c_decl(e, fn->type->ret, fn->ret_sym->c_name));
+		emit_line(e, "%s = %s;", c_decl(e, ret, fn->ret_sym->c_name),
+			  type_is_scalar(ret) ? "0" : "{}");
 	emit_errors_prologue(e, fn);
 	/* A last expression statement is the function's value, as in Rust. */
 	const struct vec *body = &d->fn.body->block;
@@ -594,9 +598,11 @@ void emit_function_body(struct emitter *e, const struct function_info *fn)
 	/* A named return falls off the end by returning its variable. */
 	const struct stmt *last = d->fn.body->block.len
 		? d->fn.body->block.items[d->fn.body->block.len - 1] : NULL;
+	if (fn->c_returns && d->fn.ret_name && (!last || last->kind != STMT_RETURN))
+		emit_named_result_return(e);	/* falling off the end returns it */
 	if (fn->c_out)
 		emit_way_out(e, fn);	/* where falling off the end goes too */
-	else if (d->fn.ret_name && (!last || last->kind != STMT_RETURN))
+	else if (d->fn.ret_name && !fn->c_returns && (!last || last->kind != STMT_RETURN))
 		emit_line(e, "return %s;", fn->ret_sym->c_name);
 }
 
@@ -675,8 +681,81 @@ static void emit_arm_value(struct emitter *e, const struct stmt *block, const ch
 		emit_value_of(e, block->block.items[n - 1], target);
 }
 
+/* One arm's work: its value to TARGET, or its block. */
+static void emit_arm(struct emitter *e, const struct match_arm *arm, const char *target)
+{
+	if (match_needs_statements(arm->value))
+		emit_match_statement(e, arm->value, target);
+	else if (arm->value)
+		emit_arm_result(e, arm->value, target);
+	else
+		emit_arm_value(e, arm->body, target);
+}
+
+/* A match on a string: if/else on the texts, the string copied first
+ * unless it is a variable (an arm runs after the last comparison). */
+static void emit_string_match(struct emitter *e, const struct expr *match, const char *target)
+{
+	const struct expr *scrutinee = match->match.scrutinee;
+	unsigned size = (unsigned)type_size(scrutinee->type);
+	bool copied = scrutinee->kind != EXPR_IDENT;
+	const char *text = e->fn->c_matched;
+	if (copied) {
+		emit_line(e, "{");
+		e->indent++;
+		emit_line(e, "char %s[%u];", text, size);
+		start_line(e);
+		emit_text(e, "__builtin_memcpy(%s, ", text);
+		emit_expr(e, scrutinee);
+		emit_text(e, ", %u);\n", size);
+	}
+	bool has_default = false;
+	const struct match_arm *fallback = NULL;
+	bool first = true;
+	for (size_t i = 0; i < match->match.arms.len; i++) {
+		const struct match_arm *arm = match->match.arms.items[i];
+		if (!arm->pattern) {
+			fallback = arm;
+			has_default = true;
+			continue;
+		}
+		start_line(e);
+		emit_text(e, "%sif (%s(", first ? "" : "} else ", match->match.c_eq);
+		if (copied)
+			emit_text(e, "%s", text);
+		else
+			emit_expr(e, scrutinee);
+		emit_text(e, ", %u, ", size);
+		emit_expr(e, arm->pattern);
+		emit_text(e, ", %u)) {\n", arm->pattern->string.len + 1);
+		first = false;
+		e->indent++;
+		emit_arm(e, arm, target);
+		e->indent--;
+	}
+	if (fallback) {
+		emit_line(e, first ? "{" : "} else {");
+		e->indent++;
+		emit_arm(e, fallback, target);
+		e->indent--;
+	}
+	if (!first || fallback)
+		emit_line(e, "}");
+	if (copied) {
+		e->indent--;
+		emit_line(e, "}");
+	}
+	/* a match without a default arm that matched nothing */
+	if (!target && !has_default)
+		emit_line(e, "return 0;");
+}
+
 static void emit_match_statement(struct emitter *e, const struct expr *match, const char *target)
 {
+	if (match->match.c_eq) {
+		emit_string_match(e, match, target);
+		return;
+	}
 	start_line(e);
 	const struct expr *scrutinee = match->match.scrutinee;
 	bool boolean = scrutinee->type && scrutinee->type->kind == TY_BOOL;
@@ -687,10 +766,6 @@ static void emit_match_statement(struct emitter *e, const struct expr *match, co
 	for (size_t i = 0; i < match->match.arms.len; i++) {
 		const struct match_arm *arm = match->match.arms.items[i];
 		if (arm->pattern) {
-			if (arm->pattern->kind == EXPR_STRING) {
-				emit_unsupported(e, arm->pattern->span, "a string pattern");
-				return;
-			}
 			start_line(e);
 			emit_text(e, "case ");
 			emit_expr(e, arm->pattern);
@@ -700,13 +775,7 @@ static void emit_match_statement(struct emitter *e, const struct expr *match, co
 			emit_line(e, "default: {");
 		}
 		e->indent++;
-		if (match_needs_statements(arm->value)) {
-			emit_match_statement(e, arm->value, target);
-		} else if (arm->value) {
-			emit_arm_result(e, arm->value, target);
-		} else {
-			emit_arm_value(e, arm->body, target);
-		}
+		emit_arm(e, arm, target);
 		if (target)
 			emit_line(e, "break;");
 		e->indent--;
@@ -720,4 +789,26 @@ static void emit_match_statement(struct emitter *e, const struct expr *match, co
 	/* a match without a default arm that matched nothing */
 	if (!target && !has_default)
 		emit_line(e, "return 0;");
+}
+
+void emit_match_value(struct emitter *e, const struct expr *x)
+{
+	const char *value = e->fn->c_match_value;
+	bool string = x->type->kind == TY_STR;
+	bool scalar = type_is_scalar(x->type);
+	emit_text(e, "({\n");
+	e->indent++;
+	/* zero when nothing matches, as the ?: chain gives */
+	if (string)
+		emit_line(e, "struct %s %s = {0};", x->match.c_struct, value);
+	else
+		emit_line(e, "%s = %s;", c_decl(e, x->type, value), scalar ? "0" : "{0}");
+	bool was = e->string_target;
+	e->string_target = string;
+	emit_match_statement(e, x, string ? arena_printf(A, "%s.value", value) : value);
+	e->string_target = was;
+	emit_line(e, "%s;", value);
+	e->indent--;
+	start_line(e);
+	emit_text(e, "})%s", string ? ".value" : "");
 }

@@ -107,6 +107,9 @@ struct field_init {		/* f: e inside a struct literal */
 	struct span span;
 	const char *name;
 	struct expr *value;
+	/* plan: an array or string that is not a literal, which C cannot
+	   initialise a member with: copied in after */
+	bool c_copied;
 };
 
 struct match_arm {
@@ -137,6 +140,11 @@ struct expr {
 	/* plan: how the C writes it (plan_expr.c) */
 	const char *c_text;		/* a constant, as this literal */
 	const struct type *c_cast;	/* converted: (T)(...) */
+	/* plan: a shorter string or array given where a longer one goes
+	   (an argument, a map value, an array variable): padded to this
+	   type with zeroes, in the struct c_widen_struct */
+	const struct type *c_widen;
+	const char *c_widen_struct;
 	const char *c_call;		/* a binary operator as a call: NAME(lhs, rhs) */
 	bool c_call_swapped;		/* ... comparing: 0 OP NAME(rhs, lhs) */
 	bool c_unsigned_op;		/* a signed <<, or + - * of values clang folds
@@ -203,6 +211,9 @@ struct expr {
 		struct {
 			struct expr *scrutinee;
 			struct vec arms;	/* struct match_arm * */
+			/* plan: the text comparison of string patterns; for
+			   a string value built in statements, its struct */
+			const char *c_eq, *c_struct;
 		} match;
 		struct {
 			struct ast_type *type;

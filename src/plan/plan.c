@@ -783,6 +783,18 @@ const struct symbol *indexed_map(const struct expr *x)
 	return base->kind == EXPR_IDENT && names_map(base->sym) ? base->sym : NULL;
 }
 
+bool match_is_simple(const struct expr *x)
+{
+	if (x->match.scrutinee->kind != EXPR_IDENT)
+		return false;
+	for (size_t i = 0; i < x->match.arms.len; i++) {
+		const struct match_arm *arm = x->match.arms.items[i];
+		if (!arm->value || (arm->pattern && arm->pattern->kind == EXPR_STRING))
+			return false;
+	}
+	return true;
+}
+
 bool names_map(const struct symbol *sym)
 {
 	return sym && (sym->kind == SYM_MAP ||

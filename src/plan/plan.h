@@ -127,6 +127,11 @@ const struct symbol *indexed_map(const struct expr *x);
 /* Whether SYM names a map: a map, or a parameter that takes one. */
 bool names_map(const struct symbol *sym);
 
+/* Whether the match X is C's ?: chain: on a variable, with no string
+ * pattern and no arm that is a block.  Otherwise it is written as
+ * statements (a switch, or if/else for strings). */
+bool match_is_simple(const struct expr *x);
+
 /* Whether FN takes a map: C has it as copies, one for each tuple of maps. */
 bool takes_maps(const struct function_info *fn);
 /* The map SYM names inside COPY (NULL: a function that takes no map): a

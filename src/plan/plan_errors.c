@@ -24,6 +24,8 @@ struct survey {
 	struct vec tries;	/* struct stmt *: those an error may reach */
 	bool throwing_calls;	/* a call that may come back with an error */
 	bool joins;		/* a + b of strings used as a value */
+	bool matches;		/* a match that is not a simple ?: chain */
+	bool entry_parts;	/* &m[k].f: the address of a part of an entry */
 	bool throws;
 };
 
@@ -33,8 +35,15 @@ static bool survey_expr(struct ast_visitor *v, struct expr *x)
 	if (x->kind == EXPR_CALL && x->sym && x->sym->kind == SYM_FUNCTION &&
 	    fn_may_throw(x->sym->fn))
 		s->throwing_calls = true;
-	if (expr_is_join(x) && x->c_call)
+	if ((expr_is_join(x) && x->c_call) || x->c_widen)
 		s->joins = true;
+	for (size_t i = 0; x->kind == EXPR_STRUCT_LIT && i < x->struct_lit.fields.len; i++)
+		if (((const struct field_init *)x->struct_lit.fields.items[i])->c_copied)
+			s->joins = true;	/* the literal is built in a variable */
+	if (x->kind == EXPR_MATCH && !match_is_simple(x))
+		s->matches = true;
+	if (x->kind == EXPR_UNARY && x->unary.op == UNARY_ADDR && entry_of_place(x->unary.operand))
+		s->entry_parts = true;
 	return true;
 }
 
@@ -116,6 +125,12 @@ void plan_errors(struct plan *plan, enum c_side side, struct function_info *fn,
 		fn->c_ret = names_claim_in(block, s.locals, "ret");
 	if (s.joins)
 		fn->c_joined = names_claim_in(block, s.locals, "joined");
+	if (s.entry_parts)
+		fn->c_entry = names_claim_in(block, s.locals, "entry");
+	if (s.matches) {
+		fn->c_match_value = names_claim_in(block, s.locals, "value");
+		fn->c_matched = names_claim_in(block, s.locals, "matched");
+	}
 	if (!hands_on && !s.throwing_calls && !s.throws && !s.tries.len && !s.defers.len)
 		return;
 	fn->c_defers = s.defers;

@@ -745,6 +745,22 @@ static void plan_string_copy(struct expr_planner *p, const struct type *t, const
 		plan_helper(p->plan, p->side, HELPER_STR_APPEND, 0, false);
 }
 
+/* V given where a value of type T goes: a shorter string or array is
+ * padded with zeroes (LANGUAGE.md, "Strings"), through a struct of T's
+ * size.  A literal, a join or a match is built in T's size already. */
+static void plan_widen(struct expr_planner *p, const struct type *t, struct expr *v)
+{
+	if (!t || !v || !v->type || (t->kind != TY_STR && t->kind != TY_ARRAY) ||
+	    types_equal(t, v->type) || v->kind == EXPR_STRING || v->kind == EXPR_ARRAY_LIT ||
+	    v->kind == EXPR_MATCH || expr_is_join(v) || type_size(v->type) >= type_size(t))
+		return;
+	v->c_widen = t;
+	v->c_widen_struct = plan_helper(p->plan, p->side, HELPER_STR_VALUE,
+					(unsigned)type_size(t), false);
+	if (t->kind == TY_STR)
+		plan_helper(p->plan, p->side, HELPER_STR_COPY, 0, false);
+}
+
 /* s = a + b + c for a str s: the string helpers copy a, then append b, c;
  * s = v with v a shorter str copies it.  A literal that starts a
  * variable, or is assigned, is written as it is. */
@@ -991,13 +1007,22 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 			if (param && param->kind == TY_STR && expr_is_join(arg) && arg->c_call)
 				arg->c_call = plan_helper(p->plan, p->side, HELPER_STR_VALUE,
 							  (unsigned)type_size(param), false);
+			plan_widen(p, param, arg);
 		}
 		return;
 	}
 	case EXPR_STRUCT_LIT:	/* a global's initial value holds C constants too */
-		for (size_t i = 0; i < x->struct_lit.fields.len; i++)
-			plan_expr(p, ((struct field_init *)x->struct_lit.fields.items[i])->value,
-				  use == USE_STATIC ? USE_STATIC : USE_NORMAL);
+		for (size_t i = 0; i < x->struct_lit.fields.len; i++) {
+			struct field_init *f = x->struct_lit.fields.items[i];
+			const struct type *t = f->value->type;
+			plan_expr(p, f->value, use == USE_STATIC ? USE_STATIC : USE_NORMAL);
+			if (t && (t->kind == TY_STR || t->kind == TY_ARRAY) &&
+			    f->value->kind != EXPR_STRING && f->value->kind != EXPR_ARRAY_LIT) {
+				f->c_copied = true;
+				if (t->kind == TY_STR)
+					plan_helper(p->plan, p->side, HELPER_STR_COPY, 0, false);
+			}
+		}
 		return;
 	case EXPR_ARRAY_LIT:
 		for (size_t i = 0; i < x->array.elems.len; i++)
@@ -1005,6 +1030,11 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 		return;
 	case EXPR_MATCH:
 		plan_operand(p, x->match.scrutinee);
+		if (x->match.scrutinee->type && x->match.scrutinee->type->kind == TY_STR)
+			x->match.c_eq = plan_helper(p->plan, p->side, HELPER_STR_EQ, 0, false);
+		if (!match_is_simple(x) && x->type && x->type->kind == TY_STR)
+			x->match.c_struct = plan_helper(p->plan, p->side, HELPER_STR_VALUE,
+							(unsigned)type_size(x->type), false);
 		for (size_t i = 0; i < x->match.arms.len; i++) {
 			struct match_arm *arm = x->match.arms.items[i];
 			plan_expr(p, arm->pattern, USE_STATIC);
@@ -1120,6 +1150,10 @@ static void plan_stmt(struct expr_planner *p, struct stmt *s)
 		p->stored = NULL;
 		if (s->assign.op.compound)
 			plan_compound(p, s);
+		/* a str variable copies a shorter one itself (ks_str_copy) */
+		else if (indexed_map(s->assign.target) ||
+			 (s->assign.target->type && s->assign.target->type->kind == TY_ARRAY))
+			plan_widen(p, s->assign.target->type, s->assign.value);
 		return;
 	case STMT_IF:
 		plan_operand(p, s->if_.cond);

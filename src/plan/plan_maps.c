@@ -267,6 +267,18 @@ static void plan_expr(struct map_planner *p, struct expr *x)
 			plan_expr(p, x->unary.operand->index.index);
 			return;
 		}
+		if (x->unary.op == UNARY_ADDR && entry_of_place(x->unary.operand) && p->side == C_BPF) {
+			/* &m[k].f: a part of the entry it looks up; the indexes
+			   inside the part are ordinary values */
+			const struct expr *entry = entry_of_place(x->unary.operand);
+			need(p, indexed_map(entry), ACC_LOOKUP);
+			plan_expr(p, entry->index.index);
+			for (const struct expr *part = x->unary.operand; part != entry;
+			     part = part->kind == EXPR_INDEX ? part->index.base : part->field.base)
+				if (part->kind == EXPR_INDEX)
+					plan_expr(p, part->index.index);
+			return;
+		}
 		plan_expr(p, x->unary.operand);
 		return;
 	case EXPR_BINARY:

@@ -1,0 +1,30 @@
+#!/bin/sh
+# The constructs the completed language added, in eBPF code in the real
+# kernel: completed/completed.ks is compiled and built, xdp_run runs its XDP
+# program once with BPF_PROG_TEST_RUN, and out[i] must hold what
+# LANGUAGE.md says each case gives.
+# Needs root; without it (or without a usable bpf()) it skips with the reason.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/compiled.sh"
+need_root_and_bpf
+
+T=completed
+ks_build_for_xdp_run "$T" "$KT_DIR/completed/completed.ks"
+ks_xdp_run completed completed 1 out
+
+# expect INDEX VALUE WHAT
+expect() { expect_line "$3" "out[$1] $2"; }
+expect 0 6 "[3; 8] repeats 3"
+expect 1 50 "a match on level(2) + 1"
+expect 2 70 "a block arm where a value is needed"
+expect 3 21 "string patterns on a variable and a literal argument"
+expect 4 9 "a string pattern on a struct member"
+expect 5 97050 "a str(8) and a u8[2] given for str(16) and u8[8]: padded with zeroes"
+expect 6 1 "a str(8) stored into a map of str(16)"
+expect 7 1 "a struct literal whose members are given a string and an array variable"
+expect 8 500 "u8[2] assigned to a u8[8]: copied, the rest zeroed"
+expect 9 1 "a named str return: bare return, and falling off the end"
+expect 10 4215 "&m[k].f and &m[k].a[i] change the entry"
+expect 11 1 "&m[k].f of an absent key is null"
+summary
