@@ -103,6 +103,15 @@ void emit_types_header(struct arena *a, struct diag *d, const struct plan *plan,
 			break;
 		}
 	}
+	for (size_t i = 0; i < plan->key_structs.len; i++) {
+		const struct key_struct *ks = plan->key_structs.items[i];
+		emit_line(e, "%s", "");
+		emit_line(e, "/* a map key that is %s: C passes it by value in this */",
+			  type_name(A, ks->key));
+		emit_line(e, "struct %s {", ks->name);
+		emit_line(e, "\t%s;", c_decl(e, ks->key, "value"));
+		emit_line(e, "};");
+	}
 	if (cp->consts.len)
 		emit_line(e, "%s", "");
 	/* Constants are C constants, not macros, so that they keep to C's
@@ -183,11 +192,9 @@ static void emit_map(struct emitter *e, const struct symbol *sym)
 		emit_unsupported(e, d->span, "a ring buffer");
 		return;
 	}
-	/* accessors pass keys by value, and arrays by their first element */
-	if (c_is_array(t->key) || (c_is_array(t->value) && t->value->kind == TY_ARRAY &&
-				   c_is_array(t->value->elem))) {
-		emit_unsupported(e, d->span, c_is_array(t->key) ? "a map whose key is an array"
-				 : "a map whose value is an array of arrays");
+	/* accessors pass values by value, and arrays by their first element */
+	if (c_is_array(t->value) && t->value->kind == TY_ARRAY && c_is_array(t->value->elem)) {
+		emit_unsupported(e, d->span, "a map whose value is an array of arrays");
 		return;
 	}
 	if (t->value->kind == TY_POINTER) {	/* the kernel keeps objects there as kptrs */
@@ -205,7 +212,7 @@ static void emit_map(struct emitter *e, const struct symbol *sym)
 	emit_line(e, "struct {");
 	emit_line(e, "\t__uint(type, %s);", map_type_name(t->map_kind));
 	emit_line(e, "\t__uint(max_entries, %llu);", (unsigned long long)t->max_entries);
-	emit_line(e, "\t__type(key, %s);", c_type(e, t->key));
+	emit_line(e, "\t__type(key, %s);", c_key_type(e, sym));
 	emit_line(e, "\t__type(value, %s);", c_type(e, t->value));
 	if (flags)
 		emit_line(e, "\t__uint(map_flags, %s);", flags);
@@ -316,7 +323,7 @@ static void emit_bpf_accessors(struct emitter *e, const struct map_plan *mp)
 		return;
 	const char *m = mp->map->c_name;
 	const struct type *t = mp->map->type;
-	const char *key = c_type(e, t->key), *value = c_type(e, t->value);
+	const char *key = c_key_type(e, mp->map), *value = c_type(e, t->value);
 	const char *k = mp->key, *v = mp->value;
 	/* a pointer to an entry: to its first element when it is an array */
 	const char *pointer = c_type(e, type_pointer(A, t->value));

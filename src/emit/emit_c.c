@@ -52,6 +52,18 @@ const char *c_member(const struct type *t, const char *name)
 	return name;
 }
 
+const char *c_key_type(struct emitter *e, const struct symbol *map)
+{
+	const char *s = plan_key_struct(e->plan, map->type->key);
+	return s ? arena_printf(A, "struct %s", s) : c_type(e, map->type->key);
+}
+
+const char *c_key_decl(struct emitter *e, const struct symbol *map, const char *name)
+{
+	const char *s = plan_key_struct(e->plan, map->type->key);
+	return s ? arena_printf(A, "struct %s %s", s, name) : c_decl(e, map->type->key, name);
+}
+
 /* The type of member NAME of the program's struct T, or NULL. */
 static const struct type *member_type(const struct type *t, const char *name)
 {
@@ -835,6 +847,14 @@ void emit_expr(struct emitter *e, const struct expr *x)
 		if (x->c_cast)	/* a constant compared in a wider type */
 			emit_text(e, "(%s)", c_type(e, x->c_cast));
 		emit_text(e, "%s", x->c_text);
+		return;
+	}
+	if (x->c_key_struct) {	/* an array key, read as the struct that holds it */
+		struct expr key = *x;
+		key.c_key_struct = NULL;
+		emit_text(e, "*(const struct %s *)(", x->c_key_struct);
+		emit_array_value(e, x->c_key, &key);
+		emit_text(e, ")");
 		return;
 	}
 	if (x->c_widen) {

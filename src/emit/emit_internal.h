@@ -50,6 +50,11 @@ const char *c_name(const struct symbol *sym);
 /* The C name of member NAME of T (a struct, or a pointer to one). */
 const char *c_member(const struct type *t, const char *name);
 const char *c_type(struct emitter *e, const struct type *t);
+/* The C type of MAP's keys: the key's, or the struct that holds an array
+ * or string key (plan_key_struct). */
+const char *c_key_type(struct emitter *e, const struct symbol *map);
+/* A declaration of NAME, a copy of a key of MAP. */
+const char *c_key_decl(struct emitter *e, const struct symbol *map, const char *name);
 /* A declaration of NAME with type T: "char name[16]", "__u8 *p". */
 const char *c_decl(struct emitter *e, const struct type *t, const char *name);
 const char *c_string(struct emitter *e, const char *bytes, uint32_t len);

@@ -200,7 +200,7 @@ void emit_entry_var_decl(struct emitter *e, const struct stmt *s)
 			begin_line(e);
 		}
 		if (sym->c_key) {
-			emit_text(e, "%s = ", c_decl(e, map->type->key, sym->c_key));
+			emit_text(e, "%s = ", c_key_decl(e, map, sym->c_key));
 			emit_expr(e, key);
 			emit_text(e, ";\n");
 			begin_line(e);
@@ -297,7 +297,7 @@ static void emit_own_entry(struct emitter *e, const struct stmt *s, const struct
 	e->indent++;
 	if (own.key_copy) {
 		begin_line(e);
-		emit_text(e, "%s = ", c_decl(e, map->type->key, own.key_copy));
+		emit_text(e, "%s = ", c_key_decl(e, map, own.key_copy));
 		emit_expr(e, own.key);
 		emit_text(e, ";\n");
 	}
@@ -401,7 +401,7 @@ void emit_bound_if_head(struct emitter *e, const struct stmt *s)
 		return;
 	}
 	if (b->key_copy) {
-		emit_text(e, "%s = ", c_decl(e, b->map->type->key, b->key_copy));
+		emit_text(e, "%s = ", c_key_decl(e, b->map, b->key_copy));
 		emit_expr(e, b->key);
 		emit_text(e, ";\n");
 		begin_line(e);

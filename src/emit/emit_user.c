@@ -85,7 +85,7 @@ static void emit_user_store(struct emitter *e, const struct map_plan *mp, bool r
 {
 	const char *m = mp->map->c_name, *skel = e->plan->skel;
 	const struct type *t = mp->map->type;
-	const char *key = c_type(e, t->key), *value = c_type(e, t->value);
+	const char *key = c_key_type(e, mp->map), *value = c_type(e, t->value);
 	const char *name = replace ? mp->replace : mp->set, *flag = replace ? "BPF_EXIST" : "BPF_ANY";
 	if (c_is_array(t->value) && type_is_percpu_map(t)) {
 		emit_unsupported(e, mp->map->span, "writing a per-CPU map of arrays or strings from userspace");
@@ -147,7 +147,7 @@ static void emit_user_accessors(struct emitter *e, const struct map_plan *mp)
 	/* the map as the skeleton names it: skel->maps.NAME */
 	const char *m = arena_printf(A, "%s->maps.%s", e->plan->skel, mp->map->c_name);
 	const struct type *t = mp->map->type;
-	const char *key = c_type(e, t->key), *value = c_type(e, t->value);
+	const char *key = c_key_type(e, mp->map), *value = c_type(e, t->value);
 	bool percpu = type_is_percpu_map(t);
 	if (percpu && (accessors & (ACC_GET | ACC_OP | ACC_FIND)) && !type_is_integer(t->value)) {
 		emit_unsupported(e, mp->map->span, "reading a per-CPU map of non-integers from userspace");
@@ -268,7 +268,9 @@ void emit_for_each(struct emitter *e, const struct stmt *s)
 	emit_line(e, "while (ks_keys_next(&%s, &%s)) {", keys, k);
 	e->indent++;
 	emit_line(e, "%s;", c_decl(e, map->type->value, v));
-	emit_line(e, "if (!%s(%s, %s))", plan_map(e->plan, map)->find, k,
+	const char *key_struct = plan_key_struct(e->plan, map->type->key);
+	emit_line(e, "if (!%s(%s%s, %s))", plan_map(e->plan, map)->find,
+		  key_struct ? arena_printf(A, "*(const struct %s *)", key_struct) : "", k,
 		  c_address(e, map->type->value, v));
 	emit_line(e, "\tcontinue;	/* deleted since the loop began */");
 	emit_block_body(e, s->for_.body);

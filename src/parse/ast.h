@@ -145,6 +145,10 @@ struct expr {
 	   type with zeroes, in the struct c_widen_struct */
 	const struct type *c_widen;
 	const char *c_widen_struct;
+	/* plan: the key of a map whose key is an array or a string: given to
+	   the map's accessors as this struct, which holds it */
+	const char *c_key_struct;
+	const struct type *c_key;	/* ... and the key's type, a literal's padded size */
 	const char *c_call;		/* a binary operator as a call: NAME(lhs, rhs) */
 	bool c_call_swapped;		/* ... comparing: 0 OP NAME(rhs, lhs) */
 	bool c_unsigned_op;		/* a signed <<, or + - * of values clang folds

@@ -387,6 +387,17 @@ static void name_generated(struct planner *p)
 	plan->license = "LICENSE";
 
 	for (size_t i = 0; i < cp->maps.len; i++) {
+		const struct type *key = ((const struct symbol *)cp->maps.items[i])->type->key;
+		if (!key || (key->kind != TY_ARRAY && key->kind != TY_STR) || plan_key_struct(plan, key))
+			continue;
+		struct key_struct *ks = arena_alloc(A, sizeof(*ks));
+		ks->key = key;
+		ks->name = names_claim(p->tags, key->kind == TY_STR
+			? arena_printf(A, "ks_str%llu_key", (unsigned long long)type_size(key))
+			: arena_printf(A, "ks_array%llu_key", (unsigned long long)type_size(key)));
+		vec_push(A, &plan->key_structs, ks);
+	}
+	for (size_t i = 0; i < cp->maps.len; i++) {
 		struct map_plan *mp = arena_alloc(A, sizeof(*mp));
 		const struct symbol *map = cp->maps.items[i];
 		mp->map = map;
@@ -781,6 +792,16 @@ const struct symbol *indexed_map(const struct expr *x)
 		return NULL;
 	const struct expr *base = x->index.base;
 	return base->kind == EXPR_IDENT && names_map(base->sym) ? base->sym : NULL;
+}
+
+const char *plan_key_struct(const struct plan *plan, const struct type *key)
+{
+	for (size_t i = 0; i < plan->key_structs.len; i++) {
+		const struct key_struct *ks = plan->key_structs.items[i];
+		if (types_equal(ks->key, key))
+			return ks->name;
+	}
+	return NULL;
 }
 
 bool match_is_simple(const struct expr *x)

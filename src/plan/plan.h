@@ -115,7 +115,19 @@ struct plan {
 	bool bpf_tracing;		/* BPF_KPROBE, BPF_KSYSCALL: <bpf/bpf_tracing.h> */
 	bool bpf_obj_new;		/* new and delete in eBPF: the kfuncs declared */
 	struct vec constants[2];	/* struct symbol *: kernel macros to define (TC_ACT_OK) */
+	/* the structs that hold keys that are arrays or strings, by key type:
+	   C passes no arrays by value, so the accessors take these */
+	struct vec key_structs;		/* struct key_struct * */
 };
+
+struct key_struct {
+	const struct type *key;
+	const char *name;
+};
+
+/* The struct that holds a map key of type KEY (an array or a string), or
+ * NULL for a key C passes as it is. */
+const char *plan_key_struct(const struct plan *plan, const struct type *key);
 
 struct plan *plan_program(struct arena *a, struct checked_program *cp);
 

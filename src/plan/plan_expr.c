@@ -987,6 +987,13 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 	case EXPR_INDEX:
 		plan_operand(p, x->index.base);
 		plan_expr(p, x->index.index, indexed_map(x) ? USE_NORMAL : USE_OFFSET);
+		if (indexed_map(x)) {	/* an array key: through its struct, padded if shorter */
+			const struct type *key = x->index.base->type->key;
+			x->index.index->c_key_struct = plan_key_struct(p->plan, key);
+			x->index.index->c_key = key;
+			if (x->index.index->c_key_struct)
+				plan_widen(p, key, x->index.index);
+		}
 		return;
 	case EXPR_CALL: {
 		plan_operand(p, x->call.callee);

@@ -27,4 +27,8 @@ expect 8 500 "u8[2] assigned to a u8[8]: copied, the rest zeroed"
 expect 9 1 "a named str return: bare return, and falling off the end"
 expect 10 4215 "&m[k].f and &m[k].a[i] change the entry"
 expect 11 1 "&m[k].f of an absent key is null"
+expect 12 207 "a map keyed by u8[6]: += (also in a helper given the map) and a literal key"
+expect 13 1 "an absent array key is null"
+expect 14 1 "delete of an array key"
+expect 15 34 "a map keyed by str(16): a str(8) key (padded), a literal, a str(16) variable"
 summary

@@ -19,6 +19,8 @@
 #   holding only its maps, and uses them.
 # - imported.ks: functions of an imported module, given the program's maps,
 #   write and sum them before and after load; the eBPF program reads them.
+# - array_keys.ks: maps keyed by a u8[6] and a str(16), written, read,
+#   iterated and deleted from before load; the eBPF program adds a key.
 # Needs root; without it (or without a usable bpf()) it skips with the reason.
 
 . "$(dirname "$0")/lib.sh"
@@ -188,9 +190,20 @@ test_imported() {
 seen by eBPF: misses[9]=42"
 }
 
+test_array_keys() {
+	t="$T: array keys"
+	ks_build "$t" "$KT_DIR/usermaps/array_keys.ks" "$kt_tmp/array_keys" || return
+	run array_keys
+	expect_output "$t: maps keyed by arrays and strings" array_keys \
+		"before load: 42 7 3 9
+iterated: 504
+after load: 42 1 1"
+}
+
 test_before_load
 test_maps_only
 test_imported
+test_array_keys
 test_failures
 test_entries
 test_pinned
