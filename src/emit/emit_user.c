@@ -72,6 +72,39 @@ static const char *locals(struct emitter *e, const struct map_plan *mp, const ch
 	return out;
 }
 
+/* The statements that add each integer of SRC, of type T, to DST's, at
+ * INDENT tabs (emit_code's template indentation included): members one
+ * by one, arrays in a loop.  Other values (bools,
+ * chars, strings, enums) add nothing: DST keeps what it had. */
+static const char *sum_leaves(struct emitter *e, const struct type *t, const char *dst,
+			      const char *src, int indent, int depth)
+{
+	const char *tabs = arena_printf(A, "%.*s", indent, "\t\t\t\t\t\t\t\t\t\t\t\t");
+	if (t->kind == TY_INT)
+		return arena_printf(A, "%s%s += %s;\n", tabs, dst, src);
+	if (t->kind == TY_STRUCT && !t->kernel && t->decl) {
+		const char *text = "";
+		for (size_t i = 0; i < t->decl->members.len; i++) {
+			const struct member *m = t->decl->members.items[i];
+			const char *name = m->c_name ? m->c_name : m->name;
+			text = arena_printf(A, "%s%s", text,
+					    sum_leaves(e, m->resolved, arena_printf(A, "%s.%s", dst, name),
+						       arena_printf(A, "%s.%s", src, name), indent, depth));
+		}
+		return text;
+	}
+	if (t->kind == TY_ARRAY && t->len) {
+		const char *i = arena_printf(A, "i%d", depth);
+		const char *body = sum_leaves(e, t->elem, arena_printf(A, "%s[%s]", dst, i),
+					      arena_printf(A, "%s[%s]", src, i), indent + 1, depth + 1);
+		if (!*body)
+			return "";
+		return arena_printf(A, "%sfor (__u32 %s = 0; %s < %llu; %s++) {\n%s%s}\n", tabs, i, i,
+				    (unsigned long long)t->len, i, body, tabs);
+	}
+	return "";
+}
+
 static const char *percpu_values(struct emitter *e, const struct map_plan *mp)
 {
 	return arena_printf(A, "struct { %s; } __attribute__((aligned(8))) %s[%s]",
@@ -87,11 +120,19 @@ static void emit_user_store(struct emitter *e, const struct map_plan *mp, bool r
 	const struct type *t = mp->map->type;
 	const char *key = c_key_type(e, mp->map), *value = c_type(e, t->value);
 	const char *name = replace ? mp->replace : mp->set, *flag = replace ? "BPF_EXIST" : "BPF_ANY";
-	if (c_is_array(t->value) && type_is_percpu_map(t)) {
-		emit_unsupported(e, mp->map->span, "writing a per-CPU map of arrays or strings from userspace");
-		return;
-	}
-	if (c_is_array(t->value))	/* the value is passed by its address */
+	if (c_is_array(t->value) && type_is_percpu_map(t))
+		emit_code(e, locals(e, mp, "\
+		/* CPU 0 gets the value, the others zeroes: the sums read back as it%6$s */\n\
+		static void %4$s(%3$s key, const %1$svalue)\n\
+		{\n\
+			int ncpus = ks_map_cpus();\n\
+			%7$s;\n\
+			memset(values, 0, sizeof(values));\n\
+			memcpy(values[0].value, value, sizeof(values[0].value));\n\
+			ks_map_update(%8$s->maps.%2$s, &key, sizeof(key), values, sizeof(values), %5$s);\n\
+		}\n\n"), c_type(e, type_pointer(A, t->value)), m, key, name, flag,
+			  replace ? "; an absent entry stays absent" : "", percpu_values(e, mp), skel);
+	else if (c_is_array(t->value))	/* the value is passed by its address */
 		emit_code(e, locals(e, mp, "\
 		%6$sstatic void %4$s(%3$s key, const %1$svalue)\n\
 		{\n\
@@ -149,13 +190,32 @@ static void emit_user_accessors(struct emitter *e, const struct map_plan *mp)
 	const struct type *t = mp->map->type;
 	const char *key = c_key_type(e, mp->map), *value = c_type(e, t->value);
 	bool percpu = type_is_percpu_map(t);
-	if (percpu && (accessors & (ACC_GET | ACC_OP | ACC_FIND)) && !type_is_integer(t->value)) {
-		emit_unsupported(e, mp->map->span, "reading a per-CPU map of non-integers from userspace");
-		return;
-	}
 	if (percpu && (accessors & (ACC_GET | ACC_OP)))
 		accessors |= ACC_FIND;	/* the sum is NAME_find's */
-	if ((accessors & ACC_FIND) && percpu)
+	bool whole = percpu && !type_is_integer(t->value);	/* a struct, an array... */
+	if ((accessors & ACC_FIND) && whole)
+		emit_code(e, locals(e, mp, "\
+		/* %6$s[key] into value: CPU 0's, with each integer in it summed over\n\
+		 * all CPUs; whether the key is there */\n\
+		static bool %5$s(%3$s key, %1$svalue)\n\
+		{\n\
+			int ncpus = ks_map_cpus();\n\
+			%4$s;\n\
+			memset(value, 0, sizeof(%7$s));\n\
+			if (!ks_map_lookup(%2$s, &key, sizeof(key), values, sizeof(values)))\n\
+				return false;\n\
+			memcpy(value, &values[0].value, sizeof(%7$s));\n\
+			for (int cpu = 1; cpu < ncpus; cpu++) {\n\
+%8$s\
+			}\n\
+			return true;\n\
+		}\n\n"), c_is_array(t->value) ? c_type(e, type_pointer(A, t->value))
+				 : arena_printf(A, "%s *", value), m, key, percpu_values(e, mp), mp->find,
+			  mp->map->c_name, value,
+			  sum_leaves(e, t->value, c_is_array(t->value) ? mp->value
+				     : arena_printf(A, "(*%s)", mp->value),
+				     arena_printf(A, "%s[%s].%s", mp->values, mp->cpu, mp->value), 4, 0));
+	else if ((accessors & ACC_FIND) && percpu)
 		emit_code(e, locals(e, mp, "\
 		/* %6$s[key] into *value, the sum over all CPUs: whether the key is there */\n\
 		static bool %5$s(%3$s key, %1$s *value)\n\
@@ -184,7 +244,16 @@ static void emit_user_accessors(struct emitter *e, const struct map_plan *mp)
 		{\n\
 			return ks_map_lookup(%2$s, &key, sizeof(key), value, sizeof(*value));\n\
 		}\n\n"), value, m, key, mp->find, mp->map->c_name);
-	if ((accessors & (ACC_GET | ACC_OP)) && percpu)
+	if ((accessors & ACC_GET) && whole && c_is_array(t->value))	/* C returns no arrays */
+		emit_code(e, locals(e, mp, "\
+		/* %2$s[key] into value: its sums over all CPUs, zeroes when absent */\n\
+		static %1$s%4$s(%3$s key, %1$svalue)\n\
+		{\n\
+			%5$s(key, value);\n\
+			return value;\n\
+		}\n\n"), c_type(e, type_pointer(A, t->value)), mp->map->c_name, key, mp->get,
+			  mp->find);
+	else if ((accessors & (ACC_GET | ACC_OP)) && percpu)
 		emit_code(e, locals(e, mp, "\
 		/* %2$s[key]: the sum over all CPUs, 0 when absent */\n\
 		static %1$s %4$s(%3$s key)\n\

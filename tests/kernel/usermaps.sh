@@ -21,6 +21,9 @@
 #   write and sum them before and after load; the eBPF program reads them.
 # - array_keys.ks: maps keyed by a u8[6] and a str(16), written, read,
 #   iterated and deleted from before load; the eBPF program adds a key.
+# - percpu_values.ks: per-CPU maps of a struct and of an array read from
+#   userspace as sums of their integers (a bool kept), while the program
+#   counts on every CPU.
 # Needs root; without it (or without a usable bpf()) it skips with the reason.
 
 . "$(dirname "$0")/lib.sh"
@@ -202,8 +205,18 @@ after load: 42 1 1"
 
 test_before_load
 test_maps_only
+test_percpu_values() {
+	t="$T: per-CPU structs"
+	ks_build "$t" "$KT_DIR/usermaps/percpu_values.ks" "$kt_tmp/percpu_values" || return
+	run percpu_values
+	expect_output "$t: summed member by member over CPUs" percpu_values \
+		"before: 10 5 3 1
+after: 1 1 5 1 1"
+}
+
 test_imported
 test_array_keys
+test_percpu_values
 test_failures
 test_entries
 test_pinned
