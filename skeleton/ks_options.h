@@ -67,6 +67,7 @@ enum ks_option_kind {
 	KS_OPT_FLAG,		/* a bool: --NAME sets it and takes no value */
 	KS_OPT_TEXT,		/* a char array: --NAME=TEXT, shorter than .size */
 	KS_OPT_NUMBER,		/* an integer of .size bytes, from .min to .max */
+	KS_OPT_LIST,		/* up to .count such integers: --NAME=1,2,3 */
 };
 
 /* What attach() uses an option's text for: a loader asked to attach to
@@ -85,8 +86,9 @@ struct ks_option {
 	const char *help;	/* what it is for, one paragraph; may be NULL */
 	enum ks_option_kind kind;
 	enum ks_target target;	/* KS_OPT_TEXT: what attach() uses it for */
-	long long min;		/* KS_OPT_NUMBER: the range, signed when min < 0 */
+	long long min;		/* KS_OPT_NUMBER, LIST: the range, signed when min < 0 */
 	unsigned long long max;
+	size_t count;		/* KS_OPT_LIST: how many numbers at most */
 	void *place;		/* where the value goes: a member of main's struct */
 	size_t size;		/* sizeof that member */
 };
@@ -262,6 +264,39 @@ static inline int ks_set_number(const struct ks_option *o, const char *text)
 	return -1;
 }
 
+/* --NAME=1,2,3: each number into the next element of O's place, the
+ * elements after the last zeroed.  KS_RUN, or the exit status. */
+static inline int ks_set_list(const struct ks_command_line *cli, const struct ks_option *o,
+			      const char *text)
+{
+	struct ks_option one = *o;
+	const char *p = text;
+	char item[32];
+	size_t n = 0;
+
+	memset(o->place, 0, o->size * o->count);
+	while (*p) {
+		size_t len = strcspn(p, ",");
+
+		if (n == o->count)
+			return ks_usage_error(cli, "--%s: more than %zu numbers in '%s'",
+					      o->name, o->count, text);
+		if (len >= sizeof(item))
+			len = sizeof(item) - 1;	/* too long: not a number either */
+		memcpy(item, p, len);
+		item[len] = 0;
+		one.place = (char *)o->place + n * o->size;
+		if (ks_set_number(&one, item))
+			return ks_usage_error(cli, "--%s: '%s' is not a number from %lld to %llu",
+					      o->name, item, o->min, o->max);
+		n++;
+		p += strcspn(p, ",");
+		if (*p == ',' && !*++p)
+			return ks_usage_error(cli, "--%s: '%s' ends with a comma", o->name, text);
+	}
+	return KS_RUN;
+}
+
 /* --NAME=TEXT: TEXT into O's place.  KS_RUN, or the exit status. */
 static inline int ks_set_option(const struct ks_command_line *cli, const struct ks_option *o,
 				const char *text)
@@ -281,6 +316,8 @@ static inline int ks_set_option(const struct ks_command_line *cli, const struct 
 			return KS_RUN;
 		return ks_usage_error(cli, "--%s: '%s' is not a number from %lld to %llu",
 				      o->name, text, o->min, o->max);
+	case KS_OPT_LIST:
+		return ks_set_list(cli, o, text);
 	}
 	return KS_RUN;
 }

@@ -682,6 +682,31 @@ static void resolve_decl(struct checker *c, struct decl *d)
 /* main, as the reference has it: the userspace entry, fn main() -> i32
  * or fn main(args: S) -> i32 with S a struct (its options); a file with
  * userspace functions has one, unless it is an imported module. */
+/* main's struct: each member is a command-line option, --NAME=VALUE, of
+ * a type the command line can give. */
+static void check_options(struct checker *c, const struct type *args)
+{
+	if (!args->decl || args->kernel)
+		return;
+	for (size_t i = 0; i < args->decl->members.len; i++) {
+		const struct member *m = args->decl->members.items[i];
+		const struct type *t = m->resolved;
+		if (!t || t->kind == TY_ERROR)
+			continue;
+		if (!strcmp(m->name, "help") || !strcmp(m->name, "verbose")) {
+			diag_error(c->diag, m->span, "an option cannot be called '--%s': every "
+				   "generated program has a --%s of its own", m->name, m->name);
+			continue;
+		}
+		bool list = t->kind == TY_ARRAY && type_is_integer(t->elem) &&
+			    t->elem->kind != TY_CHAR && t->len;
+		if (t->kind != TY_BOOL && t->kind != TY_STR && !type_is_integer(t) && !list)
+			diag_error(c->diag, m->span, "'%s' is %s: a command-line option is a bool "
+				   "(a flag), a number, a str(N) or an array of numbers (--%s=1,2,3)",
+				   m->name, type_name(A, t), m->name);
+	}
+}
+
 static void check_main(struct checker *c)
 {
 	const struct function_info *first_user = NULL;
@@ -709,6 +734,8 @@ static void check_main(struct checker *c)
 				   : ((struct param *)d->fn.params.items[0])->span,
 				   "main takes nothing, or one struct whose members are its "
 				   "command-line options: fn main(args: Options) -> i32");
+		else if (p && p->kind == TY_STRUCT)
+			check_options(c, p);
 		const struct type *ret = fn->type->ret;
 		if (ret->kind != TY_ERROR && !types_equal(ret, &type_i32))
 			diag_error(c->diag, d->fn.ret ? d->fn.ret->span : d->name_span,

@@ -549,14 +549,17 @@ static void emit_option(struct emitter *e, const struct member *m)
 		detail = t->kind == TY_CHAR ? " .min = CHAR_MIN, .max = CHAR_MAX,"
 			: is_signed ? arena_printf(A, " .min = INT%u_MIN, .max = INT%u_MAX,", bits, bits)
 			: arena_printf(A, " .min = 0, .max = UINT%u_MAX,", bits);
+	} else if (t->kind == TY_ARRAY && type_is_integer(t->elem)) {	/* --NAME=1,2,3 */
+		kind = "KS_OPT_LIST";
+		value = "NUMBER,...";
+		const struct type *el = t->elem;
+		unsigned bits = el->kind == TY_INT ? el->bits : 32;
+		bool is_signed = el->kind == TY_INT ? el->is_signed : true;
+		detail = is_signed ? arena_printf(A, " .min = INT%u_MIN, .max = INT%u_MAX,", bits, bits)
+			: arena_printf(A, " .min = 0, .max = UINT%u_MAX,", bits);
+		detail = arena_printf(A, "%s .count = %llu,", detail, (unsigned long long)t->len);
 	} else {
-		emit_unsupported(e, m->span, "a command-line option of this type");
-		return;
-	}
-	if (!strcmp(m->name, "help") || !strcmp(m->name, "verbose")) {
-		diag_error(e->diag, m->span, "an option cannot be called '--%s': "
-			   "every generated program has a --%s of its own", m->name, m->name);
-		e->failed = true;
+		emit_unsupported(e, m->span, "a command-line option of this type");	/* check's */
 		return;
 	}
 	emit_line(e, "{");
@@ -566,8 +569,11 @@ static void emit_option(struct emitter *e, const struct member *m)
 	if (help)
 		emit_help(e, help);
 	emit_line(e, ".kind = %s,%s", kind, detail);
-	emit_line(e, ".place = %sargs.%s, .size = sizeof(args.%s),", t->kind == TY_STR ? "" : "&",
-		  member, member);
+	if (t->kind == TY_ARRAY)	/* the size of one number */
+		emit_line(e, ".place = args.%s, .size = sizeof(args.%s[0]),", member, member);
+	else
+		emit_line(e, ".place = %sargs.%s, .size = sizeof(args.%s),",
+			  t->kind == TY_STR ? "" : "&", member, member);
 	e->indent--;
 	emit_line(e, "},");
 }
