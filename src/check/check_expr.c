@@ -319,6 +319,16 @@ static const struct type *check_ident(struct checker *c, struct expr *e)
 		diag_error(c->diag, e->span, "'%s' is a @struct_ops impl: only register() takes it",
 			   e->ident);
 		return set(e, &type_error);
+	case SYM_FUNCTION:
+		for (size_t i = 0; sym->type && sym->type->kind == TY_FUNCTION &&
+				   i < sym->type->params.len; i++)
+			if (((const struct type *)sym->type->params.items[i])->kind == TY_MAP) {
+				diag_error(c->diag, e->span, "'%s' takes a map, so it is no value: "
+					   "it is compiled once for each map it is called with; call it",
+					   e->ident);
+				return set(e, &type_error);
+			}
+		break;
 	case SYM_GLOBAL:
 		if (sym->local && c->fn && !in_bpf(c))
 			diag_error(c->diag, e->span,

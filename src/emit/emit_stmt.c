@@ -111,8 +111,60 @@ bool emit_is_string_part(const struct expr *x)
 	return x->kind == EXPR_STRING || x->kind == EXPR_IDENT || x->kind == EXPR_FIELD ||
 	       x->kind == EXPR_ARROW || x->kind == EXPR_INDEX ||
 	       (expr_is_join(x) && x->c_call) ||	/* ({ ...; joined; }).value */
+	       (x->kind == EXPR_MATCH && !match_is_simple(x)) ||	/* ({ ...; value; }).value */
+	       (x->kind == EXPR_CALL && x->sym && x->sym->kind == SYM_IMPORT) ||	/* Python's */
 	       (x->kind == EXPR_CALL && x->sym && x->sym->kind == SYM_FUNCTION && x->sym->fn &&
 		x->sym->fn->c_returns);	/* f().value */
+}
+
+/* HELPER(DST, SIZE, PART, its size): a part that picks one of several
+ * strings (c ? a : b, a match of values) picks the call instead, so that
+ * each string is read within its own size. */
+static void emit_part_call(struct emitter *e, const char *helper, const char *dst,
+			   const char *size, const struct expr *part)
+{
+	if (part->kind == EXPR_CONDITIONAL) {
+		emit_text(e, "(");
+		emit_expr(e, part->conditional.cond);
+		emit_text(e, " ? ");
+		emit_part_call(e, helper, dst, size, part->conditional.then);
+		emit_text(e, " : ");
+		emit_part_call(e, helper, dst, size, part->conditional.otherwise);
+		emit_text(e, ")");
+		return;
+	}
+	if (part->kind == EXPR_MATCH && match_is_simple(part)) {
+		const struct expr *fallback = NULL;
+		emit_text(e, "(");
+		for (size_t i = 0; i < part->match.arms.len; i++) {
+			const struct match_arm *arm = part->match.arms.items[i];
+			if (!arm->pattern) {
+				fallback = arm->value;
+				continue;
+			}
+			emit_expr(e, part->match.scrutinee);
+			emit_text(e, " == ");
+			emit_expr(e, arm->pattern);
+			emit_text(e, " ? ");
+			emit_part_call(e, helper, dst, size, arm->value);
+			emit_text(e, " : ");
+		}
+		if (fallback)
+			emit_part_call(e, helper, dst, size, fallback);
+		else	/* no arm: the empty string */
+			emit_text(e, "%s(%s, %s, \"\", 1)", helper, dst, size);
+		emit_text(e, ")");
+		return;
+	}
+	emit_text(e, "%s(%s, %s, ", helper, dst, size);
+	emit_expr(e, part);
+	emit_text(e, ", %llu)", (unsigned long long)type_size(part->type));
+}
+
+/* Whether PART is read through emit_part_call. */
+static bool is_string_choice(const struct expr *part)
+{
+	return part->kind == EXPR_CONDITIONAL || (part->kind == EXPR_MATCH && match_is_simple(part));
 }
 
 /* The parts of V into DST of SIZE bytes: the first copied, the others
@@ -125,17 +177,15 @@ static void emit_join_parts(struct emitter *e, const char *dst, const char *size
 	join_parts(e, v, &parts);
 	for (size_t i = 0; i < parts.len; i++) {
 		const struct expr *part = parts.items[i];
-		if (!emit_is_string_part(part)) {
+		if (!emit_is_string_part(part) && !is_string_choice(part)) {
 			emit_unsupported(e, part->span, "this string as a part of '+'");
 			return;
 		}
 		if (!one_line)
 			start_line(e);
-		emit_text(e, "%s(%s, %s, ", plan_find_helper(e->plan, side, i ? HELPER_STR_APPEND
-							     : HELPER_STR_COPY, 0, false), dst, size);
-		emit_expr(e, part);
-		emit_text(e, ", %llu);%s", (unsigned long long)type_size(part->type),
-			  one_line ? " " : "\n");
+		emit_part_call(e, plan_find_helper(e->plan, side, i ? HELPER_STR_APPEND
+						   : HELPER_STR_COPY, 0, false), dst, size, part);
+		emit_text(e, ";%s", one_line ? " " : "\n");
 	}
 }
 
