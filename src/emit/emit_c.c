@@ -471,7 +471,12 @@ static void emit_member(struct emitter *e, const struct expr *x)
 	}
 	if (read_with_core(e, x)) {
 		if (x->type && x->type->kind == TY_ARRAY) {
-			emit_unsupported(e, x->span, "reading an array of a kernel struct through a pointer");
+			/* an array is read whole, into a struct that holds it */
+			const char *v = e->fn->c_joined;
+			emit_text(e, "({ struct { %s; } %s; BPF_CORE_READ_INTO(&%s.value, ",
+				  c_decl(e, x->type, "value"), v, v);
+			emit_expr(e, base);
+			emit_text(e, ", %s); %s; }).value", x->field.name, v);
 			return;
 		}
 		emit_text(e, "BPF_CORE_READ(");

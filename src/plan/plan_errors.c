@@ -35,7 +35,8 @@ static bool survey_expr(struct ast_visitor *v, struct expr *x)
 	if (x->kind == EXPR_CALL && x->sym && x->sym->kind == SYM_FUNCTION &&
 	    fn_may_throw(x->sym->fn))
 		s->throwing_calls = true;
-	if ((expr_is_join(x) && x->c_call) || x->c_widen)
+	if ((expr_is_join(x) && x->c_call) || x->c_widen ||
+	    (x->c_core && x->type && x->type->kind == TY_ARRAY))	/* read into a struct */
 		s->joins = true;
 	for (size_t i = 0; x->kind == EXPR_STRUCT_LIT && i < x->struct_lit.fields.len; i++)
 		if (((const struct field_init *)x->struct_lit.fields.items[i])->c_copied)

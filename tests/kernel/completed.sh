@@ -2,7 +2,9 @@
 # The constructs the completed language added, in eBPF code in the real
 # kernel: completed/completed.ks is compiled and built, xdp_run runs its XDP
 # program once with BPF_PROG_TEST_RUN, and out[i] must hold what
-# LANGUAGE.md says each case gives.
+# LANGUAGE.md says each case gives.  completed/comm.ks reads task->comm
+# through a kernel pointer (CO-RE) in a tracepoint program, and must find
+# its own name among the tasks it saw.
 # Needs root; without it (or without a usable bpf()) it skips with the reason.
 
 . "$(dirname "$0")/lib.sh"
@@ -31,4 +33,15 @@ expect 12 207 "a map keyed by u8[6]: += (also in a helper given the map) and a l
 expect 13 1 "an absent array key is null"
 expect 14 1 "delete of an array key"
 expect 15 34 "a map keyed by str(16): a str(8) key (padded), a literal, a str(16) variable"
+
+kt_ensure_tracefs
+if ks_build "$T: comm" "$KT_DIR/completed/comm.ks" "$kt_tmp/comm"; then
+	status=0
+	timeout 30 "$kt_tmp/comm/comm" >"$kt_tmp/comm.out" 2>"$kt_tmp/comm.err" || status=$?
+	if [ "$status" = 0 ] && [ "$(cat "$kt_tmp/comm.out")" = "found itself: 1, fourth letter m" ]; then
+		pass "$T: task->comm read through a kernel pointer, whole and by element"
+	else
+		fail "$T: comm" "status $status" "$kt_tmp/comm.out" "$kt_tmp/comm.err"
+	fi
+fi
 summary
