@@ -436,6 +436,15 @@ static const struct type *map_type(struct checker *c, const struct decl *d)
 	m->map_kind = kind;
 	m->key = resolve_type(c, t->args.items[0]);
 	m->value = resolve_type(c, t->args.items[1]);
+	const struct ast_type *vt = t->args.items[1];
+	if (m->value->kind == TY_POINTER)
+		diag_error(c->diag, vt->span, "a map cannot keep pointers: the kernel keeps objects "
+			   "in maps as kptrs, which need BTF type tags that clang 14 does not "
+			   "write; keep the object's values in the map instead (%s<K, %s>)",
+			   t->name, type_name(A, m->value->elem));
+	else if (m->value->kind == TY_ARRAY && m->value->elem->kind == TY_ARRAY)
+		diag_error(c->diag, vt->span, "a map value cannot be an array of arrays: put the "
+			   "array in a struct (struct Rows { rows: %s })", type_name(A, m->value));
 	int64_t n = 0;
 	if (t->sizes.len != 1 || !const_value(c, t->sizes.items[0], &n) || n <= 0)
 		diag_error(c->diag, t->span, "a map needs one positive size: %s<K, V>(N)", t->name);

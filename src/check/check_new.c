@@ -189,8 +189,8 @@ void check_bpf_objects(struct checker *c, struct function_info *fn)
 {
 	struct objects o = { .v = { find_new, find_objects }, .c = c };
 	ast_walk_stmt(&o.v, fn->decl->fn.body);
-	/* objects handed to a map (kptrs) change hands there: a feature that
-	 * compile reports at the map, not judged here */
+	/* objects handed to a map of pointers: the map is an error already
+	 * (check.c), so what the function does with them is not judged too */
 	if (o.kept_in_map)
 		return;
 	for (size_t i = 0; i < o.loose.len; i++)

@@ -192,16 +192,6 @@ static void emit_map(struct emitter *e, const struct symbol *sym)
 		emit_unsupported(e, d->span, "a ring buffer");
 		return;
 	}
-	/* accessors pass values by value, and arrays by their first element */
-	if (c_is_array(t->value) && t->value->kind == TY_ARRAY && c_is_array(t->value->elem)) {
-		emit_unsupported(e, d->span, "a map whose value is an array of arrays");
-		return;
-	}
-	if (t->value->kind == TY_POINTER) {	/* the kernel keeps objects there as kptrs */
-		emit_unsupported(e, d->span, "a map whose value is a pointer (an object kept in a "
-				 "map, a kptr)");
-		return;
-	}
 	const char *flags = NULL;
 	for (size_t i = 0; i < d->attrs.len; i++) {
 		const struct attr *a = d->attrs.items[i];
