@@ -75,6 +75,7 @@ enum builtin {
 #define PRELUDE_NAME "<built-in>"
 
 struct impl_info;
+struct probe_arg;
 
 struct function_info {
 	struct decl *decl;
@@ -105,6 +106,10 @@ struct function_info {
 	   value, and a copy of a string it matches */
 	const char *c_match_value, *c_matched;
 	const char *c_entry;	/* plan: &m[k].f: the entry's pointer */
+	/* plan: a kprobe given a struct by value reads its arguments from
+	   these places (by parameter), a struct's words through c_words */
+	struct probe_arg *c_probe_args;
+	const char *c_words;
 	struct vec c_defers;	/* plan: its defer statements, in order */
 	/* eBPF: the local that takes the stack past its limit, and the total */
 	const struct stmt *stack_culprit;

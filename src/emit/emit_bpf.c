@@ -438,6 +438,43 @@ static const char *params(struct emitter *e, const struct function_info *fn)
 	return *text ? text : "void";
 }
 
+/* A kprobe's arguments when one is a struct passed by value, read where
+ * the x86-64 calling convention puts them (plan_probe_args.c): registers
+ * di, si, dx, cx, r8, r9 of its pt_regs, or the stack above the return
+ * address. */
+static void emit_probe_args(struct emitter *e, const struct function_info *fn)
+{
+	static const char *const regs[] = { "di", "si", "dx", "cx", "r8", "r9" };
+	const struct decl *d = fn->decl;
+	emit_line(e, "/* the arguments, where x86-64 passes them */");
+	for (size_t i = 0; i < d->fn.params.len; i++) {
+		const struct param *p = d->fn.params.items[i];
+		const struct type *t = fn->type->params.items[i];
+		const struct probe_arg *a = &fn->c_probe_args[i];
+		const char *name = p->sym->c_name;
+		if (a->on_stack) {
+			emit_line(e, "%s;", c_decl(e, t, name));
+			emit_line(e, "bpf_probe_read_kernel(&%s, sizeof(%s), (void *)(ctx->sp + %llu));",
+				  name, name, (unsigned long long)a->stack_offset);
+		} else if (t->kind == TY_STRUCT || t->kind == TY_ARRAY) {
+			emit_line(e, "%s;", c_decl(e, t, name));
+			start_line(e);
+			emit_text(e, "{\n");
+			e->indent++;
+			start_line(e);
+			emit_text(e, "__u64 %s[%u] = { ", fn->c_words, a->words);
+			for (unsigned w = 0; w < a->words; w++)
+				emit_text(e, "%sctx->%s", w ? ", " : "", regs[a->reg + w]);
+			emit_text(e, " };\n");
+			emit_line(e, "__builtin_memcpy(&%s, %s, sizeof(%s));", name, fn->c_words, name);
+			e->indent--;
+			emit_line(e, "}");
+		} else {
+			emit_line(e, "%s = (%s)ctx->%s;", c_decl(e, t, name), c_type(e, t), regs[a->reg]);
+		}
+	}
+}
+
 /* The kfuncs the programs call, declared as libbpf resolves them at load
  * time.  An extern naming a BPF helper needs none: bpf_helpers.h has it. */
 static void emit_kfunc_externs(struct emitter *e)
@@ -475,18 +512,19 @@ static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 			emit_unsupported(e, d->span, arena_printf(A, "a @%s program", prog_kind_name(fn->prog)));
 			return;
 		}
-		for (size_t i = 0; macro && i < d->fn.params.len; i++) {
-			const struct type *t = fn->type->params.items[i];
-			if (t->kind == TY_STRUCT || t->kind == TY_ARRAY) {
-				/* the entry macro reads each argument from one register */
-				const struct param *p = d->fn.params.items[i];
-				emit_unsupported(e, p->span, arena_printf(A, "a @%s parameter that is a struct "
-									  "passed by value", kind->name));
-				return;
-			}
+		if (fn->c_probe_args) {	/* a struct by value: no BPF_KPROBE */
+			emit_code(e, "\
+			#ifndef __TARGET_ARCH_x86\n\
+			#error \"%s takes a struct by value: its arguments are read as x86-64 passes them\"\n\
+			#endif", name);
+			emit_line(e, "SEC(\"%s\")", sec);
+			emit_line(e, "int %s(struct pt_regs *ctx)", name);
+		} else {
+			emit_line(e, "SEC(\"%s\")", sec);
 		}
-		emit_line(e, "SEC(\"%s\")", sec);
-		if (macro)	/* the kernel function's arguments, from pt_regs */
+		if (fn->c_probe_args)
+			;
+		else if (macro)	/* the kernel function's arguments, from pt_regs */
 			emit_line(e, "int %s(%s%s%s)", macro,
 				  name, d->fn.params.len ? ", " : "",
 				  d->fn.params.len ? params(e, fn) : "");
@@ -500,7 +538,9 @@ static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 	}
 	emit_line(e, "{");
 	e->indent++;
-	if (macro)
+	if (fn->c_probe_args)
+		emit_probe_args(e, fn);
+	else if (macro)
 		emit_line(e, "(void)ctx;	/* %s's pt_regs */", macro);
 	emit_function_body(e, fn);
 	e->indent--;

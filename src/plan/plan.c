@@ -747,6 +747,11 @@ static void name_locals(struct planner *p, struct function_info *fn)
 			sym->c_param = names_claim(p->block, arena_printf(A, "%s_in", sym->c_name));
 	}
 	name_local(p, fn->ret_sym);
+	if (kind && kind->entry_macro && !strcmp(kind->entry_macro, "BPF_KPROBE") && fn->type) {
+		fn->c_probe_args = plan_probe_arg_places(A, &fn->type->params, p->cp->btf);
+		if (fn->c_probe_args)	/* a struct's registers, copied into it */
+			fn->c_words = names_claim(p->block, "words");
+	}
 	plan_errors(p->plan, p->side, fn, p->block);
 	name_block(p, d->fn.body);
 	p->block = NULL;

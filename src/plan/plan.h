@@ -131,6 +131,22 @@ const char *plan_key_struct(const struct plan *plan, const struct type *key);
 
 struct plan *plan_program(struct arena *a, struct checked_program *cp);
 
+/* Where a kprobe reads one argument of its kernel function
+ * (plan_probe_args.c): registers from the first (0 is PT_REGS_PARM1),
+ * or the stack, from the stack pointer at the function's entry. */
+struct probe_arg {
+	bool on_stack;
+	unsigned reg;			/* the first register */
+	unsigned words;			/* how many 8-byte words it takes */
+	uint64_t stack_offset;		/* on the stack: its offset from %rsp */
+};
+
+/* The places of arguments of TYPES (struct type *), by the x86-64 calling
+ * convention; NULL when none is a struct passed by value, so that
+ * BPF_KPROBE reads them all. */
+struct probe_arg *plan_probe_arg_places(struct arena *a, const struct vec *types,
+					const struct kernel_btf *btf);
+
 /* "add", "sub", ...: what accessors for m[k] op= v are named after. */
 const char *binary_op_name(enum binary_op op);
 /* The map named by an index expression's base, or NULL: a map, or a

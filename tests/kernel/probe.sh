@@ -8,6 +8,9 @@
 # probe/follow.ks follows kernel pointers (task->mm, a pmd_t, which is a
 # typedef of an anonymous struct) through BPF_CORE_READ with the null tests
 # the checker asks for: it must build and the verifier must accept it.
+# probe/by_value.ks probes functions that take structs by value, whose
+# arguments are read where x86-64 passes them (tests/unit/probe_args_test
+# checks those places against the compiler's): it must build and load.
 # Needs root; without it (or without a usable bpf()) it skips with the reason.
 
 . "$(dirname "$0")/lib.sh"
@@ -39,6 +42,13 @@ if [ -z "$missing" ] && ks_build "$T: follow" "$KT_DIR/probe/follow.ks" "$F"; th
 	pin=/sys/fs/bpf/kt_follow_$$
 	ks_load "$T: follow" "$F/.output/follow.bpf.o" "$pin" \
 		"the verifier accepts probes that follow kernel pointers"
+	rm -rf "$pin"
+fi
+V=$kt_tmp/by_value
+if [ -z "$missing" ] && ks_build "$T: by value" "$KT_DIR/probe/by_value.ks" "$V"; then
+	pin=/sys/fs/bpf/kt_by_value_$$
+	ks_load "$T: by value" "$V/.output/by_value.bpf.o" "$pin" \
+		"the verifier accepts probes given structs by value, in registers and on the stack"
 	rm -rf "$pin"
 fi
 summary
