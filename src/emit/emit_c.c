@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void emit_string_compare(struct emitter *e, const char *eq, const struct expr *a,
+				const struct expr *b);
+
 /* ---- output --------------------------------------------------------------- */
 
 void emit_text(struct emitter *e, const char *fmt, ...)
@@ -358,18 +361,16 @@ static void emit_binary(struct emitter *e, const struct expr *x)
 			emit_join_value(e, x);
 			return;
 		}
-		if (x->binary.op == BIN_ADD || !x->c_call || !emit_is_string_part(a) ||
-		    !emit_is_string_part(b)) {
+		if (x->binary.op == BIN_ADD || !x->c_call ||
+		    !(emit_is_string_part(a) || emit_is_string_choice(a)) ||
+		    !(emit_is_string_part(b) || emit_is_string_choice(b))) {
 			emit_unsupported(e, x->span, x->binary.op == BIN_ADD
 					 ? "joining strings with '+' other than into a str variable"
 					 : "comparing a string made by '+' or a call");
 			return;
 		}
-		emit_text(e, "%s%s(", x->binary.op == BIN_NE ? "!" : "", x->c_call);
-		emit_expr(e, a);
-		emit_text(e, ", %llu, ", (unsigned long long)type_size(l));
-		emit_expr(e, b);
-		emit_text(e, ", %llu)", (unsigned long long)type_size(r));
+		emit_text(e, "%s", x->binary.op == BIN_NE ? "!" : "");
+		emit_string_compare(e, x->c_call, a, b);
 		return;
 	}
 	if (x->c_call && (x->binary.op == BIN_DIV || x->binary.op == BIN_MOD)) {
@@ -602,6 +603,55 @@ static void emit_entry_part_address(struct emitter *e, const struct expr *part)
 	emit_text(e, "); %s ? &", name);
 	emit_part_of(e, part, entry, name);
 	emit_text(e, " : NULL; })");
+}
+
+/* A of B, or B of A, when one picks among strings: the comparison is
+ * picked instead (as emit_part_call picks the helper call). */
+static void emit_string_compare(struct emitter *e, const char *eq, const struct expr *a,
+				const struct expr *b)
+{
+	const struct expr *choice = emit_is_string_choice(a) ? a : emit_is_string_choice(b) ? b
+				    : NULL;
+	if (!choice) {
+		emit_text(e, "%s(", eq);
+		emit_expr(e, a);
+		emit_text(e, ", %llu, ", (unsigned long long)type_size(a->type));
+		emit_expr(e, b);
+		emit_text(e, ", %llu)", (unsigned long long)type_size(b->type));
+		return;
+	}
+	const struct expr *other = choice == a ? b : a;
+	emit_text(e, "(");
+	if (choice->kind == EXPR_CONDITIONAL) {
+		emit_expr(e, choice->conditional.cond);
+		emit_text(e, " ? ");
+		emit_string_compare(e, eq, choice->conditional.then, other);
+		emit_text(e, " : ");
+		emit_string_compare(e, eq, choice->conditional.otherwise, other);
+		emit_text(e, ")");
+		return;
+	}
+	const struct expr *fallback = NULL;
+	for (size_t i = 0; i < choice->match.arms.len; i++) {
+		const struct match_arm *arm = choice->match.arms.items[i];
+		if (!arm->pattern) {
+			fallback = arm->value;
+			continue;
+		}
+		emit_expr(e, choice->match.scrutinee);
+		emit_text(e, " == ");
+		emit_expr(e, arm->pattern);
+		emit_text(e, " ? ");
+		emit_string_compare(e, eq, arm->value, other);
+		emit_text(e, " : ");
+	}
+	if (fallback) {
+		emit_string_compare(e, eq, fallback, other);
+	} else {	/* no arm: the empty string */
+		struct expr empty = { .kind = EXPR_STRING, .type = type_str(A, 1) };
+		emit_string_compare(e, eq, &empty, other);
+	}
+	emit_text(e, ")");
 }
 
 static void emit_call(struct emitter *e, const struct expr *x)

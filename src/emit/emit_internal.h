@@ -98,6 +98,9 @@ void emit_result_structs(struct emitter *e);
  * compound literal of type T), so nothing reads past its end. */
 void emit_array_value(struct emitter *e, const struct type *t, const struct expr *x);
 void emit_stmt(struct emitter *e, const struct stmt *s);
+/* Whether X picks among strings as C's ?: does: c ? a : b, or a match
+ * of values on a variable. */
+bool emit_is_string_choice(const struct expr *x);
 /* A match that is not a ?: chain, as a value: its statements in a GNU
  * statement expression. */
 void emit_match_value(struct emitter *e, const struct expr *x);

@@ -161,8 +161,7 @@ static void emit_part_call(struct emitter *e, const char *helper, const char *ds
 	emit_text(e, ", %llu)", (unsigned long long)type_size(part->type));
 }
 
-/* Whether PART is read through emit_part_call. */
-static bool is_string_choice(const struct expr *part)
+bool emit_is_string_choice(const struct expr *part)
 {
 	return part->kind == EXPR_CONDITIONAL || (part->kind == EXPR_MATCH && match_is_simple(part));
 }
@@ -177,7 +176,7 @@ static void emit_join_parts(struct emitter *e, const char *dst, const char *size
 	join_parts(e, v, &parts);
 	for (size_t i = 0; i < parts.len; i++) {
 		const struct expr *part = parts.items[i];
-		if (!emit_is_string_part(part) && !is_string_choice(part)) {
+		if (!emit_is_string_part(part) && !emit_is_string_choice(part)) {
 			emit_unsupported(e, part->span, "this string as a part of '+'");
 			return;
 		}
