@@ -327,6 +327,8 @@ static const char *const skeleton_functions[] = {
  * bpftool derives from it is taken. */
 static const char *claim_skeleton(struct planner *p, const char *want)
 {
+	if (names_python_prefixed(p->tags, want))	/* no suffix would free it */
+		want = arena_printf(A, "user_%s", want);
 	const char *name = want;
 	for (unsigned i = 1;; i++) {
 		bool free = true;
@@ -935,6 +937,14 @@ struct plan *plan_program(struct arena *a, struct checked_program *cp)
 	names_take_reserved(p->visible[C_USER], RESERVED_USER_VISIBLE);
 	p->file[C_USER] = names_new(A, p->visible[C_USER]);
 	names_take_reserved(p->file[C_USER], RESERVED_USER_DECLARED);
+	for (size_t i = 0; i < cp->decls.len; i++) {
+		const struct decl *d = cp->decls.items[i];
+		if (d->kind == DECL_IMPORT && d->sym && d->sym->module && d->sym->module->python) {
+			names_take_python(p->visible[C_USER]);	/* Python.h is included */
+			names_take_python(p->tags);
+			break;
+		}
+	}
 
 	p->members = names_new(A, NULL);
 	names_take_reserved(p->members, RESERVED_MEMBERS);

@@ -24,6 +24,12 @@ struct names *names_new(struct arena *a, const struct names *outer);
 void names_take_reserved(struct names *n, enum reserved set);
 /* Also asks BTF: vmlinux.h's typedefs and enumerators, or its tags. */
 void names_take_btf(struct names *n, const struct kernel_btf *btf, bool types, bool tags);
+/* What Python.h declares, for a loader that embeds Python: every name
+ * that starts with Py, _Py or PY. */
+void names_take_python(struct names *n);
+/* Whether NAME starts like Python.h's names in a namespace of N's chain
+ * that has them: no suffix makes it free, a prefix does. */
+bool names_python_prefixed(const struct names *n, const char *name);
 const struct names *names_outer(const struct names *n);
 bool names_taken(const struct names *n, const char *name);
 void names_take(struct names *n, const char *name);

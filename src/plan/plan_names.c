@@ -22,6 +22,7 @@ struct names {
 	const struct kernel_btf *btf;
 	bool btf_types;		/* ... its typedefs and enumerators */
 	bool btf_tags;		/* ... its struct, union and enum names */
+	bool python;		/* Python.h's names: Py..., _Py..., PY... */
 };
 
 static size_t hash(const char *s)
@@ -52,6 +53,9 @@ static bool has_own(const struct names *n, const char *name)
 		return true;
 	if (n->btf_tags && (kernel_btf_is_struct(n->btf, name) || kernel_btf_is_union(n->btf, name) ||
 			    kernel_btf_is_enum(n->btf, name)))
+		return true;
+	if (n->python && (!strncmp(name, "Py", 2) || !strncmp(name, "_Py", 3) ||
+			  !strncmp(name, "PY", 2)))
 		return true;
 	return false;
 }
@@ -94,6 +98,11 @@ void names_take(struct names *n, const char *name)
 	n->len++;
 }
 
+void names_take_python(struct names *n)
+{
+	n->python = true;
+}
+
 void names_take_btf(struct names *n, const struct kernel_btf *btf, bool types, bool tags)
 {
 	n->btf = btf;
@@ -103,8 +112,21 @@ void names_take_btf(struct names *n, const struct kernel_btf *btf, bool types, b
 
 /* A C keyword or a name a header takes gets a '_': "default_", and then
  * a number when that is taken too: "count_2". */
+/* Whether NAME starts like Python.h's names in a namespace of N's chain
+ * that has them: no suffix makes it free, a prefix does. */
+bool names_python_prefixed(const struct names *n, const char *name)
+{
+	for (; n; n = n->outer)
+		if (n->python)
+			return !strncmp(name, "Py", 2) || !strncmp(name, "_Py", 3) ||
+			       !strncmp(name, "PY", 2);
+	return false;
+}
+
 const char *names_claim_in(struct names *n, struct names *also, const char *want)
 {
+	if (names_python_prefixed(n, want) || (also && names_python_prefixed(also, want)))
+		want = arena_printf(n->arena, "user_%s", want);
 	const char *name = want;
 	for (unsigned i = 1; names_taken(n, name) || (also && names_taken(also, name)); i++)
 		name = i == 1 ? arena_printf(n->arena, "%s_", want)
@@ -174,6 +196,8 @@ static void take_runtime(struct names *n)
 {
 	take_runtime_header(n, "skeleton/ks_runtime.h");
 	take_runtime_header(n, "skeleton/ks_options.h");
+	take_runtime_header(n, "skeleton/ks_python.h");
+	take_runtime_header(n, "skeleton/ks_exec.h");
 }
 
 /* What libbpf's eBPF headers declare inside their macros' expansions
