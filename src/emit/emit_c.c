@@ -605,53 +605,41 @@ static void emit_entry_part_address(struct emitter *e, const struct expr *part)
 	emit_text(e, " : NULL; })");
 }
 
-/* A of B, or B of A, when one picks among strings: the comparison is
- * picked instead (as emit_part_call picks the helper call). */
+/* EQ(A, B) of two strings.  When one side picks among strings (c ? a : b,
+ * a match of values) the comparison is picked instead, as emit_part_call
+ * picks the helper call, so that each string is read within its size. */
+struct string_compare {
+	const char *eq;
+	const struct expr *other;	/* the side that is not the choice */
+	bool other_first;
+};
+
+static void emit_compare_leaf(struct emitter *e, const struct expr *value, const void *arg)
+{
+	const struct string_compare *c = arg;
+	struct expr empty = { .kind = EXPR_STRING, .type = type_str(A, 1) };
+	if (!value)	/* no arm: the empty string */
+		value = &empty;
+	if (c->other_first)
+		emit_string_compare(e, c->eq, c->other, value);
+	else
+		emit_string_compare(e, c->eq, value, c->other);
+}
+
 static void emit_string_compare(struct emitter *e, const char *eq, const struct expr *a,
 				const struct expr *b)
 {
-	const struct expr *choice = emit_is_string_choice(a) ? a : emit_is_string_choice(b) ? b
-				    : NULL;
-	if (!choice) {
-		emit_text(e, "%s(", eq);
-		emit_expr(e, a);
-		emit_text(e, ", %llu, ", (unsigned long long)type_size(a->type));
-		emit_expr(e, b);
-		emit_text(e, ", %llu)", (unsigned long long)type_size(b->type));
+	if (emit_is_string_choice(a) || emit_is_string_choice(b)) {
+		bool first = emit_is_string_choice(a);
+		struct string_compare c = { eq, first ? b : a, !first };
+		emit_choice(e, first ? a : b, emit_compare_leaf, &c);
 		return;
 	}
-	const struct expr *other = choice == a ? b : a;
-	emit_text(e, "(");
-	if (choice->kind == EXPR_CONDITIONAL) {
-		emit_expr(e, choice->conditional.cond);
-		emit_text(e, " ? ");
-		emit_string_compare(e, eq, choice->conditional.then, other);
-		emit_text(e, " : ");
-		emit_string_compare(e, eq, choice->conditional.otherwise, other);
-		emit_text(e, ")");
-		return;
-	}
-	const struct expr *fallback = NULL;
-	for (size_t i = 0; i < choice->match.arms.len; i++) {
-		const struct match_arm *arm = choice->match.arms.items[i];
-		if (!arm->pattern) {
-			fallback = arm->value;
-			continue;
-		}
-		emit_expr(e, choice->match.scrutinee);
-		emit_text(e, " == ");
-		emit_expr(e, arm->pattern);
-		emit_text(e, " ? ");
-		emit_string_compare(e, eq, arm->value, other);
-		emit_text(e, " : ");
-	}
-	if (fallback) {
-		emit_string_compare(e, eq, fallback, other);
-	} else {	/* no arm: the empty string */
-		struct expr empty = { .kind = EXPR_STRING, .type = type_str(A, 1) };
-		emit_string_compare(e, eq, &empty, other);
-	}
-	emit_text(e, ")");
+	emit_text(e, "%s(", eq);
+	emit_expr(e, a);
+	emit_text(e, ", %llu, ", (unsigned long long)type_size(a->type));
+	emit_expr(e, b);
+	emit_text(e, ", %llu)", (unsigned long long)type_size(b->type));
 }
 
 static void emit_call(struct emitter *e, const struct expr *x)
@@ -847,34 +835,55 @@ static void emit_int(struct emitter *e, const struct expr *x)
 		emit_text(e, "%s%s", text, suffix);
 }
 
-/* A match of value arms as a chain of ?: on its scrutinee. */
-static void emit_match(struct emitter *e, const struct expr *x)
+void emit_choice(struct emitter *e, const struct expr *choice,
+		 void (*leaf)(struct emitter *e, const struct expr *value, const void *arg),
+		 const void *arg)
 {
-	const struct expr *s = x->match.scrutinee;
-	if (!match_is_simple(x)) {
-		emit_match_value(e, x);
+	emit_text(e, "(");
+	if (choice->kind == EXPR_CONDITIONAL) {
+		emit_operand(e, PREC_COND, choice->conditional.cond, false);
+		emit_text(e, " ? ");
+		leaf(e, choice->conditional.then, arg);
+		emit_text(e, " : ");
+		leaf(e, choice->conditional.otherwise, arg);
+		emit_text(e, ")");
 		return;
 	}
 	const struct expr *fallback = NULL;
-	emit_text(e, "(");
-	for (size_t i = 0; i < x->match.arms.len; i++) {
-		const struct match_arm *arm = x->match.arms.items[i];
+	for (size_t i = 0; i < choice->match.arms.len; i++) {
+		const struct match_arm *arm = choice->match.arms.items[i];
 		if (!arm->pattern) {
 			fallback = arm->value;
 			continue;
 		}
-		emit_expr(e, s);
+		emit_expr(e, choice->match.scrutinee);
 		emit_text(e, " == ");
 		emit_operand(e, PREC_EQ, arm->pattern, true);
 		emit_text(e, " ? ");
-		emit_operand(e, PREC_COND, arm->value, false);
+		leaf(e, arm->value, arg);
 		emit_text(e, " : ");
 	}
-	if (fallback)
-		emit_operand(e, PREC_COND, fallback, false);
+	leaf(e, fallback, arg);	/* NULL: no arm matched */
+	emit_text(e, ")");
+}
+
+/* One arm's value in a ?: chain; 0 where no arm matched. */
+static void emit_arm_operand(struct emitter *e, const struct expr *value, const void *arg)
+{
+	(void)arg;
+	if (value)
+		emit_operand(e, PREC_COND, value, false);
 	else
 		emit_text(e, "0");
-	emit_text(e, ")");
+}
+
+/* A match of value arms as a chain of ?: on its scrutinee. */
+static void emit_match(struct emitter *e, const struct expr *x)
+{
+	if (!match_is_simple(x))
+		emit_match_value(e, x);
+	else
+		emit_choice(e, x, emit_arm_operand, NULL);
 }
 
 static void emit_expr_as_written(struct emitter *e, const struct expr *x);

@@ -98,6 +98,11 @@ void emit_result_structs(struct emitter *e);
  * compound literal of type T), so nothing reads past its end. */
 void emit_array_value(struct emitter *e, const struct type *t, const struct expr *x);
 void emit_stmt(struct emitter *e, const struct stmt *s);
+/* CHOICE (c ? a : b, or a match of values on a variable) as C's ?: with
+ * LEAF written for each value it may take (NULL: no arm matched). */
+void emit_choice(struct emitter *e, const struct expr *choice,
+		 void (*leaf)(struct emitter *e, const struct expr *value, const void *arg),
+		 const void *arg);
 /* Whether X picks among strings as C's ?: does: c ? a : b, or a match
  * of values on a variable. */
 bool emit_is_string_choice(const struct expr *x);

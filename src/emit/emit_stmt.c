@@ -120,43 +120,22 @@ bool emit_is_string_part(const struct expr *x)
 /* HELPER(DST, SIZE, PART, its size): a part that picks one of several
  * strings (c ? a : b, a match of values) picks the call instead, so that
  * each string is read within its own size. */
-static void emit_part_call(struct emitter *e, const char *helper, const char *dst,
-			   const char *size, const struct expr *part)
+struct part_call {
+	const char *helper, *dst, *size;
+};
+
+static void emit_part_call(struct emitter *e, const struct expr *part, const void *arg)
 {
-	if (part->kind == EXPR_CONDITIONAL) {
-		emit_text(e, "(");
-		emit_expr(e, part->conditional.cond);
-		emit_text(e, " ? ");
-		emit_part_call(e, helper, dst, size, part->conditional.then);
-		emit_text(e, " : ");
-		emit_part_call(e, helper, dst, size, part->conditional.otherwise);
-		emit_text(e, ")");
+	const struct part_call *c = arg;
+	if (!part) {	/* no arm: the empty string */
+		emit_text(e, "%s(%s, %s, \"\", 1)", c->helper, c->dst, c->size);
 		return;
 	}
-	if (part->kind == EXPR_MATCH && match_is_simple(part)) {
-		const struct expr *fallback = NULL;
-		emit_text(e, "(");
-		for (size_t i = 0; i < part->match.arms.len; i++) {
-			const struct match_arm *arm = part->match.arms.items[i];
-			if (!arm->pattern) {
-				fallback = arm->value;
-				continue;
-			}
-			emit_expr(e, part->match.scrutinee);
-			emit_text(e, " == ");
-			emit_expr(e, arm->pattern);
-			emit_text(e, " ? ");
-			emit_part_call(e, helper, dst, size, arm->value);
-			emit_text(e, " : ");
-		}
-		if (fallback)
-			emit_part_call(e, helper, dst, size, fallback);
-		else	/* no arm: the empty string */
-			emit_text(e, "%s(%s, %s, \"\", 1)", helper, dst, size);
-		emit_text(e, ")");
+	if (emit_is_string_choice(part)) {
+		emit_choice(e, part, emit_part_call, c);
 		return;
 	}
-	emit_text(e, "%s(%s, %s, ", helper, dst, size);
+	emit_text(e, "%s(%s, %s, ", c->helper, c->dst, c->size);
 	emit_expr(e, part);
 	emit_text(e, ", %llu)", (unsigned long long)type_size(part->type));
 }
@@ -182,8 +161,9 @@ static void emit_join_parts(struct emitter *e, const char *dst, const char *size
 		}
 		if (!one_line)
 			start_line(e);
-		emit_part_call(e, plan_find_helper(e->plan, side, i ? HELPER_STR_APPEND
-						   : HELPER_STR_COPY, 0, false), dst, size, part);
+		struct part_call call = { plan_find_helper(e->plan, side, i ? HELPER_STR_APPEND
+							   : HELPER_STR_COPY, 0, false), dst, size };
+		emit_part_call(e, part, &call);
 		emit_text(e, ";%s", one_line ? " " : "\n");
 	}
 }
