@@ -93,7 +93,7 @@ static bool python_module_clashes(struct diag *d, const struct checked_program *
 		const struct decl *decl = cp->decls.items[i];
 		const struct symbol *sym = decl->sym;
 		if (decl->kind == DECL_IMPORT && sym && sym->module && sym->module->python &&
-		    sym->used && !strcmp(sym->name, cp->name)) {
+		    sym->used && !strcmp(c_name(sym), cp->name)) {
 			diag_error(d, decl->name_span, "the Python module '%s' would be %s.py, "
 				   "which is the module of the maps exec() hands over: import it "
 				   "under another name", sym->name, cp->name);
@@ -121,7 +121,7 @@ static bool copy_python_modules(struct arena *a, struct diag *d, const struct ch
 			diag_error_plain(d, "cannot read '%s': %s", sym->module->path, why);
 			return false;
 		}
-		if (!write_text(d, arena_printf(a, "%s/%s.py", dir, sym->name), src->text))
+		if (!write_text(d, arena_printf(a, "%s/%s.py", dir, c_name(sym)), src->text))
 			return false;
 	}
 	return true;

@@ -26,7 +26,7 @@ void emit_python_modules(struct emitter *e)
 		const struct symbol *sym = d->sym;
 		if (d->kind == DECL_IMPORT && sym && sym->module && sym->module->python && sym->used)
 			emit_line(e, "static struct ks_py_module %s = { .name = \"%s\" };	/* %s */",
-				  c_name(sym), sym->name, base_name(sym->module->path));
+				  c_name(sym), c_name(sym), base_name(sym->module->path));
 	}
 }
 

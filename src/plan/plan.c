@@ -291,9 +291,13 @@ static void merge_modules(struct planner *p, struct checked_program *cp)
 		own.decls = (struct vec){ 0 };
 		for (size_t j = 0; j < mc->decls.len; j++) {
 			struct decl *md = mc->decls.items[j];
+			bool python = md->kind == DECL_IMPORT && md->sym && md->sym->module &&
+				      md->sym->module->python;
 			if (strcmp(md->span.src->name, PRELUDE_NAME) && md->kind != DECL_EXTERN &&
-			    md->kind != DECL_IMPORT)
+			    (md->kind != DECL_IMPORT || python))
 				vec_push(A, &own.decls, md);
+			if (python)	/* the program's loader embeds it too */
+				vec_push(A, &p->cp->decls, md);
 		}
 		name_declarations(p, &own);
 		p->prefix = outer;
@@ -917,6 +921,18 @@ const char *plan_helper(struct plan *plan, enum c_side side, enum helper_kind ki
 
 /* ---- the plan --------------------------------------------------------------- */
 
+/* Whether CP, or a module it imports, imports a Python module. */
+static bool imports_python(const struct checked_program *cp)
+{
+	for (size_t i = 0; i < cp->decls.len; i++) {
+		const struct decl *d = cp->decls.items[i];
+		const struct module *m = d->kind == DECL_IMPORT && d->sym ? d->sym->module : NULL;
+		if (m && (m->python || (m->checked && imports_python(m->checked))))
+			return true;
+	}
+	return false;
+}
+
 struct plan *plan_program(struct arena *a, struct checked_program *cp)
 {
 	struct planner planner = { .arena = a, .cp = cp };
@@ -937,13 +953,9 @@ struct plan *plan_program(struct arena *a, struct checked_program *cp)
 	names_take_reserved(p->visible[C_USER], RESERVED_USER_VISIBLE);
 	p->file[C_USER] = names_new(A, p->visible[C_USER]);
 	names_take_reserved(p->file[C_USER], RESERVED_USER_DECLARED);
-	for (size_t i = 0; i < cp->decls.len; i++) {
-		const struct decl *d = cp->decls.items[i];
-		if (d->kind == DECL_IMPORT && d->sym && d->sym->module && d->sym->module->python) {
-			names_take_python(p->visible[C_USER]);	/* Python.h is included */
-			names_take_python(p->tags);
-			break;
-		}
+	if (imports_python(cp)) {	/* Python.h is included */
+		names_take_python(p->visible[C_USER]);
+		names_take_python(p->tags);
 	}
 
 	p->members = names_new(A, NULL);
