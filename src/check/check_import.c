@@ -376,7 +376,7 @@ const struct type *check_import_call(struct checker *c, struct expr *e)
 		callee->type = f->type;
 	if (f->fn && f->fn->decl->sym) {
 		/* the call is a call of the module's function, which the program
-		   then has (plan_modules.c) */
+		   then has (merge_modules in plan.c) */
 		e->sym = f->fn->decl->sym;
 		e->sym->used = true;
 	}

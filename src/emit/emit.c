@@ -114,7 +114,6 @@ static bool copy_python_modules(struct arena *a, struct diag *d, const struct ch
 		if (decl->kind != DECL_IMPORT || !sym || !sym->module || !sym->module->python ||
 		    !sym->used)
 			continue;
-
 		const char *why;
 		const struct source *src = source_load(a, sym->module->path, &why);
 		if (!src) {
