@@ -812,6 +812,7 @@ struct checked_program *check_program(struct arena *a, struct diag *d,
 	check_stack_limits(c);
 	check_ringbuf_handlers(c);
 	check_throws(c);
+	check_tail_call_depth(c);
 	check_main(c);
 	return c->cp;
 }

@@ -740,7 +740,7 @@ static const struct type *check_call(struct checker *c, struct expr *e)
 			return set(e, &type_error);
 		}
 	}
-	check_call_placement(c, callee, sym);
+	check_call_placement(c, e, sym);
 	if (f->kind != TY_FUNCTION)
 		return set(e, &type_error);
 	if (f->params.len != e->call.args.len) {

@@ -107,7 +107,9 @@ void check_extern(struct checker *c, struct decl *d);
 /* A function's body; an impl's functions see each other. */
 void check_function(struct checker *c, struct function_info *fn);
 /* Whether the current function may call SYM; reports when not. */
-void check_call_placement(struct checker *c, const struct expr *callee, const struct symbol *sym);
+void check_call_placement(struct checker *c, struct expr *call, const struct symbol *sym);
+/* A warning where tail calls may go past the kernel's 33 in a row. */
+void check_tail_call_depth(struct checker *c);
 /* Whether the current function may use the map, global or config SYM. */
 void check_use_placement(struct checker *c, const struct expr *e, const struct symbol *sym);
 const struct type *check_register(struct checker *c, struct expr *e);

@@ -115,8 +115,96 @@ static bool in_kernel_module(const struct checker *c)
 	return c->fn && (c->fn->side == SIDE_KFUNC || c->fn->side == SIDE_PRIVATE);
 }
 
-void check_call_placement(struct checker *c, const struct expr *callee, const struct symbol *sym)
+/* A call of program SYM from eBPF code: a tail call, which the program
+ * must return, to a program of its own kind, given its own context. */
+static void check_tail_call(struct checker *c, struct expr *call, const struct symbol *sym)
 {
+	const struct expr *callee = call->call.callee;
+	const struct function_info *from = c->fn, *to = sym->fn;
+	const struct prog_kind_info *kind = prog_kind_of(from);
+	if (from->side != SIDE_PROGRAM) {
+		diag_error(c->diag, callee->span, "'%s' is an eBPF program: only a program can hand "
+			   "over to it (a tail call), not a helper", sym->name);
+		return;
+	}
+	if (!call->tail_position) {
+		diag_error(c->diag, callee->span, "'%s' is an eBPF program: calling it is a tail call, "
+			   "which hands the packet or event over for good, so it is what the program "
+			   "returns: return %s(ctx)", sym->name, sym->name);
+		return;
+	}
+	if (from->prog != to->prog || prog_kind_of(to) != kind) {
+		diag_error(c->diag, callee->span, "'%s' is a @%s program and '%s' a @%s one: a tail "
+			   "call goes to a program of the same kind", sym->name,
+			   prog_kind_name(to->prog), from->decl->name, prog_kind_name(from->prog));
+		return;
+	}
+	if (!kind || !kind->tail_fallback) {
+		diag_error(c->diag, callee->span, "a @%s program cannot tail call: its arguments "
+			   "are the kernel function's, not a context it could hand over",
+			   prog_kind_name(from->prog));
+		return;
+	}
+	const struct param *ctx = from->decl->fn.params.len ? from->decl->fn.params.items[0] : NULL;
+	const struct expr *arg = call->call.args.len == 1 ? call->call.args.items[0] : NULL;
+	if (!ctx || !arg || arg->kind != EXPR_IDENT || !arg->sym || arg->sym != ctx->sym) {
+		diag_error(c->diag, call->span, "a tail call hands over the program's own context: "
+			   "%s(%s)", sym->name, ctx && ctx->name ? ctx->name : "ctx");
+		return;
+	}
+	call->tail_call = true;
+	for (size_t i = 0; i < from->tail_targets.len; i++)
+		if (from->tail_targets.items[i] == to)
+			return;
+	vec_push(A, &((struct function_info *)from)->tail_targets, (void *)to);
+}
+
+/* The kernel's limit on tail calls in a row (MAX_TAIL_CALL_CNT). */
+#define TAIL_CALL_LIMIT 33
+
+/* How many tail calls in a row may follow from FN (TAIL_CALL_LIMIT + 1
+ * when a path goes round); PATH holds the programs on the way there. */
+static unsigned tail_depth(const struct function_info *fn, struct vec *path)
+{
+	for (size_t i = 0; i < path->len; i++)
+		if (path->items[i] == fn)
+			return TAIL_CALL_LIMIT + 1;	/* round again */
+	if (path->len > TAIL_CALL_LIMIT)
+		return 0;
+	unsigned deepest = 0;
+	path->items[path->len++] = (void *)fn;
+	for (size_t i = 0; i < fn->tail_targets.len && deepest <= TAIL_CALL_LIMIT; i++) {
+		unsigned d = 1 + tail_depth(fn->tail_targets.items[i], path);
+		deepest = d > deepest ? d : deepest;
+	}
+	path->len--;
+	return deepest;
+}
+
+void check_tail_call_depth(struct checker *c)
+{
+	struct vec path = { 0 };
+	for (size_t i = 0; i < TAIL_CALL_LIMIT + 2; i++)
+		vec_push(A, &path, NULL);
+	for (size_t i = 0; i < c->cp->functions.len; i++) {
+		const struct function_info *fn = c->cp->functions.items[i];
+		if (!fn->tail_targets.len)
+			continue;
+		path.len = 0;
+		if (tail_depth(fn, &path) > TAIL_CALL_LIMIT) {
+			const struct prog_kind_info *kind = prog_kind_of(fn);
+			diag_warning(c->diag, fn->decl->name_span, "tail calls from '%s' may go "
+				     "deeper than %d in a row (a path that goes round, or a long "
+				     "chain): the kernel then refuses the next one, and the program "
+				     "returns %s", fn->decl->name, TAIL_CALL_LIMIT,
+				     kind ? kind->tail_fallback : "0");
+		}
+	}
+}
+
+void check_call_placement(struct checker *c, struct expr *call, const struct symbol *sym)
+{
+	const struct expr *callee = call->call.callee;
 	if (!c->fn)
 		return;
 	const char *name = sym->name;
@@ -135,10 +223,7 @@ void check_call_placement(struct checker *c, const struct expr *callee, const st
 			   "'%s' is a @test function: only the test runner calls it", name);
 	} else if (in_bpf(c)) {
 		if (to == SIDE_PROGRAM && !sym->fn->impl) {
-			/* a tail call: never compiled as a plain call */
-			diag_error(c->diag, callee->span,
-				   "'%s' is an eBPF program: calling it from one is a tail call, "
-				   "which kernelscript does not compile yet", name);
+			check_tail_call(c, call, sym);	/* never compiled as a plain call */
 			return;
 		}
 		if (to == SIDE_PROGRAM || side_is_bpf(to) || to == SIDE_KFUNC)

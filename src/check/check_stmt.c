@@ -294,6 +294,36 @@ static void check_for_each(struct checker *c, struct stmt *s)
 	pop_scope(c);
 }
 
+/* The calls whose value X, returned, is: X, the arms of a match or the
+ * branches of ?: it is, the last expression of a block arm. */
+static void mark_tail_position(struct expr *x)
+{
+	if (!x)
+		return;
+	switch (x->kind) {
+	case EXPR_CALL:
+		x->tail_position = true;
+		return;
+	case EXPR_CONDITIONAL:
+		mark_tail_position(x->conditional.then);
+		mark_tail_position(x->conditional.otherwise);
+		return;
+	case EXPR_MATCH:
+		for (size_t i = 0; i < x->match.arms.len; i++) {
+			struct match_arm *arm = x->match.arms.items[i];
+			const struct stmt *last = arm->body && arm->body->block.len
+				? arm->body->block.items[arm->body->block.len - 1] : NULL;
+			if (arm->value)
+				mark_tail_position(arm->value);
+			else if (last && last->kind == STMT_EXPR)
+				mark_tail_position(last->expr);
+		}
+		return;
+	default:
+		return;
+	}
+}
+
 static void check_return(struct checker *c, struct stmt *s)
 {
 	const struct type *want = c->fn->type ? c->fn->type->ret : &type_void;
@@ -304,6 +334,7 @@ static void check_return(struct checker *c, struct stmt *s)
 				   type_name(A, want));
 		return;
 	}
+	mark_tail_position(s->expr);
 	const struct type *got = check_expr(c, s->expr);
 	const struct expr *x = s->expr;
 	if (x->kind == EXPR_UNARY && x->unary.op == UNARY_ADDR && x->unary.operand->kind == EXPR_IDENT &&
@@ -524,6 +555,10 @@ void check_body(struct checker *c, struct function_info *fn)
 	if (d->fn.ret_name)
 		fn->ret_sym = bind(c, SYM_LOCAL, d->fn.ret_name, d->fn.ret->span, fn->type->ret);
 	c->loops.len = 0;
+	const struct stmt *tail = d->fn.body->block.len
+		? d->fn.body->block.items[d->fn.body->block.len - 1] : NULL;
+	if (tail && tail->kind == STMT_EXPR)	/* the function's value */
+		mark_tail_position(tail->expr);
 	check_block(c, d->fn.body);
 	pop_scope(c);
 	check_loop_bounds(c);

@@ -49,7 +49,7 @@ const struct prog_kind_info prog_kinds[] = {
 		.context = PROG_CONTEXT_STRUCT, .context_struct = "xdp_md", .packet = true,
 		.returns = "xdp_action", .constants_type = "u32", .constants = xdp_actions,
 		.test_run = true,
-		.section = "xdp",
+		.section = "xdp", .tail_fallback = "XDP_PASS",
 		.attach = "ks_attach_xdp", .attach_flags = true,
 		.attach_target = &interface_target,
 		.init = {
@@ -69,7 +69,7 @@ const struct prog_kind_info prog_kinds[] = {
 		.returns = "an i32 verdict (TC_ACT_*)", .constants_type = "i32",
 		.constants = tc_verdicts,
 		.test_run = true,
-		.section = "tc",
+		.section = "tc", .tail_fallback = "0 /* TC_ACT_OK */",
 		.attach = "ks_attach_tc", .attach_direction = true, .attach_flags = true,
 		.attach_target = &interface_target,
 		.init = {
@@ -87,7 +87,7 @@ const struct prog_kind_info prog_kinds[] = {
 		.target_usage = "@tracepoint needs \"category/event\", as in "
 				"@tracepoint(\"sched/sched_switch\")",
 		.context = PROG_CONTEXT_EVENT,
-		.section = "tp", .section_target = true,
+		.section = "tp", .section_target = true, .tail_fallback = "0",
 		.attach = "ks_attach_tracepoint",
 		.attach_target = &tracepoint_target,
 		.init = {
@@ -131,7 +131,7 @@ const struct prog_kind_info prog_kinds[] = {
 		.kind = PROG_PERF_EVENT, .name = "perf_event", .attr = "perf_event",
 		.target = PROG_TARGET_NONE,
 		.context = PROG_CONTEXT_STRUCT, .context_struct = "bpf_perf_event_data",
-		.section = "perf_event",
+		.section = "perf_event", .tail_fallback = "0",
 		.attach = "ks_attach_perf_event", .attach_perf = true,
 		.init = {
 			.template = "perf_event", .types = perf_event_types,

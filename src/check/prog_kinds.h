@@ -100,6 +100,9 @@ struct prog_kind_info {
 	bool attach_flags;	/* it takes attach()'s flags, last */
 	bool attach_perf;	/* it takes perf_options, not a target (emit_c.c calls it) */
 	const struct attach_target *attach_target;	/* NULL: no text target */
+	/* what a tail call that fails returns (LANGUAGE.md): the kind's
+	   verdict that lets things go on; NULL: no tail calls */
+	const char *tail_fallback;
 
 	struct prog_init init;
 };

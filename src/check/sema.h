@@ -106,6 +106,11 @@ struct function_info {
 	   value, and a copy of a string it matches */
 	const char *c_match_value, *c_matched;
 	const char *c_entry;	/* plan: &m[k].f: the entry's pointer */
+	/* a program: the programs it tail calls (struct function_info *);
+	   plan: its slot in the program array when one tail calls it */
+	struct vec tail_targets;
+	bool c_tail_target;
+	unsigned c_tail_slot;
 	/* plan: a kprobe given a struct by value reads its arguments from
 	   these places (by parameter), a struct's words through c_words */
 	struct probe_arg *c_probe_args;

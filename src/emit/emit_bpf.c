@@ -475,6 +475,37 @@ static void emit_probe_args(struct emitter *e, const struct function_info *fn)
 	}
 }
 
+/* The program arrays of the tail calls, one per kind of program, a slot
+ * per program they go to, filled by libbpf when it loads the object (the
+ * programs declared first, so that an array can name them). */
+static void emit_tail_arrays(struct emitter *e)
+{
+	for (size_t i = 0; i < e->plan->tail_arrays.len; i++) {
+		const struct tail_array *array = e->plan->tail_arrays.items[i];
+		emit_line(e, "%s", "");
+		for (size_t j = 0; j < array->slots.len; j++) {
+			const struct function_info *fn = array->slots.items[j];
+			emit_line(e, "int %s(%s);", emit_function_name(e, fn), params(e, fn));
+		}
+		emit_line(e, "%s", "");
+		emit_line(e, "/* the @%s programs tail calls go to, by slot; libbpf fills it at load */",
+			  prog_kind_name(array->kind));
+		emit_line(e, "struct {");
+		emit_line(e, "\t__uint(type, BPF_MAP_TYPE_PROG_ARRAY);");
+		emit_line(e, "\t__uint(max_entries, %zu);", array->slots.len);
+		emit_line(e, "\t__type(key, __u32);");
+		emit_line(e, "\t__array(values, int (void *));");
+		emit_line(e, "} %s SEC(\".maps\") = {", array->name);
+		emit_line(e, "\t.values = {");
+		for (size_t j = 0; j < array->slots.len; j++) {
+			const struct function_info *fn = array->slots.items[j];
+			emit_line(e, "\t\t[%zu] = (void *)&%s,", j, emit_function_name(e, fn));
+		}
+		emit_line(e, "\t},");
+		emit_line(e, "};");
+	}
+}
+
 /* The kfuncs the programs call, declared as libbpf resolves them at load
  * time.  An extern naming a BPF helper needs none: bpf_helpers.h has it. */
 static void emit_kfunc_externs(struct emitter *e)
@@ -598,6 +629,7 @@ void emit_bpf_file(struct arena *a, struct diag *d, const struct plan *plan, FIL
 		emit_line(e, "%s", "");
 		emit_map(e, cp->maps.items[i]);
 	}
+	emit_tail_arrays(e);
 	emit_globals(e);
 	emit_line(e, "%s", "");
 	for (size_t i = 0; i < plan->maps.len; i++)

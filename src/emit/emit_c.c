@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prog_kinds.h"
+
 static void emit_string_compare(struct emitter *e, const char *eq, const struct expr *a,
 				const struct expr *b);
 
@@ -716,6 +718,14 @@ static void emit_call(struct emitter *e, const struct expr *x)
 		default:
 			break;
 		}
+	}
+	if (x->tail_call) {	/* the program it goes to does not come back */
+		const struct prog_kind_info *kind = prog_kind_of(e->fn);
+		emit_text(e, "(bpf_tail_call(");
+		emit_expr(e, x->call.args.items[0]);
+		emit_text(e, ", &%s, %u), %s)", plan_tail_array(e->plan, sym->fn->prog)->name,
+			  sym->fn->c_tail_slot, kind->tail_fallback);
+		return;
 	}
 	if (sym && sym->kind == SYM_IMPORT) {	/* a Python module's function */
 		emit_python_call(e, x, false);

@@ -159,6 +159,9 @@ struct expr {
 	uint8_t c_access;
 	struct map_binding *c_binding;
 	bool c_core;			/* plan: a kernel struct's field read with BPF_CORE_READ */
+	/* check: a call whose value a program returns (return f(ctx), an arm
+	   of the match it returns); and one that is a tail call */
+	bool tail_position, tail_call;
 	/* plan: a comparison whose result the operand's type decides (a u8
 	   against 300): 1 false, 2 true; C warns that it is always so */
 	uint8_t c_fold;

@@ -387,6 +387,27 @@ static void name_generated(struct planner *p)
 	plan->main_fn = claim_file(p, C_USER, "ks_main");
 	if (cp->main_fn && cp->main_fn->decl->sym)
 		cp->main_fn->decl->sym->c_name = plan->main_fn;
+	/* the program arrays tail calls go through, one per kind of program,
+	   a slot per program a tail call goes to */
+	for (size_t i = 0; i < cp->functions.len; i++) {
+		const struct function_info *fn = cp->functions.items[i];
+		for (size_t j = 0; j < fn->tail_targets.len; j++) {
+			struct function_info *to = fn->tail_targets.items[j];
+			if (to->c_tail_target)
+				continue;
+			struct tail_array *array = (struct tail_array *)plan_tail_array(plan, to->prog);
+			if (!array) {
+				array = arena_alloc(A, sizeof(*array));
+				array->kind = to->prog;
+				array->name = claim_file(p, C_BPF, arena_printf(A, "%s_tail_calls",
+									      prog_kind_name(to->prog)));
+				vec_push(A, &plan->tail_arrays, array);
+			}
+			to->c_tail_target = true;
+			to->c_tail_slot = (unsigned)array->slots.len;
+			vec_push(A, &array->slots, to);
+		}
+	}
 	plan->cleanup = claim_file(p, C_USER, "cleanup");
 	plan->load_program = claim_file(p, C_USER, "load_program");
 	plan->attach_program = claim_file(p, C_USER, "attach_program");
@@ -803,6 +824,16 @@ const struct symbol *indexed_map(const struct expr *x)
 		return NULL;
 	const struct expr *base = x->index.base;
 	return base->kind == EXPR_IDENT && names_map(base->sym) ? base->sym : NULL;
+}
+
+const struct tail_array *plan_tail_array(const struct plan *plan, enum prog_kind kind)
+{
+	for (size_t i = 0; i < plan->tail_arrays.len; i++) {
+		const struct tail_array *array = plan->tail_arrays.items[i];
+		if (array->kind == kind)
+			return array;
+	}
+	return NULL;
 }
 
 const char *plan_key_struct(const struct plan *plan, const struct type *key)

@@ -118,7 +118,19 @@ struct plan {
 	/* the structs that hold keys that are arrays or strings, by key type:
 	   C passes no arrays by value, so the accessors take these */
 	struct vec key_structs;		/* struct key_struct * */
+	/* tail calls: a program array per kind of program (the kernel holds
+	   each array to one program type) */
+	struct vec tail_arrays;		/* struct tail_array * */
 };
+
+struct tail_array {
+	enum prog_kind kind;
+	const char *name;		/* xdp_tail_calls */
+	struct vec slots;		/* struct function_info *, by slot */
+};
+
+/* The program array of the tail calls of programs of KIND, or NULL. */
+const struct tail_array *plan_tail_array(const struct plan *plan, enum prog_kind kind);
 
 struct key_struct {
 	const struct type *key;

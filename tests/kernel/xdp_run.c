@@ -6,7 +6,8 @@
  *   xdp_run OBJECT PROGRAM[,PROGRAM...] RUNS MAP...
  *
  * Loads OBJECT, runs PROGRAM RUNS times on a 64-byte packet of zeroes
- * (each of a comma-separated list in turn, RUNS times each), prints
+ * (each of a comma-separated list in turn, RUNS times each; PROGRAM@N
+ * runs it on N bytes of zeroes instead, N up to 1514), prints
  * "verdict N" for the last run, then every entry of each MAP as
  * "MAP[KEY] W0 W1 ...": the key as an unsigned integer, the value as
  * unsigned 64-bit words (32-bit when its size is not a multiple of 8).
@@ -54,7 +55,7 @@ static void print_map(struct bpf_map *map)
 
 int main(int argc, char **argv)
 {
-	unsigned char packet[64] = { 0 };
+	static unsigned char packet[1514];
 	struct bpf_object *obj;
 	struct bpf_program *prog;
 	char *names, *name, *save = NULL;
@@ -69,15 +70,26 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cannot load %s\n", argv[1]);
 		return 2;
 	}
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = packet, .data_size_in = sizeof(packet));
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = packet, .data_size_in = 64);
 	names = strdup(argv[2]);
 	for (name = strtok_r(names, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		char *at = strchr(name, '@');
+		opts.data_size_in = 64;
+		if (at) {
+			*at = '\0';
+			opts.data_size_in = (unsigned)atoi(at + 1);
+			if (opts.data_size_in < 14 || opts.data_size_in > sizeof(packet)) {
+				fprintf(stderr, "a packet of %s bytes: 14 to %zu\n", at + 1, sizeof(packet));
+				return 2;
+			}
+		}
 		prog = bpf_object__find_program_by_name(obj, name);
 		if (!prog) {
 			fprintf(stderr, "no program %s\n", name);
 			return 2;
 		}
 		for (int i = 0; i < atoi(argv[3]); i++) {
+			opts.data_size_out = 0;	/* what the last run left there */
 			if (bpf_prog_test_run_opts(bpf_program__fd(prog), &opts)) {
 				fprintf(stderr, "BPF_PROG_TEST_RUN of %s failed\n", name);
 				return 2;
