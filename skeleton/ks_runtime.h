@@ -827,6 +827,67 @@ static inline void ks_detach_all(void)
 	}
 }
 
+/* ---- ring buffers ------------------------------------------------------- */
+
+/*
+ * dispatch(rb, ...): each ring buffer's records go to its handler, through
+ * the adapter the generator writes for it, until Ctrl-C or SIGTERM (0), a
+ * handler returns nonzero (that value, kept by ks_dispatch_stop), or
+ * reading fails (a message, and the negative errno).
+ */
+struct ks_ring {
+	struct bpf_map *map;
+	ring_buffer_sample_fn handler;
+};
+
+static int ks_dispatch_result;
+
+/* A handler's nonzero result: dispatch() ends and returns it. */
+static inline int ks_dispatch_stop(int result)
+{
+	ks_dispatch_result = result;
+	return -ECANCELED;
+}
+
+static inline struct bpf_map *ks_map(struct bpf_map *map);
+
+static inline int ks_dispatch(const struct ks_ring *rings, size_t n)
+{
+	struct ring_buffer *rb = NULL;
+	int err = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int fd = bpf_map__fd(ks_map(rings[i].map));
+
+		if (!rb) {
+			rb = ring_buffer__new(fd, rings[i].handler, NULL, NULL);
+			err = rb ? 0 : -errno;
+		} else {
+			err = ring_buffer__add(rb, fd, rings[i].handler, NULL);
+		}
+		if (err) {
+			ks_fail(-err, "read ring buffer %s", bpf_map__name(rings[i].map));
+			ring_buffer__free(rb);
+			return err;
+		}
+	}
+	ks_dispatch_result = 0;
+	while (!ks_exiting) {
+		err = ring_buffer__poll(rb, 100);
+		if (err == -ECANCELED) {	/* a handler's result */
+			err = ks_dispatch_result;
+			break;
+		}
+		if (err < 0 && err != -EINTR) {
+			ks_fail(-err, "read ring buffers");
+			break;
+		}
+		err = 0;
+	}
+	ring_buffer__free(rb);
+	return err;
+}
+
 /* ---- maps from userspace ---------------------------------------------- */
 
 /*

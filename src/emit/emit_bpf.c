@@ -188,8 +188,11 @@ static void emit_map(struct emitter *e, const struct symbol *sym)
 {
 	const struct type *t = sym->type;
 	const struct decl *d = sym->decl;
-	if (t->kind == TY_RINGBUF) {
-		emit_unsupported(e, d->span, "a ring buffer");
+	if (t->kind == TY_RINGBUF) {	/* its records carry t->elem */
+		emit_line(e, "struct {");
+		emit_line(e, "\t__uint(type, BPF_MAP_TYPE_RINGBUF);");
+		emit_line(e, "\t__uint(max_entries, %llu);", (unsigned long long)t->max_entries);
+		emit_line(e, "} %s SEC(\".maps\");", sym->c_name);
 		return;
 	}
 	const char *flags = NULL;

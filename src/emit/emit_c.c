@@ -650,12 +650,11 @@ static void emit_call(struct emitter *e, const struct expr *x)
 	const struct expr *callee = x->call.callee;
 	if (callee->kind == EXPR_FIELD && callee->field.base->type &&
 	    callee->field.base->type->kind == TY_RINGBUF) {	/* a ring buffer's method */
-		emit_unsupported(e, x->span, arena_printf(A, "'%s()' of a ring buffer",
-							  callee->field.name));
+		emit_ringbuf_call(e, x);
 		return;
 	}
 	if (sym && sym->kind == SYM_BUILTIN && sym->builtin == BUILTIN_DISPATCH) {
-		emit_unsupported(e, x->span, "'dispatch'");
+		emit_dispatch(e, x);
 		return;
 	}
 	if (sym && sym->kind == SYM_BUILTIN) {

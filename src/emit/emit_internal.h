@@ -75,6 +75,14 @@ void emit_expr(struct emitter *e, const struct expr *x);
 /* X as the operand of a cast: in parentheses when it needs them. */
 void emit_cast_operand(struct emitter *e, const struct expr *x);
 
+/* Ring buffers (emit_ringbuf.c) */
+/* events.reserve(), submit(p), discard(p), on_event(f). */
+void emit_ringbuf_call(struct emitter *e, const struct expr *x);
+/* The functions that hand each ring buffer's records to its handler. */
+void emit_ringbuf_adapters(struct emitter *e);
+/* dispatch(rb, ...). */
+void emit_dispatch(struct emitter *e, const struct expr *x);
+
 /* Python (emit_python.c) */
 /* Whether the program calls a Python module's function. */
 bool emit_uses_python(const struct checked_program *cp);

@@ -483,6 +483,39 @@ static void emit_return(struct emitter *e, const struct stmt *s)
 	}
 }
 
+/* Entry variables an if statement may point at their own storage (where
+ * the key was absent; emit_maps.c) get a barrier after it: where the two
+ * paths meet, clang would otherwise compute v + offset from the lookup's
+ * result before its null test, which the verifier refuses. */
+struct entry_barriers {
+	struct ast_visitor v;
+	struct vec vars;	/* const struct symbol * */
+	struct arena *arena;
+};
+
+static bool find_absent_assign(struct ast_visitor *v, struct stmt *s)
+{
+	struct entry_barriers *b = (struct entry_barriers *)v;
+	const struct expr *t = s->kind == STMT_ASSIGN && !s->assign.op.compound ? s->assign.target
+			       : NULL;
+	if (!t || t->kind != EXPR_IDENT || !is_entry_var(t->sym) || !t->sym->absent_storage ||
+	    !(t->surely_null || t->maybe_null))
+		return true;
+	for (size_t i = 0; i < b->vars.len; i++)
+		if (b->vars.items[i] == t->sym)
+			return true;
+	vec_push(b->arena, &b->vars, (void *)t->sym);
+	return true;
+}
+
+static void emit_entry_barriers(struct emitter *e, const struct stmt *s)
+{
+	struct entry_barriers b = { .v.stmt = find_absent_assign, .arena = A };
+	ast_walk_stmt(&b.v, (struct stmt *)s);
+	for (size_t i = 0; i < b.vars.len; i++)
+		emit_line(e, "barrier_var(%s);", ((const struct symbol *)b.vars.items[i])->c_name);
+}
+
 void emit_stmt(struct emitter *e, const struct stmt *s)
 {
 	switch (s->kind) {
@@ -501,6 +534,15 @@ void emit_stmt(struct emitter *e, const struct stmt *s)
 			e->indent++;
 			emit_line(e, "exit(1);");
 			e->indent--;
+			return;
+		}
+		if (s->expr->kind == EXPR_CALL && s->expr->call.callee->kind == EXPR_FIELD &&
+		    s->expr->call.callee->field.base->type &&
+		    s->expr->call.callee->field.base->type->kind == TY_RINGBUF &&
+		    !strcmp(s->expr->call.callee->field.name, "on_event")) {
+			const struct symbol *rb = s->expr->call.callee->field.base->sym;
+			emit_text(e, "/* on_event: %s's records go to %s (dispatch) */\n",
+				  rb ? rb->name : "", rb && rb->handler ? rb->handler->name : "nothing");
 			return;
 		}
 		if (s->expr->kind == EXPR_CALL && s->expr->sym &&
@@ -527,6 +569,8 @@ void emit_stmt(struct emitter *e, const struct stmt *s)
 		return;
 	case STMT_IF:
 		emit_if(e, s, false);
+		if (e->bpf)
+			emit_entry_barriers(e, s);
 		return;
 	case STMT_WHILE:
 		emit_while(e, s);

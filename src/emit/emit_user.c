@@ -745,6 +745,7 @@ void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FI
 	}
 	if (any)
 		emit_line(e, "%s", "");
+	emit_ringbuf_adapters(e);
 	for (size_t i = 0; i < cp->functions.len; i++) {
 		const struct function_info *fn = cp->functions.items[i];
 		if (fn->side == SIDE_USERSPACE && fn->decl->fn.body &&

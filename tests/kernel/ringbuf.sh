@@ -1,0 +1,29 @@
+#!/bin/sh
+# Ring buffers in the real kernel: ringbuf/events.ks sends a numbered
+# event from a sched_switch tracepoint, each CPU its own numbers, through a
+# ring buffer; the loader's handler receives them through dispatch(),
+# which ends when the handler returns nonzero; after detach it receives
+# the rest.  Every event must arrive, each CPU's in order, none lost to a
+# full buffer.
+# Needs root; without it (or without a usable bpf()) it skips with the reason.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/compiled.sh"
+need_root_and_bpf
+
+T=ringbuf
+missing=$(ks_need_build_tools) || { fail "$T" "$missing"; summary; exit; }
+kt_ensure_tracefs
+if ks_build "$T" "$KT_DIR/ringbuf/events.ks" "$kt_tmp/events"; then
+	status=0
+	timeout 30 "$kt_tmp/events/events" >"$kt_tmp/events.out" 2>"$kt_tmp/events.err" || status=$?
+	if [ "$status" != 0 ]; then
+		fail "$T: run" "exit status $status" "$kt_tmp/events.out" "$kt_tmp/events.err"
+	elif grep -qx "received all: 1, in order: 1, none lost: 1" "$kt_tmp/events.out" &&
+	     grep -q "^dispatch returned 1 and [01]$" "$kt_tmp/events.out"; then
+		pass "$T: every event arrives, each CPU's in order; dispatch ends with the handler's 1"
+	else
+		fail "$T: events" "not what was sent" "$kt_tmp/events.out" "$kt_tmp/events.err"
+	fi
+fi
+summary
