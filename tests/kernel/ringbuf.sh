@@ -4,7 +4,8 @@
 # ring buffer; the loader's handler receives them through dispatch(),
 # which ends when the handler returns nonzero; after detach it receives
 # the rest.  Every event must arrive, each CPU's in order, none lost to a
-# full buffer.
+# full buffer.  ringbuf/packets.ks sends a record per packet from XDP:
+# xdp_run runs it on packets of three sizes and reads the three records.
 # Needs root; without it (or without a usable bpf()) it skips with the reason.
 
 . "$(dirname "$0")/lib.sh"
@@ -26,4 +27,11 @@ if ks_build "$T" "$KT_DIR/ringbuf/events.ks" "$kt_tmp/events"; then
 		fail "$T: events" "not what was sent" "$kt_tmp/events.out" "$kt_tmp/events.err"
 	fi
 fi
+
+ks_build_for_xdp_run packets "$KT_DIR/ringbuf/packets.ks"
+ks_xdp_run packets packets@64,packets@65,packets@100 1 seen
+expect_line "three packets, three records" "seen records 3"
+expect_line "the first record: 64 bytes" "record 0 64"
+expect_line "the second: 65 bytes" "record 1 65"
+expect_line "the third: 100 bytes" "record 2 100"
 summary

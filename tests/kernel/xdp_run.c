@@ -10,7 +10,9 @@
  * runs it on N bytes of zeroes instead, N up to 1514), prints
  * "verdict N" for the last run, then every entry of each MAP as
  * "MAP[KEY] W0 W1 ...": the key as an unsigned integer, the value as
- * unsigned 64-bit words (32-bit when its size is not a multiple of 8).
+ * unsigned 64-bit words (32-bit when its size is not a multiple of 8); a
+ * ring buffer as "MAP records N" and each record's first 8 bytes, in
+ * order, as "record I W".
  * Exit status 0, or 2 when something cannot be done (the reason on
  * stderr).
  */
@@ -27,8 +29,34 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
 }
 
+/* A ring buffer's record: its number and first 8 bytes. */
+static int print_record(void *ctx, void *data, size_t size)
+{
+	unsigned *n = ctx;
+	uint64_t w = 0;
+
+	memcpy(&w, data, size < 8 ? size : 8);
+	printf("record %u %llu\n", (*n)++, (unsigned long long)w);
+	return 0;
+}
+
+static void print_ring(struct bpf_map *map)
+{
+	unsigned n = 0;
+	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(map), print_record, &n, NULL);
+
+	if (!rb || ring_buffer__consume(rb) < 0)
+		fprintf(stderr, "cannot read ring buffer %s\n", bpf_map__name(map));
+	ring_buffer__free(rb);
+	printf("%s records %u\n", bpf_map__name(map), n);
+}
+
 static void print_map(struct bpf_map *map)
 {
+	if (bpf_map__type(map) == BPF_MAP_TYPE_RINGBUF) {
+		print_ring(map);
+		return;
+	}
 	unsigned key_size = bpf_map__key_size(map), value_size = bpf_map__value_size(map);
 	unsigned char key[64], next[64], value[4096];
 	void *prev = NULL;
