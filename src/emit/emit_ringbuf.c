@@ -43,16 +43,16 @@ void emit_ringbuf_call(struct emitter *e, const struct expr *x)
 
 void emit_ringbuf_adapters(struct emitter *e)
 {
-	for (size_t i = 0; i < e->plan->ringbufs.len; i++) {
-		const struct ringbuf_plan *rp = e->plan->ringbufs.items[i];
-		const struct symbol *h = rp->ringbuf->handler;
+	for (size_t i = 0; i < e->plan->maps.len; i++) {
+		const struct map_plan *mp = e->plan->maps.items[i];
+		const struct symbol *h = mp->map->handler;
 		const struct function_info *fn = h ? h->fn : NULL;
-		if (!fn)
+		if (!mp->record || !fn)
 			continue;
 		bool errors = fn_may_throw(fn) && fn_hands_on_errors(e->cp, fn);
 		emit_line(e, "/* %s's records, to %s; a nonzero result ends dispatch() */",
-			  rp->ringbuf->name, h->name);
-		emit_line(e, "static int %s(void *ctx, void *data, size_t size)", rp->adapter);
+			  mp->map->name, h->name);
+		emit_line(e, "static int %s(void *ctx, void *data, size_t size)", mp->record);
 		emit_line(e, "{");
 		emit_line(e, "\t(void)ctx;");
 		emit_line(e, "\t(void)size;");
@@ -78,9 +78,8 @@ void emit_dispatch(struct emitter *e, const struct expr *x)
 	emit_text(e, "ks_dispatch((struct ks_ring[]){ ");
 	for (size_t i = 0; i < x->call.args.len; i++) {
 		const struct expr *arg = x->call.args.items[i];
-		const struct ringbuf_plan *rp = plan_ringbuf(e->plan, arg->sym);
 		emit_text(e, "%s{ %s->maps.%s, %s }", i ? ", " : "", e->plan->skel, c_name(arg->sym),
-			  rp->adapter);
+			  plan_map(e->plan, arg->sym)->record);
 	}
 	emit_text(e, " }, %zu)", x->call.args.len);
 }

@@ -387,15 +387,6 @@ static void name_generated(struct planner *p)
 	plan->main_fn = claim_file(p, C_USER, "ks_main");
 	if (cp->main_fn && cp->main_fn->decl->sym)
 		cp->main_fn->decl->sym->c_name = plan->main_fn;
-	for (size_t i = 0; i < cp->maps.len; i++) {
-		const struct symbol *map = cp->maps.items[i];
-		if (map->type->kind != TY_RINGBUF)
-			continue;
-		struct ringbuf_plan *rp = arena_alloc(A, sizeof(*rp));
-		rp->ringbuf = map;
-		rp->adapter = claim_file(p, C_USER, arena_printf(A, "%s_record", map->c_name));
-		vec_push(A, &plan->ringbufs, rp);
-	}
 	/* the program arrays tail calls go through, one per kind of program,
 	   a slot per program a tail call goes to */
 	for (size_t i = 0; i < cp->functions.len; i++) {
@@ -442,6 +433,8 @@ static void name_generated(struct planner *p)
 		mp->get = claim_shared(p, arena_printf(A, "%s_get", m));
 		mp->set = claim_shared(p, arena_printf(A, "%s_set", m));
 		mp->delete = claim_shared(p, arena_printf(A, "%s_delete", m));
+		if (map->type->kind == TY_RINGBUF)
+			mp->record = claim_file(p, C_USER, arena_printf(A, "%s_record", m));
 		mp->find = claim_shared(p, arena_printf(A, "%s_find", m));
 		mp->replace = claim_shared(p, arena_printf(A, "%s_replace", m));
 		for (enum binary_op op = BIN_ADD; op <= BIN_SHR; op++)
@@ -833,16 +826,6 @@ const struct symbol *indexed_map(const struct expr *x)
 		return NULL;
 	const struct expr *base = x->index.base;
 	return base->kind == EXPR_IDENT && names_map(base->sym) ? base->sym : NULL;
-}
-
-const struct ringbuf_plan *plan_ringbuf(const struct plan *plan, const struct symbol *rb)
-{
-	for (size_t i = 0; i < plan->ringbufs.len; i++) {
-		const struct ringbuf_plan *rp = plan->ringbufs.items[i];
-		if (rp->ringbuf == rb)
-			return rp;
-	}
-	return NULL;
 }
 
 const struct tail_array *plan_tail_array(const struct plan *plan, enum prog_kind kind)

@@ -58,6 +58,8 @@ struct map_plan {
 	/* the accessors' C names, on both sides */
 	const char *lookup, *get, *set, *delete, *find, *replace;
 	const char *op[BIN_SHR + 1];
+	/* a ring buffer: the function its records go through to its handler */
+	const char *record;
 	/* the accessors' parameters and locals: free of the names they use */
 	const char *key, *value, *operand, *first, *copy, *ncpus, *values, *sum, *cpu;
 };
@@ -121,17 +123,7 @@ struct plan {
 	/* tail calls: a program array per kind of program (the kernel holds
 	   each array to one program type) */
 	struct vec tail_arrays;		/* struct tail_array * */
-	struct vec ringbufs;		/* struct ringbuf_plan *, in declaration order */
 };
-
-/* A ring buffer: the function its records go through to the handler. */
-struct ringbuf_plan {
-	const struct symbol *ringbuf;
-	const char *adapter;		/* events_record */
-};
-
-/* The plan of ring buffer RB. */
-const struct ringbuf_plan *plan_ringbuf(const struct plan *plan, const struct symbol *rb);
 
 struct tail_array {
 	enum prog_kind kind;
