@@ -133,6 +133,10 @@ struct ks_attachment {
 static struct ks_attachment ks_attachments[KS_MAX_ATTACHMENTS];
 static int ks_nr_attachments;
 
+/* The struct_ops registered (ks_register), unregistered at exit. */
+static struct bpf_link *ks_struct_ops[16];
+static int ks_nr_struct_ops;
+
 /* libbpf's warnings held back (no -v) since the last ks_fail(). */
 static int ks_hidden_messages;
 
@@ -817,6 +821,8 @@ static inline int ks_detach(struct bpf_program *prog)
  */
 static inline void ks_detach_all(void)
 {
+	while (ks_nr_struct_ops > 0)
+		bpf_link__destroy(ks_struct_ops[--ks_nr_struct_ops]);
 	while (ks_nr_attachments > 0) {
 		struct ks_attachment *a = &ks_attachments[ks_nr_attachments - 1];
 
@@ -825,6 +831,29 @@ static inline void ks_detach_all(void)
 		else
 			ks_nr_attachments--;
 	}
+}
+
+/* ---- struct_ops ---------------------------------------------------------- */
+
+/*
+ * register(impl): the struct MAP holds goes to the kernel (a TCP congestion
+ * control appears in tcp_available_congestion_control).  0, or a message
+ * and the negative errno.  LOADED is the object's loading, done first.
+ */
+static inline int ks_register(struct bpf_program *loaded, struct bpf_map *map)
+{
+	struct bpf_link *link;
+
+	(void)loaded;
+	if (ks_nr_struct_ops == (int)(sizeof(ks_struct_ops) / sizeof(ks_struct_ops[0])))
+		return ks_fail(E2BIG, "register %s: too many registered", bpf_map__name(map));
+	link = bpf_map__attach_struct_ops(map);
+	if (!link)
+		return ks_fail(errno, "register %s", bpf_map__name(map));
+	ks_struct_ops[ks_nr_struct_ops++] = link;
+	if (ks_verbose)
+		fprintf(stderr, "registered %s\n", bpf_map__name(map));
+	return 0;
 }
 
 /* ---- ring buffers ------------------------------------------------------- */

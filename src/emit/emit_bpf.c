@@ -583,6 +583,68 @@ static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 	e->fn = NULL;
 }
 
+/* A @struct_ops impl: each function as a plain inline function (the
+ * impl's functions call each other so), a program the kernel calls
+ * through BPF_PROG with the member's arguments, and the struct itself in
+ * SEC(".struct_ops"), which register() attaches.  libbpf 1.1 does not know
+ * SEC(".struct_ops.link"). */
+static void emit_impl(struct emitter *e, const struct impl_info *impl)
+{
+	const struct symbol *sym = impl->decl->sym;
+	for (size_t i = 0; i < impl->functions.len; i++) {
+		const struct function_info *fn = impl->functions.items[i];
+		const struct type *ret = fn->type->ret;
+		const char *body = fn->decl->sym->c_name;
+		e->fn = fn;
+		emit_origin(e, fn);
+		emit_line(e, "static __always_inline %s",
+			  c_decl(e, ret, arena_printf(A, "%s(%s)", body, params(e, fn))));
+		emit_line(e, "{");
+		e->indent++;
+		emit_function_body(e, fn);
+		e->indent--;
+		emit_line(e, "}");
+		emit_line(e, "%s", "");
+		const char *args = "";
+		for (size_t j = 0; j < fn->decl->fn.params.len; j++) {
+			const struct param *p = fn->decl->fn.params.items[j];
+			args = arena_printf(A, "%s%s%s", args, j ? ", " : "", p->sym->c_name);
+		}
+		const char *list = params(e, fn);
+		emit_line(e, "SEC(\"struct_ops/%s\")", fn->decl->name);
+		emit_line(e, "%s", c_decl(e, ret, arena_printf(A, "BPF_PROG(%s%s%s)", fn->c_name,
+							   strcmp(list, "void") ? ", " : "",
+							   strcmp(list, "void") ? list : "")));
+		emit_line(e, "{");
+		emit_line(e, "\t(void)ctx;	/* BPF_PROG's: the arguments come named */");
+		emit_line(e, "\t%s%s(%s);", ret->kind == TY_VOID ? "" : "return ", body, args);
+		emit_line(e, "}");
+		emit_line(e, "%s", "");
+		e->fn = NULL;
+	}
+	emit_line(e, "/* %s: the struct %s register(%s) gives the kernel */", sym->name, impl->ops,
+		  sym->name);
+	emit_line(e, "SEC(\".struct_ops\")");
+	emit_line(e, "struct %s %s = {", impl->ops, c_name(sym));
+	for (size_t i = 0; i < impl->functions.len; i++) {
+		const struct function_info *fn = impl->functions.items[i];
+		emit_line(e, "\t.%s = (void *)%s,", fn->decl->name, fn->c_name);
+	}
+	bool named = false;
+	for (size_t i = 0; i < impl->fields.len; i++) {
+		const struct decl *f = impl->fields.items[i];
+		start_line(e);
+		emit_text(e, "\t.%s = ", f->name);
+		emit_expr(e, f->var.init);
+		emit_text(e, ",\n");
+		named |= !strcmp(f->name, "name");
+	}
+	if (!named && impl->default_name)
+		emit_line(e, "\t.name = \"%s\",", impl->default_name);
+	emit_line(e, "};");
+	emit_line(e, "%s", "");
+}
+
 /* Kernel constants the code uses that the file's headers lack: TC_ACT_OK
  * is a macro of the kernel's uapi headers, which vmlinux.h cannot carry;
  * the loader has no vmlinux.h for IPPROTO_TCP.  Enumerators, not macros,
@@ -643,8 +705,7 @@ void emit_bpf_file(struct arena *a, struct diag *d, const struct plan *plan, FIL
 			emit_each_copy(e, fn, emit_bpf_function);
 	}
 	for (size_t i = 0; i < cp->impls.len; i++)
-		emit_unsupported(e, ((const struct impl_info *)cp->impls.items[i])->decl->span,
-				 "a @struct_ops impl");
+		emit_impl(e, cp->impls.items[i]);
 	for (size_t i = 0; i < cp->functions.len; i++) {
 		const struct function_info *fn = cp->functions.items[i];
 		if (fn->prog == PROG_STRUCT_OPS)

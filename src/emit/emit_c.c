@@ -697,8 +697,9 @@ static void emit_call(struct emitter *e, const struct expr *x)
 			emit_expr(e, x->call.args.items[0]);
 			emit_text(e, ")");
 			return;
-		case BUILTIN_REGISTER:
-			emit_unsupported(e, x->span, "registering a @struct_ops impl");
+		case BUILTIN_REGISTER:	/* the object loaded first */
+			emit_text(e, "ks_register(%s(NULL), %s->maps.%s)", e->plan->load_program,
+				  e->plan->skel, c_name(((struct expr *)x->call.args.items[0])->sym));
 			return;
 		case BUILTIN_SLEEP:
 			emit_text(e, "ks_sleep_ms(");

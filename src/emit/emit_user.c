@@ -355,7 +355,7 @@ static void emit_load_attach(struct emitter *e)
 {
 	const struct checked_program *cp = e->cp;
 	const char *skeleton = e->plan->skeleton;
-	if (!(cp->builtins_used & (1u << BUILTIN_LOAD)))
+	if (!(cp->builtins_used & ((1u << BUILTIN_LOAD) | (1u << BUILTIN_REGISTER))))
 		goto attach;
 	emit_code(e, "\
 	/* load(): the first call loads the whole object, every program in it. */\n\

@@ -227,11 +227,17 @@ static void name_declarations(struct planner *p, struct checked_program *cp)
 				sym->c_name = claim_file(p, C_USER, wanted(p, sym->name));
 			break;
 		case DECL_IMPL:
+			/* the struct_ops map; each function as the impl's others
+			   call it, and the program the kernel calls */
+			sym->c_name = claim_map(p, sym->name);
 			for (size_t j = 0; sym->impl && j < sym->impl->functions.len; j++) {
 				struct function_info *fn = sym->impl->functions.items[j];
 				fn->decl->sym = fn->decl->sym ? fn->decl->sym : sym;
-				fn->c_name = claim_file(p, C_BPF, fn->decl->name);
+				fn->decl->sym->c_name = claim_file(p, C_BPF, fn->decl->name);
+				fn->c_name = claim_file(p, C_BPF, arena_printf(A, "%s_%s", sym->c_name,
+									     fn->decl->name));
 			}
+			p->plan->bpf_tracing = true;	/* BPF_PROG */
 			break;
 		default:
 			break;

@@ -1,0 +1,79 @@
+#!/bin/sh
+# struct_ops in the real kernel: struct_ops/cc.ks is a TCP congestion
+# control written as an impl.  Its loader registers it: the name must
+# appear in tcp_available_congestion_control; a TCP connection over
+# loopback that selects it must run its functions (init, cong_avoid,
+# counted in calls[]); after SIGINT the loader exits 0 and the name is
+# gone.
+# Needs root; without it (or without a usable bpf()) it skips with the reason.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/compiled.sh"
+need_root_and_bpf
+
+T=struct_ops
+AVAILABLE=/proc/sys/net/ipv4/tcp_available_congestion_control
+missing=$(ks_need_build_tools) || { fail "$T" "$missing"; summary; exit; }
+missing=$(need_tools python3) || { fail "$T" "$missing"; summary; exit; }
+ks_build "$T" "$KT_DIR/struct_ops/cc.ks" "$kt_tmp/cc" || { summary; exit; }
+
+kt_bg "$kt_tmp/cc.out" "$kt_tmp/cc/cc"
+pid=$KT_BG_PID
+n=0
+while ! grep -qw ks_steady "$AVAILABLE" && [ $n -lt 50 ] && kill -0 "$pid" 2>/dev/null; do
+	sleep 0.1
+	n=$((n + 1))
+done
+if grep -qw ks_steady "$AVAILABLE"; then
+	pass "$T: registered, ks_steady is in tcp_available_congestion_control ($(cat "$AVAILABLE"))"
+else
+	fail "$T: register" "ks_steady is not available" "$kt_tmp/cc.out" "$kt_tmp/cc.out.err"
+	summary
+	exit
+fi
+
+# a connection over loopback that selects it, and 4 MB through it
+if python3 - >"$kt_tmp/client.out" 2>&1 <<'END'
+import socket, threading
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen(1)
+def serve():
+    peer, _ = srv.accept()
+    while peer.recv(65536):
+        pass
+reader = threading.Thread(target=serve)
+reader.start()
+c = socket.socket()
+c.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"ks_steady")
+c.connect(srv.getsockname())
+print(c.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16).rstrip(b"\0").decode())
+c.sendall(b"x" * 4000000)
+c.close()
+reader.join()
+END
+then
+	if grep -qx ks_steady "$kt_tmp/client.out"; then
+		pass "$T: a socket selects ks_steady and sends 4 MB with it"
+	else
+		fail "$T: socket" "the socket does not use ks_steady" "$kt_tmp/client.out"
+	fi
+else
+	fail "$T: socket" "the client failed" "$kt_tmp/client.out"
+fi
+
+map=$(ks_map_id "$pid" calls)
+init=$(ks_map_value "$map" 3) avoid=$(ks_map_value "$map" 2)
+if [ "${init:-0}" -ge 1 ] && [ "${avoid:-0}" -ge 1 ]; then
+	pass "$T: its functions ran: init $init time(s), cong_avoid $avoid"
+else
+	fail "$T: calls" "init ${init:-none}, cong_avoid ${avoid:-none}"
+fi
+
+ks_stop "$T" "$pid" "$kt_tmp/cc.out"
+if grep -qw ks_steady "$AVAILABLE"; then
+	fail "$T: unregister" "ks_steady is still available after the loader exited"
+else
+	pass "$T: after exit, ks_steady is gone"
+fi
+summary
