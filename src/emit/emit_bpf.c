@@ -87,7 +87,11 @@ void emit_types_header(struct arena *a, struct diag *d, const struct plan *plan,
 			for (size_t j = 0; j < decl->members.len; j++) {
 				const struct member *m = decl->members.items[j];
 				const char *name = m->sym ? c_name(m->sym) : m->name;
-				emit_line(e, "\t%s = %lld,%s", name, (long long)m->enum_value,
+				/* INT64_MIN has no literal: C reads -9223372036854775808
+				   as the negation of a literal too big for its type */
+				emit_line(e, "\t%s = %s,%s", name, m->enum_value == INT64_MIN
+					  ? "(-9223372036854775807LL - 1)"
+					  : arena_printf(A, "%lld", (long long)m->enum_value),
 					  strcmp(name, m->name) && !sym->c_module
 					  ? "\t/* the headers declare their own */" : "");
 			}
