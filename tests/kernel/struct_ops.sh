@@ -3,8 +3,8 @@
 # control written as an impl.  Its loader registers it: the name must
 # appear in tcp_available_congestion_control; a TCP connection over
 # loopback that selects it must run its functions (init, cong_avoid,
-# counted in calls[]); after SIGINT the loader exits 0 and the name is
-# gone.
+# counted in calls[], which main prints when stopped); after SIGINT the
+# loader exits 0 and the name is gone.
 # Needs root; without it (or without a usable bpf()) it skips with the reason.
 
 . "$(dirname "$0")/lib.sh"
@@ -71,6 +71,11 @@ else
 fi
 
 ks_stop "$T" "$pid" "$kt_tmp/cc.out"
+if grep -q "^init [1-9][0-9]*, cong_avoid [1-9][0-9]*$" "$kt_tmp/cc.out"; then
+	pass "$T: main reads the counts: $(cat "$kt_tmp/cc.out")"
+else
+	fail "$T: main's counts" "not what main printed" "$kt_tmp/cc.out"
+fi
 if grep -qw ks_steady "$AVAILABLE"; then
 	fail "$T: unregister" "ks_steady is still available after the loader exited"
 else
