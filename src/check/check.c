@@ -461,6 +461,33 @@ static void check_map_flags(struct checker *c, struct decl *d)
 	}
 }
 
+/* Whether X is a value C takes as a global's initializer: a constant, a
+ * literal, an array or struct literal of such, or a join of string
+ * literals (written as one). */
+static bool constant_initializer(const struct expr *x)
+{
+	switch (x->kind) {
+	case EXPR_STRING: case EXPR_BOOL: case EXPR_CHAR: case EXPR_NULL:
+		return true;
+	case EXPR_ARRAY_LIT:
+		for (size_t i = 0; i < x->array.elems.len; i++)
+			if (!constant_initializer(x->array.elems.items[i]))
+				return false;
+		return true;
+	case EXPR_STRUCT_LIT:
+		for (size_t i = 0; i < x->struct_lit.fields.len; i++)
+			if (!constant_initializer(((struct field_init *)x->struct_lit.fields.items[i])->value))
+				return false;
+		return true;
+	case EXPR_BINARY:
+		if (expr_is_join(x))
+			return constant_initializer(x->binary.lhs) && constant_initializer(x->binary.rhs);
+		return x->constant;
+	default:
+		return x->constant;
+	}
+}
+
 /* Whether E is all zero bits, so that clang puts its variable in .bss
  * (and the skeleton in skel->bss) rather than .data. */
 static bool is_zero_init(const struct expr *e)
@@ -645,6 +672,11 @@ static void resolve_decl(struct checker *c, struct decl *d)
 		else if (init)
 			check_conversion(c, sym->type, d->var.init);
 		sym->in_bss = is_zero_init(d->var.init);
+		if (d->kind == DECL_VAR && init && init->kind != TY_ERROR &&
+		    !constant_initializer(d->var.init))
+			diag_error(c->diag, d->var.init->span, "a global's initial value is a constant: "
+				   "literals and consts, and what is made of them; set '%s' from "
+				   "main instead", d->name);
 		if (d->kind == DECL_CONST && sym->type && !type_is_integer(sym->type))
 			report_const_type(c, d->var.type ? d->var.type->span : d->var.init->span,
 					  d->name, sym->type);

@@ -363,6 +363,11 @@ static void emit_binary(struct emitter *e, const struct expr *x)
 			emit_join_value(e, x);
 			return;
 		}
+		const char *literal = x->binary.op == BIN_ADD ? emit_joined_literal(e, x) : NULL;
+		if (literal) {	/* a global's initial value */
+			emit_text(e, "%s", literal);
+			return;
+		}
 		if (x->binary.op == BIN_ADD || !x->c_call ||
 		    !(emit_is_string_part(a) || emit_is_string_choice(a)) ||
 		    !(emit_is_string_part(b) || emit_is_string_choice(b))) {

@@ -114,6 +114,10 @@ void emit_choice(struct emitter *e, const struct expr *choice,
 /* Whether X picks among strings as C's ?: does: c ? a : b, or a match
  * of values on a variable. */
 bool emit_is_string_choice(const struct expr *x);
+/* A join of string literals as one literal, for a global's initial value,
+ * where C has no statements to join with; NULL when a part is not a
+ * literal. */
+const char *emit_joined_literal(struct emitter *e, const struct expr *x);
 /* A match that is not a ?: chain, as a value: its statements in a GNU
  * statement expression. */
 void emit_match_value(struct emitter *e, const struct expr *x);

@@ -168,6 +168,22 @@ static void emit_join_parts(struct emitter *e, const char *dst, const char *size
 	}
 }
 
+const char *emit_joined_literal(struct emitter *e, const struct expr *x)
+{
+	struct vec parts = { 0 };
+	join_parts(e, x, &parts);
+	char *text = arena_alloc(A, type_size(x->type) + 1);
+	uint32_t len = 0;
+	for (size_t i = 0; i < parts.len; i++) {
+		const struct expr *part = parts.items[i];
+		if (part->kind != EXPR_STRING)
+			return NULL;
+		memcpy(text + len, part->string.bytes, part->string.len);
+		len += part->string.len;
+	}
+	return c_string(e, text, len);
+}
+
 void emit_join_value(struct emitter *e, const struct expr *x)
 {
 	const char *j = e->fn ? e->fn->c_joined : NULL;

@@ -747,12 +747,12 @@ static void plan_string_copy(struct expr_planner *p, const struct type *t, const
 
 /* V given where a value of type T goes: a shorter string or array is
  * padded with zeroes (LANGUAGE.md, "Strings"), through a struct of T's
- * size.  A literal, a join or a match is built in T's size already. */
+ * size.  A literal or a join is built in T's size already. */
 static void plan_widen(struct expr_planner *p, const struct type *t, struct expr *v)
 {
 	if (!t || !v || !v->type || (t->kind != TY_STR && t->kind != TY_ARRAY) ||
 	    types_equal(t, v->type) || v->kind == EXPR_STRING || v->kind == EXPR_ARRAY_LIT ||
-	    v->kind == EXPR_MATCH || expr_is_join(v) || type_size(v->type) >= type_size(t))
+	    expr_is_join(v) || type_size(v->type) >= type_size(t))
 		return;
 	v->c_widen = t;
 	v->c_widen_struct = plan_helper(p->plan, p->side, HELPER_STR_VALUE,
@@ -929,8 +929,9 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 			     x->binary.lhs->untyped;
 		plan_expr(p, x->binary.lhs, shift ? USE_EXACT : offsets);
 		plan_expr(p, x->binary.rhs, offsets);
-		if (expr_is_join(x)) {
-			plan_join_value(p, x);
+		if (expr_is_join(x)) {	/* a global's is one literal (emit_joined_literal) */
+			if (use != USE_STATIC)
+				plan_join_value(p, x);
 			return;
 		}
 		if (x->binary.op != BIN_AND && x->binary.op != BIN_OR) {

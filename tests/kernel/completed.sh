@@ -33,6 +33,7 @@ expect 12 207 "a map keyed by u8[6]: += (also in a helper given the map) and a l
 expect 13 1 "an absent array key is null"
 expect 14 1 "delete of an array key"
 expect 15 34 "a map keyed by str(16): a str(8) key (padded), a literal, a str(16) variable"
+expect 16 1 "a match of shorter strings given for a str(16) parameter"
 
 kt_ensure_tracefs
 if ks_build "$T: comm" "$KT_DIR/completed/comm.ks" "$kt_tmp/comm"; then
