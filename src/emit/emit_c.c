@@ -995,6 +995,13 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 			emit_text(e, "->%s", x->unary.operand->field.name);
 			return;
 		}
+		/* a pointer to an array or string is the address of its first
+		   element (c_type): &a is a, and *p is the array p points at */
+		if ((x->unary.op == UNARY_ADDR && c_is_array(x->unary.operand->type)) ||
+		    (x->unary.op == UNARY_DEREF && c_is_array(x->type))) {
+			emit_expr(e, x->unary.operand);
+			return;
+		}
 		if (x->c_not_as_minus) {	/* the same value in C, for any type */
 			emit_text(e, "(-1 - ");
 			emit_operand(e, PREC_ADD, x->unary.operand, true);

@@ -110,6 +110,7 @@ bool emit_is_string_part(const struct expr *x)
 {
 	return x->kind == EXPR_STRING || x->kind == EXPR_IDENT || x->kind == EXPR_FIELD ||
 	       x->kind == EXPR_ARROW || x->kind == EXPR_INDEX ||
+	       (x->kind == EXPR_UNARY && x->unary.op == UNARY_DEREF) ||	/* *p: the array */
 	       (expr_is_join(x) && x->c_call) ||	/* ({ ...; joined; }).value */
 	       (x->kind == EXPR_MATCH && !match_is_simple(x)) ||	/* ({ ...; value; }).value */
 	       (x->kind == EXPR_CALL && x->sym && x->sym->kind == SYM_IMPORT) ||	/* Python's */
