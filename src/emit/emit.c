@@ -91,9 +91,8 @@ static bool python_module_clashes(struct diag *d, const struct checked_program *
 {
 	for (size_t i = 0; emit_uses_exec(cp) && i < cp->decls.len; i++) {
 		const struct decl *decl = cp->decls.items[i];
-		const struct symbol *sym = decl->sym;
-		if (decl->kind == DECL_IMPORT && sym && sym->module && sym->module->python &&
-		    sym->used && !strcmp(c_name(sym), cp->name)) {
+		const struct symbol *sym = emit_python_import(decl);
+		if (sym && !strcmp(c_name(sym), cp->name)) {
 			diag_error(d, decl->name_span, "the Python module '%s' would be %s.py, "
 				   "which is the module of the maps exec() hands over: import it "
 				   "under another name", sym->name, cp->name);
@@ -109,10 +108,8 @@ static bool copy_python_modules(struct arena *a, struct diag *d, const struct ch
 				const char *dir)
 {
 	for (size_t i = 0; i < cp->decls.len; i++) {
-		const struct decl *decl = cp->decls.items[i];
-		const struct symbol *sym = decl->sym;
-		if (decl->kind != DECL_IMPORT || !sym || !sym->module || !sym->module->python ||
-		    !sym->used)
+		const struct symbol *sym = emit_python_import(cp->decls.items[i]);
+		if (!sym)
 			continue;
 		const char *why;
 		const struct source *src = source_load(a, sym->module->path, &why);

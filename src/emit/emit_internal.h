@@ -84,6 +84,9 @@ void emit_ringbuf_adapters(struct emitter *e);
 void emit_dispatch(struct emitter *e, const struct expr *x);
 
 /* Python (emit_python.c) */
+/* D's symbol when D imports a Python module the program calls; NULL
+ * otherwise. */
+const struct symbol *emit_python_import(const struct decl *d);
 /* Whether the program calls a Python module's function. */
 bool emit_uses_python(const struct checked_program *cp);
 /* The struct ks_py_module of each Python import the program calls. */

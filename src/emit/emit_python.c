@@ -8,23 +8,25 @@
 
 #include <string.h>
 
+const struct symbol *emit_python_import(const struct decl *d)
+{
+	const struct symbol *sym = d->kind == DECL_IMPORT ? d->sym : NULL;
+	return sym && sym->module && sym->module->python && sym->used ? sym : NULL;
+}
+
 bool emit_uses_python(const struct checked_program *cp)
 {
-	for (size_t i = 0; i < cp->decls.len; i++) {
-		const struct decl *d = cp->decls.items[i];
-		if (d->kind == DECL_IMPORT && d->sym && d->sym->module && d->sym->module->python &&
-		    d->sym->used)
+	for (size_t i = 0; i < cp->decls.len; i++)
+		if (emit_python_import(cp->decls.items[i]))
 			return true;
-	}
 	return false;
 }
 
 void emit_python_modules(struct emitter *e)
 {
 	for (size_t i = 0; i < e->cp->decls.len; i++) {
-		const struct decl *d = e->cp->decls.items[i];
-		const struct symbol *sym = d->sym;
-		if (d->kind == DECL_IMPORT && sym && sym->module && sym->module->python && sym->used)
+		const struct symbol *sym = emit_python_import(e->cp->decls.items[i]);
+		if (sym)
 			emit_line(e, "static struct ks_py_module %s = { .name = \"%s\" };	/* %s */",
 				  c_name(sym), c_name(sym), base_name(sym->module->path));
 	}

@@ -41,6 +41,12 @@ struct names *names_new(struct arena *a, const struct names *outer)
 	return n;
 }
 
+/* Whether NAME starts like Python.h's names: Py, _Py, PY. */
+static bool python_name(const char *name)
+{
+	return !strncmp(name, "Py", 2) || !strncmp(name, "_Py", 3) || !strncmp(name, "PY", 2);
+}
+
 static bool has_own(const struct names *n, const char *name)
 {
 	if (n->cap) {
@@ -54,10 +60,7 @@ static bool has_own(const struct names *n, const char *name)
 	if (n->btf_tags && (kernel_btf_is_struct(n->btf, name) || kernel_btf_is_union(n->btf, name) ||
 			    kernel_btf_is_enum(n->btf, name)))
 		return true;
-	if (n->python && (!strncmp(name, "Py", 2) || !strncmp(name, "_Py", 3) ||
-			  !strncmp(name, "PY", 2)))
-		return true;
-	return false;
+	return n->python && python_name(name);
 }
 
 const struct names *names_outer(const struct names *n)
@@ -118,8 +121,7 @@ bool names_python_prefixed(const struct names *n, const char *name)
 {
 	for (; n; n = n->outer)
 		if (n->python)
-			return !strncmp(name, "Py", 2) || !strncmp(name, "_Py", 3) ||
-			       !strncmp(name, "PY", 2);
+			return python_name(name);
 	return false;
 }
 
