@@ -163,35 +163,32 @@ static void check_tail_call(struct checker *c, struct expr *call, const struct s
 #define TAIL_CALL_LIMIT 33
 
 /* How many tail calls in a row may follow from FN (TAIL_CALL_LIMIT + 1
- * when a path goes round); PATH holds the programs on the way there. */
-static unsigned tail_depth(const struct function_info *fn, struct vec *path)
+ * when a path goes round); PATH holds the DEPTH programs on the way. */
+static unsigned tail_depth(const struct function_info *fn,
+			   const struct function_info **path, unsigned depth)
 {
-	for (size_t i = 0; i < path->len; i++)
-		if (path->items[i] == fn)
+	for (unsigned i = 0; i < depth; i++)
+		if (path[i] == fn)
 			return TAIL_CALL_LIMIT + 1;	/* round again */
-	if (path->len > TAIL_CALL_LIMIT)
+	if (depth > TAIL_CALL_LIMIT)
 		return 0;
 	unsigned deepest = 0;
-	path->items[path->len++] = (void *)fn;
+	path[depth] = fn;
 	for (size_t i = 0; i < fn->tail_targets.len && deepest <= TAIL_CALL_LIMIT; i++) {
-		unsigned d = 1 + tail_depth(fn->tail_targets.items[i], path);
+		unsigned d = 1 + tail_depth(fn->tail_targets.items[i], path, depth + 1);
 		deepest = d > deepest ? d : deepest;
 	}
-	path->len--;
 	return deepest;
 }
 
 void check_tail_call_depth(struct checker *c)
 {
-	struct vec path = { 0 };
-	for (size_t i = 0; i < TAIL_CALL_LIMIT + 2; i++)
-		vec_push(A, &path, NULL);
+	const struct function_info *path[TAIL_CALL_LIMIT + 1];
 	for (size_t i = 0; i < c->cp->functions.len; i++) {
 		const struct function_info *fn = c->cp->functions.items[i];
 		if (!fn->tail_targets.len)
 			continue;
-		path.len = 0;
-		if (tail_depth(fn, &path) > TAIL_CALL_LIMIT) {
+		if (tail_depth(fn, path, 0) > TAIL_CALL_LIMIT) {
 			const struct prog_kind_info *kind = prog_kind_of(fn);
 			diag_warning(c->diag, fn->decl->name_span, "tail calls from '%s' may go "
 				     "deeper than %d in a row (a path that goes round, or a long "
