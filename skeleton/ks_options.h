@@ -100,6 +100,10 @@ struct ks_command_line {
 	const char *verbose_help;	/* what -v does, when not the default */
 	bool verbose;			/* set by -v */
 	const char *program;		/* set to argv[0] */
+	/* a program with a kernel module of kfuncs: its name, which makes
+	   --kfunc-module=PATH an option, and the path that option gave */
+	const char *kfunc_module;
+	const char *kfunc_module_path;
 };
 
 /* The command line ks_parse_command_line() read last: the attach
@@ -208,6 +212,13 @@ static inline void ks_usage(FILE *out, const struct ks_command_line *cli)
 		const struct ks_option *o = &cli->options[i];
 
 		ks_print_option(out, ks_option_left(left, sizeof(left), o), o->help, column);
+	}
+	if (cli->kfunc_module) {
+		char help[160];
+
+		snprintf(help, sizeof(help), "the kernel module of the kfuncs (default: %s.ko "
+			 "beside this program)", cli->kfunc_module);
+		ks_print_option(out, "      --kfunc-module=PATH", help, column);
 	}
 	ks_print_option(out, "  -v, --verbose", verbose_help, column);
 	ks_print_option(out, "  -h, --help", "show this help and exit", column);
@@ -354,6 +365,12 @@ static inline int ks_long_option(struct ks_command_line *cli, int argc, char **a
 		}
 		ks_usage(stdout, cli);
 		return 0;
+	}
+	if (cli->kfunc_module && len == 12 && !strncmp(arg, "kfunc-module", 12)) {
+		if (!eq && *i + 1 >= argc)
+			return ks_usage_error(cli, "--kfunc-module needs a value: --kfunc-module=PATH");
+		cli->kfunc_module_path = eq ? eq + 1 : argv[++*i];
+		return KS_RUN;
 	}
 	o = ks_find_option(cli, arg, len);
 	if (!o)

@@ -856,6 +856,98 @@ static inline int ks_register(struct bpf_program *loaded, struct bpf_map *map)
 	return 0;
 }
 
+/* ---- the kernel module of kfuncs --------------------------------------- */
+
+/* The module ks_load_kfunc_module() loaded, removed at exit; "" if none. */
+static char ks_kfunc_module[64];
+
+static inline void ks_unload_kfunc_module(void)
+{
+	int tries;
+
+	if (!ks_kfunc_module[0])
+		return;
+	/* the kernel frees the programs that hold the module after a grace
+	   period: wait for it, a second at most */
+	for (tries = 0; tries < 100; tries++) {
+		if (!syscall(SYS_delete_module, ks_kfunc_module, O_NONBLOCK))
+			return;
+		if (errno != EWOULDBLOCK && errno != EAGAIN && errno != EBUSY)
+			break;
+		usleep(10000);
+	}
+	fprintf(stderr, "Failed to remove the kernel module %s: %s\n"
+		"  remove it later with: rmmod %s\n", ks_kfunc_module, strerror(errno),
+		ks_kfunc_module);
+}
+
+/*
+ * Loads the kernel module NAME (NAME.ko beside this program, or PATH)
+ * unless it is loaded already, and checks that its kfuncs are in BTF, as
+ * libbpf looks for them there.  The module it loaded goes at exit, after
+ * the programs that call it.  Returns 0, or -errno after saying what to do.
+ */
+static inline int ks_load_kfunc_module(const char *name, const char *path)
+{
+	char dir[4096], file[4096 + 80], sys[160];
+	ssize_t len;
+	int fd, err;
+
+	snprintf(sys, sizeof(sys), "/sys/module/%s", name);
+	if (!access(sys, F_OK))
+		goto loaded;	/* someone's: kept at exit */
+	if (!path) {
+		len = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+		dir[len > 0 ? len : 0] = '\0';
+		if (strrchr(dir, '/'))
+			*strrchr(dir, '/') = '\0';
+		else
+			strcpy(dir, ".");
+		snprintf(file, sizeof(file), "%s/%s.ko", dir, name);
+		path = file;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		fprintf(stderr, "Failed to open the kernel module %s: %s\n"
+			"  build it with make (it needs the kernel's build tree: make KDIR=DIR), "
+			"or give --kfunc-module=PATH\n", path, strerror(err));
+		return -err;
+	}
+	err = syscall(SYS_finit_module, fd, "", 0) ? errno : 0;
+	close(fd);
+	if (err == EEXIST)
+		goto loaded;
+	if (err) {
+		fprintf(stderr, "Failed to load the kernel module %s: %s\n", path, strerror(err));
+		if (err == EPERM)
+			fprintf(stderr, "  this needs root (CAP_SYS_MODULE), and a kernel that "
+				"allows loading modules\n");
+		else if (err == ENOSYS)
+			fprintf(stderr, "  this kernel cannot load modules (CONFIG_MODULES is off)\n");
+		else if (err == EKEYREJECTED || err == ENOKEY)
+			fprintf(stderr, "  this kernel loads only signed modules: sign %s\n", path);
+		else
+			fprintf(stderr, "  was it built for this kernel? the kernel log says "
+				"more: dmesg | tail\n");
+		return -err;
+	}
+	snprintf(ks_kfunc_module, sizeof(ks_kfunc_module), "%s", name);
+	atexit(ks_unload_kfunc_module);
+loaded:
+	snprintf(sys, sizeof(sys), "/sys/kernel/btf/%s", name);
+	if (access(sys, F_OK)) {
+		fprintf(stderr, "Failed to find the kfuncs of the kernel module %s: it has no BTF\n"
+			"  build it against a kernel tree with vmlinux and CONFIG_DEBUG_INFO_BTF_MODULES, "
+			"whose BTF is the running kernel's\n", name);
+		return -ENOENT;
+	}
+	if (ks_verbose)
+		fprintf(stderr, "kernel module %s: %s\n", name,
+			ks_kfunc_module[0] ? "loaded" : "already loaded, kept");
+	return 0;
+}
+
 /* ---- ring buffers ------------------------------------------------------- */
 
 /*

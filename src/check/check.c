@@ -701,6 +701,8 @@ static void resolve_decl(struct checker *c, struct decl *d)
 		resolve_signature(c, sym->fn);
 		check_program_signature(c, sym->fn);
 		check_test_function(c, sym->fn);
+		if (sym->fn->side == SIDE_KFUNC)
+			check_kfunc_signature(c, sym->fn);
 		break;
 	case DECL_EXTERN: {
 		struct type *t = type_new(A, TY_FUNCTION);
@@ -845,6 +847,7 @@ struct checked_program *check_program(struct arena *a, struct diag *d,
 	check_ringbuf_handlers(c);
 	check_throws(c);
 	check_tail_call_depth(c);
+	check_kfunc_callers(c);
 	check_main(c);
 	return c->cp;
 }

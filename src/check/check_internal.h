@@ -110,6 +110,12 @@ void check_function(struct checker *c, struct function_info *fn);
 void check_call_placement(struct checker *c, struct expr *call, const struct symbol *sym);
 /* A warning where tail calls may go past the kernel's 33 in a row. */
 void check_tail_call_depth(struct checker *c);
+/* A @kfunc's parameters and result, which cross from eBPF code into the
+ * kernel module, and its name, which must be free in the kernel. */
+void check_kfunc_signature(struct checker *c, struct function_info *fn);
+/* Each program that reaches a @kfunc: whether its kind may call module
+ * kfuncs on this kernel (calls_kfuncs set). */
+void check_kfunc_callers(struct checker *c);
 /* Whether the current function may use the map, global or config SYM. */
 void check_use_placement(struct checker *c, const struct expr *e, const struct symbol *sym);
 const struct type *check_register(struct checker *c, struct expr *e);

@@ -223,8 +223,14 @@ void check_call_placement(struct checker *c, struct expr *call, const struct sym
 			check_tail_call(c, call, sym);	/* never compiled as a plain call */
 			return;
 		}
-		if (to == SIDE_PROGRAM || side_is_bpf(to) || to == SIDE_KFUNC)
-			return;	/* a struct_ops function: a plain call */
+		if (to == SIDE_KFUNC) {
+			vec_push(A, &((struct function_info *)c->fn)->kfunc_calls, call);
+			return;
+		}
+		if (to == SIDE_PROGRAM || side_is_bpf(to)) {	/* a helper, or a struct_ops function */
+			vec_push(A, &((struct function_info *)c->fn)->bpf_callees, sym->fn);
+			return;
+		}
 		if (to == SIDE_PRIVATE)
 			diag_error(c->diag, callee->span,
 				   "'%s' is @private: only @kfunc and @private functions can call it", name);
@@ -258,4 +264,117 @@ void check_use_placement(struct checker *c, const struct expr *e, const struct s
 		diag_error(c->diag, e->span,
 			   "'%s' is %s of the eBPF program: kernel-module code cannot use it",
 			   sym->name, what);
+}
+
+/* ---- @kfunc: what crosses from eBPF into the module ------------------------------ */
+
+/* Whether the verifier can hand a T to a kfunc as plain memory: integers,
+ * and the program's structs and arrays of them. */
+static bool plain_memory(const struct type *t)
+{
+	if (type_is_integer(t) || t->kind == TY_BOOL)
+		return true;
+	if (t->kind == TY_ARRAY)
+		return plain_memory(t->elem);
+	if (t->kind != TY_STRUCT || t->kernel || !t->decl)
+		return false;
+	for (size_t i = 0; i < t->decl->members.len; i++) {
+		const struct member *m = t->decl->members.items[i];
+		if (!m->resolved || !plain_memory(m->resolved))
+			return false;
+	}
+	return true;
+}
+
+/* Why the verifier would refuse a T between eBPF code and a kfunc, or
+ * NULL when it takes it. */
+static const char *kfunc_type_problem(const struct type *t, bool ret)
+{
+	if (t->kind == TY_ERROR || type_is_integer(t) || t->kind == TY_BOOL ||
+	    (ret && t->kind == TY_VOID))
+		return NULL;
+	if (t->kind == TY_POINTER && ret)
+		return "a kfunc that returns a pointer hands eBPF code a reference the verifier must "
+		       "track (acquire and release kfuncs); return an integer";
+	if (t->kind == TY_POINTER) {
+		if (t->elem->kind == TY_STRUCT && t->elem->kernel)
+			return "a pointer to a kernel struct needs the verifier's trusted-pointer rules; "
+			       "pass the fields the kfunc needs";
+		if (!plain_memory(t->elem))
+			return "the verifier hands a kfunc a pointer only to plain memory: integers, "
+			       "or the program's structs and arrays of them";
+		return NULL;
+	}
+	if (t->kind == TY_STRUCT || t->kind == TY_ARRAY || t->kind == TY_STR)
+		return "eBPF code passes and returns only integers and pointers in registers; "
+		       "pass a pointer to it";
+	return "the verifier passes only integers and pointers to plain memory";
+}
+
+void check_kfunc_signature(struct checker *c, struct function_info *fn)
+{
+	const struct decl *d = fn->decl;
+	if (c->btf && (kernel_btf_callable(c->btf, d->name) != KERNEL_NO_FUNCTION ||
+		       kernel_btf_is_typedef(c->btf, d->name) ||
+		       kernel_btf_is_enumerator(c->btf, d->name)))
+		diag_error(c->diag, d->name_span, "the kernel already has a '%s': a kfunc is "
+			   "found by its name, so it needs a name of its own", d->name);
+	if (!fn->type)
+		return;
+	for (size_t i = 0; i < d->fn.params.len && i < fn->type->params.len; i++) {
+		const struct param *p = d->fn.params.items[i];
+		const char *why = kfunc_type_problem(fn->type->params.items[i], false);
+		if (why)
+			diag_error(c->diag, p->type->span, "a @kfunc cannot take %s: %s",
+				   type_name(A, fn->type->params.items[i]), why);
+	}
+	const char *why = kfunc_type_problem(fn->type->ret, true);
+	if (why)
+		diag_error(c->diag, d->fn.ret ? d->fn.ret->span : d->name_span,
+			   "a @kfunc cannot return %s: %s", type_name(A, fn->type->ret), why);
+}
+
+/* The @kfunc calls FN makes or reaches through the eBPF functions it
+ * calls, each checked against PROG's kind; VISITED holds the functions
+ * already walked. */
+static void check_kfunc_calls(struct checker *c, struct function_info *prog,
+			      const struct function_info *fn, struct vec *visited)
+{
+	for (size_t i = 0; i < visited->len; i++)
+		if (visited->items[i] == fn)
+			return;
+	vec_push(A, visited, (void *)fn);
+	const struct prog_kind_info *kind = prog_kind_of(prog);
+	for (size_t i = 0; i < fn->kfunc_calls.len; i++) {
+		const struct expr *call = fn->kfunc_calls.items[i];
+		const struct expr *callee = call->call.callee;
+		const char *name = callee->kind == EXPR_IDENT ? callee->ident : "the kfunc";
+		prog->calls_kfuncs = true;
+		if (!kind || !kind->kfunc_hook) {
+			diag_error(c->diag, callee->span, "'%s' is a @kfunc of this program's kernel "
+				   "module, and the kernel lets no @%s program call a module's kfuncs",
+				   name, prog_kind_name(prog->prog));
+		} else if (c->btf && !kernel_btf_is_enumerator(c->btf, kind->kfunc_hook)) {
+			diag_error(c->diag, callee->span, "'%s' is a @kfunc of this program's kernel "
+				   "module, and this kernel lets no @%s program call a module's kfuncs "
+				   "(it has no %s)", name, prog_kind_name(prog->prog), kind->kfunc_hook);
+		} else {
+			continue;
+		}
+		if (prog != fn)
+			diag_note(c->diag, prog->decl->name_span, "the @%s program '%s' calls it "
+				  "through '%s'", prog_kind_name(prog->prog), prog->decl->name,
+				  fn->decl->name);
+	}
+	for (size_t i = 0; i < fn->bpf_callees.len; i++)
+		check_kfunc_calls(c, prog, fn->bpf_callees.items[i], visited);
+}
+
+void check_kfunc_callers(struct checker *c)
+{
+	for (size_t i = 0; i < c->cp->functions.len; i++) {
+		struct function_info *fn = c->cp->functions.items[i];
+		if (fn->side == SIDE_PROGRAM)
+			check_kfunc_calls(c, fn, fn, &(struct vec){ 0 });
+	}
 }

@@ -50,6 +50,7 @@ const struct prog_kind_info prog_kinds[] = {
 		.returns = "xdp_action", .constants_type = "u32", .constants = xdp_actions,
 		.test_run = true,
 		.section = "xdp", .tail_fallback = "XDP_PASS",
+		.bpf_prog_type = "BPF_PROG_TYPE_XDP", .kfunc_hook = "BTF_KFUNC_HOOK_XDP",
 		.attach = "ks_attach_xdp", .attach_flags = true,
 		.attach_target = &interface_target,
 		.init = {
@@ -70,6 +71,7 @@ const struct prog_kind_info prog_kinds[] = {
 		.constants = tc_verdicts,
 		.test_run = true,
 		.section = "tc", .tail_fallback = "0 /* TC_ACT_OK */",
+		.bpf_prog_type = "BPF_PROG_TYPE_SCHED_CLS", .kfunc_hook = "BTF_KFUNC_HOOK_TC",
 		.attach = "ks_attach_tc", .attach_direction = true, .attach_flags = true,
 		.attach_target = &interface_target,
 		.init = {
@@ -88,6 +90,10 @@ const struct prog_kind_info prog_kinds[] = {
 				"@tracepoint(\"sched/sched_switch\")",
 		.context = PROG_CONTEXT_EVENT,
 		.section = "tp", .section_target = true, .tail_fallback = "0",
+		/* tracepoint programs joined the tracing hook in 6.12, which
+		   BTF cannot tell from 6.10 (the kprobe hook): there the module
+		   fails to load, and the loader says so */
+		.bpf_prog_type = "BPF_PROG_TYPE_TRACEPOINT", .kfunc_hook = "BTF_KFUNC_HOOK_KPROBE",
 		.attach = "ks_attach_tracepoint",
 		.attach_target = &tracepoint_target,
 		.init = {
@@ -105,6 +111,7 @@ const struct prog_kind_info prog_kinds[] = {
 		.target_usage = "@probe needs the kernel function: @probe(\"do_exit\")",
 		.context = PROG_CONTEXT_ARGS,
 		.section = "kprobe", .section_target = true, .entry_macro = "BPF_KPROBE",
+		.bpf_prog_type = "BPF_PROG_TYPE_KPROBE", .kfunc_hook = "BTF_KFUNC_HOOK_KPROBE",
 		.attach = "ks_attach_kprobe",
 		.attach_target = &function_target,
 		.init = {
@@ -124,6 +131,7 @@ const struct prog_kind_info prog_kinds[] = {
 		.target = PROG_TARGET_FUNCTION,
 		.context = PROG_CONTEXT_ARGS,
 		.section = "ksyscall", .section_target = true, .entry_macro = "BPF_KSYSCALL",
+		.bpf_prog_type = "BPF_PROG_TYPE_KPROBE", .kfunc_hook = "BTF_KFUNC_HOOK_KPROBE",
 		.attach = "ks_attach_ksyscall",
 		.attach_target = &syscall_target,
 	},
@@ -132,6 +140,7 @@ const struct prog_kind_info prog_kinds[] = {
 		.target = PROG_TARGET_NONE,
 		.context = PROG_CONTEXT_STRUCT, .context_struct = "bpf_perf_event_data",
 		.section = "perf_event", .tail_fallback = "0",
+		.bpf_prog_type = "BPF_PROG_TYPE_PERF_EVENT", .kfunc_hook = "BTF_KFUNC_HOOK_KPROBE",
 		.attach = "ks_attach_perf_event", .attach_perf = true,
 		.init = {
 			.template = "perf_event", .types = perf_event_types,
@@ -154,6 +163,7 @@ const struct prog_kind_info prog_kinds[] = {
 		.on_impl = true,
 		.target = PROG_TARGET_MEMBER,
 		.context = PROG_CONTEXT_MEMBER,
+		.bpf_prog_type = "BPF_PROG_TYPE_STRUCT_OPS", .kfunc_hook = "BTF_KFUNC_HOOK_STRUCT_OPS",
 		.init = {
 			/* the only struct init writes, tcp_congestion_ops */
 			.about = "A TCP congestion control written as a struct_ops: the kernel's "

@@ -103,6 +103,10 @@ struct prog_kind_info {
 	/* what a tail call that fails returns (LANGUAGE.md): the kind's
 	   verdict that lets things go on; NULL: no tail calls */
 	const char *tail_fallback;
+	/* Module kfuncs (@kfunc): the program type a module registers them
+	   for, and the enumerator of the kernel's enum btf_kfunc_hook whose
+	   presence in BTF says this kind may call them; NULL: it never may */
+	const char *bpf_prog_type, *kfunc_hook;
 
 	struct prog_init init;
 };

@@ -116,6 +116,11 @@ struct function_info {
 	struct probe_arg *c_probe_args;
 	const char *c_words;
 	struct vec c_defers;	/* plan: its defer statements, in order */
+	/* eBPF code: the @kfunc calls in it (struct expr *) and the eBPF
+	   functions it calls (struct function_info *); a program: whether
+	   it reaches a @kfunc, for whose type the module registers them */
+	struct vec kfunc_calls, bpf_callees;
+	bool calls_kfuncs;
 	/* eBPF: the local that takes the stack past its limit, and the total */
 	const struct stmt *stack_culprit;
 	uint64_t stack_bytes;

@@ -85,6 +85,36 @@ static const char python_make[] =
 	"python3-devel (Fedora))\n"
 	"endif";
 
+/* What the Makefile adds for a kernel module of kfuncs: Kbuild run on
+ * the kernel tree KDIR, and a check of the .ko for what the kfuncs need,
+ * which the kernel would otherwise only miss quietly at load time. */
+static const char module_make[] = "\n\
+\n\
+# The kernel module of the kfuncs, %1$s.ko (Kbuild, %2$s), built against\n\
+# the kernel tree KDIR: the running kernel's unless given.  Its kfuncs\n\
+# need the module's BTF, which needs KDIR/vmlinux and resolve_btfids.\n\
+MODULE := %1$s\n\
+KDIR ?= /lib/modules/$(shell uname -r)/build\n\
+OBJCOPY ?= objcopy\n\
+\n\
+all: $(MODULE).ko\n\
+\n\
+ifneq ($(wildcard $(KDIR)/Makefile),)\n\
+$(MODULE).ko: %2$s $(HEADER) Kbuild | $(OUTPUT)\n\
+\t$(call msg,KBUILD,$@)\n\
+\t$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) modules $(if $(Q),>/dev/null)\n\
+\t$(Q)rm -f $(OUTPUT)/$(MODULE).btf $(OUTPUT)/$(MODULE).btf_ids\n\
+\t$(Q)$(OBJCOPY) --dump-section .BTF=$(OUTPUT)/$(MODULE).btf \\\n\
+\t\t--dump-section .BTF_ids=$(OUTPUT)/$(MODULE).btf_ids $@ $(OUTPUT)/$(MODULE).tmp.ko 2>/dev/null; \\\n\
+\t\ttest -s $(OUTPUT)/$(MODULE).btf || { rm -f $@; \\\n\
+\t\techo \"$@ has no BTF, so its kfuncs cannot be found: KDIR needs vmlinux and pahole\" >&2; exit 1; }\n\
+\t$(Q)test \"$$(od -An -tu4 -N4 $(OUTPUT)/$(MODULE).btf_ids | tr -d ' ')\" != 0 || { rm -f $@; \\\n\
+\t\techo \"$@ has an empty kfunc set: KDIR needs tools/bpf/resolve_btfids\" >&2; exit 1; }\n\
+else\n\
+$(MODULE).ko:\n\
+\t@echo \"  SKIP     $@: no kernel build tree in $(KDIR) (install the kernel headers, or make KDIR=DIR)\"\n\
+endif";
+
 /* Whether a Python module would be copied over NAME.py, the module of
  * the maps exec() hands over (reported). */
 static bool python_module_clashes(struct diag *d, const struct checked_program *cp)
@@ -132,6 +162,8 @@ int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const
 	char *header = generate(a, d, plan, emit_types_header);
 	char *user = generate(a, d, plan, emit_user_file);
 	char *bpf = cp->has_programs ? generate(a, d, plan, emit_bpf_file) : NULL;
+	char *module = plan->module ? generate(a, d, plan, emit_module_file) : NULL;
+	char *kbuild = plan->module ? generate(a, d, plan, emit_kbuild_file) : NULL;
 	if (diag_error_count(d) != errors || python_module_clashes(d, cp))
 		return 1;
 	if (!make_dir(d, dir))
@@ -142,7 +174,28 @@ int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const
 			       "PYTHON", python ? python_make : "",
 			       "DEPS", arena_printf(a, "%s%s", python ? " ks_python.h" : "",
 						    exec ? " ks_exec.h" : ""),
-			       "PYTHON_FLAGS", python ? " $(PYTHON_FLAGS)" : "", NULL };
+			       "PYTHON_FLAGS", python ? " $(PYTHON_FLAGS)" : "",
+			       "MODULE", plan->module ? arena_printf(a, module_make, plan->module->name,
+								      plan->module->source) : "",
+			       "MODULE_USAGE", plan->module ? arena_printf(a, "\n#                 and "
+				       "%s.ko (make KDIR=DIR: against that kernel tree)",
+				       plan->module->name) : "",
+			       "MODULE_CLEAN", plan->module ? arena_printf(a, " %s.ko %s.o %s.mod "
+				       "%s.mod.c %s.mod.o .*.cmd .module-common.o Module.symvers modules.order",
+				       plan->module->name, plan->module->name, plan->module->name,
+				       plan->module->name, plan->module->name) : "",
+			       "MODULE_FILES", plan->module ? arena_printf(a, "\n| `%s` | the kernel module "
+				       "of the `@kfunc` functions |\n| `Kbuild` | what builds it into "
+				       "`%s.ko` |", plan->module->source, plan->module->name) : "",
+			       "MODULE_ABOUT", plan->module ? arena_printf(a, "\n\n`make` also builds "
+				       "the kernel module `%1$s.ko`, against the running kernel's build tree "
+				       "(`linux-headers-$(uname -r)` on Debian), or another with `make "
+				       "KDIR=DIR`. The tree needs `vmlinux` and `resolve_btfids`, for the "
+				       "module's BTF, without which eBPF programs cannot find its kfuncs. "
+				       "The program loads `%1$s.ko` from beside itself (or from "
+				       "`--kfunc-module=PATH`) before its eBPF programs, and removes it when "
+				       "it exits.", plan->module->name) : "",
+			       NULL };
 	const char *base = arena_printf(a, "%s/%s", dir, cp->name);
 	bool ok = write_text(d, arena_printf(a, "%s/%s", dir, plan->header), header) &&
 		  write_text(d, arena_printf(a, "%s.c", base), user);
@@ -150,6 +203,9 @@ int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const
 		ok = write_text(d, arena_printf(a, "%s.bpf.c", base), bpf) &&
 		     copy_template(a, d, "skeleton/ks_runtime.h",
 				   arena_printf(a, "%s/ks_runtime.h", dir));
+	if (ok && module)
+		ok = write_text(d, arena_printf(a, "%s/%s", dir, plan->module->source), module) &&
+		     write_text(d, arena_printf(a, "%s/Kbuild", dir), kbuild);
 	if (ok && python)
 		ok = copy_template(a, d, "skeleton/ks_python.h",
 				   arena_printf(a, "%s/ks_python.h", dir)) &&

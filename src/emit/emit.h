@@ -3,6 +3,8 @@
  *   NAME.h       the program's own types, shared by both sides
  *   NAME.bpf.c   every eBPF program, helper, map and global (CO-RE C)
  *   NAME.c       the userspace program, through bpftool's NAME.skel.h
+ *   NAME_kfuncs.c the kernel module of the @kfunc functions, when there are any,
+ *   Kbuild       ... and what builds it
  *   ks_runtime.h attach/detach/signal runtime (from skeleton/)
  *   Makefile, README.md
  *
@@ -21,12 +23,17 @@
 int emit_project(struct arena *a, struct diag *d, const struct plan *plan,
 		 const char *dir);
 
-/* The three C files, for ks2c and for tests. */
+/* The C files, for ks2c and for tests. */
 void emit_types_header(struct arena *a, struct diag *d, const struct plan *plan,
 		       FILE *out);
 void emit_bpf_file(struct arena *a, struct diag *d, const struct plan *plan,
 		   FILE *out);
 void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan,
 		    FILE *out);
+/* With plan->module only. */
+void emit_module_file(struct arena *a, struct diag *d, const struct plan *plan,
+		      FILE *out);
+void emit_kbuild_file(struct arena *a, struct diag *d, const struct plan *plan,
+		      FILE *out);
 
 #endif

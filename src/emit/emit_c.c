@@ -569,7 +569,7 @@ static void emit_struct_literal(struct emitter *e, const struct expr *x)
 		const struct type *to = member_type(x->type, f->name);
 		unsigned long long size = to ? type_size(to) : type_size(f->value->type);
 		if (f->value->type->kind == TY_STR)
-			emit_text(e, " %s(%s.%s, %llu, ", plan_find_helper(e->plan, e->bpf ? C_BPF : C_USER,
+			emit_text(e, " %s(%s.%s, %llu, ", plan_find_helper(e->plan, e->side,
 									 HELPER_STR_COPY, 0, false),
 				  v, c_member(x->type, f->name), size);
 		else
@@ -915,6 +915,44 @@ static bool starts_like(enum unary_op op, const struct expr *x)
 	return !x->c_cast && x->kind == EXPR_UNARY && x->unary.op == op;
 }
 
+const char *emit_params(struct emitter *e, const struct function_info *fn)
+{
+	const struct decl *d = fn->decl;
+	const char *list = "";
+	for (size_t i = 0; i < d->fn.params.len; i++) {
+		const struct param *p = d->fn.params.items[i];
+		if (!emit_has_param(p))
+			continue;
+		list = arena_printf(A, "%s%s%s", list, *list ? ", " : "",
+				    c_decl(e, fn->type->params.items[i],
+					   p->sym->c_param ? p->sym->c_param : p->sym->c_name));
+	}
+	list = emit_error_param(e, fn, list);
+	return *list ? list : "void";
+}
+
+const char *emit_signature(struct emitter *e, const struct function_info *fn)
+{
+	const char *head = arena_printf(A, "%s(%s)", emit_function_name(e, fn), emit_params(e, fn));
+	if (fn->c_returns)
+		return arena_printf(A, "struct %s %s", fn->c_returns, head);
+	const struct type *ret = fn == e->cp->main_fn ? &type_i32 : fn->type->ret;
+	return c_decl(e, ret, head);
+}
+
+/* new T(GFP_ATOMIC | __GFP_NOWARN): the kernel's flag macros, as written
+ * (check_new.c allows only those). */
+static void emit_gfp_flags(struct emitter *e, const struct expr *flags)
+{
+	if (flags->kind == EXPR_BINARY) {
+		emit_gfp_flags(e, flags->binary.lhs);
+		emit_text(e, " | ");
+		emit_gfp_flags(e, flags->binary.rhs);
+		return;
+	}
+	emit_text(e, "%s", flags->ident);
+}
+
 void emit_expr(struct emitter *e, const struct expr *x)
 {
 	const char *copy = e->captures ? emit_captured(e, x) : NULL;
@@ -1108,6 +1146,16 @@ static void emit_expr_as_written(struct emitter *e, const struct expr *x)
 				  c_type(e, x->type->elem));
 			return;
 		}
+		if (e->side == C_MODULE && x->type->kind == TY_POINTER) {
+			/* zeroed, as new promises; GFP_KERNEL unless flags say */
+			emit_text(e, "kzalloc(sizeof(%s), ", c_type(e, x->type->elem));
+			if (x->new_.flags)
+				emit_gfp_flags(e, x->new_.flags);
+			else
+				emit_text(e, "GFP_KERNEL");
+			emit_text(e, ")");
+			return;
+		}
 		emit_unsupported(e, x->span, "'new'");
 		return;
 	}
@@ -1125,7 +1173,7 @@ static void emit_widened(struct emitter *e, const struct expr *x)
 		emit_text(e, "(%s *)", c_type(e, t->elem));
 	emit_text(e, "({ struct %s %s = {}; ", x->c_widen_struct, v);
 	if (t->kind == TY_STR)
-		emit_text(e, "%s(%s.value, %llu, ", plan_find_helper(e->plan, e->bpf ? C_BPF : C_USER,
+		emit_text(e, "%s(%s.value, %llu, ", plan_find_helper(e->plan, e->side,
 								     HELPER_STR_COPY, 0, false),
 			  v, size);
 	else
@@ -1138,7 +1186,7 @@ void emit_result_structs(struct emitter *e)
 {
 	for (size_t i = 0; i < e->cp->functions.len; i++) {
 		const struct function_info *fn = e->cp->functions.items[i];
-		if (!fn->c_returns || side_is_bpf(fn->side) != e->bpf)
+		if (!fn->c_returns || plan_function_side(fn) != e->side)
 			continue;
 		emit_line(e, "%s", "");
 		emit_line(e, "/* what %s returns: C returns no arrays */", fn->decl->name);
@@ -1265,7 +1313,10 @@ static char conversion_of(const struct expr *call, size_t arg)
 
 void emit_print(struct emitter *e, const struct expr *call)
 {
-	emit_text(e, "%s(%s", e->bpf ? "bpf_printk" : "printf", print_format(e, call, !e->bpf));
+	if (e->side == C_MODULE)	/* to the kernel log, a line per print */
+		emit_text(e, "printk(KERN_INFO %s", print_format(e, call, true));
+	else
+		emit_text(e, "%s(%s", e->bpf ? "bpf_printk" : "printf", print_format(e, call, !e->bpf));
 	size_t first = print_text(call) ? 1 : 0;
 	for (size_t i = first; i < call->call.args.len; i++) {
 		const struct expr *arg = call->call.args.items[i];

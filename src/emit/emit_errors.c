@@ -30,7 +30,7 @@ static void emit_label(struct emitter *e, const char *label, const char *then)
 
 void emit_error_struct(struct emitter *e)
 {
-	if (!e->plan->uses_errors[e->bpf ? C_BPF : C_USER])
+	if (!e->plan->uses_errors[e->side])
 		return;
 	emit_line(e, "%s", "");
 	emit_line(e, "/* an error on its way to a catch: thrown, and its code */");

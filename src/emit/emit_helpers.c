@@ -131,7 +131,7 @@ static void emit_helper(struct emitter *e, const struct helper_use *h)
 
 void emit_helpers(struct emitter *e)
 {
-	const struct vec *helpers = &e->plan->helpers[e->bpf ? C_BPF : C_USER];
+	const struct vec *helpers = &e->plan->helpers[e->side];
 	for (size_t i = 0; i < helpers->len; i++)
 		emit_helper(e, helpers->items[i]);
 }

@@ -16,6 +16,7 @@ struct emitter {
 	FILE *out;
 	int indent;
 	bool bpf;			/* writing the eBPF side */
+	enum c_side side;		/* the file being written */
 	const struct function_info *fn;	/* the function being written */
 	const struct fn_copy *copy;	/* ... the copy of it, when it takes maps */
 	bool failed;			/* an error was reported */
@@ -139,6 +140,10 @@ void emit_join_value(struct emitter *e, const struct expr *x);
 void emit_braced(struct emitter *e, const struct stmt *block);
 void emit_block_body(struct emitter *e, const struct stmt *block);
 void emit_function_body(struct emitter *e, const struct function_info *fn);
+/* FN's parameters in C ("void" for none), with its error state if any;
+ * its whole head, "T name(params)". */
+const char *emit_params(struct emitter *e, const struct function_info *fn);
+const char *emit_signature(struct emitter *e, const struct function_info *fn);
 
 /* Whether FN is called anywhere; if not, says so in a comment. */
 bool emit_if_called(struct emitter *e, const struct function_info *fn);
@@ -179,6 +184,8 @@ const char *emit_error_arg(struct emitter *e);
 void emit_error_check_head(struct emitter *e, const struct expr *call);
 void emit_error_check_tail(struct emitter *e, const struct expr *call);
 
+/* The kernel module's kfuncs the eBPF side calls, as __ksym externs. */
+void emit_module_kfunc_externs(struct emitter *e);
 /* The kernel macros the plan found the file's headers lack. */
 void emit_kernel_macros(struct emitter *e);
 /* The functions integer operations call (emit_helpers.c). */

@@ -151,7 +151,7 @@ bool emit_is_string_choice(const struct expr *part)
 static void emit_join_parts(struct emitter *e, const char *dst, const char *size,
 			    const struct expr *v, bool one_line)
 {
-	enum c_side side = e->bpf ? C_BPF : C_USER;
+	enum c_side side = e->side;
 	struct vec parts = { 0 };
 	join_parts(e, v, &parts);
 	for (size_t i = 0; i < parts.len; i++) {
@@ -242,7 +242,7 @@ static void emit_assign(struct emitter *e, const struct stmt *s)
 		}
 		if (t->kind == TY_STR && v->kind != EXPR_STRING && v->type && !types_equal(t, v->type)) {
 			start_line(e);
-			emit_text(e, "%s(", plan_find_helper(e->plan, e->bpf ? C_BPF : C_USER,
+			emit_text(e, "%s(", plan_find_helper(e->plan, e->side,
 							     HELPER_STR_COPY, 0, false));
 			emit_expr(e, s->assign.target);
 			emit_text(e, ", %llu, ", (unsigned long long)type_size(t));
@@ -612,6 +612,13 @@ void emit_stmt(struct emitter *e, const struct stmt *s)
 		if (!map && !e->bpf && e->fn && e->fn->side == SIDE_USERSPACE) {
 			start_line(e);	/* what userspace new allocated with calloc */
 			emit_text(e, "free(");
+			emit_expr(e, s->expr);
+			emit_text(e, ");\n");
+			return;
+		}
+		if (!map && e->side == C_MODULE) {	/* what kzalloc allocated */
+			start_line(e);
+			emit_text(e, "kfree(");
 			emit_expr(e, s->expr);
 			emit_text(e, ");\n");
 			return;

@@ -408,29 +408,9 @@ attach:
 
 /* ---- functions ---------------------------------------------------------------- */
 
-static const char *signature(struct emitter *e, const struct function_info *fn)
-{
-	const struct decl *d = fn->decl;
-	const char *list = "";
-	for (size_t i = 0; i < d->fn.params.len; i++) {
-		const struct param *p = d->fn.params.items[i];
-		if (!emit_has_param(p))
-			continue;
-		list = arena_printf(A, "%s%s%s", list, *list ? ", " : "",
-				    c_decl(e, fn->type->params.items[i],
-					   p->sym->c_param ? p->sym->c_param : p->sym->c_name));
-	}
-	list = emit_error_param(e, fn, list);
-	const char *head = arena_printf(A, "%s(%s)", emit_function_name(e, fn), *list ? list : "void");
-	if (fn->c_returns)
-		return arena_printf(A, "struct %s %s", fn->c_returns, head);
-	const struct type *ret = fn == e->cp->main_fn ? &type_i32 : fn->type->ret;
-	return c_decl(e, ret, head);
-}
-
 static void emit_prototype(struct emitter *e, const struct function_info *fn)
 {
-	emit_line(e, "static %s;", signature(e, fn));
+	emit_line(e, "static %s;", emit_signature(e, fn));
 }
 
 static void emit_user_function(struct emitter *e, const struct function_info *fn)
@@ -438,7 +418,7 @@ static void emit_user_function(struct emitter *e, const struct function_info *fn
 	const struct decl *d = fn->decl;
 	e->fn = fn;
 	emit_origin(e, fn);
-	emit_line(e, "static %s", signature(e, fn));
+	emit_line(e, "static %s", emit_signature(e, fn));
 	emit_line(e, "{");
 	e->indent++;
 	emit_function_body(e, fn);
@@ -631,12 +611,17 @@ static void emit_main(struct emitter *e)
 	e->indent++;
 	bool about = emit_about(e);
 	bool options = args && emit_parse_args(e, args);
-	if (!about && !options && cp->has_programs) {
+	/* the kernel module, when a program calls its kfuncs */
+	const struct module_plan *module = e->plan->module && e->plan->module->prog_types.len
+					   ? e->plan->module : NULL;
+	if (!about && !options && cp->has_programs && !module) {
 		emit_line(e, "struct ks_command_line cli = {};");
 	} else {
 		emit_line(e, "struct ks_command_line cli = {");
 		if (about)
 			emit_line(e, "\t.about = about,");
+		if (module)
+			emit_line(e, "\t.kfunc_module = \"%s\",", module->name);
 		if (options) {
 			emit_line(e, "\t.options = options,");
 			emit_line(e, "\t.nr_options = sizeof(options) / sizeof(options[0]),");
@@ -654,6 +639,11 @@ static void emit_main(struct emitter *e)
 		pinned |= ((const struct symbol *)cp->maps.items[i])->pinned;
 	if (cp->has_programs) {
 		emit_line(e, "ks_setup(cli.verbose);");
+		if (module)
+			emit_code(e, "\
+			/* the kfuncs' kernel module, before the programs that call them */\n\
+			if (ks_load_kfunc_module(\"%s\", cli.kfunc_module_path))\n\
+				return 1;", module->name);
 		if (pinned) {
 			const char *dir = arena_printf(A, "/sys/fs/bpf/%s", cp->name);
 			emit_code(e, "\
@@ -688,7 +678,8 @@ static void emit_main(struct emitter *e)
 void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FILE *out)
 {
 	const struct checked_program *cp = plan->cp;
-	struct emitter emitter = { .arena = a, .diag = d, .cp = cp, .plan = plan, .out = out };
+	struct emitter emitter = { .arena = a, .diag = d, .cp = cp, .plan = plan, .out = out,
+				   .side = C_USER };
 	struct emitter *e = &emitter;
 	emit_code(e, "\
 	// SPDX-License-Identifier: GPL-2.0\n\

@@ -41,18 +41,25 @@ static const char *claim_file(struct planner *p, enum c_side side, const char *w
 	return names_claim_in(p->file[side], p->visible[side], want);
 }
 
-/* A name of NAME.h: free in both files. */
+/* The files that include NAME.h: the eBPF side, the loader, and the
+ * kernel module when there is one. */
+static int shared_sides(const struct planner *p)
+{
+	return p->plan->module ? C_MODULE + 1 : C_USER + 1;
+}
+
+/* A name of NAME.h: free in every file that includes it. */
 static const char *claim_shared(struct planner *p, const char *want)
 {
-	const char *name = names_claim_in(p->file[C_BPF], p->file[C_USER], want);
-	names_take(p->visible[C_BPF], name);
-	names_take(p->visible[C_USER], name);
+	const char *name = names_claim_all(p->file, (size_t)shared_sides(p), want);
+	for (int side = C_BPF; side < shared_sides(p); side++)
+		names_take(p->visible[side], name);
 	return name;
 }
 
 static void take_shared(struct planner *p, const char *name)
 {
-	for (int side = C_BPF; side <= C_USER; side++) {
+	for (int side = C_BPF; side < shared_sides(p); side++) {
 		names_take(p->file[side], name);
 		names_take(p->visible[side], name);
 	}
@@ -60,17 +67,21 @@ static void take_shared(struct planner *p, const char *name)
 
 bool plan_generates(const struct checked_program *cp, const struct function_info *fn)
 {
-	if (!fn->decl->fn.body || fn->side == SIDE_KFUNC || fn->side == SIDE_PRIVATE ||
-	    fn->side == SIDE_TEST)
+	if (!fn->decl->fn.body || fn->side == SIDE_TEST)
 		return false;
-	return fn->side == SIDE_PROGRAM || fn->prog == PROG_STRUCT_OPS || fn == cp->main_fn ||
-	       (fn->decl->sym && fn->decl->sym->used);
+	/* a kfunc is the module's interface: there, called or not */
+	return fn->side == SIDE_PROGRAM || fn->side == SIDE_KFUNC || fn->prog == PROG_STRUCT_OPS ||
+	       fn == cp->main_fn || (fn->decl->sym && fn->decl->sym->used);
 }
 
-static enum c_side function_side(const struct function_info *fn)
+enum c_side plan_function_side(const struct function_info *fn)
 {
+	if (fn->side == SIDE_KFUNC || fn->side == SIDE_PRIVATE)
+		return C_MODULE;
 	return side_is_bpf(fn->side) ? C_BPF : C_USER;
 }
+
+#define function_side plan_function_side
 
 /* The side that defines the maps, globals and configs: the eBPF object
  * when there is one, otherwise the loader itself. */
@@ -154,8 +165,16 @@ static void name_type(struct planner *p, struct symbol *sym)
 static void name_function(struct planner *p, struct function_info *fn)
 {
 	struct symbol *sym = fn->decl->sym;
-	if (!sym || fn == p->cp->main_fn || fn->side == SIDE_KFUNC || fn->side == SIDE_PRIVATE)
+	if (!sym || fn == p->cp->main_fn)
 		return;
+	if (fn->side == SIDE_KFUNC) {
+		/* libbpf finds it by its name: the module's and the eBPF side's
+		   extern; taken already, it gets another, which emit reports */
+		sym->c_name = names_claim_in(p->file[C_MODULE], p->file[C_BPF], sym->name);
+		names_take(p->visible[C_BPF], sym->c_name);
+		vec_push(A, &p->plan->module->kfuncs, fn);
+		return;
+	}
 	sym->c_name = claim_file(p, function_side(fn), wanted(p, sym->name));
 	const struct type *ret = fn->type ? fn->type->ret : NULL;
 	if (ret && (ret->kind == TY_STR || ret->kind == TY_ARRAY))
@@ -357,17 +376,23 @@ static const char *claim_skeleton(struct planner *p, const char *want)
 	return name;
 }
 
+/* TEXT (from a file name) as a C identifier: other characters become _. */
+static const char *identifier(struct planner *p, const char *text)
+{
+	char *id = arena_strdup(A, text);
+	for (char *c = id; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '_'))
+			*c = '_';
+	return id;
+}
+
 /* The names the generated code adds at file scope. */
 static void name_generated(struct planner *p)
 {
 	struct plan *plan = p->plan;
 	struct checked_program *cp = p->cp;
-	char *skeleton = arena_printf(A, "%s_bpf", cp->name);
-	for (char *c = skeleton; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		      (*c >= '0' && *c <= '9') || *c == '_'))
-			*c = '_';
-	plan->skeleton = claim_skeleton(p, skeleton);
+	plan->skeleton = claim_skeleton(p, identifier(p, arena_printf(A, "%s_bpf", cp->name)));
 	/* the project's own files: vmlinux.h and the runtime headers beside
 	 * NAME.h; the Makefile, its targets and the README beside ./NAME */
 	static const char *const headers[] = { "vmlinux", "ks_runtime", "ks_options", NULL };
@@ -760,7 +785,7 @@ static void mark_place_reads(struct expr *x)
 static void name_locals(struct planner *p, struct function_info *fn)
 {
 	struct decl *d = fn->decl;
-	if (!d->fn.body || fn->side == SIDE_KFUNC || fn->side == SIDE_PRIVATE)
+	if (!d->fn.body)
 		return;
 	p->side = function_side(fn);
 	mark_reads_stmt(d->fn.body);
@@ -958,6 +983,58 @@ const char *plan_helper(struct plan *plan, enum c_side side, enum helper_kind ki
 	return h->name;
 }
 
+/* ---- the kernel module ------------------------------------------------------- */
+
+/* With a @kfunc, the module and its namespaces: the kernel headers' names
+ * (BTF has those of vmlinux; the lists those of the headers, and their
+ * static inline functions and macros).  Its NAME.h's names and members
+ * must be free there too. */
+static void plan_module_namespaces(struct planner *p)
+{
+	bool any = false;
+	for (size_t i = 0; i < p->cp->functions.len && !any; i++)
+		any = ((const struct function_info *)p->cp->functions.items[i])->side == SIDE_KFUNC;
+	if (!any)
+		return;
+	struct module_plan *m = arena_alloc(A, sizeof(*m));
+	p->plan->module = m;
+	p->visible[C_MODULE] = names_new(A, NULL);
+	names_take_reserved(p->visible[C_MODULE], RESERVED_MODULE_VISIBLE);
+	names_take_btf(p->visible[C_MODULE], p->cp->btf, true, false);
+	p->file[C_MODULE] = names_new(A, p->visible[C_MODULE]);
+	names_take_reserved(p->file[C_MODULE], RESERVED_MODULE_DECLARED);
+	names_take_reserved(p->tags, RESERVED_MODULE_TAGS);
+	names_take_reserved(p->members, RESERVED_MODULE_VISIBLE);
+}
+
+/* The module's own names, once the program's are given, and the program
+ * types its kfuncs are registered for. */
+static void name_module(struct planner *p)
+{
+	struct module_plan *m = p->plan->module;
+	if (!m)
+		return;
+	m->name = identifier(p, arena_printf(A, "%s_kfuncs", p->cp->name));
+	/* not NAME.mod.c: Kbuild's own modpost output is MODULE.mod.c, and its
+	   clean deletes every *.mod.c */
+	m->source = arena_printf(A, "%s.c", m->name);
+	m->ids = claim_file(p, C_MODULE, arena_printf(A, "%s_ids", m->name));
+	m->id_set = claim_file(p, C_MODULE, arena_printf(A, "%s_set", m->name));
+	m->init = claim_file(p, C_MODULE, arena_printf(A, "%s_init", m->name));
+	m->exit = claim_file(p, C_MODULE, arena_printf(A, "%s_exit", m->name));
+	for (size_t i = 0; i < p->cp->functions.len; i++) {
+		const struct function_info *fn = p->cp->functions.items[i];
+		const struct prog_kind_info *kind = prog_kind_of(fn);
+		if (!fn->calls_kfuncs || !kind || !kind->bpf_prog_type)
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < m->prog_types.len && !seen; j++)
+			seen = !strcmp(m->prog_types.items[j], kind->bpf_prog_type);
+		if (!seen)
+			vec_push(A, &m->prog_types, (void *)kind->bpf_prog_type);
+	}
+}
+
 /* ---- the plan --------------------------------------------------------------- */
 
 /* Whether CP, or a module it imports, imports a Python module. */
@@ -999,9 +1076,11 @@ struct plan *plan_program(struct arena *a, struct checked_program *cp)
 
 	p->members = names_new(A, NULL);
 	names_take_reserved(p->members, RESERVED_MEMBERS);
+	plan_module_namespaces(p);
 	name_declarations(p, cp);
 	merge_modules(p, cp);
 	name_generated(p);
+	name_module(p);
 	plan_integers(p);
 	plan_copies(p->plan);
 	for (size_t i = 0; i < cp->functions.len; i++)

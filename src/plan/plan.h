@@ -29,7 +29,9 @@ enum accessor {
 	ACC_REPLACE = 1 << 6,	/* userspace NAME_replace(key, value): only a present entry */
 };
 
-enum c_side { C_BPF, C_USER };
+/* The generated C files a function can be in: NAME.bpf.c, NAME.c and
+ * the kernel module's NAME_kfuncs.c. */
+enum c_side { C_BPF, C_USER, C_MODULE, C_SIDES };
 
 /* The small functions integer operations need (plan_expr.c). */
 enum helper_kind {
@@ -53,8 +55,8 @@ struct helper_use {
 /* What the C does with one map. */
 struct map_plan {
 	const struct symbol *map;
-	unsigned accessors[2];	/* by enum c_side: enum accessor bits */
-	unsigned ops[2];	/* 1 << binary_op, for compound assignments */
+	unsigned accessors[C_SIDES];	/* by enum c_side: enum accessor bits */
+	unsigned ops[C_SIDES];	/* 1 << binary_op, for compound assignments */
 	/* the accessors' C names, on both sides */
 	const char *lookup, *get, *set, *delete, *find, *replace;
 	const char *op[BIN_SHR + 1];
@@ -85,12 +87,17 @@ struct fn_copy {
 	const char *c_name;
 };
 
+/* Whether FN's body becomes C: a function nobody calls does not. */
+bool plan_generates(const struct checked_program *cp, const struct function_info *fn);
+/* The file FN's C is in. */
+enum c_side plan_function_side(const struct function_info *fn);
+
 struct plan {
 	struct arena *arena;
 	struct checked_program *cp;
-	struct vec helpers[2];		/* struct helper_use *, by enum c_side */
+	struct vec helpers[C_SIDES];		/* struct helper_use *, by enum c_side */
 	/* the file-scope namespaces, by enum c_side (plan.c) */
-	struct names *file[2], *visible[2];
+	struct names *file[C_SIDES], *visible[C_SIDES];
 	struct vec maps;		/* struct map_plan *, as cp->maps */
 	/* struct map_plan * of map parameters: what their accesses need, given
 	   to the maps of each copy (plan_copies.c) */
@@ -110,19 +117,35 @@ struct plan {
 	/* errors (plan_errors.c): the struct of an error state, and which
 	   files have one */
 	const char *error_struct;
-	bool uses_errors[2];
+	bool uses_errors[C_SIDES];
 	struct names *tags;		/* struct, union and enum names, both files */
 	/* what the files include and define beside the program's own */
 	bool bpf_core_read;		/* BPF_CORE_READ: <bpf/bpf_core_read.h> */
 	bool bpf_tracing;		/* BPF_KPROBE, BPF_KSYSCALL: <bpf/bpf_tracing.h> */
 	bool bpf_obj_new;		/* new and delete in eBPF: the kfuncs declared */
-	struct vec constants[2];	/* struct symbol *: kernel macros to define (TC_ACT_OK) */
+	struct vec constants[C_SIDES];	/* struct symbol *: kernel macros to define (TC_ACT_OK) */
 	/* the structs that hold keys that are arrays or strings, by key type:
 	   C passes no arrays by value, so the accessors take these */
 	struct vec key_structs;		/* struct key_struct * */
 	/* tail calls: a program array per kind of program (the kernel holds
 	   each array to one program type) */
 	struct vec tail_arrays;		/* struct tail_array * */
+	/* the kernel module of the @kfunc functions; NULL when there are none */
+	struct module_plan *module;
+};
+
+/* The kernel module (NAME_kfuncs.c, built by Kbuild into NAME_kfuncs.ko):
+ * the @kfunc and @private functions, and the kfuncs' registration. */
+struct module_plan {
+	const char *name;		/* the module's: NAME_kfuncs */
+	const char *source;		/* NAME_kfuncs.c */
+	/* its C names: the BTF id set of the kfuncs, the btf_kfunc_id_set
+	   registered, the init and exit functions */
+	const char *ids, *id_set, *init, *exit;
+	struct vec kfuncs;		/* struct function_info *, as declared */
+	/* const char *: the program types (BPF_PROG_TYPE_*) that call them,
+	   each registered once */
+	struct vec prog_types;
 };
 
 struct tail_array {

@@ -101,7 +101,7 @@ static void add_copy(struct copier *c, const struct fn_copy *caller, const struc
 	for (size_t i = 0; i < fn->type->params.len; i++)
 		if (maps[i])
 			want = arena_printf(A, "%s_%s", want, maps[i]->c_name);
-	enum c_side side = side_is_bpf(fn->side) ? C_BPF : C_USER;
+	enum c_side side = plan_function_side(fn);
 	copy->c_name = names_claim_in(c->plan->file[side], c->plan->visible[side], want);
 	vec_push(A, &c->plan->copies, copy);
 	vec_push(A, &c->todo, copy);
@@ -219,7 +219,7 @@ static void follow_stmt(struct copier *c, const struct fn_copy *in, const struct
 /* The map parameter's needs, given to the map it stands for in COPY. */
 static void give_needs(struct plan *plan, const struct fn_copy *copy)
 {
-	enum c_side side = side_is_bpf(copy->fn->side) ? C_BPF : C_USER;
+	enum c_side side = plan_function_side(copy->fn);
 	const struct vec *params = &copy->fn->decl->fn.params;
 	for (size_t i = 0; i < params->len; i++) {
 		const struct symbol *param = ((const struct param *)params->items[i])->sym;

@@ -901,8 +901,8 @@ static void plan_expr(struct expr_planner *p, struct expr *x, enum use use)
 		char_as_number(x);
 	if (x->kind == EXPR_IDENT && x->sym &&
 	    ((x->sym->kind == SYM_CONST && x->sym->builtin == BUILTIN_CONSTANT) ||
-	     (x->sym->kind == SYM_ENUM_CONST && !x->sym->decl && p->side == C_USER)))
-		plan_kernel_macro(p->plan, p->side, x->sym);	/* TC_ACT_OK; IPPROTO_TCP in userspace */
+	     (x->sym->kind == SYM_ENUM_CONST && !x->sym->decl && p->side != C_BPF)))
+		plan_kernel_macro(p->plan, p->side, x->sym);	/* TC_ACT_OK; IPPROTO_TCP outside eBPF */
 	if (x->constant && x->type->kind != TY_BOOL) {
 		plan_constant(p, x, use);
 		return;

@@ -18,6 +18,9 @@ enum reserved {
 				   code calls */
 	RESERVED_TAGS,		/* struct, union and enum names of NAME.c's headers */
 	RESERVED_MEMBERS,	/* what a member cannot be named: keywords, macros */
+	/* the kernel module, NAME_kfuncs.c: what the kernel headers it includes
+	   declare, its macros (also what no member may be named), its tags */
+	RESERVED_MODULE_DECLARED, RESERVED_MODULE_VISIBLE, RESERVED_MODULE_TAGS,
 };
 
 struct names *names_new(struct arena *a, const struct names *outer);
@@ -37,13 +40,13 @@ void names_take(struct names *n, const char *name);
 const char *names_claim(struct names *n, const char *want);
 /* The same, free in both N and ALSO, and taken in both. */
 const char *names_claim_in(struct names *n, struct names *also, const char *want);
+/* The same, free in each of the COUNT namespaces SETS, taken in each. */
+const char *names_claim_all(struct names **sets, size_t count, const char *want);
 /* Whether NAME is one of C's keywords (or bool, true, false). */
 bool c_is_keyword(const char *name);
 
 /* ---- functions (plan.c) ---- */
 
-/* Whether FN's body becomes C: a function nobody calls does not. */
-bool plan_generates(const struct checked_program *cp, const struct function_info *fn);
 
 /* ---- integer expressions (plan_expr.c) ---- */
 

@@ -125,18 +125,34 @@ bool names_python_prefixed(const struct names *n, const char *name)
 	return false;
 }
 
+static bool taken_in_any(struct names **sets, size_t count, const char *name)
+{
+	for (size_t i = 0; i < count; i++)
+		if (names_taken(sets[i], name))
+			return true;
+	return false;
+}
+
+const char *names_claim_all(struct names **sets, size_t count, const char *want)
+{
+	struct arena *a = sets[0]->arena;
+	for (size_t i = 0; i < count; i++)
+		if (names_python_prefixed(sets[i], want)) {
+			want = arena_printf(a, "user_%s", want);
+			break;
+		}
+	const char *name = want;
+	for (unsigned i = 1; taken_in_any(sets, count, name); i++)
+		name = i == 1 ? arena_printf(a, "%s_", want) : arena_printf(a, "%s_%u", want, i);
+	for (size_t i = 0; i < count; i++)
+		names_take(sets[i], name);
+	return name;
+}
+
 const char *names_claim_in(struct names *n, struct names *also, const char *want)
 {
-	if (names_python_prefixed(n, want) || (also && names_python_prefixed(also, want)))
-		want = arena_printf(n->arena, "user_%s", want);
-	const char *name = want;
-	for (unsigned i = 1; names_taken(n, name) || (also && names_taken(also, name)); i++)
-		name = i == 1 ? arena_printf(n->arena, "%s_", want)
-			      : arena_printf(n->arena, "%s_%u", want, i);
-	names_take(n, name);
-	if (also)
-		names_take(also, name);
-	return name;
+	struct names *sets[] = { n, also };
+	return names_claim_all(sets, also ? 2 : 1, want);
 }
 
 const char *names_claim(struct names *n, const char *want)
@@ -208,6 +224,13 @@ static const char *const bpf_macro_names[] = {
 	"LINUX_HAS_SYSCALL_WRAPPER", "LINUX_KERNEL_VERSION", "____fmt", NULL,
 };
 
+/* What the generated code in a kernel-module function may call, and
+ * what the module's registration names. */
+static const char *const module_calls[] = {
+	"printk", "kzalloc", "kfree", "memcpy", "memset", "memcmp", "strcmp", "strncmp",
+	"strlen", "strscpy", "THIS_MODULE", "register_btf_kfunc_id_set", NULL,
+};
+
 /* What the generated code in a userspace function may call besides the
  * program's own functions and the runtime's. */
 static const char *const user_calls[] = {
@@ -251,6 +274,20 @@ void names_take_reserved(struct names *n, enum reserved set)
 		take_list(n, "src/plan/reserved/user.tags");
 		take_list(n, "src/plan/reserved/bpf.tags");
 		take_runtime(n);
+		break;
+	case RESERVED_MODULE_DECLARED:
+		take_list(n, "src/plan/reserved/module.names");
+		take_list(n, "src/plan/reserved/builtins.names");
+		break;
+	case RESERVED_MODULE_VISIBLE:
+		for (const char *const *k = c_keywords; *k; k++)
+			names_take(n, *k);
+		take_list(n, "src/plan/reserved/module.macros");
+		for (const char *const *k = module_calls; *k; k++)
+			names_take(n, *k);
+		break;
+	case RESERVED_MODULE_TAGS:
+		take_list(n, "src/plan/reserved/module.tags");
 		break;
 	}
 }

@@ -4,10 +4,13 @@
 # them: bpf.names (libbpf's eBPF headers; vmlinux.h is read from BTF when
 # compiling) and bpf.tags, and for the loader's libc, Linux and libbpf headers
 # user.names (functions, variables, typedefs and enumerators),
-# user.macros and user.tags (struct, union and enum names).  A maintainer runs it when the headers the output includes
-# change; the lists are committed.  Needs clang, python3 and bpftool.
+# user.macros and user.tags (struct, union and enum names), and for the
+# kernel module's headers module.names, module.macros and module.tags.  A
+# maintainer runs it when the headers the output includes change; the
+# lists are committed.  Needs clang, gcc, python3, bpftool and a kernel
+# build tree (KDIR, as for building modules).
 #
-#   src/plan/reserved/generate.sh [VMLINUX_BTF]
+#   src/plan/reserved/generate.sh [VMLINUX_BTF [KDIR]]
 #
 # builtins.names is kept by hand: the C library functions gcc and clang
 # know without a header (a program's function named log or round would
@@ -18,6 +21,7 @@
 set -e
 dir=$(cd "$(dirname "$0")" && pwd)
 btf=${1:-/sys/kernel/btf/vmlinux}
+kdir=${2:-/lib/modules/$(uname -r)/build}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
@@ -71,6 +75,31 @@ done
 clang -E -dM user.c >user.macros
 clang -fsyntax-only -Xclang -ast-dump=json user.c >user.json
 
+# what the generated NAME_kfuncs.c includes, compiled as Kbuild compiles a
+# module: its command line, from a module built for the purpose
+mkdir module
+cat >module/probe.c <<'EOF2'
+#include <linux/bpf.h>
+#include <linux/btf.h>
+#include <linux/btf_ids.h>
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+MODULE_LICENSE("GPL");
+EOF2
+echo 'obj-m := probe.o' >module/Kbuild
+make -s -C "$kdir" M="$tmp/module" modules >/dev/null
+flags=$(sed -n 's/^savedcmd_[^ ]* := *[^ ]*gcc[^ ]* //p' module/.probe.o.cmd |
+	sed 's/-Wp,-MMD,[^ ]*//; s/ -c -o .*//')
+(cd "$kdir" && eval "gcc $flags -E -dM '$tmp/module/probe.c'") >module.macros
+# clang reads the same headers for their declarations, without gcc's
+# code-generation options
+cflags=$(printf '%s\n' $flags | grep -E "^-(I|include|D|std=|nostdinc|isystem)|^'?[^-]" |
+	tr '\n' ' ')
+(cd "$kdir" && eval "clang $cflags -fsyntax-only -Wno-everything -Xclang -ast-dump=json \
+	'$tmp/module/probe.c'") >module.json
+
 python3 - "$dir" <<'EOF'
 import json, re, sys
 out = sys.argv[1]
@@ -110,4 +139,8 @@ uo, ut = declared('user.json')
 write('user.names', uo)
 write('user.macros', macros('user.macros'))
 write('user.tags', ut)
+mo, mt = declared('module.json')
+write('module.names', mo)
+write('module.macros', macros('module.macros'))
+write('module.tags', mt)
 EOF
