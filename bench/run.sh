@@ -11,6 +11,9 @@
 #     calls to bpf_map_lookup_elem and bpf_map_update_elem in the code.
 #  1b. The same for the map counter of counter/counter.ks against its
 #     hand-written twin counter/counter.bpf.c: lookups reused.
+#  1c. A fixed-size ring buffer record written with bpf_ringbuf_reserve
+#     and submit (ringbuf/plain.bpf.c, what kernelscript generates) and
+#     with the dynptr functions (ringbuf/dynptr.bpf.c).
 #  2. The time kernelscript takes per .ks file in examples/ (compile when
 #     it works, check until then).
 #
@@ -124,12 +127,16 @@ fi
 
 # Prints the table measure makes for the twin object $2 and ours, $3 when
 # given, for the program of $1; $4 is measure's -m (the blocklist map, or -).
+# After them, measure's other options; LABELS="first second" names the
+# two columns otherwise (the ratio is second/first).
 compare() {
-    local title=$1 twin=$2 ours=$3 map=$4
-    set -- twin="$twin"
-    [ -n "$ours" ] && set -- "$@" ours="$ours"
-    "$BUILD/measure" -m "$map" -n "$REPEAT" -t "$TRIALS" ${CPU:+-c "$CPU"} "$@" \
-        >"$TMP/measure.tsv"
+    local title=$1 twin=$2 ours=$3 map=$4 labels=${LABELS:-twin ours}
+    shift 4
+    local options=("$@")
+    set -- "${labels% *}=$twin"
+    [ -n "$ours" ] && set -- "$@" "${labels#* }=$ours"
+    "$BUILD/measure" -m "$map" -n "$REPEAT" -t "$TRIALS" ${CPU:+-c "$CPU"} \
+        "${options[@]}" "$@" >"$TMP/measure.tsv"
     echo
     # Transpose: one row per figure, one column per object, then ours/twin.
     awk -F '\t' '
@@ -146,16 +153,16 @@ compare() {
             label["ns_other"] = "ns/packet, ARP"
             printf "%-26s", ""
             for (j = 1; j <= n; j++) printf "%16s", v[j, 1]
-            if (n == 2) printf "%12s", "ours/twin"
+            if (n == 2) printf "%14s", v[2, 1] "/" v[1, 1]
             printf "\n"
             for (i = 2; i <= nf; i++) {
                 if (name[i] ~ /^act_/) continue
                 printf "%-26s", label[name[i]]
                 for (j = 1; j <= n; j++) printf "%16s", v[j, i]
                 if (n == 2 && v[1, i] > 0)
-                    printf "%11.2fx", v[2, i] / v[1, i]
+                    printf "%13.2fx", v[2, i] / v[1, i]
                 else if (n == 2)
-                    printf "%12s", "-"
+                    printf "%14s", "-"
                 printf "\n"
             }
             printf "%-26s", "action allowed/blocked/ARP"
@@ -186,6 +193,15 @@ echo
 echo "== Map counter (counter/counter.ks): one lookup, an atomic add or an insert"
 [ -z "$counter_ours" ] && echo "   ours: could not compile and build counter/counter.ks"
 compare "counter" "$BUILD/counter.bpf.o" "$counter_ours" -
+
+# A fixed-size record through a ring buffer: plain reserve/submit, which
+# kernelscript generates, against the dynptr functions. Few repeats: the
+# ring buffer is not read, and every record of the run must fit.
+echo
+echo "== Ring buffer record (ringbuf/): bpf_ringbuf_reserve against the dynptr functions"
+echo "   ns/packet: the kernel's figure; mean of the middle half of $TRIALS test runs of 1000 repeats"
+LABELS="plain dynptr" REPEAT=1000 compare "ring buffer" "$BUILD/ringbuf_plain.bpf.o" \
+    "$BUILD/ringbuf_dynptr.bpf.o" - -p record
 
 echo
 if [ "$ks_works" = no ]; then

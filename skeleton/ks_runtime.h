@@ -620,7 +620,10 @@ static inline long long ks_read_perf(int id)
 }
 
 /* Attaches a kprobe program to the kernel function FUNC ("do_exit"). */
-static inline int ks_attach_kprobe(struct bpf_program *prog, const char *func)
+/* Attaches KPROBE to FUNC, as the attachment of PROG (itself, or the
+ * program whose kprobe twin it is). */
+static inline int ks_attach_kprobe_as(struct bpf_program *prog, struct bpf_program *kprobe,
+				      const char *func)
 {
 	struct ks_attachment *a;
 	int err;
@@ -633,12 +636,133 @@ static inline int ks_attach_kprobe(struct bpf_program *prog, const char *func)
 	a = ks_new_attachment(prog, KS_ATTACH_LINK, func);
 	if (!a)
 		return ks_table_full(prog, "kprobe", func);
-	a->link = bpf_program__attach_kprobe(prog, false, func);
+	a->link = bpf_program__attach_kprobe(kprobe, false, func);
 	if (!a->link) {
 		err = -errno;
 		ks_forget_last_attachment();
 		return ks_fail(err, "attach kprobe program %s to %s",
 			       bpf_program__name(prog), func);
+	}
+	return 0;
+}
+
+static inline int ks_attach_kprobe(struct bpf_program *prog, const char *func)
+{
+	return ks_attach_kprobe_as(prog, prog, func);
+}
+
+/* ---- probes: fentry where it attaches, else kprobe ---------------------- */
+
+/* The running kernel's BTF, read once; NULL when it cannot be read. */
+static inline struct btf *ks_kernel_btf(void)
+{
+	static struct btf *vmlinux;
+
+	if (!vmlinux)
+		vmlinux = btf__load_vmlinux_btf();
+	return vmlinux;
+}
+
+/*
+ * Before the object loads: whether the running kernel has struct OPS,
+ * which the @struct_ops impl IMPL fills.  When its BTF says not, says so
+ * (libbpf's own failure would not name the reason) and is false.
+ */
+static inline bool ks_kernel_has_struct_ops(const char *ops, const char *impl)
+{
+	struct btf *btf = ks_kernel_btf();
+
+	if (!btf || btf__find_by_name_kind(btf, ops, BTF_KIND_STRUCT) > 0)
+		return true;	/* or cannot tell: libbpf tries */
+	fprintf(stderr, "This kernel has no struct %s, which %s fills, so it cannot run it: "
+		"a struct_ops type comes with the kernel subsystem that defines it "
+		"(sched_ext_ops with CONFIG_SCHED_CLASS_EXT, Linux 6.12 on)\n", ops, impl);
+	return false;
+}
+
+/*
+ * Whether an fentry program on the kernel function FUNC loads and
+ * attaches here: a program that does nothing, attached for a moment.
+ * fentry needs the function in BTF and the kernel's trampolines; kernels
+ * without them, or that forbid it, refuse the load or the attach.
+ */
+static inline bool ks_fentry_works(const char *func)
+{
+	struct btf *vmlinux = ks_kernel_btf();
+	struct bpf_insn insns[2] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },	/* r0 = 0 */
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int id, prog, link;
+
+	id = vmlinux ? btf__find_by_name_kind(vmlinux, func, BTF_KIND_FUNC) : -1;
+	if (id <= 0)
+		return false;
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = (__u32)id);
+	prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, 2, &opts);
+	if (prog < 0)
+		return false;
+	link = bpf_link_create(prog, 0, BPF_TRACE_FENTRY, NULL);
+	if (link >= 0)
+		close(link);
+	close(prog);
+	return link >= 0;
+}
+
+/*
+ * Before the object is loaded: a @probe on FUNC loads as its fentry
+ * program FENTRY where fentry attaches, else as its kprobe twin KPROBE
+ * (the other is not loaded).  A forced @fentry (KPROBE NULL) that cannot
+ * attach is reported; its load then fails.
+ */
+static inline void ks_pick_probe_form(struct bpf_program *fentry, struct bpf_program *kprobe,
+				      const char *func)
+{
+	bool works = ks_fentry_works(func);
+
+	if (!kprobe) {
+		if (!works)
+			fprintf(stderr, "%s is an @fentry program, and this kernel cannot attach "
+				"fentry programs to %s: @probe falls back to a kprobe\n",
+				bpf_program__name(fentry), func);
+		return;
+	}
+	bpf_program__set_autoload(works ? kprobe : fentry, false);
+	if (ks_verbose)
+		fprintf(stderr, "%s: %s on %s\n", bpf_program__name(fentry),
+			works ? "an fentry program" : "a kprobe (fentry cannot attach here)", func);
+}
+
+/*
+ * attach() of a @probe with an fentry form (PROG), loaded for FOR: its
+ * fentry program, or its kprobe twin KPROBE when that was loaded instead.
+ * An fentry program attaches to the function it was loaded for only.
+ */
+static inline int ks_attach_probe(struct bpf_program *prog, struct bpf_program *kprobe,
+				  const char *func, const char *loaded_for)
+{
+	struct ks_attachment *a;
+	int err;
+
+	if (kprobe && !bpf_program__autoload(prog))
+		return ks_attach_kprobe_as(prog, kprobe, func);
+	if (!func || !*func)
+		return ks_missing_target(prog, KS_TARGET_FUNCTION);
+	if (strcmp(func, loaded_for)) {
+		fprintf(stderr, "Failed to attach %s to %s: it was loaded as an fentry program on "
+			"%s, and fentry programs attach where they were loaded for (@kprobe "
+			"attaches anywhere)\n", bpf_program__name(prog), func, loaded_for);
+		return -EINVAL;
+	}
+	a = ks_new_attachment(prog, KS_ATTACH_LINK, func);
+	if (!a)
+		return ks_table_full(prog, "fentry", func);
+	a->link = bpf_program__attach_trace(prog);
+	if (!a->link) {
+		err = -errno;
+		ks_forget_last_attachment();
+		return ks_fail(err, "attach fentry program %s to %s", bpf_program__name(prog), func);
 	}
 	return 0;
 }

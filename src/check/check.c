@@ -601,6 +601,9 @@ static void place_function(struct checker *c, struct function_info *fn)
 			continue;
 		}
 		kind = k;
+		if (k && k->kind == PROG_PROBE)
+			fn->probe_form = !strcmp(a->name, "kprobe") ? PROBE_KPROBE
+					 : !strcmp(a->name, "fentry") ? PROBE_FENTRY : PROBE_EITHER;
 		fn->side = k ? SIDE_PROGRAM : other->side;
 		fn->prog = k ? k->kind : PROG_NONE;
 		bool takes_string = k && k->target != PROG_TARGET_NONE;

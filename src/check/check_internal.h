@@ -163,6 +163,10 @@ void check_dispatch(struct checker *c, struct expr *call);
 const struct symbol *reserved_from(const struct expr *x);
 /* SYM, a local just bound to INIT: a reserved slot when INIT is reserve(). */
 void bind_reservation(struct checker *c, struct symbol *sym, const struct expr *init);
+/* Each path out of FN releases the reservations RESERVED (struct symbol
+ * *, each released somewhere): check_release.c. */
+void check_release_paths(struct checker *c, const struct function_info *fn,
+			 const struct vec *reserved);
 /* A reserved slot's variable cannot be assigned. */
 void check_reserved_assign(struct checker *c, const struct expr *target);
 /* At the end of a function: reservations never released or never kept. */

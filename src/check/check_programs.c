@@ -213,6 +213,12 @@ static void check_probe(struct checker *c, struct function_info *fn)
 		}
 	const struct kernel_func *kf = kernel_btf_func(c->btf, fn->target);
 	if (!kf && !strncmp(fn->target, "sys_", 4) && fn->target[4]) {
+		if (fn->probe_form == PROBE_FENTRY) {
+			diag_error(c->diag, d->span, "the kernel has no function '%s' for an fentry "
+				   "program: @probe(\"%s\") probes the syscall's entry", fn->target,
+				   fn->target);
+			return;
+		}
 		check_syscall_probe(c, fn, fn->target + 4);
 		return;
 	}
@@ -235,6 +241,12 @@ static void check_probe(struct checker *c, struct function_info *fn)
 		diag_error(c->diag, p->type->span, "'%s' is %s, but parameter %zu of %s is %s",
 			   p->name, type_name(A, got), i + 1, kf->name, type_name(A, want));
 		diag_note(c->diag, d->name_span, "the kernel declares %s", prototype(c, kf));
+	}
+	for (size_t i = 0; fn->probe_form == PROBE_FENTRY && i < d->fn.params.len; i++) {
+		const struct type *t = fn->type->params.items[i];
+		if (t->kind == TY_STRUCT || t->kind == TY_ARRAY)
+			diag_error(c->diag, param(fn, i)->type->span, "an @fentry program cannot take "
+				   "a struct by value here: @probe or @kprobe reads it, as a kprobe");
 	}
 }
 

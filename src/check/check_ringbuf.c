@@ -16,7 +16,7 @@
 /* Every record starts with a header of this many bytes. */
 #define RINGBUF_HEADER 8u
 
-static const char *const methods[] = { "reserve", "submit", "discard", "on_event" };
+static const char *const methods[] = { "reserve", "submit", "discard", "on_event", "dropped" };
 
 /* What an event may be: a value userspace can read as it is. */
 static bool event_type_ok(const struct type *t)
@@ -117,14 +117,19 @@ void check_reserved_assign(struct checker *c, const struct expr *target)
 
 void check_reservations(struct checker *c)
 {
+	struct vec released = { 0 };	/* somewhere: is it on every path? */
 	for (size_t i = 0; i < c->reserved.len; i++) {
 		const struct symbol *sym = c->reserved.items[i];
-		if (!sym->released)
+		if (sym->released)
+			vec_push(A, &released, (void *)sym);
+		else
 			diag_error(c->diag, sym->span,
 				   "'%s' is reserved from '%s' but never submitted or discarded "
 				   "(the verifier rejects a reservation left unreleased)",
 				   sym->name, sym->reserved_from->name);
 	}
+	if (c->fn)
+		check_release_paths(c, c->fn, &released);
 	for (size_t i = 0; i < c->reserve_calls.len; i++) {
 		const struct expr *call = c->reserve_calls.items[i];
 		if (call)
@@ -203,8 +208,15 @@ const struct type *check_ringbuf_call(struct checker *c, struct expr *call)
 			vec_push(A, &names, (void *)methods[i]);
 		diag_error(c->diag, callee->field.name_span,
 			   "a ring buffer has no method '%s': eBPF code calls reserve, submit and "
-			   "discard, userspace on_event%s", method, closest_name(c, method, &names));
+			   "discard, userspace on_event, and either side dropped%s", method, closest_name(c, method, &names));
 		return &type_error;
+	}
+	if (!strcmp(method, "dropped")) {	/* both sides */
+		want_args(c, call, 0, name, method, "");
+		struct symbol *rbsym = ringbuf_symbol(base);
+		if (rbsym)
+			rbsym->counts_drops = true;
+		return &type_u64;
 	}
 	bool on_event = !strcmp(method, "on_event");
 	if (!on_event && c->fn && !in_bpf(c))

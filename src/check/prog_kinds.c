@@ -106,7 +106,7 @@ const struct prog_kind_info prog_kinds[] = {
 		},
 	},
 	{
-		.kind = PROG_PROBE, .name = "probe", .attr = "probe", .alias = "kprobe",
+		.kind = PROG_PROBE, .name = "probe", .attr = "probe", .alias = "kprobe", .alias2 = "fentry",
 		.target = PROG_TARGET_FUNCTION,
 		.target_usage = "@probe needs the kernel function: @probe(\"do_exit\")",
 		.context = PROG_CONTEXT_ARGS,
@@ -183,7 +183,8 @@ const struct prog_kind_info prog_kinds[] = {
 const struct prog_kind_info *prog_kind_by_attr(const char *attr)
 {
 	for (const struct prog_kind_info *k = prog_kinds; k->name; k++)
-		if ((k->attr && !strcmp(k->attr, attr)) || (k->alias && !strcmp(k->alias, attr)))
+		if ((k->attr && !strcmp(k->attr, attr)) || (k->alias && !strcmp(k->alias, attr)) ||
+		    (k->alias2 && !strcmp(k->alias2, attr)))
 			return k;
 	return NULL;
 }

@@ -75,7 +75,9 @@ struct prog_kind_info {
 	enum prog_kind kind;
 	const char *name;	/* in messages, "@probe", and init's TYPE */
 	const char *attr;	/* its attribute; NULL: a form the checker picks */
-	const char *alias;	/* another spelling of it: @kprobe */
+	/* other spellings of it; for @probe, @kprobe and @fentry force that
+	   form (enum probe_form) */
+	const char *alias, *alias2;
 	bool on_impl;		/* the attribute marks an impl, whose functions are the programs */
 	bool syscall;		/* the form of a @probe on a syscall's entry (fn->syscall) */
 

@@ -77,6 +77,11 @@ enum builtin {
 struct impl_info;
 struct probe_arg;
 
+/* The form of a @probe on a kernel function (LANGUAGE.md): an fentry
+ * program where the kernel can attach one, else a kprobe, the loader
+ * choosing at run time; @kprobe and @fentry force one. */
+enum probe_form { PROBE_EITHER, PROBE_KPROBE, PROBE_FENTRY };
+
 struct function_info {
 	struct decl *decl;
 	struct impl_info *impl;	/* a function of an impl block: its impl */
@@ -87,6 +92,7 @@ struct function_info {
 	/* @probe("sys_NAME") of a syscall the kernel has no function for:
 	 * NAME, probed through its syscall entry (ksyscall/NAME) */
 	const char *syscall;
+	enum probe_form probe_form;
 	const struct type *type;	/* TY_FUNCTION */
 	struct symbol *ret_sym;	/* fn f() -> name: T: the named return value */
 	const char *c_name;	/* plan: an impl function's name in C */
@@ -115,6 +121,9 @@ struct function_info {
 	   these places (by parameter), a struct's words through c_words */
 	struct probe_arg *c_probe_args;
 	const char *c_words;
+	/* plan: a @probe with an fentry form: the function both forms run,
+	   and its kprobe twin's name when the loader picks (PROBE_EITHER) */
+	const char *c_probe_body, *c_probe_twin;
 	struct vec c_defers;	/* plan: its defer statements, in order */
 	/* eBPF code: the @kfunc calls in it (struct expr *) and the eBPF
 	   functions it calls (struct function_info *); a program: whether
@@ -204,8 +213,10 @@ struct symbol {
 	 * it is submitted or discarded somewhere */
 	const struct symbol *reserved_from;
 	bool released;
-	/* MAP of a ring buffer: the userspace function its events go to */
+	/* MAP of a ring buffer: the userspace function its events go to;
+	 * whether the program reads how many reserves failed (dropped()) */
 	const struct symbol *handler;
+	bool counts_drops;
 	/* GLOBAL: pinned, local (eBPF only), zero-initialised (.bss) */
 	bool pinned, local, in_bss;
 	/* plan: its name in the generated C; for a map entry variable

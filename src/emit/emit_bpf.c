@@ -36,15 +36,59 @@ static bool builtins_wanted(const struct checked_program *cp)
 
 /* The members, and the padding C would add, as members that literals and
  * {} fill with zeroes. */
+/* The impl that fills the program's own struct T (a struct_ops type the
+ * kernel's BTF lacks, declared in a .kh), or NULL. */
+static const struct impl_info *impl_filling(const struct emitter *e, const struct type *t)
+{
+	for (size_t i = 0; t && !t->kernel && i < e->cp->impls.len; i++) {
+		const struct impl_info *impl = e->cp->impls.items[i];
+		if (!strcmp(impl->ops, t->name))
+			return impl;
+	}
+	return NULL;
+}
+
+/* Member M of a struct_ops type the program declares, as IMPL fills it:
+ * such declarations write function pointers and names with placeholder
+ * types (*u8, u32), which the checker lets through (check_struct_ops.c);
+ * the C gives a member filled with a function a function pointer type,
+ * and one given a string a char array that holds it.  NULL: the declared
+ * type will do. */
+static const char *impl_member_decl(struct emitter *e, const struct impl_info *impl,
+				    const struct member *m, const char *name)
+{
+	/* any function pointer: libbpf wants one, the kernel's BTF gives the
+	   prototype, and userspace, which includes this too, has no kernel
+	   structs for the parameters */
+	for (size_t i = 0; impl && i < impl->functions.len; i++) {
+		const struct function_info *fn = impl->functions.items[i];
+		if (!strcmp(fn->decl->name, m->name))
+			return arena_printf(A, "void (*%s)(void)", name);
+	}
+	for (size_t i = 0; impl && i < impl->fields.len; i++) {
+		const struct decl *f = impl->fields.items[i];
+		const struct type *t = m->resolved;
+		if (strcmp(f->name, m->name) || f->var.init->kind != EXPR_STRING ||
+		    (t->kind == TY_ARRAY && t->elem->kind == TY_CHAR) || t->kind == TY_STR)
+			continue;
+		return arena_printf(A, "char %s[%u]", name, (f->var.init->string.len + 8) / 8 * 8);
+	}
+	return NULL;
+}
+
 static void emit_members(struct emitter *e, const struct decl *d, const struct type *t)
 {
+	const struct impl_info *impl = impl_filling(e, t);
 	for (size_t i = 0; i < d->members.len; i++) {
 		const struct member *m = d->members.items[i];
-		if (m->c_pad_name)
+		const char *name = m->c_name ? m->c_name : m->name;
+		/* the padding of the declared layout, which such a struct has not */
+		if (m->c_pad_name && !impl)
 			emit_line(e, "\t__u8 %s[%llu];", m->c_pad_name, (unsigned long long)m->c_pad);
-		emit_line(e, "\t%s;", c_decl(e, m->resolved, m->c_name ? m->c_name : m->name));
+		const char *decl = impl_member_decl(e, impl, m, name);
+		emit_line(e, "\t%s;", decl ? decl : c_decl(e, m->resolved, name));
 	}
-	if (t && t->c_tail_pad_name)
+	if (t && t->c_tail_pad_name && !impl)
 		emit_line(e, "\t__u8 %s[%llu];", t->c_tail_pad_name, (unsigned long long)t->c_tail_pad);
 }
 
@@ -521,8 +565,52 @@ static void emit_kfunc_externs(struct emitter *e)
 	}
 }
 
+/* A @probe with an fentry form: its body as a function of its own, the
+ * fentry program that runs it, and the kprobe twin the loader runs
+ * instead where the kernel cannot attach fentry programs.  Both return 0,
+ * as an fentry program must; the kernel ignores what a probe returns. */
+static void emit_probe_forms(struct emitter *e, const struct function_info *fn)
+{
+	const struct decl *d = fn->decl;
+	const char *params = emit_params(e, fn), *args = "";
+	for (size_t i = 0; i < d->fn.params.len; i++) {
+		const struct symbol *p = ((const struct param *)d->fn.params.items[i])->sym;
+		args = arena_printf(A, "%s%s%s", args, i ? ", " : "", p->c_param ? p->c_param : p->c_name);
+	}
+	const char *rest = d->fn.params.len ? arena_printf(A, ", %s", params) : "";
+	emit_origin(e, fn);
+	emit_line(e, "static __always_inline %s",
+		  c_decl(e, fn->type->ret, arena_printf(A, "%s(%s)", fn->c_probe_body, params)));
+	emit_line(e, "{");
+	e->indent++;
+	emit_function_body(e, fn);
+	e->indent--;
+	emit_line(e, "}");
+	for (int twin = 0; twin < (fn->c_probe_twin ? 2 : 1); twin++) {
+		emit_line(e, "%s", "");
+		if (twin)
+			emit_line(e, "/* %s as a kprobe, where fentry programs cannot attach: the "
+				  "loader picks one */", d->name);
+		emit_line(e, "SEC(\"%s/%s\")", twin ? "kprobe" : "fentry", fn->target);
+		emit_line(e, "int %s(%s%s)", twin ? "BPF_KPROBE" : "BPF_PROG",
+			  twin ? fn->c_probe_twin : emit_function_name(e, fn), rest);
+		emit_line(e, "{");
+		emit_line(e, "\t(void)ctx;\t/* the arguments come named */");
+		emit_line(e, "\t%s(%s);", fn->c_probe_body, args);
+		emit_line(e, "\treturn 0;");
+		emit_line(e, "}");
+	}
+	emit_line(e, "%s", "");
+}
+
 static void emit_bpf_function(struct emitter *e, const struct function_info *fn)
 {
+	if (fn->c_probe_body) {
+		e->fn = fn;
+		emit_probe_forms(e, fn);
+		e->fn = NULL;
+		return;
+	}
 	const struct decl *d = fn->decl;
 	const char *name = emit_function_name(e, fn);
 	const struct prog_kind_info *kind = prog_kind_of(fn);
@@ -686,6 +774,7 @@ void emit_bpf_file(struct arena *a, struct diag *d, const struct plan *plan, FIL
 	}
 	emit_tail_arrays(e);
 	emit_globals(e);
+	emit_ringbuf_counters(e);
 	emit_line(e, "%s", "");
 	for (size_t i = 0; i < plan->maps.len; i++)
 		emit_bpf_accessors(e, plan->maps.items[i]);

@@ -1218,8 +1218,24 @@ void emit_array_value(struct emitter *e, const struct type *t, const struct expr
 
 /* The printf conversion for a value of type T, for print's arguments
  * written without one ("print(\"total: \", n)"). */
+/* Whether T is an enum with a value beyond int's range: C gives it a
+ * 64-bit type, printed as one (cast, so both sides agree on its width). */
+static bool wide_enum(const struct type *t)
+{
+	if (!t || t->kind != TY_ENUM || !t->decl)
+		return false;
+	for (size_t i = 0; i < t->decl->members.len; i++) {
+		const struct member *m = t->decl->members.items[i];
+		if (m->enum_value < INT32_MIN || m->enum_value > INT32_MAX)
+			return true;
+	}
+	return false;
+}
+
 static const char *conversion_for(const struct type *t)
 {
+	if (wide_enum(t))
+		return "%lld";
 	switch (t->kind) {
 	case TY_INT:
 		if (t->bits == 64)
@@ -1235,7 +1251,7 @@ static const char *conversion_for(const struct type *t)
 /* The length modifier C wants for an integer argument of type T. */
 static const char *length_for(const struct type *t)
 {
-	return t->kind == TY_INT && t->bits == 64 ? "ll" : "";
+	return (t->kind == TY_INT && t->bits == 64) || wide_enum(t) ? "ll" : "";
 }
 
 /* print's format with each integer conversion's length fixed to its
@@ -1279,7 +1295,7 @@ static const char *print_format(struct emitter *e, const struct expr *call, bool
 			memcpy(out + n, len, strlen(len));
 			n += strlen(len);
 			/* %d and %u print the value: the letter follows its sign */
-			if (strchr("diu", conv))
+			if (strchr("diu", conv) && !wide_enum(t))
 				conv = t->kind == TY_INT && !t->is_signed ? 'u' : conv == 'u' ? 'd' : conv;
 		}
 		out[n++] = conv;
@@ -1326,6 +1342,12 @@ void emit_print(struct emitter *e, const struct expr *call)
 		if (t && t->kind == TY_INT && t->is_signed && first &&
 		    strchr("xXo", conversion_of(call, i - 1) ?: ' ')) {
 			emit_text(e, "(%s)", c_type(e, type_int(t->bits, false)));
+			emit_operand(e, PREC_UNARY, arg, false);
+			continue;
+		}
+		if (wide_enum(t)) {	/* as the conversion says: %llu, or %lld */
+			char conv = first ? conversion_of(call, i - 1) : 'd';
+			emit_text(e, "(%s)", conv && strchr("uxXo", conv) ? "unsigned long long" : "long long");
 			emit_operand(e, PREC_UNARY, arg, false);
 			continue;
 		}

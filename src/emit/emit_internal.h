@@ -79,6 +79,9 @@ void emit_cast_operand(struct emitter *e, const struct expr *x);
 /* Ring buffers (emit_ringbuf.c) */
 /* events.reserve(), submit(p), discard(p), on_event(f). */
 void emit_ringbuf_call(struct emitter *e, const struct expr *x);
+/* The eBPF side's counters of failed reserves, and the functions that
+ * reserve and count, for the ring buffers whose dropped() is read. */
+void emit_ringbuf_counters(struct emitter *e);
 /* The functions that hand each ring buffer's records to its handler. */
 void emit_ringbuf_adapters(struct emitter *e);
 /* dispatch(rb, ...). */

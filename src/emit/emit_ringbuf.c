@@ -26,9 +26,21 @@ void emit_ringbuf_call(struct emitter *e, const struct expr *x)
 			  rb->handler ? rb->handler->name : "nothing");
 		return;
 	}
+	if (!strcmp(method, "dropped")) {	/* the eBPF side's counter */
+		const char *counter = plan_map(e->plan, rb)->dropped;
+		if (e->bpf)	/* read once, as other CPUs change it (clang 14 has no
+				   atomic loads for BPF) */
+			emit_text(e, "*(volatile __u64 *)&%s", counter);
+		else
+			emit_text(e, "%s->bss->%s", e->plan->skel, counter);
+		return;
+	}
 	if (!strcmp(method, "reserve")) {
 		const char *t = c_type(e, rb->type->elem);
-		emit_text(e, "(%s *)bpf_ringbuf_reserve(&%s, sizeof(%s), 0)", t, c_name(rb), t);
+		if (rb->counts_drops)
+			emit_text(e, "%s()", plan_map(e->plan, rb)->reserve);
+		else
+			emit_text(e, "(%s *)bpf_ringbuf_reserve(&%s, sizeof(%s), 0)", t, c_name(rb), t);
 		return;
 	}
 	/* submit(p), discard(p): nothing for a null p, which the kernel's
@@ -39,6 +51,28 @@ void emit_ringbuf_call(struct emitter *e, const struct expr *x)
 	emit_text(e, ") bpf_ringbuf_%s(", method);
 	emit_expr(e, slot);
 	emit_text(e, ", 0); })");
+}
+
+void emit_ringbuf_counters(struct emitter *e)
+{
+	for (size_t i = 0; i < e->plan->maps.len; i++) {
+		const struct map_plan *mp = e->plan->maps.items[i];
+		if (!mp->dropped)
+			continue;
+		const char *t = c_type(e, mp->map->type->elem);
+		emit_code(e, "\
+		/* how many %1$s.reserve() found %1$s full: %1$s.dropped() */\n\
+		__u64 %2$s;\n\
+		\n\
+		static __always_inline %3$s *%4$s(void)\n\
+		{\n\
+			%3$s *%5$s = bpf_ringbuf_reserve(&%6$s, sizeof(%3$s), 0);\n\
+			if (!%5$s)\n\
+				__sync_fetch_and_add(&%2$s, 1);\n\
+			return %5$s;\n\
+		}\n\
+		\n", mp->map->name, mp->dropped, t, mp->reserve, mp->slot, c_name(mp->map));
+	}
 }
 
 void emit_ringbuf_adapters(struct emitter *e)

@@ -623,11 +623,17 @@ void emit_stmt(struct emitter *e, const struct stmt *s)
 			emit_text(e, ");\n");
 			return;
 		}
-		if (!map && e->bpf) {	/* what bpf_obj_new allocated */
+		if (!map && e->bpf) {	/* what bpf_obj_new allocated; null: nothing */
+			start_line(e);	/* (a variable: the checker allows no other) */
+			emit_text(e, "if (");
+			emit_expr(e, s->expr);
+			emit_text(e, ")\n");
+			e->indent++;
 			start_line(e);
 			emit_text(e, "bpf_obj_drop_impl(");
 			emit_expr(e, s->expr);
 			emit_text(e, ", NULL);\n");
+			e->indent--;
 			return;
 		}
 		if (!map) {

@@ -362,16 +362,43 @@ static void emit_load_attach(struct emitter *e)
 	static struct bpf_program *%1$s(struct bpf_program *prog)\n\
 	{\n\
 		static bool loaded;\n\
-		if (!loaded) {\n\
-			int err = %2$s__load(%3$s);\n\
-			if (err) {\n\
-				ks_fail(err, \"load BPF object\");\n\
-				exit(1);\n\
-			}\n\
-			loaded = true;\n\
-		}\n\
-		return prog;\n\
-	}\n", e->plan->load_program, skeleton, e->plan->skel);
+		if (!loaded) {", e->plan->load_program);
+	e->indent += 2;
+	for (size_t i = 0; i < cp->impls.len; i++) {
+		/* a struct_ops type the compiler's BTF lacked: does this kernel have it? */
+		const struct impl_info *impl = cp->impls.items[i];
+		bool declared = false;
+		for (size_t j = 0; j < cp->types.len && !declared; j++) {
+			const struct symbol *t = cp->types.items[j];
+			declared = t->kind == SYM_STRUCT && !t->type->kernel && !strcmp(t->name, impl->ops);
+		}
+		if (!declared)
+			continue;
+		emit_line(e, "if (!ks_kernel_has_struct_ops(\"%s\", \"%s\"))", impl->ops,
+			  impl->decl->name);
+		emit_line(e, "\texit(1);");
+	}
+	for (size_t i = 0; i < cp->functions.len; i++) {
+		const struct function_info *fn = cp->functions.items[i];
+		if (!fn->c_probe_body)
+			continue;
+		const char *progs = arena_printf(A, "%s->progs", e->plan->skel);
+		emit_line(e, "ks_pick_probe_form(%s.%s, %s%s%s, \"%s\");", progs,
+			  fn->decl->sym->c_name, fn->c_probe_twin ? progs : "NULL",
+			  fn->c_probe_twin ? "." : "", fn->c_probe_twin ? fn->c_probe_twin : "",
+			  fn->target);
+	}
+	emit_line(e, "int err = %s__load(%s);", skeleton, e->plan->skel);
+	emit_code(e, "\
+	if (err) {\n\
+		ks_fail(err, \"load BPF object\");\n\
+		exit(1);\n\
+	}\n\
+	loaded = true;");
+	e->indent -= 2;
+	emit_line(e, "\t}");
+	emit_line(e, "\treturn prog;");
+	emit_line(e, "}");
 attach:
 	if (!cp->attaches_to_targets)
 		return;
@@ -390,6 +417,11 @@ attach:
 			emit_line(e, "\t\treturn -EOPNOTSUPP;");
 		} else if (kind->attach_perf) {
 			emit_line(e, "\t\treturn -EINVAL;	/* attached with perf_options instead */");
+		} else if (fn->c_probe_body) {	/* fentry, or its kprobe twin */
+			const char *twin = fn->c_probe_twin
+				? arena_printf(A, "%s->progs.%s", e->plan->skel, fn->c_probe_twin) : "NULL";
+			emit_line(e, "\t\treturn ks_attach_probe(prog, %s, target, \"%s\");", twin,
+				  fn->target);
 		} else {
 			const char *ingress = !kind->attach_direction ? ""
 				: !strcmp(fn->target, kind->directions[0]) ? ", true" : ", false";

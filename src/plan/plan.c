@@ -439,6 +439,28 @@ static void name_generated(struct planner *p)
 			vec_push(A, &array->slots, to);
 		}
 	}
+	/* a @probe with an fentry form: its body in a function of its own,
+	   which the fentry program runs, and the kprobe twin when the loader
+	   picks; a struct by value leaves only the kprobe, which reads it */
+	for (size_t i = 0; i < cp->functions.len; i++) {
+		struct function_info *fn = cp->functions.items[i];
+		if (fn->side != SIDE_PROGRAM || fn->prog != PROG_PROBE || fn->syscall ||
+		    fn->probe_form == PROBE_KPROBE || !fn->decl->sym || !fn->type)
+			continue;
+		bool by_value = false;
+		for (size_t j = 0; j < fn->type->params.len; j++) {
+			const struct type *t = fn->type->params.items[j];
+			by_value |= t->kind == TY_STRUCT || t->kind == TY_ARRAY;
+		}
+		if (by_value) {
+			fn->probe_form = PROBE_KPROBE;
+			continue;
+		}
+		const char *name = fn->decl->sym->c_name;
+		fn->c_probe_body = claim_file(p, C_BPF, arena_printf(A, "%s_body", name));
+		if (fn->probe_form == PROBE_EITHER)
+			fn->c_probe_twin = claim_file(p, C_BPF, arena_printf(A, "%s_kprobe", name));
+	}
 	plan->cleanup = claim_file(p, C_USER, "cleanup");
 	plan->load_program = claim_file(p, C_USER, "load_program");
 	plan->attach_program = claim_file(p, C_USER, "attach_program");
@@ -466,6 +488,11 @@ static void name_generated(struct planner *p)
 		mp->delete = claim_shared(p, arena_printf(A, "%s_delete", m));
 		if (map->type->kind == TY_RINGBUF)
 			mp->record = claim_file(p, C_USER, arena_printf(A, "%s_record", m));
+		if (map->type->kind == TY_RINGBUF && map->counts_drops) {
+			mp->dropped = claim_file(p, C_BPF, arena_printf(A, "%s_dropped", m));
+			mp->reserve = claim_file(p, C_BPF, arena_printf(A, "%s_reserve", m));
+			mp->slot = names_claim(names_new(A, p->visible[C_BPF]), "slot");
+		}
 		mp->find = claim_shared(p, arena_printf(A, "%s_find", m));
 		mp->replace = claim_shared(p, arena_printf(A, "%s_replace", m));
 		for (enum binary_op op = BIN_ADD; op <= BIN_SHR; op++)

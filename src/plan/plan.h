@@ -60,8 +60,11 @@ struct map_plan {
 	/* the accessors' C names, on both sides */
 	const char *lookup, *get, *set, *delete, *find, *replace;
 	const char *op[BIN_SHR + 1];
-	/* a ring buffer: the function its records go through to its handler */
+	/* a ring buffer: the function its records go through to its handler;
+	   when the program reads dropped(), the eBPF side's global that counts
+	   failed reserves, the function that reserves and counts, its local */
 	const char *record;
+	const char *dropped, *reserve, *slot;
 	/* the accessors' parameters and locals: free of the names they use */
 	const char *key, *value, *operand, *first, *copy, *ncpus, *values, *sum, *cpu;
 };

@@ -208,11 +208,10 @@ attached: 0" --skel=3 --cli --status 4
 test_probe_names() {
 	n=probe_names
 	build $n || return
-	pin=/sys/fs/bpf/kt_hygiene_$$
-	ks_load "$T: $n" "$kt_tmp/$n/.output/$n.bpf.o" "$pin" \
-		"the verifier accepts probes with parameters and locals named ctx and regs"
-	rm -rf "$pin"
-	loader "$n: the loader loads them" "$kt_tmp/$n" $n "loaded"
+	# the loader, not bpftool: it loads each probe's fentry program or its
+	# kprobe twin, whichever this kernel attaches
+	loader "$n: the verifier accepts probes with parameters and locals named ctx and regs" \
+		"$kt_tmp/$n" $n "loaded"
 }
 
 test_syscall_names() {

@@ -4,7 +4,10 @@
 # appear in tcp_available_congestion_control; a TCP connection over
 # loopback that selects it must run its functions (init, cong_avoid,
 # counted in calls[], which main prints when stopped); after SIGINT the
-# loader exits 0 and the name is gone.
+# loader exits 0 and the name is gone.  struct_ops/absent.ks fills a type
+# no kernel has, declared in example_ops.kh with placeholder member types,
+# as generated headers write them: it must build, and its loader must say
+# the kernel lacks the type, and fail.
 # Needs root; without it (or without a usable bpf()) it skips with the reason.
 
 . "$(dirname "$0")/lib.sh"
@@ -15,6 +18,18 @@ T=struct_ops
 AVAILABLE=/proc/sys/net/ipv4/tcp_available_congestion_control
 missing=$(ks_need_build_tools) || { fail "$T" "$missing"; summary; exit; }
 missing=$(need_tools python3) || { fail "$T" "$missing"; summary; exit; }
+# a struct_ops type the kernel lacks, declared with placeholder types
+if ks_build "$T: absent" "$KT_DIR/struct_ops/absent.ks" "$kt_tmp/absent"; then
+	status=0
+	"$kt_tmp/absent/absent" >"$kt_tmp/absent.out" 2>"$kt_tmp/absent.err" || status=$?
+	if [ "$status" = 1 ] && grep -q '^This kernel has no struct example_ops, which example fills' \
+		"$kt_tmp/absent.err" && ! grep -q registered "$kt_tmp/absent.out"; then
+		pass "$T: a kernel without the struct_ops type: the loader says so and fails"
+	else
+		fail "$T: absent" "exit status $status, expected 1 and the reason" "$kt_tmp/absent.err"
+	fi
+fi
+
 ks_build "$T" "$KT_DIR/struct_ops/cc.ks" "$kt_tmp/cc" || { summary; exit; }
 
 kt_bg "$kt_tmp/cc.out" "$kt_tmp/cc/cc"

@@ -1,10 +1,15 @@
 #!/bin/sh
-# Kernel modules of kfuncs: kmodule/kmodule.ks has @kfunc and @private
+# What needs a kernel this machine's does not have, run in a virtual
+# machine: kernel modules of kfuncs, and probes as fentry programs and
+# kprobes.
+#
+# Kernel modules of kfuncs: guest/kmodule.ks has @kfunc and @private
 # functions, which kernelscript compiles into kmodule_kfuncs.c and Kbuild.
 #
 # On this machine: make builds the module against a kernel build tree
 # (KDIR), checks it has BTF and a filled kfunc set, and says it skipped the
-# module when there is no tree.  The loader, where the kernel cannot load
+# module when there is no tree; against a tree without vmlinux (Debian's
+# 6.1 headers, when installed) the C compiles and make refuses the .ko.  The loader, where the kernel cannot load
 # modules or the .ko is missing, fails with a message that says what to do.
 #
 # In a virtual machine (qemu, software emulation): a kernel that loads
@@ -13,6 +18,10 @@
 # a tracepoint program call the kfuncs, and main prints values only the
 # module computes; the module prints into the kernel log; the loader
 # removes the module when it exits.
+#
+# Probes: guest/probes.ks probes a function the loader's own sleep() calls
+# with @probe (which must run as an fentry program there), @kprobe and
+# @fentry; each must count the sleeps.
 #
 # The guest kernel: KS_VM_KERNEL (a bzImage) and KS_VM_KDIR (its build tree,
 # with vmlinux and resolve_btfids, as Debian's linux-headers packages have),
@@ -23,8 +32,9 @@
 . "$(dirname "$0")/compiled.sh"
 need_root_and_bpf
 
-T=kmodule
+T=guest
 B=$kt_tmp/kmodule
+P=$kt_tmp/probes
 
 # The guest kernel and its build tree, when none is given.
 vm_kernel=${KS_VM_KERNEL:-}
@@ -40,7 +50,7 @@ if [ -z "$vm_kernel" ]; then
 fi
 
 missing=$(ks_need_build_tools) || { fail "$T" "$missing"; summary; }
-if ! "$KS" compile "$KT_DIR/kmodule/kmodule.ks" -o "$B" >"$B.compile.log" 2>&1; then
+if ! "$KS" compile "$KT_DIR/guest/kmodule.ks" -o "$B" >"$B.compile.log" 2>&1; then
 	fail "$T: kernelscript compile kmodule.ks" "failed" "$B.compile.log"
 	summary
 fi
@@ -76,6 +86,26 @@ if [ -d /sys/module ] && [ ! -e /proc/modules ]; then	# this kernel loads no mod
 	fi
 fi
 
+# A kernel tree without vmlinux (Debian's 6.1 headers): the module's C
+# builds with that kernel's macros (BTF_SET8_START, no __bpf_kfunc), and
+# make refuses the .ko, which would have no BTF, saying why.
+old_kdir=
+for tree in /lib/modules/*/build; do
+	[ -f "$tree/Makefile" ] && [ ! -f "$tree/vmlinux" ] && old_kdir=$tree
+done
+if [ -n "$old_kdir" ]; then
+	O=$kt_tmp/old_tree
+	if "$KS" compile "$KT_DIR/guest/kmodule.ks" -o "$O" >"$O.compile.log" 2>&1 &&
+		! env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -C "$O" KDIR="$old_kdir" >"$O.make.log" 2>&1 &&
+		[ -f "$O/kmodule_kfuncs.o" ] && [ ! -f "$O/kmodule_kfuncs.ko" ] &&
+		grep -q 'kmodule_kfuncs.ko has no BTF, so its kfuncs cannot be found' "$O.make.log"; then
+		pass "$T: against $old_kdir (no vmlinux) the module compiles, and make refuses it for want of BTF"
+	else
+		fail "$T: a tree without vmlinux ($old_kdir)" "expected the C to compile and make to refuse the .ko" \
+			"$O.compile.log" "$O.make.log"
+	fi
+fi
+
 if [ -z "$vm_kernel" ] || [ ! -f "$vm_kernel" ] || [ ! -f "$vm_kdir/vmlinux" ]; then
 	skip "$T: in a virtual machine" "no guest kernel with a build tree that has vmlinux (install linux-image-6.12-amd64 and linux-headers-6.12-amd64, or set KS_VM_KERNEL and KS_VM_KDIR)"
 	summary
@@ -87,6 +117,14 @@ if ! missing=$(need_tools qemu-system-x86_64 cpio gzip objcopy od) ||
 	summary
 fi
 
+if ks_build "$T: probes" "$KT_DIR/guest/probes.ks" "$P"; then
+	check "$T: @probe is an fentry program with a kprobe twin, @kprobe and @fentry one form" \
+		"$(grep -c '^SEC' "$P/probes.bpf.c") programs" \
+		sh -c "grep -q '^int BPF_PROG(on_sleep,' '$P/probes.bpf.c' &&
+			grep -q '^int BPF_KPROBE(on_sleep_kprobe,' '$P/probes.bpf.c' &&
+			grep -q '^int BPF_KPROBE(by_kprobe,' '$P/probes.bpf.c' &&
+			grep -q '^int BPF_PROG(by_fentry,' '$P/probes.bpf.c'"
+fi
 if kmake KDIR="$vm_kdir" >"$B.make.log" 2>&1 && [ -f "$B/kmodule_kfuncs.ko" ]; then
 	pass "$T: make KDIR=... builds kmodule_kfuncs.ko, with BTF and its kfunc set"
 else
@@ -102,6 +140,7 @@ root=$kt_tmp/root
 mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/kmodule" "$root/tmp"
 cp "$busybox" "$root/bin/busybox"
 cp "$B/kmodule" "$B/kmodule_kfuncs.ko" "$root/kmodule/"
+[ -x "$P/probes" ] && cp "$P/probes" "$root/kmodule/"
 for lib in $(ldd "$B/kmodule" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
 	mkdir -p "$root$(dirname "$lib")"
 	cp -L "$lib" "$root$lib"
@@ -124,6 +163,10 @@ ping -c 50 -i 0.1 127.0.0.1 >/dev/null 2>&1 &
 echo "KS_STATUS $?"
 if [ -d /sys/module/kmodule_kfuncs ]; then echo KS_MODULE_LEFT; else echo KS_MODULE_GONE; fi
 dmesg | grep 'kmodule note'
+if [ -x /kmodule/probes ]; then
+	/kmodule/probes -v 2>&1 | grep -v '^libbpf: '
+	echo "KS_PROBES_STATUS $?"
+fi
 echo KS_DONE
 poweroff -f
 EOF
@@ -161,4 +204,18 @@ check "$T: a kfunc's print() reaches the kernel log" "no 'kmodule note 222' in d
 	grep -q 'kmodule note 222' "$B.vm.log"
 check "$T: the loader removes the module it loaded when it exits" "the module is still loaded" \
 	grep -q '^KS_MODULE_GONE$' "$B.vm.log"
+if [ -x "$P/probes" ]; then
+	check "$T: @probe runs as an fentry program where the kernel attaches one" \
+		"$(grep '^on_sleep' "$B.vm.log")" \
+		grep -q '^on_sleep: an fentry program on hrtimer_nanosleep$' "$B.vm.log"
+	line=$(grep '^sleeps ' "$B.vm.log")
+	for form in probe kprobe fentry; do
+		n=$(echo "$line" | sed -n "s/.* $form=\([0-9]*\).*/\1/p")
+		if [ -n "$n" ] && [ "$n" -ge 10 ]; then
+			pass "$T: the $form form counts the loader's 10 sleeps ($form=$n)"
+		else
+			fail "$T: the $form form" "expected at least 10 sleeps counted: ${line:-no line}" "$B.vm.log"
+		fi
+	done
+fi
 summary
