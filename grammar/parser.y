@@ -337,6 +337,7 @@ struct decl_prefix {
 %type <decl> decl decl_body fn_decl impl_item
 %type <prefix> prefix_list
 %type <attr> attr
+%type <name> attr_target attr_word
 %type <param> param fn_type_param
 %type <member> struct_member enum_member config_member
 %type <stmt> stmt block block_nl if_stmt else_opt
@@ -402,6 +403,32 @@ attr:
 		$$->args = $4;
 		$$->has_args = true;
 	}
+	| attr IDENT attr_target {
+		/* @xdp on eth0: where the program attaches by itself */
+		$$ = $1;
+		if (strcmp($2, "on"))
+			diag_error(ps->diag, @2, "expected 'on' and a target after the attribute, "
+				   "as in @xdp on eth0, not '%s'", $2);
+		else if ($$->on)
+			diag_error(ps->diag, @2, "'@%s' says where it attaches once", $$->name);
+		$$->on = $3;
+		$$->on_span = @3;
+		$$->span.end = @3.end;
+	}
+	;
+
+/* An interface (eth0, veth-a), a tracepoint (sched/sched_switch), a
+ * function, or anything else as a string. */
+attr_target:
+	STRING			{ $$ = $1.bytes; }
+	| attr_word
+	;
+
+attr_word:
+	IDENT
+	| attr_word '/' IDENT	{ $$ = arena_printf(A, "%s/%s", $1, $3); }
+	| attr_word '-' IDENT	{ $$ = arena_printf(A, "%s-%s", $1, $3); }
+	| attr_word '-' INT	{ $$ = arena_printf(A, "%s-%s", $1, $3.text); }
 	;
 
 attr_args:

@@ -104,6 +104,17 @@ struct ks_command_line {
 	   --kfunc-module=PATH an option, and the path that option gave */
 	const char *kfunc_module;
 	const char *kfunc_module_path;
+	/* programs that attach by themselves (@xdp on eth0, no main):
+	   --interface=NAME for every network program, --on PROG=TARGET for
+	   one, as often as there are programs */
+	bool direct_attach;
+	const char *interface;
+	const char *on[16];
+	size_t nr_on;
+	/* a test runner (compile --test): --filter NAME runs the tests whose
+	   names hold NAME */
+	bool tests;
+	const char *test_filter;
 };
 
 /* The command line ks_parse_command_line() read last: the attach
@@ -212,6 +223,15 @@ static inline void ks_usage(FILE *out, const struct ks_command_line *cli)
 		const struct ks_option *o = &cli->options[i];
 
 		ks_print_option(out, ks_option_left(left, sizeof(left), o), o->help, column);
+	}
+	if (cli->tests)
+		ks_print_option(out, "      --filter=NAME", "run only the tests whose names "
+				"hold NAME", column);
+	if (cli->direct_attach) {
+		ks_print_option(out, "      --interface=NAME", "attach every network program to NAME, "
+				"not to the interface its attribute names", column);
+		ks_print_option(out, "      --on PROGRAM=TARGET", "attach PROGRAM to TARGET, not to the "
+				"target its attribute names", column);
 	}
 	if (cli->kfunc_module) {
 		char help[160];
@@ -366,6 +386,30 @@ static inline int ks_long_option(struct ks_command_line *cli, int argc, char **a
 		ks_usage(stdout, cli);
 		return 0;
 	}
+	if (cli->direct_attach && ((len == 9 && !strncmp(arg, "interface", 9)) ||
+				   (len == 2 && !strncmp(arg, "on", 2)))) {
+		const char *value = eq ? eq + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+
+		if (!value || !*value)
+			return ks_usage_error(cli, "--%.*s needs a value: %s", (int)len, arg,
+					      len == 2 ? "--on PROGRAM=TARGET" : "--interface=NAME");
+		if (len == 9) {
+			cli->interface = value;
+			return KS_RUN;
+		}
+		if (!strchr(value, '=') || value[0] == '=' || !strchr(value, '=')[1])
+			return ks_usage_error(cli, "--on takes PROGRAM=TARGET, not '%s'", value);
+		if (cli->nr_on == sizeof(cli->on) / sizeof(cli->on[0]))
+			return ks_usage_error(cli, "--on is given too often");
+		cli->on[cli->nr_on++] = value;
+		return KS_RUN;
+	}
+	if (cli->tests && len == 6 && !strncmp(arg, "filter", 6)) {
+		if (!eq && *i + 1 >= argc)
+			return ks_usage_error(cli, "--filter needs a value: --filter=NAME");
+		cli->test_filter = eq ? eq + 1 : argv[++*i];
+		return KS_RUN;
+	}
 	if (cli->kfunc_module && len == 12 && !strncmp(arg, "kfunc-module", 12)) {
 		if (!eq && *i + 1 >= argc)
 			return ks_usage_error(cli, "--kfunc-module needs a value: --kfunc-module=PATH");
@@ -385,6 +429,46 @@ static inline int ks_long_option(struct ks_command_line *cli, int argc, char **a
 	if (*i + 1 >= argc)
 		return ks_usage_error(cli, "--%s needs a value: --%s=%s", o->name, o->name, o->value);
 	return ks_set_option(cli, o, argv[++*i]);
+}
+
+/*
+ * Where the program NAME attaches, when it attaches by itself: what
+ * --on NAME=TARGET says, else for a NETWORK program what --interface
+ * says, else WRITTEN, its attribute's target.
+ */
+static inline const char *ks_direct_target(const struct ks_command_line *cli, const char *name,
+					   const char *written, bool network)
+{
+	size_t i, len = strlen(name);
+
+	for (i = cli->nr_on; i-- > 0;)
+		if (!strncmp(cli->on[i], name, len) && cli->on[i][len] == '=')
+			return cli->on[i] + len + 1;
+	if (network && cli->interface)
+		return cli->interface;
+	return written;
+}
+
+/*
+ * Whether each --on PROGRAM=TARGET names one of NAMES (NULL-terminated):
+ * 0, or after a usage error its status.
+ */
+static inline int ks_check_on(const struct ks_command_line *cli, const char *const *names)
+{
+	size_t i;
+
+	for (i = 0; i < cli->nr_on; i++) {
+		const char *const *n;
+		size_t len = (size_t)(strchr(cli->on[i], '=') - cli->on[i]);
+
+		for (n = names; *n; n++)
+			if (strlen(*n) == len && !strncmp(*n, cli->on[i], len))
+				break;
+		if (!*n)
+			return ks_usage_error(cli, "--on %s: no program here is named '%.*s'",
+					      cli->on[i], (int)len, cli->on[i]);
+	}
+	return 0;
 }
 
 /*

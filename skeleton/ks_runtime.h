@@ -980,6 +980,110 @@ static inline int ks_register(struct bpf_program *loaded, struct bpf_map *map)
 	return 0;
 }
 
+/* ---- programs that attach by themselves ------------------------------- */
+
+/*
+ * @xdp on eth0, written at WHERE (FILE:LINE): attaches PROG, the program
+ * NAME, to TARGET through ATTACH (the generated attach(), by kind) and
+ * says so.  An interface that is not there is reported with WHERE.
+ */
+static inline int ks_attach_direct(struct bpf_program *prog, const char *name,
+				   const char *target, bool network, const char *where,
+				   int (*attach)(struct bpf_program *, const char *, __u32))
+{
+	int err;
+
+	if (network && !if_nametoindex(target)) {
+		fprintf(stderr, "%s: %s attaches on %s, and there is no network interface %s "
+			"here (--interface=NAME or --on %s=NAME gives another)\n", where, name,
+			target, target, name);
+		return -ENODEV;
+	}
+	err = attach(prog, target, 0);
+	if (err < 0)
+		return err;
+	printf("%s attached to %s\n", name, target);
+	return 0;
+}
+
+/* ---- @test functions (compile --test) ---------------------------------- */
+
+struct ks_test {
+	const char *name;
+	int (*run)(void);	/* 0: passed */
+};
+
+/* Set by test() when the test cannot run here (why), or when running
+ * the program failed (reported already). */
+static const char *ks_test_skipped;
+static bool ks_test_broken;
+
+/*
+ * test(prog, data): runs PROG once in the kernel on SIZE bytes at DATA
+ * (NULL: that many zeroes) with BPF_PROG_TEST_RUN, and gives what it
+ * returned.  The object is loaded first.
+ */
+static inline __u32 ks_test_run(struct bpf_program *prog, const void *data, size_t size)
+{
+	static unsigned char zeroes[65536];
+	int err;
+
+	if (!data) {
+		if (size > sizeof(zeroes))
+			size = sizeof(zeroes);
+		data = zeroes;
+	}
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = data, .data_size_in = (__u32)size,
+		    .repeat = 1);
+	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+	if (err == -ENOTSUP || err == -EOPNOTSUPP) {
+		ks_test_skipped = "this kernel cannot run the program on test data";
+		return 0;
+	}
+	if (err) {
+		ks_fail(err, "run %s on %zu bytes of test data", bpf_program__name(prog), size);
+		ks_test_broken = true;
+		return 0;
+	}
+	return opts.retval;
+}
+
+/*
+ * Runs the N tests whose names hold FILTER (all without one), in order:
+ * a line each, PASS, FAIL or SKIP, then the counts.  Exit status 1 when a
+ * test failed, else 0.
+ */
+static inline int ks_run_tests(const struct ks_test *tests, size_t n, const char *filter)
+{
+	int passed = 0, failed = 0, skipped = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int result;
+
+		if (filter && !strstr(tests[i].name, filter))
+			continue;
+		ks_test_skipped = NULL;
+		ks_test_broken = false;
+		result = tests[i].run();
+		if (ks_test_skipped) {
+			printf("SKIP %s: %s\n", tests[i].name, ks_test_skipped);
+			skipped++;
+		} else if (result || ks_test_broken) {
+			printf("FAIL %s%s\n", tests[i].name, result ? "" : ": the program could not run");
+			failed++;
+		} else {
+			printf("PASS %s\n", tests[i].name);
+			passed++;
+		}
+	}
+	if (skipped)
+		printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
+	else
+		printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
+
 /* ---- the kernel module of kfuncs --------------------------------------- */
 
 /* The module ks_load_kfunc_module() loaded, removed at exit; "" if none. */

@@ -584,6 +584,38 @@ static bool target_valid(const struct prog_kind_info *k, const char *target)
 	}
 }
 
+/* @KIND on TARGET: where the program attaches by itself.  An event or a
+ * function is also what the attribute names, when it names none. */
+static void place_on(struct checker *c, struct function_info *fn,
+		     const struct prog_kind_info *k, const struct attr *a)
+{
+	if (!k || !k->attach || k->attach_perf) {
+		diag_error(c->diag, a->on_span, "'@%s' attaches to no target by itself%s", a->name,
+			   k && k->attach_perf ? ": a perf_event program is attached with perf "
+			   "options, from main" : "");
+		return;
+	}
+	fn->on = a->on;
+	fn->on_span = a->on_span;
+	switch (k->target) {
+	case PROG_TARGET_NONE: case PROG_TARGET_DIRECTION:
+		if (strchr(a->on, '/') || strlen(a->on) >= 16)	/* IFNAMSIZ */
+			diag_error(c->diag, a->on_span, "'%s' is not a network interface's name: "
+				   "@%s attaches to one, as in @%s on eth0", a->on, a->name, a->name);
+		return;
+	case PROG_TARGET_EVENT: case PROG_TARGET_FUNCTION:
+		if (!fn->target)
+			fn->target = a->on;
+		else if (strcmp(fn->target, a->on))
+			diag_error(c->diag, a->on_span, "'@%s' names '%s' and attaches on '%s': "
+				   "say it once, as in @%s on %s", a->name, fn->target, a->on,
+				   a->name, fn->target);
+		return;
+	default:
+		return;
+	}
+}
+
 /* The placement of a function, from its attributes. */
 static void place_function(struct checker *c, struct function_info *fn)
 {
@@ -615,6 +647,8 @@ static void place_function(struct checker *c, struct function_info *fn)
 				   : "'@%s' takes no arguments", a->name);
 			return;
 		}
+		if (a->on)
+			place_on(c, fn, k, a);
 	}
 	if (kind && !target_valid(kind, fn->target))
 		diag_error(c->diag, d->span, "%s", kind->target_usage);
@@ -788,8 +822,29 @@ static void check_main(struct checker *c)
 				   "main returns i32, the program's exit status, not %s",
 				   type_name(A, ret));
 	}
-	/* like a linker's missing main: said once the rest is right */
-	if (!c->cp->main_fn && first_user && !c->importers && !diag_error_count(c->diag))
+	/* no main, and programs that say where they attach: the generated
+	   main loads and attaches them, and prints the maps at the end */
+	for (size_t i = 0; !c->cp->main_fn && i < c->cp->functions.len; i++) {
+		const struct function_info *fn = c->cp->functions.items[i];
+		if (fn->side == SIDE_PROGRAM && fn->on) {
+			c->cp->direct_attach = true;
+			c->cp->attaches_to_targets = true;
+			c->cp->builtins_used |= 1u << BUILTIN_LOAD;
+		}
+	}
+	for (size_t i = 0; c->cp->direct_attach && i < c->cp->functions.len; i++) {
+		const struct function_info *fn = c->cp->functions.items[i];
+		if (fn->side == SIDE_PROGRAM && !fn->on && !fn->impl)
+			diag_warning(c->diag, fn->decl->name_span, "'%s' says nowhere to attach, and "
+				     "there is no main to attach it: it is loaded, not attached (@%s on "
+				     "... attaches it)", fn->decl->name, prog_kind_name(fn->prog));
+	}
+	/* like a linker's missing main: said once the rest is right (the
+	   @test functions, which the test runner calls, may call them too) */
+	bool tests = false;
+	for (size_t i = 0; i < c->cp->functions.len && !tests; i++)
+		tests = ((const struct function_info *)c->cp->functions.items[i])->side == SIDE_TEST;
+	if (!c->cp->main_fn && first_user && !tests && !c->importers && !diag_error_count(c->diag))
 		diag_error(c->diag, first_user->decl->name_span, "'%s' runs in userspace, and a "
 			   "file with userspace functions needs a main to call them: "
 			   "fn main() -> i32", first_user->decl->name);

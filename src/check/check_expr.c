@@ -10,6 +10,15 @@
 
 /* ---- written types ------------------------------------------------------- */
 
+
+/* SYM is named here: used, and whether only by @test functions so far. */
+static void mark_used(struct checker *c, struct symbol *sym)
+{
+	bool test = c->fn && c->fn->side == SIDE_TEST;
+	sym->used_by_tests_only = test && (!sym->used || sym->used_by_tests_only);
+	sym->used = true;
+}
+
 static uint64_t const_len(struct checker *c, const struct expr *e, const char *what)
 {
 	int64_t n = 0;
@@ -301,7 +310,7 @@ static const struct type *check_ident(struct checker *c, struct expr *e)
 		return set(e, &type_error);
 	}
 	e->sym = sym;
-	sym->used = true;
+	mark_used(c, sym);
 	null_read_entry(c, e);
 	check_use_placement(c, e, sym);
 	check_deferred_name(c, e);
@@ -607,7 +616,21 @@ static const struct type *check_builtin(struct checker *c, struct expr *e, struc
 				   "load takes an eBPF program: a function with @xdp, @tc, @tracepoint, ...");
 		break;
 	case BUILTIN_ATTACH:
-		if (want_args(c, e, 3, "attach")) {
+		if (e->call.args.len == 1) {	/* attach(prog): where its attribute says */
+			const struct function_info *prog = loaded_program(first);
+			if (first->type->kind != TY_PROGRAM && first->type->kind != TY_ERROR)
+				diag_error(c->diag, first->span, "attach takes what load() returned");
+			else if (prog && !prog->on)
+				diag_error(c->diag, e->span, "'%s' says nowhere to attach: give the "
+					   "target, attach(prog, target, flags), or write it in its "
+					   "attribute, as in @%s on ...", prog->decl->name,
+					   prog_kind_name(prog->prog));
+			else if (!prog && first->type->kind != TY_ERROR)
+				diag_error(c->diag, first->span, "attach(prog) with no target needs a "
+					   "program known here, as var p = load(f) gives: give the target, "
+					   "attach(prog, target, flags)");
+			c->cp->attaches_to_targets = true;
+		} else if (want_args(c, e, 3, "attach")) {
 			if (first->type->kind != TY_PROGRAM && first->type->kind != TY_ERROR)
 				diag_error(c->diag, first->span, "attach takes what load() returned");
 			const struct expr *target_arg = e->call.args.items[1];
@@ -727,7 +750,7 @@ static const struct type *check_call(struct checker *c, struct expr *e)
 		return set(e, &type_error);
 	}
 	callee->sym = e->sym = sym;
-	sym->used = true;
+	mark_used(c, sym);
 	if (sym->kind == SYM_BUILTIN) {
 		c->cp->builtins_used |= 1u << sym->builtin;
 		return check_builtin(c, e, sym);

@@ -78,6 +78,7 @@ static void check_test(struct checker *c, struct expr *e)
 			   "test() runs a program on test data: only @test functions can call it");
 	if (!arg_count(c, e, 2, "test(program, data)"))
 		return;
+	c->cp->calls_test = true;
 	const struct expr *prog = e->call.args.items[0];
 	const struct expr *data = e->call.args.items[1];
 	if (prog->type->kind != TY_ERROR) {
@@ -92,11 +93,12 @@ static void check_test(struct checker *c, struct expr *e)
 				   prog_kind_name(prog->sym->fn->prog));
 	}
 	const struct type *t = data->type;
-	bool bytes = t->kind == TY_ARRAY && t->elem->kind == TY_INT && t->elem->bits == 8;
+	bool bytes = (t->kind == TY_ARRAY && t->elem->kind == TY_INT && t->elem->bits == 8) ||
+		     t->kind == TY_STR;
 	if (t->kind != TY_ERROR && t->kind != TY_STRUCT && !bytes)
 		diag_error(c->diag, data->span,
-			   "the test data is a struct or an array of bytes (the packet), not %s",
-			   type_name(A, t));
+			   "the test data is a struct, an array of bytes or a string (the packet), "
+			   "not %s", type_name(A, t));
 }
 
 void check_process_builtin(struct checker *c, struct expr *e, const struct symbol *sym)

@@ -93,6 +93,10 @@ struct function_info {
 	 * NAME, probed through its syscall entry (ksyscall/NAME) */
 	const char *syscall;
 	enum probe_form probe_form;
+	/* @xdp on eth0: the target it attaches to by itself (an interface, a
+	   tracepoint, a function); NULL when the attribute says none */
+	const char *on;
+	struct span on_span;
 	const struct type *type;	/* TY_FUNCTION */
 	struct symbol *ret_sym;	/* fn f() -> name: T: the named return value */
 	const char *c_name;	/* plan: an impl function's name in C */
@@ -124,6 +128,7 @@ struct function_info {
 	/* plan: a @probe with an fentry form: the function both forms run,
 	   and its kprobe twin's name when the loader picks (PROBE_EITHER) */
 	const char *c_probe_body, *c_probe_twin;
+	const char *c_test_run;	/* plan: a @test function's call by the runner */
 	struct vec c_defers;	/* plan: its defer statements, in order */
 	/* eBPF code: the @kfunc calls in it (struct expr *) and the eBPF
 	   functions it calls (struct function_info *); a program: whether
@@ -235,6 +240,9 @@ struct symbol {
 	const char *c_param;
 	const char *c_key;
 	bool used;		/* named somewhere in a function body */
+	/* FUNCTION: named by @test functions alone, which only a test runner
+	   has (a normal build leaves it out) */
+	bool used_by_tests_only;
 };
 
 struct checked_program {
@@ -252,6 +260,12 @@ struct checked_program {
 	bool has_programs;	/* any eBPF side at all: programs, maps or pinned globals */
 	unsigned builtins_used;	/* 1 << enum builtin, for each one called */
 	bool attaches_to_targets;	/* attach(prog, "target", flags) somewhere */
+	/* no main, and programs that say where they attach (@xdp on eth0):
+	   the generated main attaches them and prints the maps at exit */
+	bool direct_attach;
+	/* compile --test: main is the test runner of the @test functions;
+	   whether one calls test() */
+	bool test_runner, calls_test;
 	const struct kernel_btf *btf;	/* may be NULL */
 };
 

@@ -14,6 +14,7 @@ struct front_options {
 	const char *btf_path;	/* kernel BTF; NULL for the running kernel's */
 	bool werror;		/* warnings are errors */
 	bool plan;		/* also plan the C (for the code generators) */
+	bool test;		/* ... with a test runner for main (compile --test) */
 };
 
 /* What the front end made of one file, for the code generators. */

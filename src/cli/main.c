@@ -1,9 +1,13 @@
 /* kernelscript: the command-line driver. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 
 #include "cli.h"
 #include "emit.h"
@@ -18,7 +22,11 @@ static const char usage_text[] =
 	"                               also print its syntax tree; with --parse-only\n"
 	"                               check the syntax alone\n"
 	"  compile FILE.ks [-o DIR]     write the C project for FILE.ks into DIR (default:\n"
-	"                               the file's base name); -v says where\n"
+	"                               the file's base name); -v says where; --test\n"
+	"                               makes its program the runner of the @test\n"
+	"                               functions\n"
+	"  test FILE.ks [--filter NAME] build FILE.ks's @test functions with their\n"
+	"                               runner and run them in the running kernel\n"
 	"  init TYPE NAME               start project NAME/: a program of TYPE and the\n"
 	"                               kernel types it uses, from BTF; TYPE is xdp,\n"
 	"                               tc[/ingress|/egress], tracepoint CATEGORY/EVENT,\n"
@@ -102,6 +110,7 @@ static int do_compile(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "test", no_argument, NULL, 't' },
 		{ "btf-vmlinux-path", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -124,11 +133,14 @@ static int do_compile(int argc, char **argv)
 		case 'v':
 			verbose = true;
 			break;
+		case 't':
+			opts.test = true;
+			break;
 		case 'b':
 			opts.btf_path = optarg;
 			break;
 		case 'h':
-			fputs("Usage: kernelscript compile FILE.ks [-o DIR] [-v] [-Werror] "
+			fputs("Usage: kernelscript compile FILE.ks [-o DIR] [-v] [--test] [-Werror] "
 			      "[--btf-vmlinux-path PATH]\n", stdout);
 			return 0;
 		default:
@@ -149,6 +161,108 @@ static int do_compile(int argc, char **argv)
 	if (!status && verbose)
 		fprintf(stderr, "kernelscript: wrote %s/\n", output);
 	arena_free(front.arena);
+	return status;
+}
+
+/* Runs ARGV (a NULL-terminated command) and gives its exit status, or
+ * 1 after saying why it could not run. */
+static int run_command(char *const *argv, bool quiet)
+{
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "kernelscript: cannot run %s: %s\n", argv[0], strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		if (quiet && !freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execvp(argv[0], argv);
+		fprintf(stderr, "kernelscript: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+/* test FILE.ks: compile --test into a directory of its own, make, run
+ * the runner with --filter if given; its exit status. */
+static int do_test(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "filter", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "btf-vmlinux-path", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct front_options opts = { .plan = true, .test = true };
+	const char *filter = NULL, *output = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			filter = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'b':
+			opts.btf_path = optarg;
+			break;
+		case 'h':
+			fputs("Usage: kernelscript test FILE.ks [--filter NAME] [-o DIR] "
+			      "[--btf-vmlinux-path PATH]\n"
+			      "Builds the @test functions of FILE.ks with their runner (in DIR, or a\n"
+			      "temporary directory) and runs them; each runs the programs it tests in\n"
+			      "the running kernel, so this needs root.\n", stdout);
+			return 0;
+		default:
+			return usage_error("%s", "test: bad option");
+		}
+	}
+	if (optind + 1 != argc)
+		return usage_error("%s", "test: expected exactly one FILE.ks");
+	const char *path = argv[optind];
+	char tmpl[4096];
+	const char *tmpdir = getenv("TMPDIR");
+	int n = snprintf(tmpl, sizeof(tmpl), "%s/kernelscript-test.XXXXXX",
+			 tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!output) {
+		if (n < 0 || (size_t)n >= sizeof(tmpl) || !mkdtemp(tmpl)) {
+			fprintf(stderr, "kernelscript: cannot create a directory to build in: %s\n",
+				strerror(errno));
+			return 1;
+		}
+		output = tmpl;
+	}
+	struct front_result front;
+	int status = run_front_end(path, &opts, stderr, &front);
+	if (!status)
+		status = emit_project(front.arena, front.diag, front.plan, output);
+	if (status)
+		return status;
+	char *program = strdup(arena_printf(front.arena, "%s/%s", output, front.plan->program));
+	arena_free(front.arena);
+	if (!program)
+		return 1;
+	unsetenv("MAKEFLAGS");	/* the project's own make, not an enclosing one's */
+	unsetenv("MAKELEVEL");
+	char *make[] = { "make", "-s", "-C", (char *)output, NULL };
+	if (run_command(make, true)) {
+		fprintf(stderr, "kernelscript: the test runner did not build (make -C %s)\n", output);
+		return 1;
+	}
+	char *run[] = { program, (char *)(filter ? "--filter" : NULL), (char *)filter, NULL };
+	status = run_command(run, false);
+	free(program);
+	if (output == tmpl) {	/* ours: gone with the run */
+		char *rm[] = { "rm", "-rf", tmpl, NULL };
+		run_command(rm, true);
+	}
 	return status;
 }
 
@@ -203,5 +317,7 @@ int main(int argc, char **argv)
 		return do_compile(argc - 1, argv + 1);
 	if (!strcmp(command, "init"))
 		return do_init(argc - 1, argv + 1);
+	if (!strcmp(command, "test"))
+		return do_test(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", command);
 }

@@ -581,11 +581,7 @@ static void emit_probe_forms(struct emitter *e, const struct function_info *fn)
 	emit_origin(e, fn);
 	emit_line(e, "static __always_inline %s",
 		  c_decl(e, fn->type->ret, arena_printf(A, "%s(%s)", fn->c_probe_body, params)));
-	emit_line(e, "{");
-	e->indent++;
-	emit_function_body(e, fn);
-	e->indent--;
-	emit_line(e, "}");
+	emit_function_block(e, fn);
 	for (int twin = 0; twin < (fn->c_probe_twin ? 2 : 1); twin++) {
 		emit_line(e, "%s", "");
 		if (twin)
@@ -676,11 +672,7 @@ static void emit_impl(struct emitter *e, const struct impl_info *impl)
 		emit_origin(e, fn);
 		emit_line(e, "static __always_inline %s",
 			  c_decl(e, ret, arena_printf(A, "%s(%s)", body, emit_params(e, fn))));
-		emit_line(e, "{");
-		e->indent++;
-		emit_function_body(e, fn);
-		e->indent--;
-		emit_line(e, "}");
+		emit_function_block(e, fn);
 		emit_line(e, "%s", "");
 		const char *args = "";
 		for (size_t j = 0; j < fn->decl->fn.params.len; j++) {

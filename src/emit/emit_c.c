@@ -649,6 +649,42 @@ static void emit_string_compare(struct emitter *e, const char *eq, const struct 
 	emit_text(e, ", %llu)", (unsigned long long)type_size(b->type));
 }
 
+/* A struct with a member packet_size describes a packet of zeroes of
+ * that size (the reference's test contexts); NULL otherwise. */
+static const struct member *packet_size_member(const struct type *t)
+{
+	for (size_t i = 0; t->kind == TY_STRUCT && t->decl && i < t->decl->members.len; i++) {
+		const struct member *m = t->decl->members.items[i];
+		if (!strcmp(m->name, "packet_size") && m->resolved && type_is_integer(m->resolved))
+			return m;
+	}
+	return NULL;
+}
+
+/* test(prog, data): the program run once on the packet data is or
+ * describes (LANGUAGE.md, "@test functions"). */
+static void emit_test_call(struct emitter *e, const struct expr *x)
+{
+	const struct expr *prog = x->call.args.items[0], *data = x->call.args.items[1];
+	const struct type *t = data->type;
+	emit_text(e, "ks_test_run(%s(%s->progs.%s), ", e->plan->load_program, e->plan->skel,
+		  c_name(prog->sym));
+	const struct member *size = packet_size_member(t);
+	if (size) {
+		emit_text(e, "NULL, ");
+		emit_operand(e, PREC_POSTFIX, data, false);
+		emit_text(e, ".%s)", size->c_name ? size->c_name : size->name);
+	} else if (c_is_array(t)) {
+		emit_array_value(e, t, data);
+		emit_text(e, ", sizeof(%s))", c_type(e, t));
+	} else {
+		emit_text(e, "(%s[]){ ", c_type(e, t));
+		emit_expr(e, data);
+		emit_text(e, " }, sizeof(%s))", c_type(e, t));
+	}
+}
+
+
 static void emit_call(struct emitter *e, const struct expr *x)
 {
 	const struct symbol *sym = x->sym;
@@ -679,6 +715,11 @@ static void emit_call(struct emitter *e, const struct expr *x)
 			}
 			emit_text(e, "%s(", e->plan->attach_program);
 			emit_expr(e, prog);
+			if (x->call.args.len == 1) {	/* where the attribute says */
+				const struct function_info *fn = loaded_program(prog);
+				emit_text(e, ", %s, 0)", c_string(e, fn->on, (uint32_t)strlen(fn->on)));
+				return;
+			}
 			emit_text(e, ", ");
 			emit_expr(e, x->call.args.items[1]);
 			emit_text(e, ", ");
@@ -718,7 +759,7 @@ static void emit_call(struct emitter *e, const struct expr *x)
 			emit_exec(e, x, false);
 			return;
 		case BUILTIN_TEST:
-			emit_unsupported(e, x->span, arena_printf(A, "'%s()'", sym->name));
+			emit_test_call(e, x);
 			return;
 		default:
 			break;
@@ -1369,12 +1410,15 @@ static bool has_copies(const struct plan *plan, const struct function_info *fn)
 
 bool emit_if_called(struct emitter *e, const struct function_info *fn)
 {
-	if (takes_maps(fn) ? has_copies(e->plan, fn) : fn->decl->sym && fn->decl->sym->used)
+	const struct symbol *sym = fn->decl->sym;
+	if (takes_maps(fn) ? has_copies(e->plan, fn)
+	    : sym && sym->used && (!sym->used_by_tests_only || e->cp->test_runner))
 		return true;
 	unsigned line, col;
 	source_line_col(fn->decl->span.src, fn->decl->span.begin, &line, &col);
-	emit_line(e, "/* %s (%s:%u) is never called: not generated */", fn->decl->name,
-		  base_name(fn->decl->span.src->name), line);
+	emit_line(e, "/* %s (%s:%u) is %s: not generated */", fn->decl->name,
+		  base_name(fn->decl->span.src->name), line, sym && sym->used_by_tests_only
+		  ? "called by @test functions only, which compile --test runs" : "never called");
 	emit_line(e, "%s", "");
 	return false;
 }

@@ -143,6 +143,8 @@ void emit_join_value(struct emitter *e, const struct expr *x);
 void emit_braced(struct emitter *e, const struct stmt *block);
 void emit_block_body(struct emitter *e, const struct stmt *block);
 void emit_function_body(struct emitter *e, const struct function_info *fn);
+/* The body in braces, on lines of their own. */
+void emit_function_block(struct emitter *e, const struct function_info *fn);
 /* FN's parameters in C ("void" for none), with its error state if any;
  * its whole head, "T name(params)". */
 const char *emit_params(struct emitter *e, const struct function_info *fn);
@@ -187,6 +189,9 @@ const char *emit_error_arg(struct emitter *e);
 void emit_error_check_head(struct emitter *e, const struct expr *call);
 void emit_error_check_tail(struct emitter *e, const struct expr *call);
 
+/* main's work when there is no main and the programs attach by
+ * themselves: attach, wait, detach, print the maps (emit_direct.c). */
+void emit_direct_attach(struct emitter *e);
 /* The kernel module's kfuncs the eBPF side calls, as __ksym externs. */
 void emit_module_kfunc_externs(struct emitter *e);
 /* The kernel macros the plan found the file's headers lack. */

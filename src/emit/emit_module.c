@@ -26,11 +26,7 @@ static void emit_module_function(struct emitter *e, const struct function_info *
 	e->fn = fn;
 	emit_origin(e, fn);
 	emit_line(e, "%s%s", storage(fn), emit_signature(e, fn));
-	emit_line(e, "{");
-	e->indent++;
-	emit_function_body(e, fn);
-	e->indent--;
-	emit_line(e, "}");
+	emit_function_block(e, fn);
 	emit_line(e, "%s", "");
 	e->fn = NULL;
 }

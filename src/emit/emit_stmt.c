@@ -709,6 +709,15 @@ void emit_function_body(struct emitter *e, const struct function_info *fn)
 		emit_line(e, "return %s;", fn->ret_sym->c_name);
 }
 
+void emit_function_block(struct emitter *e, const struct function_info *fn)
+{
+	emit_line(e, "{");
+	e->indent++;
+	emit_function_body(e, fn);
+	e->indent--;
+	emit_line(e, "}");
+}
+
 /* ---- match as statements ------------------------------------------------------ */
 
 /* One arm's value VALUE: returned (TARGET NULL), assigned to TARGET, or

@@ -355,7 +355,11 @@ static void emit_load_attach(struct emitter *e)
 {
 	const struct checked_program *cp = e->cp;
 	const char *skeleton = e->plan->skeleton;
-	if (!(cp->builtins_used & ((1u << BUILTIN_LOAD) | (1u << BUILTIN_REGISTER))))
+	/* load() is called by main (or the main of programs that attach by
+	   themselves, which a test runner is not), or by test() */
+	bool loads = (cp->builtins_used & ((1u << BUILTIN_LOAD) | (1u << BUILTIN_REGISTER))) &&
+		     !(cp->test_runner && cp->direct_attach);
+	if (!loads && !(cp->test_runner && cp->calls_test))
 		goto attach;
 	emit_code(e, "\
 	/* load(): the first call loads the whole object, every program in it. */\n\
@@ -400,7 +404,8 @@ static void emit_load_attach(struct emitter *e)
 	emit_line(e, "\treturn prog;");
 	emit_line(e, "}");
 attach:
-	if (!cp->attaches_to_targets)
+	/* the test runner of programs that attach by themselves attaches none */
+	if (!cp->attaches_to_targets || (cp->test_runner && cp->direct_attach))
 		return;
 	emit_line(e, "/* attach(): each program to the kind of target its attribute names. */");
 	emit_line(e, "static int %s(struct bpf_program *prog, const char *target, __u32 flags)",
@@ -440,9 +445,16 @@ attach:
 
 /* ---- functions ---------------------------------------------------------------- */
 
+/* The runner of compile --test calls the @test functions, not main. */
+static const char *storage(const struct emitter *e, const struct function_info *fn)
+{
+	return fn == e->cp->main_fn && e->cp->test_runner ? "static __attribute__((unused)) "
+							  : "static ";
+}
+
 static void emit_prototype(struct emitter *e, const struct function_info *fn)
 {
-	emit_line(e, "static %s;", emit_signature(e, fn));
+	emit_line(e, "%s%s;", storage(e, fn), emit_signature(e, fn));
 }
 
 static void emit_user_function(struct emitter *e, const struct function_info *fn)
@@ -450,7 +462,7 @@ static void emit_user_function(struct emitter *e, const struct function_info *fn
 	const struct decl *d = fn->decl;
 	e->fn = fn;
 	emit_origin(e, fn);
-	emit_line(e, "static %s", emit_signature(e, fn));
+	emit_line(e, "%s%s", storage(e, fn), emit_signature(e, fn));
 	emit_line(e, "{");
 	e->indent++;
 	emit_function_body(e, fn);
@@ -625,10 +637,55 @@ static void emit_map_setup(struct emitter *e)
 	emit_line(e, "\treturn 1;");
 }
 
+/* ---- the test runner (compile --test) ------------------------------------ */
+
+/* Each @test function as the runner calls it: its verdict, 0 passes. */
+static void emit_test_calls(struct emitter *e)
+{
+	const struct checked_program *cp = e->cp;
+	emit_line(e, "/* the @test functions as the runner calls them: 0 passes */");
+	for (size_t i = 0; i < cp->functions.len; i++) {
+		const struct function_info *fn = cp->functions.items[i];
+		if (!fn->c_test_run)
+			continue;
+		bool verdict = fn->type && fn->type->ret->kind != TY_VOID;
+		emit_line(e, "static int %s(void)", fn->c_test_run);
+		emit_line(e, "{");
+		if (verdict)
+			emit_line(e, "	return %s() != 0;", c_name(fn->decl->sym));
+		else
+			emit_line(e, "	%s();", c_name(fn->decl->sym));
+		if (!verdict)
+			emit_line(e, "	return 0;");
+		emit_line(e, "}");
+		emit_line(e, "%s", "");
+	}
+}
+
+/* The end of the runner's main: the table of tests, run in order. */
+static void emit_run_tests(struct emitter *e)
+{
+	const struct checked_program *cp = e->cp;
+	emit_line(e, "static const struct ks_test tests[] = {");
+	size_t n = 0;
+	for (size_t i = 0; i < cp->functions.len; i++) {
+		const struct function_info *fn = cp->functions.items[i];
+		if (fn->c_test_run) {
+			emit_line(e, "	{ \"%s\", %s },", fn->decl->name, fn->c_test_run);
+			n++;
+		}
+	}
+	if (!n)
+		emit_line(e, "	{ NULL, NULL },	/* none */");
+	emit_line(e, "};");
+	emit_line(e, "return ks_run_tests(tests, %zu, cli.test_filter);", n);
+}
+
 static void emit_main(struct emitter *e)
 {
 	const struct checked_program *cp = e->cp;
-	const struct type *args = args_type(cp);
+	bool runner = cp->test_runner;
+	const struct type *args = runner ? NULL : args_type(cp);
 	const char *skeleton = e->plan->skeleton;
 	const char *skel = e->plan->skel;
 	if (cp->has_programs)
@@ -641,12 +698,17 @@ static void emit_main(struct emitter *e)
 	emit_line(e, "int main(int argc, char **argv)");
 	emit_line(e, "{");
 	e->indent++;
-	bool about = emit_about(e);
+	bool about = runner ? false : emit_about(e);
+	if (runner)
+		emit_line(e, "static const char about[] = \"Runs the @test functions of %s.ks, each "
+			  "on the programs it tests in the running kernel (BPF_PROG_TEST_RUN).\\n\";",
+			  cp->name);
+	about |= runner;
 	bool options = args && emit_parse_args(e, args);
 	/* the kernel module, when a program calls its kfuncs */
 	const struct module_plan *module = e->plan->module && e->plan->module->prog_types.len
 					   ? e->plan->module : NULL;
-	if (!about && !options && cp->has_programs && !module) {
+	if (!about && !options && cp->has_programs && !module && !cp->direct_attach) {
 		emit_line(e, "struct ks_command_line cli = {};");
 	} else {
 		emit_line(e, "struct ks_command_line cli = {");
@@ -654,6 +716,10 @@ static void emit_main(struct emitter *e)
 			emit_line(e, "\t.about = about,");
 		if (module)
 			emit_line(e, "\t.kfunc_module = \"%s\",", module->name);
+		if (cp->direct_attach && !runner)
+			emit_line(e, "\t.direct_attach = true,");
+		if (runner)
+			emit_line(e, "\t.tests = true,");
 		if (options) {
 			emit_line(e, "\t.options = options,");
 			emit_line(e, "\t.nr_options = sizeof(options) / sizeof(options[0]),");
@@ -699,8 +765,12 @@ static void emit_main(struct emitter *e)
 		atexit(%2$s);", skel, e->plan->cleanup);
 		emit_map_setup(e);
 	}
-	if (cp->main_fn)
+	if (runner)
+		emit_run_tests(e);
+	else if (cp->main_fn)
 		emit_line(e, "return %s(%s);", e->plan->main_fn, args ? "args" : "");
+	else if (cp->direct_attach)
+		emit_direct_attach(e);
 	else
 		emit_line(e, "return 0;");
 	e->indent--;
@@ -760,8 +830,11 @@ void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FI
 	bool any = false;
 	for (size_t i = 0; i < cp->functions.len; i++) {
 		const struct function_info *fn = cp->functions.items[i];
-		if (fn->side == SIDE_USERSPACE && fn->decl->fn.body &&
-		    (fn == cp->main_fn || (fn->decl->sym && fn->decl->sym->used))) {
+		bool test = fn->side == SIDE_TEST && cp->test_runner;
+		const struct symbol *sym = fn->decl->sym;
+		if ((fn->side == SIDE_USERSPACE || test) && fn->decl->fn.body &&
+		    (fn == cp->main_fn || test || (sym && sym->used &&
+						   (!sym->used_by_tests_only || cp->test_runner)))) {
 			emit_each_copy(e, fn, emit_prototype);
 			any = true;
 		}
@@ -771,9 +844,12 @@ void emit_user_file(struct arena *a, struct diag *d, const struct plan *plan, FI
 	emit_ringbuf_adapters(e);
 	for (size_t i = 0; i < cp->functions.len; i++) {
 		const struct function_info *fn = cp->functions.items[i];
-		if (fn->side == SIDE_USERSPACE && fn->decl->fn.body &&
-		    (fn == cp->main_fn || emit_if_called(e, fn)))
+		bool test = fn->side == SIDE_TEST && cp->test_runner;
+		if ((fn->side == SIDE_USERSPACE || test) && fn->decl->fn.body &&
+		    (fn == cp->main_fn || test || emit_if_called(e, fn)))
 			emit_each_copy(e, fn, emit_user_function);
 	}
+	if (cp->test_runner)
+		emit_test_calls(e);
 	emit_main(e);
 }

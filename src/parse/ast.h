@@ -362,6 +362,9 @@ struct attr {
 	const char *name;
 	struct vec args;	/* struct expr * */
 	bool has_args;		/* written with parentheses */
+	/* @xdp on eth0: where the program attaches by itself; NULL if not said */
+	const char *on;
+	struct span on_span;
 };
 
 struct param {

@@ -379,6 +379,8 @@ static void dump_attrs(FILE *out, const struct decl *d)
 			}
 			fputc(')', out);
 		}
+		if (a->on)
+			fprintf(out, " on %s", a->on);
 		fputc(' ', out);
 	}
 	if (d->pinned)

@@ -67,8 +67,10 @@ static void take_shared(struct planner *p, const char *name)
 
 bool plan_generates(const struct checked_program *cp, const struct function_info *fn)
 {
-	if (!fn->decl->fn.body || fn->side == SIDE_TEST)
+	if (!fn->decl->fn.body || (fn->side == SIDE_TEST && !cp->test_runner))
 		return false;
+	if (fn->side == SIDE_TEST)
+		return true;	/* the runner calls it */
 	/* a kfunc is the module's interface: there, called or not */
 	return fn->side == SIDE_PROGRAM || fn->side == SIDE_KFUNC || fn->prog == PROG_STRUCT_OPS ||
 	       fn == cp->main_fn || (fn->decl->sym && fn->decl->sym->used);
@@ -460,6 +462,18 @@ static void name_generated(struct planner *p)
 		fn->c_probe_body = claim_file(p, C_BPF, arena_printf(A, "%s_body", name));
 		if (fn->probe_form == PROBE_EITHER)
 			fn->c_probe_twin = claim_file(p, C_BPF, arena_printf(A, "%s_kprobe", name));
+	}
+	for (size_t i = 0; cp->test_runner && i < cp->functions.len; i++) {
+		struct function_info *fn = cp->functions.items[i];
+		if (fn->side == SIDE_TEST && fn->decl->sym)
+			fn->c_test_run = claim_file(p, C_USER, arena_printf(A, "%s_run",
+									 fn->decl->sym->c_name));
+	}
+	if (cp->direct_attach && !cp->test_runner) {	/* main prints every map at the end */
+		struct names *block = names_new(A, p->visible[C_USER]);
+		plan->print_keys = names_claim(block, "keys");
+		plan->print_key = names_claim(block, "key");
+		plan->print_value = names_claim(block, "value");
 	}
 	plan->cleanup = claim_file(p, C_USER, "cleanup");
 	plan->load_program = claim_file(p, C_USER, "load_program");
@@ -959,6 +973,13 @@ static void plan_integers(struct planner *p)
 		const struct prog_kind_info *kind = prog_kind_of(fn);
 		if (kind && kind->entry_macro)
 			p->plan->bpf_tracing = true;	/* BPF_KPROBE, BPF_KSYSCALL */
+	}
+	/* the generated main of programs that attach by themselves reads
+	   every map to print it */
+	for (size_t i = 0; cp->direct_attach && !cp->test_runner && i < p->plan->maps.len; i++) {
+		struct map_plan *mp = p->plan->maps.items[i];
+		if (mp->map->type->kind != TY_RINGBUF)
+			mp->accessors[C_USER] |= ACC_FIND;
 	}
 }
 

@@ -135,6 +135,9 @@ struct plan {
 	struct vec tail_arrays;		/* struct tail_array * */
 	/* the kernel module of the @kfunc functions; NULL when there are none */
 	struct module_plan *module;
+	/* a main generated for programs that attach by themselves: the
+	   locals of its printing of each map at the end */
+	const char *print_keys, *print_key, *print_value;
 };
 
 /* The kernel module (NAME_kfuncs.c, built by Kbuild into NAME_kfuncs.ko):
