@@ -597,12 +597,13 @@ static void place_on(struct checker *c, struct function_info *fn,
 	}
 	fn->on = a->on;
 	fn->on_span = a->on_span;
-	switch (k->target) {
-	case PROG_TARGET_NONE: case PROG_TARGET_DIRECTION:
+	if (prog_kind_on_interface(k)) {
 		if (strchr(a->on, '/') || strlen(a->on) >= 16)	/* IFNAMSIZ */
 			diag_error(c->diag, a->on_span, "'%s' is not a network interface's name: "
 				   "@%s attaches to one, as in @%s on eth0", a->on, a->name, a->name);
 		return;
+	}
+	switch (k->target) {
 	case PROG_TARGET_EVENT: case PROG_TARGET_FUNCTION:
 		if (!fn->target)
 			fn->target = a->on;
@@ -823,8 +824,9 @@ static void check_main(struct checker *c)
 				   type_name(A, ret));
 	}
 	/* no main, and programs that say where they attach: the generated
-	   main loads and attaches them, and prints the maps at the end */
-	for (size_t i = 0; !c->cp->main_fn && i < c->cp->functions.len; i++) {
+	   main loads and attaches them, and prints the maps at the end (a
+	   test runner's main runs the tests instead) */
+	for (size_t i = 0; !c->cp->main_fn && !c->cp->test_runner && i < c->cp->functions.len; i++) {
 		const struct function_info *fn = c->cp->functions.items[i];
 		if (fn->side == SIDE_PROGRAM && fn->on) {
 			c->cp->direct_attach = true;
@@ -874,6 +876,7 @@ struct checked_program *check_program(struct arena *a, struct diag *d,
 	c->cp->main = main;
 	c->cp->name = program_name(a, main->src->name);
 	c->cp->btf = opts->btf;
+	c->cp->test_runner = opts->test_runner;
 
 	struct vec seen = { 0 };
 	vec_push(a, &seen, (void *)main->src->name);

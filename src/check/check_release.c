@@ -15,7 +15,6 @@
 
 struct release_walk {
 	struct checker *c;
-	const struct function_info *fn;
 	const struct vec *reserved;	/* struct symbol *: bit i is reserved[i] */
 	uint64_t reported;		/* bits already reported, once each */
 	int try_depth;			/* inside a try body: a throw goes to its catches */
@@ -250,7 +249,7 @@ void check_release_paths(struct checker *c, const struct function_info *fn,
 {
 	if (!reserved->len || !fn->decl->fn.body)
 		return;
-	struct release_walk w = { .c = c, .fn = fn, .reserved = reserved };
+	struct release_walk w = { .c = c, .reserved = reserved };
 	struct flow end = walk_block(&w, fn->decl->fn.body, (struct flow){ 0, false });
 	if (!end.ends)
 		leaves(&w, end.live, fn->decl->name_span,

@@ -360,6 +360,7 @@ void resolve_impl(struct checker *c, struct decl *d)
 		resolve_signature(c, fn);
 	}
 	const struct ops_struct *s = impl->ops ? ops_struct(c, impl->ops, ops_attr->span) : NULL;
+	impl->ops_declared = s && !s->kernel;
 	if (!s) {
 		for (size_t i = 0; i < impl->fields.len; i++)
 			check_expr(c, ((struct decl *)impl->fields.items[i])->var.init);

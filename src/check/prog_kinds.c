@@ -180,6 +180,11 @@ const struct prog_kind_info prog_kinds[] = {
 
 /* ---- lookups ---------------------------------------------------------------------- */
 
+bool prog_kind_on_interface(const struct prog_kind_info *k)
+{
+	return k && k->attach_target == &interface_target;
+}
+
 const struct prog_kind_info *prog_kind_by_attr(const char *attr)
 {
 	for (const struct prog_kind_info *k = prog_kinds; k->name; k++)

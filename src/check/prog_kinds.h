@@ -118,6 +118,8 @@ extern const struct prog_kind_info prog_kinds[];
 
 /* The row of an attribute, as written (@kprobe too); NULL when none. */
 const struct prog_kind_info *prog_kind_by_attr(const char *attr);
+/* Whether K's programs attach to a network interface (@xdp, @tc). */
+bool prog_kind_on_interface(const struct prog_kind_info *k);
 /* The row of KIND (a @probe's, not its syscall form's); NULL for PROG_NONE. */
 const struct prog_kind_info *prog_kind_info(enum prog_kind kind);
 /* The row FN was placed in, its syscall form too; NULL when FN is no program. */

@@ -164,6 +164,8 @@ struct module {
 struct impl_info {
 	struct decl *decl;
 	const char *ops;	/* the kernel struct it fills: tcp_congestion_ops */
+	/* that struct is the program's declaration (the kernel's BTF lacks it) */
+	bool ops_declared;
 	struct vec functions;	/* struct function_info *, in order */
 	struct vec fields;	/* struct decl * (DECL_FIELD), in order */
 	/* the value of the struct's name member when the impl sets none:
@@ -278,6 +280,7 @@ struct import_chain {
 struct check_options {
 	const struct kernel_btf *btf;	/* kernel types; NULL if unavailable */
 	const struct import_chain *importers;	/* NULL for the main file */
+	bool test_runner;	/* compile --test: main is the runner of the @test functions */
 };
 
 struct checked_program *check_program(struct arena *a, struct diag *d,

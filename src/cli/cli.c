@@ -36,10 +36,8 @@ int run_front_end(const char *path, const struct front_options *opts, FILE *err,
 		diag_error_plain(diag, "%s", why);
 		goto out;
 	}
-	struct check_options check = { .btf = btf };
+	struct check_options check = { .btf = btf, .test_runner = opts->test };
 	checked = check_program(arena, diag, program, &check);
-	if (checked)
-		checked->test_runner = opts->test;
 	if (opts->plan && !diag_error_count(diag))
 		plan = plan_program(arena, checked);
 	/* What the checker and the plan took from BTF is in the arena already. */

@@ -42,7 +42,7 @@ static const struct impl_info *impl_filling(const struct emitter *e, const struc
 {
 	for (size_t i = 0; t && !t->kernel && i < e->cp->impls.len; i++) {
 		const struct impl_info *impl = e->cp->impls.items[i];
-		if (!strcmp(impl->ops, t->name))
+		if (impl->ops_declared && !strcmp(impl->ops, t->name))
 			return impl;
 	}
 	return NULL;
@@ -565,6 +565,19 @@ static void emit_kfunc_externs(struct emitter *e)
 	}
 }
 
+/* FN's parameters by their C names, as a wrapper hands them on to the
+ * function that has its body: "a, b". */
+static const char *param_names(struct emitter *e, const struct function_info *fn)
+{
+	const char *names = "";
+	for (size_t i = 0; i < fn->decl->fn.params.len; i++) {
+		const struct symbol *p = ((const struct param *)fn->decl->fn.params.items[i])->sym;
+		names = arena_printf(A, "%s%s%s", names, i ? ", " : "",
+				     p->c_param ? p->c_param : p->c_name);
+	}
+	return names;
+}
+
 /* A @probe with an fentry form: its body as a function of its own, the
  * fentry program that runs it, and the kprobe twin the loader runs
  * instead where the kernel cannot attach fentry programs.  Both return 0,
@@ -572,11 +585,7 @@ static void emit_kfunc_externs(struct emitter *e)
 static void emit_probe_forms(struct emitter *e, const struct function_info *fn)
 {
 	const struct decl *d = fn->decl;
-	const char *params = emit_params(e, fn), *args = "";
-	for (size_t i = 0; i < d->fn.params.len; i++) {
-		const struct symbol *p = ((const struct param *)d->fn.params.items[i])->sym;
-		args = arena_printf(A, "%s%s%s", args, i ? ", " : "", p->c_param ? p->c_param : p->c_name);
-	}
+	const char *params = emit_params(e, fn), *args = param_names(e, fn);
 	const char *rest = d->fn.params.len ? arena_printf(A, ", %s", params) : "";
 	emit_origin(e, fn);
 	emit_line(e, "static __always_inline %s",
@@ -674,11 +683,7 @@ static void emit_impl(struct emitter *e, const struct impl_info *impl)
 			  c_decl(e, ret, arena_printf(A, "%s(%s)", body, emit_params(e, fn))));
 		emit_function_block(e, fn);
 		emit_line(e, "%s", "");
-		const char *args = "";
-		for (size_t j = 0; j < fn->decl->fn.params.len; j++) {
-			const struct param *p = fn->decl->fn.params.items[j];
-			args = arena_printf(A, "%s%s%s", args, j ? ", " : "", p->sym->c_name);
-		}
+		const char *args = param_names(e, fn);
 		const char *list = emit_params(e, fn);
 		emit_line(e, "SEC(\"struct_ops/%s\")", fn->decl->name);
 		emit_line(e, "%s", c_decl(e, ret, arena_printf(A, "BPF_PROG(%s%s%s)", fn->c_name,

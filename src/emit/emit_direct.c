@@ -129,8 +129,7 @@ void emit_direct_attach(struct emitter *e)
 		const struct prog_kind_info *kind = prog_kind_of(fn);
 		if (fn->side != SIDE_PROGRAM || !fn->on || !kind)
 			continue;
-		bool network = kind->attach_target && !strcmp(kind->attach_target->ks_target,
-							       "KS_TARGET_INTERFACE");
+		bool network = prog_kind_on_interface(kind);
 		unsigned line, col;
 		source_line_col(fn->on_span.src, fn->on_span.begin, &line, &col);
 		const char *where = arena_printf(A, "%s:%u", base_name(fn->on_span.src->name), line);

@@ -356,10 +356,9 @@ static void emit_load_attach(struct emitter *e)
 	const struct checked_program *cp = e->cp;
 	const char *skeleton = e->plan->skeleton;
 	/* load() is called by main (or the main of programs that attach by
-	   themselves, which a test runner is not), or by test() */
-	bool loads = (cp->builtins_used & ((1u << BUILTIN_LOAD) | (1u << BUILTIN_REGISTER))) &&
-		     !(cp->test_runner && cp->direct_attach);
-	if (!loads && !(cp->test_runner && cp->calls_test))
+	   themselves), or by test() */
+	if (!(cp->builtins_used & ((1u << BUILTIN_LOAD) | (1u << BUILTIN_REGISTER))) &&
+	    !(cp->test_runner && cp->calls_test))
 		goto attach;
 	emit_code(e, "\
 	/* load(): the first call loads the whole object, every program in it. */\n\
@@ -371,12 +370,7 @@ static void emit_load_attach(struct emitter *e)
 	for (size_t i = 0; i < cp->impls.len; i++) {
 		/* a struct_ops type the compiler's BTF lacked: does this kernel have it? */
 		const struct impl_info *impl = cp->impls.items[i];
-		bool declared = false;
-		for (size_t j = 0; j < cp->types.len && !declared; j++) {
-			const struct symbol *t = cp->types.items[j];
-			declared = t->kind == SYM_STRUCT && !t->type->kernel && !strcmp(t->name, impl->ops);
-		}
-		if (!declared)
+		if (!impl->ops_declared)
 			continue;
 		emit_line(e, "if (!ks_kernel_has_struct_ops(\"%s\", \"%s\"))", impl->ops,
 			  impl->decl->name);
@@ -404,8 +398,7 @@ static void emit_load_attach(struct emitter *e)
 	emit_line(e, "\treturn prog;");
 	emit_line(e, "}");
 attach:
-	/* the test runner of programs that attach by themselves attaches none */
-	if (!cp->attaches_to_targets || (cp->test_runner && cp->direct_attach))
+	if (!cp->attaches_to_targets)
 		return;
 	emit_line(e, "/* attach(): each program to the kind of target its attribute names. */");
 	emit_line(e, "static int %s(struct bpf_program *prog, const char *target, __u32 flags)",
@@ -651,12 +644,12 @@ static void emit_test_calls(struct emitter *e)
 		bool verdict = fn->type && fn->type->ret->kind != TY_VOID;
 		emit_line(e, "static int %s(void)", fn->c_test_run);
 		emit_line(e, "{");
-		if (verdict)
-			emit_line(e, "	return %s() != 0;", c_name(fn->decl->sym));
-		else
-			emit_line(e, "	%s();", c_name(fn->decl->sym));
-		if (!verdict)
-			emit_line(e, "	return 0;");
+		if (verdict) {
+			emit_line(e, "\treturn %s() != 0;", c_name(fn->decl->sym));
+		} else {
+			emit_line(e, "\t%s();", c_name(fn->decl->sym));
+			emit_line(e, "\treturn 0;");
+		}
 		emit_line(e, "}");
 		emit_line(e, "%s", "");
 	}
@@ -671,12 +664,12 @@ static void emit_run_tests(struct emitter *e)
 	for (size_t i = 0; i < cp->functions.len; i++) {
 		const struct function_info *fn = cp->functions.items[i];
 		if (fn->c_test_run) {
-			emit_line(e, "	{ \"%s\", %s },", fn->decl->name, fn->c_test_run);
+			emit_line(e, "\t{ \"%s\", %s },", fn->decl->name, fn->c_test_run);
 			n++;
 		}
 	}
 	if (!n)
-		emit_line(e, "	{ NULL, NULL },	/* none */");
+		emit_line(e, "\t{ NULL, NULL },\t/* none */");
 	emit_line(e, "};");
 	emit_line(e, "return ks_run_tests(tests, %zu, cli.test_filter);", n);
 }
@@ -716,7 +709,7 @@ static void emit_main(struct emitter *e)
 			emit_line(e, "\t.about = about,");
 		if (module)
 			emit_line(e, "\t.kfunc_module = \"%s\",", module->name);
-		if (cp->direct_attach && !runner)
+		if (cp->direct_attach)
 			emit_line(e, "\t.direct_attach = true,");
 		if (runner)
 			emit_line(e, "\t.tests = true,");

@@ -469,7 +469,7 @@ static void name_generated(struct planner *p)
 			fn->c_test_run = claim_file(p, C_USER, arena_printf(A, "%s_run",
 									 fn->decl->sym->c_name));
 	}
-	if (cp->direct_attach && !cp->test_runner) {	/* main prints every map at the end */
+	if (cp->direct_attach) {	/* main prints every map at the end */
 		struct names *block = names_new(A, p->visible[C_USER]);
 		plan->print_keys = names_claim(block, "keys");
 		plan->print_key = names_claim(block, "key");
@@ -976,7 +976,7 @@ static void plan_integers(struct planner *p)
 	}
 	/* the generated main of programs that attach by themselves reads
 	   every map to print it */
-	for (size_t i = 0; cp->direct_attach && !cp->test_runner && i < p->plan->maps.len; i++) {
+	for (size_t i = 0; cp->direct_attach && i < p->plan->maps.len; i++) {
 		struct map_plan *mp = p->plan->maps.items[i];
 		if (mp->map->type->kind != TY_RINGBUF)
 			mp->accessors[C_USER] |= ACC_FIND;
