@@ -115,6 +115,12 @@ struct ks_command_line {
 	   names hold NAME */
 	bool tests;
 	const char *test_filter;
+	/* a program that keeps its state in /sys/fs/bpf/STATE_NAME/live.d
+	   (ks_state.h): --upgrade, --status and --rollback, unless the
+	   program has options of those names itself */
+	const char *state_name;
+	unsigned long long source_hash;
+	bool upgrade, status, rollback;
 };
 
 /* The command line ks_parse_command_line() read last: the attach
@@ -199,6 +205,19 @@ static inline const char *ks_option_left(char *buf, size_t size, const struct ks
 	return buf;
 }
 
+/* The option called NAME (LEN bytes), or NULL. */
+static inline struct ks_option *ks_find_option(const struct ks_command_line *cli,
+					       const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < cli->nr_options; i++)
+		if (strlen(cli->options[i].name) == len &&
+		    !strncmp(cli->options[i].name, name, len))
+			return &cli->options[i];
+	return NULL;
+}
+
 /* The help: usage line, what the program does, the options. */
 static inline void ks_usage(FILE *out, const struct ks_command_line *cli)
 {
@@ -232,6 +251,22 @@ static inline void ks_usage(FILE *out, const struct ks_command_line *cli)
 				"not to the interface its attribute names", column);
 		ks_print_option(out, "      --on PROGRAM=TARGET", "attach PROGRAM to TARGET, not to the "
 				"target its attribute names", column);
+	}
+	if (cli->state_name) {
+		static const char *const lifecycle[][2] = {
+			{ "upgrade", "take over from the running version of this program: "
+			  "its maps, and its attachments without a gap" },
+			{ "status", "show the running version, its links and maps, and exit" },
+			{ "rollback", "put the previous version's programs back into the running "
+			  "version's links, and exit" },
+		};
+
+		for (i = 0; i < sizeof(lifecycle) / sizeof(lifecycle[0]); i++) {
+			if (ks_find_option(cli, lifecycle[i][0], strlen(lifecycle[i][0])))
+				continue;	/* the program's own */
+			snprintf(left, sizeof(left), "      --%s", lifecycle[i][0]);
+			ks_print_option(out, left, lifecycle[i][1], column);
+		}
 	}
 	if (cli->kfunc_module) {
 		char help[160];
@@ -353,19 +388,6 @@ static inline int ks_set_option(const struct ks_command_line *cli, const struct 
 	return KS_RUN;
 }
 
-/* The option called NAME (LEN bytes), or NULL. */
-static inline struct ks_option *ks_find_option(const struct ks_command_line *cli,
-					       const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < cli->nr_options; i++)
-		if (strlen(cli->options[i].name) == len &&
-		    !strncmp(cli->options[i].name, name, len))
-			return &cli->options[i];
-	return NULL;
-}
-
 /* argv[*i], a long option ("--NAME", "--NAME=VALUE"; a VALUE may also be
  * the next argument, which *i then moves past).  KS_RUN, or the exit
  * status. */
@@ -417,6 +439,21 @@ static inline int ks_long_option(struct ks_command_line *cli, int argc, char **a
 		return KS_RUN;
 	}
 	o = ks_find_option(cli, arg, len);
+	if (!o && cli->state_name) {
+		bool *flag = len == 7 && !strncmp(arg, "upgrade", 7) ? &cli->upgrade
+			     : len == 6 && !strncmp(arg, "status", 6) ? &cli->status
+			     : len == 8 && !strncmp(arg, "rollback", 8) ? &cli->rollback : NULL;
+
+		if (flag && eq)
+			return ks_usage_error(cli, "--%.*s takes no value", (int)len, arg);
+		if (flag) {
+			*flag = true;
+			if (cli->upgrade + cli->status + cli->rollback > 1)
+				return ks_usage_error(cli, "--upgrade, --status and --rollback "
+						      "go one at a time");
+			return KS_RUN;
+		}
+	}
 	if (!o)
 		return ks_usage_error(cli, "unknown option '--%.*s'", (int)len, arg);
 	if (o->kind == KS_OPT_FLAG) {
@@ -472,6 +509,16 @@ static inline int ks_check_on(const struct ks_command_line *cli, const char *con
 }
 
 /*
+ * CLI is main's, whose frame outlives every use (the attach functions').
+ * Not inlined: GCC 12's -Wdangling-pointer would take main's returns,
+ * seen from inside, for the end of CLI.
+ */
+static __attribute__((noinline, unused)) void ks_remember_command_line(struct ks_command_line *cli)
+{
+	ks_parsed_command_line = cli;
+}
+
+/*
  * Reads the command line into CLI's options and CLI->verbose.  Returns
  * KS_RUN when the program should go on, otherwise the status to exit
  * with: 0 after --help (printed on stdout), KS_USAGE_ERROR after a
@@ -482,7 +529,7 @@ static inline int ks_parse_command_line(struct ks_command_line *cli, int argc, c
 	int i, status;
 
 	cli->program = argc > 0 && argv[0] ? argv[0] : "program";
-	ks_parsed_command_line = cli;
+	ks_remember_command_line(cli);
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 

@@ -127,6 +127,7 @@ struct ks_attachment {
 	bool owns_qdisc;		/* KS_ATTACH_TC: this runtime created clsact */
 	int perf_fd;			/* KS_ATTACH_PERF: the counter */
 	int id;				/* what ks_attach_perf_event returned */
+	bool pinned;			/* its link is pinned in the state (ks_state.h) */
 };
 
 /* In attach order; detaching goes from the end (newest first). */
@@ -139,6 +140,17 @@ static int ks_nr_struct_ops;
 
 /* libbpf's warnings held back (no -v) since the last ks_fail(). */
 static int ks_hidden_messages;
+
+/* The running program's pinned state and hot upgrade: ks_state.h,
+ * included at the end. */
+static inline int ks_state_take_over(struct ks_attachment *a, int prog_fd);
+static inline void ks_state_link(struct ks_attachment *a);
+static inline void ks_state_unpin(struct ks_attachment *a);
+static inline void ks_state_waiting(void);
+static inline void ks_state_moved(void);
+static inline void ks_state_stop(void);
+static inline bool ks_state_busy(void);
+static inline int ks_state_refuse_register(const struct bpf_map *map);
 
 /*
  * Without -v, libbpf says nothing: a failure is reported in one line of
@@ -243,6 +255,7 @@ static inline int ks_sleep_ms(unsigned long long ms)
 	struct timespec now, end, step;
 	long long left_ns;
 
+	ks_state_waiting();
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += ms / 1000;
 	end.tv_nsec += (long)(ms % 1000) * 1000000L;
@@ -251,6 +264,8 @@ static inline int ks_sleep_ms(unsigned long long ms)
 		end.tv_nsec -= 1000000000L;
 	}
 	for (;;) {
+		if (ks_state_busy())
+			ks_state_waiting();
 		if (ks_exiting)
 			return -EINTR;
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -276,10 +291,12 @@ static inline int ks_sleep_ms(unsigned long long ms)
  */
 static inline __attribute__((noreturn)) void ks_daemon(void)
 {
+	ks_state_waiting();	/* an upgrade hands over before the parent leaves */
 	if (daemon(0, 0) < 0) {
 		ks_fail(errno, "go into the background");
 		exit(1);
 	}
+	ks_state_moved();
 	while (!ks_exiting)
 		ks_sleep_ms(1000);
 	exit(0);
@@ -293,6 +310,9 @@ static inline __attribute__((noreturn)) void ks_daemon(void)
  */
 static inline void ks_keep_attachments_across_exec(void)
 {
+	/* the new program cannot remove pins when it ends: none, so that
+	   the links end with it */
+	ks_state_stop();
 	for (int i = 0; i < ks_nr_attachments; i++) {
 		const struct ks_attachment *a = &ks_attachments[i];
 		int fds[] = {
@@ -417,6 +437,9 @@ static inline int ks_attach_xdp(struct bpf_program *prog, const char *ifname,
 	a->ifindex = ifindex;
 
 	if (!flags) {
+		err = ks_state_take_over(a, bpf_program__fd(prog));
+		if (err > 0)
+			return 0;
 		a->link = bpf_program__attach_xdp(prog, ifindex);
 		err = a->link ? 0 : -errno;
 	} else {
@@ -428,6 +451,7 @@ static inline int ks_attach_xdp(struct bpf_program *prog, const char *ifname,
 		return ks_fail(err, "attach XDP program %s to %s",
 			       bpf_program__name(prog), ifname);
 	}
+	ks_state_link(a);
 	return 0;
 }
 
@@ -511,6 +535,8 @@ static inline int ks_attach_tc(struct bpf_program *prog, const char *ifname,
 	a->ifindex = ifindex;
 	a->ingress = ingress;
 
+	if (!(flags & KS_TC_F_LEGACY) && ks_state_take_over(a, prog_fd) > 0)
+		return 0;
 	if (!(flags & KS_TC_F_LEGACY)) {
 		fd = bpf_link_create(prog_fd, ifindex,
 				     (enum bpf_attach_type)(ingress ? KS_BPF_TCX_INGRESS
@@ -518,6 +544,7 @@ static inline int ks_attach_tc(struct bpf_program *prog, const char *ifname,
 				     NULL);
 		if (fd >= 0) {
 			a->link_fd = fd;
+			ks_state_link(a);
 			return 0;
 		}
 		if ((flags & KS_TC_F_TCX) || (fd != -EINVAL && fd != -EOPNOTSUPP)) {
@@ -596,6 +623,7 @@ static inline int ks_attach_perf_event(struct bpf_program *prog, struct ks_perf_
 	ioctl(fd, PERF_EVENT_IOC_RESET, 0);
 	ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
 	a->id = ++last_id;
+	ks_state_link(a);
 	return a->id;
 }
 
@@ -643,6 +671,7 @@ static inline int ks_attach_kprobe_as(struct bpf_program *prog, struct bpf_progr
 		return ks_fail(err, "attach kprobe program %s to %s",
 			       bpf_program__name(prog), func);
 	}
+	ks_state_link(a);
 	return 0;
 }
 
@@ -764,6 +793,7 @@ static inline int ks_attach_probe(struct bpf_program *prog, struct bpf_program *
 		ks_forget_last_attachment();
 		return ks_fail(err, "attach fentry program %s to %s", bpf_program__name(prog), func);
 	}
+	ks_state_link(a);
 	return 0;
 }
 
@@ -791,6 +821,7 @@ static inline int ks_attach_ksyscall(struct bpf_program *prog, const char *sysca
 		return ks_fail(err, "attach syscall probe %s to %s",
 			       bpf_program__name(prog), syscall);
 	}
+	ks_state_link(a);
 	return 0;
 }
 
@@ -828,6 +859,7 @@ static inline int ks_attach_tracepoint(struct bpf_program *prog, const char *tp)
 		return ks_fail(err, "attach tracepoint program %s to %s",
 			       bpf_program__name(prog), tp);
 	}
+	ks_state_link(a);
 	return 0;
 }
 
@@ -853,6 +885,7 @@ static inline int ks_undo(struct ks_attachment *a)
 	struct ks_attachment *other;
 	int err = 0;
 
+	ks_state_unpin(a);
 	switch (a->kind) {
 	case KS_ATTACH_LINK:
 		err = bpf_link__destroy(a->link);
@@ -945,6 +978,7 @@ static inline int ks_detach(struct bpf_program *prog)
  */
 static inline void ks_detach_all(void)
 {
+	ks_state_stop();
 	while (ks_nr_struct_ops > 0)
 		bpf_link__destroy(ks_struct_ops[--ks_nr_struct_ops]);
 	while (ks_nr_attachments > 0) {
@@ -969,6 +1003,8 @@ static inline int ks_register(struct bpf_program *loaded, struct bpf_map *map)
 	struct bpf_link *link;
 
 	(void)loaded;
+	if (ks_state_refuse_register(map))
+		return -EBUSY;
 	if (ks_nr_struct_ops == (int)(sizeof(ks_struct_ops) / sizeof(ks_struct_ops[0])))
 		return ks_fail(E2BIG, "register %s: too many registered", bpf_map__name(map));
 	link = bpf_map__attach_struct_ops(map);
@@ -1036,8 +1072,13 @@ static inline __u32 ks_test_run(struct bpf_program *prog, const void *data, size
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = data, .data_size_in = (__u32)size,
 		    .repeat = 1);
 	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
-	if (err == -ENOTSUP || err == -EOPNOTSUPP) {
-		ks_test_skipped = "this kernel cannot run the program on test data";
+	/* the kernel's ENOTSUPP (524): no test run for this program type */
+	if (err == -524 || err == -EOPNOTSUPP) {
+		static char why[128];
+
+		snprintf(why, sizeof(why), "this kernel cannot run %s programs (%s) on test data",
+			 libbpf_bpf_prog_type_str(bpf_program__type(prog)), bpf_program__name(prog));
+		ks_test_skipped = why;
 		return 0;
 	}
 	if (err) {
@@ -1222,6 +1263,7 @@ static inline int ks_dispatch(const struct ks_ring *rings, size_t n)
 	}
 	ks_dispatch_result = 0;
 	while (!ks_exiting) {
+		ks_state_waiting();
 		err = ring_buffer__poll(rb, 100);
 		if (err == -ECANCELED) {	/* a handler's result */
 			err = ks_dispatch_result;
@@ -1660,5 +1702,7 @@ static inline int ks_pin_globals(struct bpf_map *map, const char *path)
 	}
 	return 0;
 }
+
+#include "ks_state.h"
 
 #endif /* KS_RUNTIME_H */

@@ -139,3 +139,13 @@ const char *source_line(const struct source *src, unsigned line, uint32_t *len)
 	*len = end - begin;
 	return src->text + begin;
 }
+
+uint64_t source_hash(const struct source *src)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (uint32_t i = 0; i < src->len; i++) {
+		h ^= (unsigned char)src->text[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}

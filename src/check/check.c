@@ -779,6 +779,11 @@ static void check_options(struct checker *c, const struct type *args)
 				   "generated program has a --%s of its own", m->name, m->name);
 			continue;
 		}
+		if (c->cp->has_programs && (!strcmp(m->name, "upgrade") || !strcmp(m->name, "status") ||
+		    !strcmp(m->name, "rollback")))
+			diag_warning(c->diag, m->span, "'--%s' is this program's own option: the "
+				     "generated --%s, of the running version (hot upgrade), gives way "
+				     "to it", m->name, m->name);
 		bool list = t->kind == TY_ARRAY && type_is_integer(t->elem) &&
 			    t->elem->kind != TY_CHAR && t->len;
 		if (t->kind != TY_BOOL && t->kind != TY_STR && !type_is_integer(t) && !list)

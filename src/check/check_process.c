@@ -87,10 +87,11 @@ static void check_test(struct checker *c, struct expr *e)
 				   "test takes an eBPF program: a function with %s",
 				   test_run_attrs(c, "or"));
 		else if (!prog_kind_info(prog->sym->fn->prog)->test_run)
-			diag_error(c->diag, prog->span,
-				   "the kernel runs only %s programs on test data, "
-				   "and '%s' is @%s", test_run_attrs(c, "and"), prog->sym->name,
-				   prog_kind_name(prog->sym->fn->prog));
+			diag_warning(c->diag, prog->span,
+				     "the kernel runs only %s programs on test data, and '%s' is "
+				     "@%s: the test will be reported as skipped",
+				     test_run_attrs(c, "and"), prog->sym->name,
+				     prog_kind_name(prog->sym->fn->prog));
 	}
 	const struct type *t = data->type;
 	bool bytes = (t->kind == TY_ARRAY && t->elem->kind == TY_INT && t->elem->bits == 8) ||

@@ -202,7 +202,8 @@ int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const
 	if (ok && bpf)
 		ok = write_text(d, arena_printf(a, "%s.bpf.c", base), bpf) &&
 		     copy_template(a, d, "skeleton/ks_runtime.h",
-				   arena_printf(a, "%s/ks_runtime.h", dir));
+				   arena_printf(a, "%s/ks_runtime.h", dir)) &&
+		     copy_template(a, d, "skeleton/ks_state.h", arena_printf(a, "%s/ks_state.h", dir));
 	if (ok && module)
 		ok = write_text(d, arena_printf(a, "%s/%s", dir, plan->module->source), module) &&
 		     write_text(d, arena_printf(a, "%s/Kbuild", dir), kbuild);

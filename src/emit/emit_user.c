@@ -393,6 +393,8 @@ static void emit_load_attach(struct emitter *e)
 		exit(1);\n\
 	}\n\
 	loaded = true;");
+	if (!cp->test_runner)	/* the version is recorded, its maps pinned */
+		emit_line(e, "ks_state_loaded();");
 	e->indent -= 2;
 	emit_line(e, "\t}");
 	emit_line(e, "\treturn prog;");
@@ -701,7 +703,8 @@ static void emit_main(struct emitter *e)
 	/* the kernel module, when a program calls its kfuncs */
 	const struct module_plan *module = e->plan->module && e->plan->module->prog_types.len
 					   ? e->plan->module : NULL;
-	if (!about && !options && cp->has_programs && !module && !cp->direct_attach) {
+	bool state = cp->has_programs && !runner;
+	if (!about && !options && !state && cp->has_programs && !module && !cp->direct_attach) {
 		emit_line(e, "struct ks_command_line cli = {};");
 	} else {
 		emit_line(e, "struct ks_command_line cli = {");
@@ -713,6 +716,9 @@ static void emit_main(struct emitter *e)
 			emit_line(e, "\t.direct_attach = true,");
 		if (runner)
 			emit_line(e, "\t.tests = true,");
+		if (state)	/* --upgrade, --status, --rollback: ks_state.h */
+			emit_line(e, "\t.state_name = \"%s\", .source_hash = %#018llxULL,", cp->name,
+				  (unsigned long long)source_hash(cp->main->src));
 		if (options) {
 			emit_line(e, "\t.options = options,");
 			emit_line(e, "\t.nr_options = sizeof(options) / sizeof(options[0]),");
@@ -730,6 +736,10 @@ static void emit_main(struct emitter *e)
 		pinned |= ((const struct symbol *)cp->maps.items[i])->pinned;
 	if (cp->has_programs) {
 		emit_line(e, "ks_setup(cli.verbose);");
+		if (state)
+			emit_code(e, "\
+			if (cli.status || cli.rollback)\n\
+				return ks_state_command(&cli);");
 		if (module)
 			emit_code(e, "\
 			/* the kfuncs' kernel module, before the programs that call them */\n\
@@ -756,6 +766,11 @@ static void emit_main(struct emitter *e)
 			return 1;\n\
 		}\n\
 		atexit(%2$s);", skel, e->plan->cleanup);
+		if (state)
+			emit_code(e, "\
+			/* the running version's state, in /sys/fs/bpf/%1$s/run-state */\n\
+			if (ks_state_start(%2$s->obj, &cli))\n\
+				return 1;", cp->name, skel);
 		emit_map_setup(e);
 	}
 	if (runner)

@@ -213,6 +213,7 @@ static void take_runtime_header(struct names *n, const char *header)
 static void take_runtime(struct names *n)
 {
 	take_runtime_header(n, "skeleton/ks_runtime.h");
+	take_runtime_header(n, "skeleton/ks_state.h");
 	take_runtime_header(n, "skeleton/ks_options.h");
 	take_runtime_header(n, "skeleton/ks_python.h");
 	take_runtime_header(n, "skeleton/ks_exec.h");

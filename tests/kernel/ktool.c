@@ -11,6 +11,10 @@
  *   ktool udp-recv ADDR PORT EXPECT TIMEOUT_MS
  *	binds ADDR:PORT, prints "listening", then counts datagrams until
  *	EXPECT have come or TIMEOUT_MS have passed, and prints "received N".
+ *   ktool ping ADDR COUNT INTERVAL_MS SIZE
+ *	sends COUNT ICMP echo requests of SIZE bytes of payload to ADDR,
+ *	INTERVAL_MS apart, waits up to a second for the last replies and
+ *	prints "sent N received M" (replies counted once per sequence).
  */
 #include <errno.h>
 #include <poll.h>
@@ -23,6 +27,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <netinet/ip_icmp.h>
 #include <linux/bpf.h>
 
 static int bpf_probe(void)
@@ -132,8 +137,93 @@ static int udp_recv(const char *addr, const char *port, int expect, int timeout_
 	return 0;
 }
 
+static unsigned short icmp_checksum(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	unsigned long sum = 0;
+
+	for (; len > 1; p += 2, len -= 2)
+		sum += (unsigned long)(p[0] << 8 | p[1]);
+	if (len)
+		sum += (unsigned long)(p[0] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((unsigned short)~sum);
+}
+
+/* Reads the replies that are there within WAIT_MS: marks their sequences. */
+static void ping_replies(int fd, unsigned short id, unsigned char *seen, int count, int wait_ms)
+{
+	long long deadline = now_ms() + wait_ms;
+	unsigned char buf[4096];
+
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		long long left = deadline - now_ms();
+		struct icmphdr *icmp;
+		ssize_t n;
+		size_t ihl;
+
+		if (left < 0)
+			left = 0;
+		if (poll(&pfd, 1, (int)left) <= 0)
+			return;
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 20)
+			continue;
+		ihl = (size_t)(buf[0] & 0xf) * 4;
+		if ((size_t)n < ihl + sizeof(*icmp))
+			continue;
+		icmp = (struct icmphdr *)(buf + ihl);
+		if (icmp->type == ICMP_ECHOREPLY && ntohs(icmp->un.echo.id) == id &&
+		    ntohs(icmp->un.echo.sequence) < count)
+			seen[ntohs(icmp->un.echo.sequence)] = 1;
+	}
+}
+
+static int ping(const char *addr, int count, int interval_ms, int size)
+{
+	struct sockaddr_in sin;
+	unsigned short id = (unsigned short)getpid();
+	unsigned char packet[sizeof(struct icmphdr) + 4096], *seen;
+	struct icmphdr *icmp = (struct icmphdr *)packet;
+	int fd, i, sent = 0, received = 0;
+
+	if (parse_addr(addr, "0", &sin) || size < 0 || size > 4096 || count < 1 || count > 65535)
+		return 2;
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	seen = calloc((size_t)count, 1);
+	if (fd < 0 || !seen) {
+		perror("ktool: ICMP socket");
+		return 1;
+	}
+	memset(packet, 0xa5, sizeof(packet));
+	for (i = 0; i < count; i++) {
+		long long next = now_ms() + interval_ms;
+		size_t len = sizeof(*icmp) + (size_t)size;
+
+		memset(icmp, 0, sizeof(*icmp));
+		icmp->type = ICMP_ECHO;
+		icmp->un.echo.id = htons(id);
+		icmp->un.echo.sequence = htons((unsigned short)i);
+		icmp->checksum = icmp_checksum(packet, len);
+		if (sendto(fd, packet, len, 0, (struct sockaddr *)&sin, sizeof(sin)) == (ssize_t)len)
+			sent++;
+		ping_replies(fd, id, seen, count, (int)(next - now_ms()));
+	}
+	ping_replies(fd, id, seen, count, 1000);
+	for (i = 0; i < count; i++)
+		received += seen[i];
+	close(fd);
+	free(seen);
+	printf("sent %d received %d\n", sent, received);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 6 && strcmp(argv[1], "ping") == 0)
+		return ping(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
 	if (argc == 2 && strcmp(argv[1], "bpf-probe") == 0)
 		return bpf_probe();
 	if (argc == 5 && strcmp(argv[1], "udp-send") == 0)
@@ -141,6 +231,7 @@ int main(int argc, char **argv)
 	if (argc == 6 && strcmp(argv[1], "udp-recv") == 0)
 		return udp_recv(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
 	fprintf(stderr, "usage: ktool bpf-probe\n"
+		"       ktool ping ADDR COUNT INTERVAL_MS SIZE\n"
 		"       ktool udp-send ADDR PORT COUNT\n"
 		"       ktool udp-recv ADDR PORT EXPECT TIMEOUT_MS\n");
 	return 2;

@@ -5,6 +5,8 @@
 # (packet_size) and maps set before and read after: all pass, one line
 # each, then the counts.  --filter runs a subset.  testrun/failing.ks has a
 # test that fails: the runner says which and exits 1, and main is not run.
+# testrun/skipped.ks tests a tracepoint program, which the kernel cannot
+# test-run: a warning at compile time, SKIP with the reason at run time.
 # compile --test writes the runner's project.  Every example with @test
 # functions passes its tests.
 # Needs root; without it (or without a usable bpf()) it skips with the reason.
@@ -49,6 +51,16 @@ check "$T: a failing test: FAIL with its name, the counts, exit status 1" \
 		grep -q '^PASS test_passes$' '$D/fail.out' &&
 		grep -q '^1 passed, 1 failed$' '$D/fail.out' &&
 		! grep -q 'main is not run' '$D/fail.out'"
+
+status=0
+ks_test "$KT_DIR/testrun/skipped.ks" >"$D/skip.out" 2>"$D/skip.err" || status=$?
+check "$T: a program the kernel cannot test-run: SKIP with the reason, the others run, exit 0" \
+	"exit status $status: $(cat "$D/skip.out" "$D/skip.err")" \
+	sh -c "[ $status = 0 ] &&
+		grep -q '^SKIP test_switch_counts: this kernel cannot run tracepoint programs (on_switch) on test data$' '$D/skip.out' &&
+		grep -q '^PASS test_passes$' '$D/skip.out' &&
+		grep -q '^1 passed, 0 failed, 1 skipped$' '$D/skip.out' &&
+		grep -q 'warning: .*the test will be reported as skipped' '$D/skip.err'"
 
 if "$KS" compile --test "$KT_DIR/testrun/failing.ks" -o "$D/runner" >"$D/runner.log" 2>&1 &&
 	env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -C "$D/runner" >>"$D/runner.log" 2>&1 &&
