@@ -80,6 +80,8 @@ static struct {
 	struct ks_version old;		/* the version an upgrade replaces */
 	struct ks_handed handed[KS_MAX_ATTACHMENTS];
 	int nr_handed;
+	const struct bpf_map *new_maps[64];	/* pinned by an upgrade not handed over yet */
+	int nr_new_maps;
 } ks_state = { .lock_fd = -1 };
 
 /* Set by SIGUSR1: a newer version may have taken over. */
@@ -468,8 +470,8 @@ static inline int ks_state_start(struct bpf_object *obj, const struct ks_command
 {
 	struct sigaction sa;
 	struct bpf_map *map;
-	char path[192], what[64];
-	int changed = 0, fd;
+	char path[192];
+	int changed = 0, fd, err;
 	bool said = false;
 
 	ks_state.name = cli->state_name;
@@ -495,7 +497,6 @@ static inline int ks_state_start(struct bpf_object *obj, const struct ks_command
 			"start it without --upgrade\n", ks_state.name, ks_state.dir);
 		return -1;
 	}
-	ks_version_describe(what, sizeof(what), &ks_state.old);
 	bpf_object__for_each_map(map, obj) {
 		if (!ks_map_carried(map))
 			continue;
@@ -503,23 +504,21 @@ static inline int ks_state_start(struct bpf_object *obj, const struct ks_command
 		if (fd < 0)
 			continue;	/* new in this version */
 		changed |= ks_map_changed(map, fd, &said);
-		if (!changed && bpf_map__reuse_fd(map, fd)) {
-			close(fd);
-			return ks_fail(errno, "reuse map %s of the running version",
-				       bpf_map__name(map));
-		}
+		err = changed ? 0 : bpf_map__reuse_fd(map, fd);
 		close(fd);
+		if (err)
+			return ks_fail(err, "reuse map %s of the running version", bpf_map__name(map));
 	}
 	if (changed) {
-		fprintf(stderr, "  the running %s (pid %u) goes on untouched; a map of another "
-			"layout needs a fresh start: stop it, then start this version\n",
-			what, ks_state.old.pid);
+		fprintf(stderr, "  the running version %u (pid %u) goes on untouched; a map of "
+			"another layout needs a fresh start: stop it, then start this version\n",
+			ks_state.old.generation, ks_state.old.pid);
 		return -1;
 	}
 	ks_state.active = ks_state.upgrading = true;
 	if (ks_verbose)
-		fprintf(stderr, "upgrading %s from %s (pid %u)\n", ks_state.name, what,
-			ks_state.old.pid);
+		fprintf(stderr, "upgrading %s from version %u (pid %u)\n", ks_state.name,
+			ks_state.old.generation, ks_state.old.pid);
 	return 0;
 }
 
@@ -534,9 +533,13 @@ static inline void ks_state_pin_maps(void)
 		if (!ks_map_carried(map) || bpf_map__fd(map) < 0)
 			continue;
 		ks_state_path(path, sizeof(path), "maps", bpf_map__name(map));
-		if (access(path, F_OK) && bpf_obj_pin(bpf_map__fd(map), path))
+		if (!access(path, F_OK))
+			continue;
+		if (bpf_obj_pin(bpf_map__fd(map), path))
 			fprintf(stderr, "warning: cannot pin map %s at %s (%s): an upgrade will "
 				"start it empty\n", bpf_map__name(map), path, strerror(errno));
+		else if (ks_state.upgrading && ks_state.nr_new_maps < 64)
+			ks_state.new_maps[ks_state.nr_new_maps++] = map;
 	}
 }
 
@@ -813,6 +816,9 @@ static inline void ks_state_retreat(void)
 			close(h->old_prog_fd);
 	}
 	ks_state.nr_handed = 0;
+	for (int i = 0; i < ks_state.nr_new_maps; i++)	/* new in this version */
+		unlink(ks_state_path(path, sizeof(path), "maps", bpf_map__name(ks_state.new_maps[i])));
+	ks_state.nr_new_maps = 0;
 	ks_state.upgrading = ks_state.active = false;
 	ks_state_unlock();
 	fprintf(stderr, "%s: the upgrade did not complete; version %u (pid %u) runs on as it was\n",

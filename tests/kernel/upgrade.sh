@@ -139,9 +139,10 @@ check "$T: ... and its stop leaves v2's state alone" "$(ls $S 2>&1)" \
 check "$T: a version that exits before it waits: the upgrade does not complete" \
 	"exit status $status: $(cat "$kt_tmp/v4.err")" \
 	sh -c "[ $status = 1 ] && grep -q 'the upgrade did not complete; version 2 (pid $V2) runs on' '$kt_tmp/v4.err'"
-check "$T: ... the link runs v2's program again, and v2 runs" \
-	"program $(up_link prog_id "$S/links/count@$IF"), v2's $v2_prog" \
+check "$T: ... the link runs v2's program again, v2 runs, v4's new map is unpinned" \
+	"program $(up_link prog_id "$S/links/count@$IF"), v2's $v2_prog; maps: $(ls $S/maps)" \
 	sh -c "[ '$(up_link prog_id "$S/links/count@$IF")' = '$v2_prog' ] && kill -0 $V2 &&
+	       [ ! -e $S/maps/attempts ] &&
 	       nsenter --net=/run/netns/$KT_NS '$KT_TOOL' ping $KT_IP_HOST 5 10 100 | grep -q 'received 5'"
 
 status=0
