@@ -201,38 +201,51 @@ static inline int ks_version_write(const struct ks_version *v)
 	return err ? ks_fail(err, "record the version in %s", path) : 0;
 }
 
-/*
- * Unpins everything in DIR/SUB (a directory of pins) and removes it.
- * With DETACH, SUB holds links, each detached first (BPF_LINK_DETACH):
- * the kernel drops an unpinned object a little later, in the background,
- * and an interface must be free when this returns.  A link the kernel
- * cannot detach (a tracepoint's) blocks nothing and goes with its pin.
- */
-static inline void ks_state_clear(const char *sub, bool detach)
+/* Calls EACH with the name and the path of every pin in SUB (a directory
+ * of the state), and ARG. */
+static inline void ks_state_each(const char *sub, void (*each)(const char *name, const char *pin,
+							    void *arg), void *arg)
 {
 	char path[192], pin[448];
 	struct dirent *e;
-	DIR *d;
+	DIR *d = opendir(ks_state_path(path, sizeof(path), sub, NULL));
 
-	d = opendir(ks_state_path(path, sizeof(path), sub, NULL));
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' ||
-		    snprintf(pin, sizeof(pin), "%s/%s", path, e->d_name) >= (int)sizeof(pin))
-			continue;
-		if (detach) {
-			int fd = bpf_obj_get(pin);
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.' &&
+		    snprintf(pin, sizeof(pin), "%s/%s", path, e->d_name) < (int)sizeof(pin))
+			each(e->d_name, pin, arg);
+	if (d)
+		closedir(d);
+}
 
-			if (fd >= 0) {
-				bpf_link_detach(fd);
-				close(fd);
-			}
+/* Unpins one; with DETACH (not NULL), a link detached first. */
+static inline void ks_unpin(const char *name, const char *pin, void *detach)
+{
+	(void)name;
+	if (detach) {
+		int fd = bpf_obj_get(pin);
+
+		if (fd >= 0) {
+			bpf_link_detach(fd);
+			close(fd);
 		}
-		unlink(pin);
 	}
-	closedir(d);
-	rmdir(path);
+	unlink(pin);
+}
+
+/*
+ * Unpins everything in SUB and removes it.  With DETACH, SUB holds links,
+ * each detached first (BPF_LINK_DETACH): the kernel drops an unpinned
+ * object a little later, in the background, and an interface must be
+ * free when this returns.  A link the kernel cannot detach (a
+ * tracepoint's) blocks nothing and goes with its pin.
+ */
+static inline void ks_state_clear(const char *sub, bool detach)
+{
+	char path[192];
+
+	ks_state_each(sub, ks_unpin, detach ? (void *)1 : NULL);
+	rmdir(ks_state_path(path, sizeof(path), sub, NULL));
 }
 
 /* Removes the whole state directory, and detaches what it attached. */
@@ -359,6 +372,44 @@ static inline const char *ks_btf_describe(char *buf, size_t size, const struct b
 	return buf;
 }
 
+/* One change of map MAP, on stderr; first, once, the heading (*SAID). */
+static inline void ks_map_change(const char *map, bool *said, const char *what,
+				 const char *was, const char *is)
+{
+	if (!*said)
+		fprintf(stderr, "Failed to upgrade %s: its maps changed since the running "
+			"version %u:\n", ks_state.name, ks_state.old.generation);
+	*said = true;
+	fprintf(stderr, "  map %s: its %s was %s, it is %s in this version\n", map, what, was, is);
+}
+
+/*
+ * Whether the key or the value (PART) of map MAP, OLD_SIZE bytes of type
+ * OLD_ID in BTF OLD before, NOW_SIZE bytes of NOW_ID in NOW in this
+ * build, changed: 1 after saying how, else 0.  The types count where both
+ * have them.
+ */
+static inline int ks_map_part_changed(const char *map, bool *said, const char *part,
+				      const struct btf *old, __u32 old_id, __u32 old_size,
+				      const struct btf *now, __u32 now_id, __u32 now_size)
+{
+	bool typed = old && now && old_id && now_id;
+	char what[16], was[96], is[96];
+
+	if (old_size == now_size && (!typed || ks_btf_same(old, old_id, now, now_id, 0)))
+		return 0;
+	snprintf(what, sizeof(what), "%s %s", part, typed ? "type" : "size");
+	if (typed) {
+		ks_btf_describe(was, sizeof(was), old, old_id);
+		ks_btf_describe(is, sizeof(is), now, now_id);
+	} else {
+		snprintf(was, sizeof(was), "%u bytes", old_size);
+		snprintf(is, sizeof(is), "%u bytes", now_size);
+	}
+	ks_map_change(map, said, what, was, is);
+	return 1;
+}
+
 /*
  * Whether map MAP of this build can take over the map pinned at FD: 0, or
  * 1 after a line that names each change (and first, once, the heading
@@ -367,11 +418,11 @@ static inline const char *ks_btf_describe(char *buf, size_t size, const struct b
 static inline int ks_map_changed(const struct bpf_map *map, int fd, bool *said)
 {
 	const char *name = bpf_map__name(map);
+	const struct btf *now = ks_object ? bpf_object__btf(ks_object) : NULL;
 	struct bpf_map_info info;
 	__u32 len = sizeof(info);
 	struct btf *old = NULL;
-	const struct btf *now = ks_object ? bpf_object__btf(ks_object) : NULL;
-	char was[96], is[96];
+	char was[32], is[32];
 	int changed = 0;
 
 	memset(&info, 0, sizeof(info));
@@ -379,48 +430,29 @@ static inline int ks_map_changed(const struct bpf_map *map, int fd, bool *said)
 		ks_fail(errno, "read map %s of the running version", name);
 		return 1;
 	}
-#define KS_CHANGED(what, fmt, a, b)						\
-	do {									\
-		if (!*said)							\
-			fprintf(stderr, "Failed to upgrade %s: its maps changed "	\
-				"since the running version %u:\n", ks_state.name,	\
-				ks_state.old.generation);			\
-		*said = true;							\
-		fprintf(stderr, "  map %s: its " what " was " fmt ", it is " fmt	\
-			" in this version\n", name, a, b);			\
-		changed = 1;							\
-	} while (0)
-	if (info.type != bpf_map__type(map))
-		KS_CHANGED("kind", "%s", libbpf_bpf_map_type_str((enum bpf_map_type)info.type),
-			   libbpf_bpf_map_type_str(bpf_map__type(map)));
-	else if (info.max_entries != bpf_map__max_entries(map))
-		KS_CHANGED("size", "%u entries", info.max_entries, bpf_map__max_entries(map));
-	if (info.map_flags != bpf_map__map_flags(map))
-		KS_CHANGED("flags", "%#x", info.map_flags, bpf_map__map_flags(map));
+	if (info.type != bpf_map__type(map)) {
+		ks_map_change(name, said, "kind", libbpf_bpf_map_type_str((enum bpf_map_type)info.type),
+			      libbpf_bpf_map_type_str(bpf_map__type(map)));
+		changed = 1;
+	} else if (info.max_entries != bpf_map__max_entries(map)) {
+		snprintf(was, sizeof(was), "%u entries", info.max_entries);
+		snprintf(is, sizeof(is), "%u entries", bpf_map__max_entries(map));
+		ks_map_change(name, said, "size", was, is);
+		changed = 1;
+	}
+	if (info.map_flags != bpf_map__map_flags(map)) {
+		snprintf(was, sizeof(was), "%#x", info.map_flags);
+		snprintf(is, sizeof(is), "%#x", bpf_map__map_flags(map));
+		ks_map_change(name, said, "flags", was, is);
+		changed = 1;
+	}
 	if (info.btf_id && now)
 		old = btf__load_from_kernel_by_id(info.btf_id);
-	if (info.key_size != bpf_map__key_size(map) ||
-	    (old && info.btf_key_type_id && bpf_map__btf_key_type_id(map) &&
-	     !ks_btf_same(old, info.btf_key_type_id, now, bpf_map__btf_key_type_id(map), 0))) {
-		if (old && info.btf_key_type_id && bpf_map__btf_key_type_id(map))
-			KS_CHANGED("key type", "%s",
-				   ks_btf_describe(was, sizeof(was), old, info.btf_key_type_id),
-				   ks_btf_describe(is, sizeof(is), now, bpf_map__btf_key_type_id(map)));
-		else
-			KS_CHANGED("key size", "%u bytes", info.key_size, bpf_map__key_size(map));
-	}
-	if (info.value_size != bpf_map__value_size(map) ||
-	    (old && info.btf_value_type_id && bpf_map__btf_value_type_id(map) &&
-	     !ks_btf_same(old, info.btf_value_type_id, now, bpf_map__btf_value_type_id(map), 0))) {
-		if (old && info.btf_value_type_id && bpf_map__btf_value_type_id(map))
-			KS_CHANGED("value type", "%s",
-				   ks_btf_describe(was, sizeof(was), old, info.btf_value_type_id),
-				   ks_btf_describe(is, sizeof(is), now,
-						   bpf_map__btf_value_type_id(map)));
-		else
-			KS_CHANGED("value size", "%u bytes", info.value_size, bpf_map__value_size(map));
-	}
-#undef KS_CHANGED
+	changed |= ks_map_part_changed(name, said, "key", old, info.btf_key_type_id, info.key_size,
+				       now, bpf_map__btf_key_type_id(map), bpf_map__key_size(map));
+	changed |= ks_map_part_changed(name, said, "value", old, info.btf_value_type_id,
+				       info.value_size, now, bpf_map__btf_value_type_id(map),
+				       bpf_map__value_size(map));
 	btf__free(old);
 	return changed;
 }
@@ -715,29 +747,20 @@ static inline bool ks_state_owns_link(const char *name)
 	return false;
 }
 
-/* Unpins what SUB holds that this version does not: OWNED says what it has. */
-static inline void ks_state_prune(const char *sub, bool (*owned)(const char *name))
+/* Unpins the link NAME unless it is one of this process's. */
+static inline void ks_unpin_foreign_link(const char *name, const char *pin, void *arg)
 {
-	char path[192], pin[448];
-	struct dirent *e;
-	DIR *d = opendir(ks_state_path(path, sizeof(path), sub, NULL));
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || owned(e->d_name))
-			continue;
-		if (snprintf(pin, sizeof(pin), "%s/%s", path, e->d_name) < (int)sizeof(pin))
-			unlink(pin);
-	}
-	closedir(d);
+	if (!ks_state_owns_link(name))
+		ks_unpin(name, pin, arg);
 }
 
-static inline bool ks_state_owns_map(const char *name)
+/* Unpins the map NAME unless this version has it. */
+static inline void ks_unpin_foreign_map(const char *name, const char *pin, void *arg)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(ks_object, name);
 
-	return map && ks_map_carried(map);
+	if (!map || !ks_map_carried(map))
+		ks_unpin(name, pin, arg);
 }
 
 /* This version takes over: the record names it, the old process leaves. */
@@ -768,8 +791,8 @@ static inline void ks_state_commit(void)
 		}
 	}
 	ks_state.nr_handed = 0;
-	ks_state_prune("links", ks_state_owns_link);
-	ks_state_prune("maps", ks_state_owns_map);
+	ks_state_each("links", ks_unpin_foreign_link, NULL);
+	ks_state_each("maps", ks_unpin_foreign_map, NULL);
 
 	memset(&v, 0, sizeof(v));
 	v.magic = KS_VERSION_MAGIC;
@@ -924,53 +947,44 @@ static inline void ks_state_stop(void)
 
 /* ---- --status and --rollback -------------------------------------------- */
 
-static inline void ks_state_list(const char *sub, bool links)
+/* --status's line of the link pinned at PIN. */
+static inline void ks_show_link(const char *name, const char *pin, void *arg)
 {
-	char path[192], pin[448];
-	struct dirent *e;
-	DIR *d = opendir(ks_state_path(path, sizeof(path), sub, NULL));
+	struct bpf_link_info info;
+	struct bpf_prog_info prog;
+	__u32 len = sizeof(info), plen = sizeof(prog);
+	int fd = bpf_obj_get(pin), pfd;
 
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		int fd;
-
-		if (e->d_name[0] == '.' ||
-		    snprintf(pin, sizeof(pin), "%s/%s", path, e->d_name) >= (int)sizeof(pin))
-			continue;
-		fd = bpf_obj_get(pin);
-		if (fd < 0)
-			continue;
-		if (links) {
-			struct bpf_link_info info;
-			struct bpf_prog_info prog;
-			__u32 len = sizeof(info), plen = sizeof(prog);
-			int pfd;
-
-			memset(&info, 0, sizeof(info));
-			memset(&prog, 0, sizeof(prog));
-			if (!bpf_obj_get_info_by_fd(fd, &info, &len)) {
-				pfd = bpf_prog_get_fd_by_id(info.prog_id);
-				if (pfd >= 0)
-					bpf_obj_get_info_by_fd(pfd, &prog, &plen);
-				printf("  link %-28s id %u, program id %u (%s)\n", e->d_name, info.id,
-				       info.prog_id, prog.name);
-				if (pfd >= 0)
-					close(pfd);
-			}
-		} else {
-			struct bpf_map_info info;
-			__u32 len = sizeof(info);
-
-			memset(&info, 0, sizeof(info));
-			if (!bpf_obj_get_info_by_fd(fd, &info, &len))
-				printf("  map  %-28s id %u, %s of %u entries\n", e->d_name, info.id,
-				       libbpf_bpf_map_type_str((enum bpf_map_type)info.type),
-				       info.max_entries);
+	(void)arg;
+	memset(&info, 0, sizeof(info));
+	memset(&prog, 0, sizeof(prog));
+	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		pfd = bpf_prog_get_fd_by_id(info.prog_id);
+		if (pfd >= 0) {
+			bpf_obj_get_info_by_fd(pfd, &prog, &plen);
+			close(pfd);
 		}
-		close(fd);
+		printf("  link %-28s id %u, program id %u (%s)\n", name, info.id, info.prog_id,
+		       prog.name);
 	}
-	closedir(d);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* --status's line of the map pinned at PIN. */
+static inline void ks_show_map(const char *name, const char *pin, void *arg)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(pin);
+
+	(void)arg;
+	memset(&info, 0, sizeof(info));
+	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+		printf("  map  %-28s id %u, %s of %u entries\n", name, info.id,
+		       libbpf_bpf_map_type_str((enum bpf_map_type)info.type), info.max_entries);
+	if (fd >= 0)
+		close(fd);
 }
 
 /* --status: which version runs, where, with what.  0 when it runs. */
@@ -994,8 +1008,8 @@ static inline int ks_state_status(void)
 	if (v.prev_generation)
 		printf("  previous: version %u (source %016llx), kept for --rollback\n",
 		       v.prev_generation, (unsigned long long)v.prev_hash);
-	ks_state_list("links", true);
-	ks_state_list("maps", false);
+	ks_state_each("links", ks_show_link, NULL);
+	ks_state_each("maps", ks_show_map, NULL);
 	return alive ? 0 : 1;
 }
 
@@ -1094,40 +1108,43 @@ static inline int ks_rollback_link(const char *name, int link, int prog, bool do
 	return 1;
 }
 
-/*
- * The links the running version made and the previous one did not have
- * (no program of theirs in previous/): detached and unpinned.  Whether the
- * running process must be told.
- */
-static inline int ks_rollback_drop_new(unsigned int prev)
+/* How a rollback goes: what ks_rollback_each() does with each link. */
+struct ks_rollback {
+	bool doit;		/* false: only whether each link can roll back */
+	unsigned int prev;	/* the previous version */
+	int failed, done, tell;
+};
+
+/* The link NAME, whose previous program is pinned at PIN. */
+static inline void ks_rollback_each(const char *name, const char *pin, void *arg)
 {
-	char path[192], pin[448], kept[448];
-	struct dirent *e;
-	int dropped = 0;
-	DIR *d = opendir(ks_state_path(path, sizeof(path), "links", NULL));
+	struct ks_rollback *r = arg;
+	char link[320];
+	int prog = bpf_obj_get(pin);
+	int fd = bpf_obj_get(ks_state_path(link, sizeof(link), "links", name));
+	int result = prog >= 0 && fd >= 0 ? ks_rollback_link(name, fd, prog, r->doit) : 0;
 
-	while (d && (e = readdir(d))) {
-		int fd;
+	r->failed |= result < 0;
+	r->tell |= result > 0;
+	r->done += r->doit && prog >= 0 && fd >= 0;
+	if (prog >= 0)
+		close(prog);
+	if (fd >= 0)
+		close(fd);
+}
 
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(kept, sizeof(kept), "%s/previous/%s", ks_state.dir, e->d_name);
-		snprintf(pin, sizeof(pin), "%s/%s", path, e->d_name);
-		if (access(kept, F_OK) == 0)
-			continue;
-		fd = bpf_obj_get(pin);
-		if (fd >= 0) {
-			bpf_link_detach(fd);	/* XDP, tcx; a tracepoint's goes with its holders */
-			close(fd);
-		}
-		unlink(pin);
-		printf("%s: link %s is new since version %u: removed\n", ks_state.name, e->d_name,
-		       prev);
-		dropped = 1;
-	}
-	if (d)
-		closedir(d);
-	return dropped;
+/* A link the previous version did not have (no program of it kept in
+ * previous/): detached and unpinned. */
+static inline void ks_rollback_drop_new(const char *name, const char *pin, void *arg)
+{
+	struct ks_rollback *r = arg;
+	char kept[320];
+
+	if (access(ks_state_path(kept, sizeof(kept), "previous", name), F_OK) == 0)
+		return;
+	ks_unpin(name, pin, (void *)1);	/* XDP, tcx; a tracepoint's goes with its holders */
+	printf("%s: link %s is new since version %u: removed\n", ks_state.name, name, r->prev);
+	r->tell = 1;
 }
 
 /*
@@ -1137,11 +1154,8 @@ static inline int ks_rollback_drop_new(unsigned int prev)
  */
 static inline int ks_state_rollback(void)
 {
-	char path[192], pin[448], link[448];
+	struct ks_rollback r = { .doit = false };
 	struct ks_version v;
-	struct dirent *e;
-	int failed = 0, done = 0, tell = 0;
-	DIR *d;
 
 	if (ks_version_read(&v)) {
 		fprintf(stderr, "Failed to roll back %s: it is not running (nothing in %s)\n",
@@ -1159,52 +1173,30 @@ static inline int ks_state_rollback(void)
 			ks_state.name);
 		return 1;
 	}
-	d = opendir(ks_state_path(path, sizeof(path), "previous", NULL));
-	for (int pass = 0; d && pass < 2 && !failed; pass++) {
-		rewinddir(d);
-		while ((e = readdir(d))) {
-			int prog, fd, r = 0;
-
-			if (e->d_name[0] == '.')
-				continue;
-			snprintf(pin, sizeof(pin), "%s/%s", path, e->d_name);
-			snprintf(link, sizeof(link), "%s/links/%s", ks_state.dir, e->d_name);
-			prog = bpf_obj_get(pin);
-			fd = bpf_obj_get(link);
-			if (prog >= 0 && fd >= 0)
-				r = ks_rollback_link(e->d_name, fd, prog, pass == 1);
-			if (r < 0)
-				failed = 1;
-			else if (pass == 1 && prog >= 0 && fd >= 0)
-				done++;
-			tell |= r > 0;
-			if (prog >= 0)
-				close(prog);
-			if (fd >= 0)
-				close(fd);
-		}
+	r.prev = v.prev_generation;
+	ks_state_each("previous", ks_rollback_each, &r);
+	if (!r.failed) {
+		r.doit = true;
+		ks_state_each("previous", ks_rollback_each, &r);
 	}
-	if (d)
-		closedir(d);
-	if (!failed)
-		tell |= ks_rollback_drop_new(v.prev_generation);
-	if (!failed) {
+	if (!r.failed) {
+		ks_state_each("links", ks_rollback_drop_new, &r);
 		ks_state_clear("previous", false);
 		v.generation = v.prev_generation;
 		v.source_hash = v.prev_hash;
 		v.prev_generation = 0;
 		v.prev_hash = 0;
 		v.since = (__u64)time(NULL);
-		failed = ks_version_write(&v) ? 1 : 0;
+		r.failed = ks_version_write(&v) ? 1 : 0;
 	}
 	ks_state_unlock();
-	/* the running process drops the links that were replaced */
-	if (tell && ks_version_alive(&v))
+	/* the running process drops the links that were replaced or removed */
+	if (r.tell && ks_version_alive(&v))
 		kill((pid_t)v.pid, SIGUSR1);
-	if (!failed)
+	if (!r.failed)
 		printf("%s: rolled back to version %u (%d link%s)\n", ks_state.name, v.generation,
-		       done, done == 1 ? "" : "s");
-	return failed;
+		       r.done, r.done == 1 ? "" : "s");
+	return r.failed;
 }
 
 /* --status or --rollback, instead of running the program: the exit status. */
