@@ -149,6 +149,7 @@ static inline void ks_state_unpin(struct ks_attachment *a);
 static inline void ks_state_waiting(void);
 static inline void ks_state_moved(void);
 static inline void ks_state_stop(void);
+static inline void ks_state_give_up(void);
 static inline bool ks_state_busy(void);
 static inline int ks_state_refuse_register(const struct bpf_map *map);
 
@@ -310,9 +311,7 @@ static inline __attribute__((noreturn)) void ks_daemon(void)
  */
 static inline void ks_keep_attachments_across_exec(void)
 {
-	/* the new program cannot remove pins when it ends: none, so that
-	   the links end with it */
-	ks_state_stop();
+	ks_state_give_up();	/* no pins: the links end with the new program */
 	for (int i = 0; i < ks_nr_attachments; i++) {
 		const struct ks_attachment *a = &ks_attachments[i];
 		int fds[] = {

@@ -248,13 +248,14 @@ static inline void ks_state_clear(const char *sub, bool detach)
 	rmdir(ks_state_path(path, sizeof(path), sub, NULL));
 }
 
-/* Removes the whole state directory, and detaches what it attached. */
-static inline void ks_state_remove(void)
+/* Removes the whole state directory; with DETACH, detaches what it
+ * attached, else leaves that to the processes that hold it. */
+static inline void ks_state_remove(bool detach)
 {
 	char path[192];
 
 	ks_state_clear("maps", false);
-	ks_state_clear("links", true);
+	ks_state_clear("links", detach);
 	ks_state_clear("previous", false);
 	unlink(ks_state_path(path, sizeof(path), "version", NULL));
 	rmdir(ks_state.dir);
@@ -609,7 +610,7 @@ static inline void ks_state_loaded(void)
 		}
 		fprintf(stderr, "note: removing what %s left in %s when pid %u ended without "
 			"stopping\n", what, ks_state.dir, v.pid);
-		ks_state_remove();
+		ks_state_remove(true);
 	}
 	memset(&v, 0, sizeof(v));
 	v.magic = KS_VERSION_MAGIC;
@@ -942,7 +943,22 @@ static inline void ks_state_stop(void)
 	if (!ks_state.active)
 		return;
 	ks_state.active = false;
-	ks_state_remove();
+	ks_state_remove(true);
+}
+
+/* Before exec(): the new program could not remove pins when it ends, so
+ * there are none; the links stay attached through the file descriptors
+ * it inherits, and end with it. */
+static inline void ks_state_give_up(void)
+{
+	if (ks_state.upgrading)
+		ks_state_retreat();
+	if (!ks_state.active)
+		return;
+	ks_state.active = false;
+	for (int i = 0; i < ks_nr_attachments; i++)
+		ks_attachments[i].pinned = false;
+	ks_state_remove(false);
 }
 
 /* ---- --status and --rollback -------------------------------------------- */

@@ -1,10 +1,12 @@
 #!/bin/sh
-# exec() in the real kernel: exec/handover.ks attaches a tracepoint program,
-# writes maps, and replaces itself with python3 running exec/analyse.py.
+# exec() in the real kernel: exec/handover.ks attaches a tracepoint program
+# and an XDP program on lo, writes maps, and replaces itself with python3
+# running exec/analyse.py.
 # The script, through the NAME.py module kernelscript generates, reads and
 # writes the maps (a struct value, a bool, a per-CPU array, absent keys,
 # deletion, iteration) and sees the program count on: the link was handed
-# over too.  Its exit status is the process's; when it ends, nothing of
+# over too; the running program's pins are gone (nothing would remove
+# them after the script), and the XDP program is still attached.  Its exit status is the process's; when it ends, nothing of
 # the program remains attached.
 # Needs root; without it (or without a usable bpf()) it skips with the reason.
 
@@ -29,6 +31,8 @@ flows: [(7, 41, 'tcp'), (8, 5, 'udp'), (9, 1, 'icmp')]
 absent: 100
 marks[-3]: True
 still counting: True
+state pinned: False
+XDP still on lo: True
 per-CPU: a value per CPU: True counted: True
 per-CPU set: {9}
 END
@@ -43,8 +47,8 @@ else
 	pass "$T: the Python script reads and writes every map, sees the program counting, and its exit status is the process's"
 fi
 
-if bpftool prog show 2>/dev/null | grep -q ' name on_switch '; then
-	fail "$T: after the script" "on_switch is still loaded"
+if bpftool prog show 2>/dev/null | grep -q ' name on_switch \| name on_lo '; then
+	fail "$T: after the script" "on_switch or on_lo is still loaded"
 else
 	pass "$T: when the script ends, the program is gone with its link"
 fi

@@ -1,5 +1,7 @@
 """Run by handover.ks's exec(): the maps, as the generated module has them."""
 
+import os
+import subprocess
 import sys
 import time
 
@@ -25,6 +27,10 @@ for _ in range(100):
     if ks.switches[0] > before:
         break
 print("still counting:", ks.switches[0] > before > 0)
+# no pins hold it: it ends with this process (nothing could unpin it after)
+print("state pinned:", os.path.exists("/sys/fs/bpf/handover/run-state"))
+lo = subprocess.run(["ip", "link", "show", "lo"], capture_output=True, text=True).stdout
+print("XDP still on lo:", "prog/xdp" in lo)
 print("per-CPU: a value per CPU:", len(ks.per_cpu[0]) >= 1, "counted:", sum(ks.per_cpu[0]) > 0)
 ks.per_cpu[1] = 9
 print("per-CPU set:", set(ks.per_cpu[1]))
