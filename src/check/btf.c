@@ -1,10 +1,13 @@
 #include "btf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -15,15 +18,18 @@
 
 #define TRACE_CLASS_PREFIX "__bpf_trace_"
 
-/* One slot of an open-addressing hash table keyed by (kind, name). */
+/* One slot of an open-addressing hash table keyed by (kind, name): 16
+ * bytes, since the kernel's BTF fills a quarter of a million of them. */
 struct slot {
-	const char *name;	/* in libbpf's string section; NULL when empty */
+	uint32_t hash;		/* of (kind, name): most probes end on it */
+	uint32_t name_off;	/* in the BTF's strings; 0 when the slot is empty */
 	uint32_t id;		/* BTF type id */
-	uint32_t kind;		/* enum kernel_kind (types) */
-	uint32_t index;		/* the enumerator's index in its enum */
+	uint16_t kind;		/* enum kernel_kind (types) */
+	uint16_t index;		/* enumerators: the enumerator's index in its enum */
 };
 
 struct table {
+	const struct btf *btf;	/* whose strings the names are */
 	struct slot *slots;
 	uint32_t mask;		/* capacity - 1; capacity is a power of two */
 };
@@ -48,26 +54,36 @@ static uint32_t hash_name(const char *name, uint32_t kind)
 	return h;
 }
 
-static void table_init(struct arena *a, struct table *t, size_t entries)
+static void table_init(struct arena *a, struct table *t, const struct btf *btf, size_t entries)
 {
 	size_t cap = 64;
 	while (cap < entries * 2)
 		cap *= 2;
+	t->btf = btf;
 	t->slots = arena_alloc(a, cap * sizeof(*t->slots));
 	t->mask = (uint32_t)cap - 1;
 }
 
-/* Adds NAME unless (kind, NAME) is there already: the first one wins. */
-static void table_add(struct table *t, const char *name, uint32_t kind,
+static bool slot_is(const struct table *t, const struct slot *s, uint32_t hash,
+		    const char *name, uint32_t kind)
+{
+	return s->hash == hash && s->kind == kind &&
+	       !strcmp(btf__name_by_offset(t->btf, s->name_off), name);
+}
+
+/* Adds NAME (at NAME_OFF) unless (kind, NAME) is there already: the first
+ * one wins. */
+static void table_add(struct table *t, const char *name, uint32_t name_off, uint32_t kind,
 		      uint32_t id, uint32_t index)
 {
-	for (uint32_t i = hash_name(name, kind) & t->mask;; i = (i + 1) & t->mask) {
+	uint32_t hash = hash_name(name, kind);
+	for (uint32_t i = hash & t->mask;; i = (i + 1) & t->mask) {
 		struct slot *s = &t->slots[i];
-		if (!s->name) {
-			*s = (struct slot){ name, id, kind, index };
+		if (!s->name_off) {
+			*s = (struct slot){ hash, name_off, id, (uint16_t)kind, (uint16_t)index };
 			return;
 		}
-		if (s->kind == kind && !strcmp(s->name, name))
+		if (slot_is(t, s, hash, name, kind))
 			return;
 	}
 }
@@ -76,11 +92,12 @@ static const struct slot *table_get(const struct table *t, const char *name, uin
 {
 	if (!t->slots)
 		return NULL;
-	for (uint32_t i = hash_name(name, kind) & t->mask;; i = (i + 1) & t->mask) {
+	uint32_t hash = hash_name(name, kind);
+	for (uint32_t i = hash & t->mask;; i = (i + 1) & t->mask) {
 		const struct slot *s = &t->slots[i];
-		if (!s->name)
+		if (!s->name_off)
 			return NULL;
-		if (s->kind == kind && !strcmp(s->name, name))
+		if (slot_is(t, s, hash, name, kind))
 			return s;
 	}
 }
@@ -129,7 +146,7 @@ static void add_enumerator(struct kernel_btf *kb, uint32_t name_off, uint32_t id
 {
 	const char *name = btf__name_by_offset(kb->btf, name_off);
 	if (name && *name)
-		table_add(&kb->enumerators, name, 0, id, i);
+		table_add(&kb->enumerators, name, name_off, 0, id, i);
 }
 
 static void build_indexes(struct kernel_btf *kb)
@@ -147,8 +164,8 @@ static void build_indexes(struct kernel_btf *kb)
 					       strlen(TRACE_CLASS_PREFIX)))
 			nclasses++;
 	}
-	table_init(kb->arena, &kb->types, ntypes);
-	table_init(kb->arena, &kb->enumerators, nenumerators);
+	table_init(kb->arena, &kb->types, kb->btf, ntypes);
+	table_init(kb->arena, &kb->enumerators, kb->btf, nenumerators);
 	kb->trace_classes = arena_alloc(kb->arena, (nclasses + 1) * sizeof(uint32_t));
 
 	for (uint32_t id = 1; id < n; id++) {
@@ -156,7 +173,7 @@ static void build_indexes(struct kernel_btf *kb)
 		const char *name = name_of(kb, t);
 		enum kernel_kind kind;
 		if (kind_of(t, &kind) && *name)
-			table_add(&kb->types, name, kind, id, 0);
+			table_add(&kb->types, name, t->name_off, kind, id, 0);
 		if (btf_is_enum(t)) {
 			const struct btf_enum *e = btf_enum(t);
 			for (uint32_t i = 0; i < btf_vlen(t); i++)
@@ -179,12 +196,41 @@ static int silent_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+/*
+ * Raw BTF (not an ELF file) at PATH, mapped rather than read: the kernel's
+ * is 5 MB or more, and reading it costs more than everything else a
+ * compile does.  The kernel maps /sys/kernel/btf/vmlinux from 6.16 on.
+ * NULL when PATH cannot be mapped or is not raw BTF: the caller reads it
+ * as libbpf does.
+ */
+static struct btf *btf_map_raw(const char *path)
+{
+	struct stat st;
+	struct btf *btf = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && st.st_size > 4) {
+		size_t size = (size_t)st.st_size;
+		void *raw = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		/* BTF's magic, 0xeb9f, in this machine's byte order */
+		if (raw != MAP_FAILED && *(const uint16_t *)raw == 0xeb9f)
+			btf = btf__new(raw, (uint32_t)size);	/* copies what it keeps */
+		if (raw != MAP_FAILED)
+			munmap(raw, size);
+	}
+	close(fd);
+	return btf && !libbpf_get_error(btf) ? btf : NULL;
+}
+
 struct kernel_btf *kernel_btf_load(struct arena *a, const char *path, const char **why)
 {
 	/* Our own messages say what went wrong; libbpf's would repeat it. */
 	libbpf_print_fn_t old_print = libbpf_set_print(silent_print);
 	errno = 0;
-	struct btf *btf = path ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
+	struct btf *btf = btf_map_raw(path ? path : KERNEL_BTF_DEFAULT_PATH);
+	if (!btf)
+		btf = path ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
 	int err = errno;
 	libbpf_set_print(old_print);
 
