@@ -42,6 +42,8 @@ struct kernel_btf {
 	struct table enumerators;	/* every enumerator of every enum */
 	uint32_t *trace_classes;	/* FUNCs named __bpf_trace_CLASS */
 	size_t ntrace_classes;
+	void *index_map;		/* the index, when it came from the cache */
+	size_t index_size;
 };
 
 /* ---- hash tables ----------------------------------------------------- */
@@ -188,6 +190,144 @@ static void build_indexes(struct kernel_btf *kb)
 	}
 }
 
+/* ---- the index, kept on disk -------------------------------------------- */
+
+/*
+ * Building the index takes longer than everything else a compile does
+ * but loading the BTF, so it is kept in a file of the cache directory
+ * (index_dir), named by a hash of the BTF's bytes, and mapped by the next
+ * compile: the tables as they are in memory, then the trace classes.  A
+ * file that does not match is ignored, and one that cannot be written
+ * costs nothing but the time.
+ */
+#define INDEX_MAGIC "ksbtfix1"
+
+struct index_header {
+	char magic[8];
+	uint64_t key;			/* btf_key() of the BTF it indexes */
+	uint32_t type_cnt;		/* the BTF's, as a second check */
+	uint32_t types_cap, enumerators_cap, ntrace_classes;
+};
+
+/* A hash of the BTF's bytes, eight at a time. */
+static uint64_t btf_key(const struct btf *btf)
+{
+	uint32_t size = 0;
+	const unsigned char *raw = btf__raw_data(btf, &size);
+	uint64_t h = 0xcbf29ce484222325ULL ^ size;
+	uint32_t i = 0;
+	for (; raw && i + 8 <= size; i += 8) {
+		uint64_t w;
+		memcpy(&w, raw + i, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 32;
+	}
+	for (; raw && i < size; i++)
+		h = (h ^ raw[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The cache directory: $KERNELSCRIPT_CACHE_DIR ("" turns the cache off),
+ * else $XDG_CACHE_HOME/kernelscript, else $HOME/.cache/kernelscript. */
+static const char *index_dir(char *buf, size_t size)
+{
+	const char *env = getenv("KERNELSCRIPT_CACHE_DIR");
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	if (env)
+		snprintf(buf, size, "%s", env);
+	else if (xdg && *xdg)
+		snprintf(buf, size, "%s/kernelscript", xdg);
+	else if (home && *home)
+		snprintf(buf, size, "%s/.cache/kernelscript", home);
+	else
+		*buf = '\0';
+	return *buf ? buf : NULL;
+}
+
+static bool power_of_two(uint32_t n)
+{
+	return n && !(n & (n - 1));
+}
+
+/* The index of KB's BTF from the cache, mapped: whether there was one. */
+static bool index_load(struct kernel_btf *kb, uint64_t key)
+{
+	char dir[1024], path[1100];
+	if (!index_dir(dir, sizeof(dir)))
+		return false;
+	snprintf(path, sizeof(path), "%s/btf-index-%016llx", dir, (unsigned long long)key);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	void *map = MAP_FAILED;
+	if (fstat(fd, &st) == 0 && (size_t)st.st_size >= sizeof(struct index_header))
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return false;
+	const struct index_header *h = map;
+	size_t want = sizeof(*h) + ((size_t)h->types_cap + h->enumerators_cap) * sizeof(struct slot) +
+		      (size_t)h->ntrace_classes * sizeof(uint32_t);
+	if (memcmp(h->magic, INDEX_MAGIC, sizeof(h->magic)) || h->key != key ||
+	    h->type_cnt != btf__type_cnt(kb->btf) || !power_of_two(h->types_cap) ||
+	    !power_of_two(h->enumerators_cap) || want != (size_t)st.st_size) {
+		munmap(map, (size_t)st.st_size);
+		return false;
+	}
+	struct slot *slots = (struct slot *)(h + 1);	/* read only from here on */
+	kb->types = (struct table){ kb->btf, slots, h->types_cap - 1 };
+	kb->enumerators = (struct table){ kb->btf, slots + h->types_cap, h->enumerators_cap - 1 };
+	kb->trace_classes = (uint32_t *)(slots + h->types_cap + h->enumerators_cap);
+	kb->ntrace_classes = h->ntrace_classes;
+	kb->index_map = map;
+	kb->index_size = (size_t)st.st_size;
+	return true;
+}
+
+/* Makes DIR and the directories above it that are missing. */
+static bool make_dirs(char *dir)
+{
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		bool ok = mkdir(dir, 0700) == 0 || errno == EEXIST;
+		*p = '/';
+		if (!ok)
+			return false;
+	}
+	return mkdir(dir, 0700) == 0 || errno == EEXIST;
+}
+
+/* Writes KB's index into the cache (a file renamed into place, so that a
+ * compile running meanwhile sees all of it or nothing). */
+static void index_save(const struct kernel_btf *kb, uint64_t key)
+{
+	char dir[1024], path[1100], tmp[1130];
+	if (!index_dir(dir, sizeof(dir)) || !make_dirs(dir))
+		return;
+	snprintf(path, sizeof(path), "%s/btf-index-%016llx", dir, (unsigned long long)key);
+	snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid());
+	struct index_header h = {
+		.magic = INDEX_MAGIC, .key = key, .type_cnt = btf__type_cnt(kb->btf),
+		.types_cap = kb->types.mask + 1, .enumerators_cap = kb->enumerators.mask + 1,
+		.ntrace_classes = (uint32_t)kb->ntrace_classes,
+	};
+	FILE *f = fopen(tmp, "wb");
+	if (!f)
+		return;
+	bool ok = fwrite(&h, sizeof(h), 1, f) == 1 &&
+		  fwrite(kb->types.slots, sizeof(struct slot), h.types_cap, f) == h.types_cap &&
+		  fwrite(kb->enumerators.slots, sizeof(struct slot), h.enumerators_cap, f) ==
+		  h.enumerators_cap &&
+		  fwrite(kb->trace_classes, sizeof(uint32_t), kb->ntrace_classes, f) ==
+		  kb->ntrace_classes;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0)
+		unlink(tmp);
+}
+
 static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	(void)level;
@@ -252,7 +392,11 @@ struct kernel_btf *kernel_btf_load(struct arena *a, const char *path, const char
 	kb->arena = a;
 	kb->btf = btf;
 	kb->path = arena_strdup(a, path ? path : KERNEL_BTF_DEFAULT_PATH);
-	build_indexes(kb);
+	uint64_t key = btf_key(btf);
+	if (!index_load(kb, key)) {
+		build_indexes(kb);
+		index_save(kb, key);
+	}
 	return kb;
 }
 
@@ -262,6 +406,17 @@ void kernel_btf_free(struct kernel_btf *kb)
 		return;
 	btf__free(kb->btf);
 	kb->btf = NULL;
+	if (kb->index_map)
+		munmap(kb->index_map, kb->index_size);
+	kb->index_map = NULL;
+	kb->types = kb->enumerators = (struct table){ 0 };
+	kb->trace_classes = NULL;
+	kb->ntrace_classes = 0;
+}
+
+bool kernel_btf_index_cached(const struct kernel_btf *kb)
+{
+	return kb->index_map != NULL;
 }
 
 const char *kernel_btf_path(const struct kernel_btf *kb)

@@ -64,6 +64,10 @@ struct kernel_btf *kernel_btf_load(struct arena *a, const char *path, const char
 /* Releases libbpf's copy of the BTF.  Takes NULL. */
 void kernel_btf_free(struct kernel_btf *kb);
 
+/* Whether the name index came from the cache directory rather than being
+ * built ($KERNELSCRIPT_CACHE_DIR, "" for none; else $XDG_CACHE_HOME or
+ * ~/.cache, in kernelscript/). */
+bool kernel_btf_index_cached(const struct kernel_btf *kb);
 /* The file the BTF came from. */
 const char *kernel_btf_path(const struct kernel_btf *kb);
 /* libbpf's view, for what this module does not cover (btf_dump, ...). */

@@ -6,6 +6,7 @@
 #include "btf.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -487,6 +488,56 @@ static void test_render_missing(void)
 	CU_ASSERT_STRING_EQUAL(text, "");
 }
 
+/* Loads the running kernel's BTF with the cache in DIR: the index's
+ * answers, and whether it came from the cache. */
+static bool load_with_cache(const char *dir, bool *cached)
+{
+	const char *why;
+	setenv("KERNELSCRIPT_CACHE_DIR", dir, 1);
+	struct kernel_btf *k = kernel_btf_load(unit.arena, NULL, &why);
+	unsetenv("KERNELSCRIPT_CACHE_DIR");
+	if (!k)
+		return false;
+	*cached = kernel_btf_index_cached(k);
+	int64_t pass = -1;
+	struct kernel_tracepoint tp, want;
+	bool same = kernel_btf_tracepoint(k, "sched/sched_wakeup", NULL, &tp, &why) &&
+		    kernel_btf_tracepoint(kb, "sched/sched_wakeup", NULL, &want, &why) &&
+		    tp.context_id == want.context_id &&
+		    kernel_btf_find(k, "xdp_md", KERNEL_STRUCT) ==
+		    kernel_btf_find(kb, "xdp_md", KERNEL_STRUCT) &&
+		    kernel_btf_find(k, "task_struct", KERNEL_STRUCT) ==
+		    kernel_btf_find(kb, "task_struct", KERNEL_STRUCT) &&
+		    !kernel_btf_find(k, "no_such_kernel_type", KERNEL_STRUCT) &&
+		    kernel_btf_enumerator(k, "XDP_PASS", &pass, NULL) && pass == 2;
+	kernel_btf_free(k);
+	return same;
+}
+
+/* The index is written to the cache once and mapped from it afterwards,
+ * with the same answers; a damaged file is rebuilt; "" turns it off. */
+static void test_index_cache(void)
+{
+	char dir[] = "/tmp/btf_test.XXXXXX", cmd[64];
+	bool cached = true;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	CU_ASSERT(load_with_cache(dir, &cached));
+	CU_ASSERT(!cached);
+	CU_ASSERT(load_with_cache(dir, &cached));
+	CU_ASSERT(cached);
+	/* cut the file short: ignored, and written anew */
+	snprintf(cmd, sizeof(cmd), "truncate -s 100 %s/btf-index-*", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	CU_ASSERT(load_with_cache(dir, &cached));
+	CU_ASSERT(!cached);
+	CU_ASSERT(load_with_cache(dir, &cached));
+	CU_ASSERT(cached);
+	CU_ASSERT(load_with_cache("", &cached));
+	CU_ASSERT(!cached);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 int main(void)
 {
 	if (access(KERNEL_BTF_DEFAULT_PATH, R_OK) != 0) {
@@ -510,6 +561,7 @@ int main(void)
 		{ "render dependencies", test_render_dependencies },
 		{ "render union, bitfields", test_render_union_and_bitfields },
 		{ "render missing", test_render_missing },
+		{ "index cache", test_index_cache },
 		CU_TEST_INFO_NULL,
 	};
 	return unit_main_with("btf", tests, suite_init, suite_cleanup);
