@@ -115,7 +115,7 @@ struct ks_command_line {
 	   names hold NAME */
 	bool tests;
 	const char *test_filter;
-	/* a program that keeps its state in /sys/fs/bpf/STATE_NAME/live.d
+	/* a program that keeps its state in /sys/fs/bpf/STATE_NAME/run-state
 	   (ks_state.h): --upgrade, --status and --rollback, unless the
 	   program has options of those names itself */
 	const char *state_name;

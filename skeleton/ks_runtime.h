@@ -148,8 +148,7 @@ static inline void ks_state_link(struct ks_attachment *a);
 static inline void ks_state_unpin(struct ks_attachment *a);
 static inline void ks_state_waiting(void);
 static inline void ks_state_moved(void);
-static inline void ks_state_stop(void);
-static inline void ks_state_give_up(void);
+static inline void ks_state_stop(bool detach);
 static inline bool ks_state_busy(void);
 static inline int ks_state_refuse_register(const struct bpf_map *map);
 
@@ -311,7 +310,7 @@ static inline __attribute__((noreturn)) void ks_daemon(void)
  */
 static inline void ks_keep_attachments_across_exec(void)
 {
-	ks_state_give_up();	/* no pins: the links end with the new program */
+	ks_state_stop(false);	/* no pins: the links end with the new program */
 	for (int i = 0; i < ks_nr_attachments; i++) {
 		const struct ks_attachment *a = &ks_attachments[i];
 		int fds[] = {
@@ -977,7 +976,7 @@ static inline int ks_detach(struct bpf_program *prog)
  */
 static inline void ks_detach_all(void)
 {
-	ks_state_stop();
+	ks_state_stop(true);
 	while (ks_nr_struct_ops > 0)
 		bpf_link__destroy(ks_struct_ops[--ks_nr_struct_ops]);
 	while (ks_nr_attachments > 0) {

@@ -935,21 +935,14 @@ static inline void ks_state_moved(void)
 	ks_version_write(&v);
 }
 
-/* Everything is being detached: a normal stop removes the state too. */
-static inline void ks_state_stop(void)
-{
-	if (ks_state.upgrading)
-		ks_state_retreat();
-	if (!ks_state.active)
-		return;
-	ks_state.active = false;
-	ks_state_remove(true);
-}
-
-/* Before exec(): the new program could not remove pins when it ends, so
- * there are none; the links stay attached through the file descriptors
- * it inherits, and end with it. */
-static inline void ks_state_give_up(void)
+/*
+ * The program stops, and a normal stop removes the state: with DETACH,
+ * the links too (everything is being detached).  Without, before exec():
+ * the new program could not remove pins when it ends, so there are none,
+ * and the links stay attached through the descriptors it inherits, and
+ * end with it.
+ */
+static inline void ks_state_stop(bool detach)
 {
 	if (ks_state.upgrading)
 		ks_state_retreat();
@@ -958,7 +951,7 @@ static inline void ks_state_give_up(void)
 	ks_state.active = false;
 	for (int i = 0; i < ks_nr_attachments; i++)
 		ks_attachments[i].pinned = false;
-	ks_state_remove(false);
+	ks_state_remove(detach);
 }
 
 /* ---- --status and --rollback -------------------------------------------- */

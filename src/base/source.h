@@ -31,10 +31,10 @@ struct source *source_load(struct arena *a, const char *path, const char **why);
 struct source *source_from_memory(struct arena *a, const char *name,
 				  const char *text, size_t len);
 
-/* 1-based line and column (columns count characters, a tab counts one). */
 /* A hash of SRC's text (64-bit FNV-1a): which source a build came from. */
 uint64_t source_hash(const struct source *src);
 
+/* 1-based line and column (columns count characters, a tab counts one). */
 void source_line_col(const struct source *src, uint32_t offset,
 		     unsigned *line, unsigned *col);
 /* The bytes of 1-based LINE, without its newline. */
