@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -198,8 +200,11 @@ static void build_indexes(struct kernel_btf *kb)
  * (index_dir), named by a hash of the BTF's bytes, and mapped by the next
  * compile: the tables as they are in memory, then the trace classes.  A
  * file that does not match is ignored, and one that cannot be written
- * costs nothing but the time.
+ * costs nothing but the time.  A file is touched when used, and one
+ * unused for INDEX_KEEP_DAYS (an old kernel's) is removed when another
+ * is written.
  */
+#define INDEX_KEEP_DAYS 30
 #define INDEX_MAGIC "ksbtfix1"
 
 struct index_header {
@@ -282,7 +287,27 @@ static bool index_load(struct kernel_btf *kb, uint64_t key)
 	kb->ntrace_classes = h->ntrace_classes;
 	kb->index_map = map;
 	kb->index_size = (size_t)st.st_size;
+	utimensat(AT_FDCWD, path, NULL, 0);	/* used: kept */
 	return true;
+}
+
+/* Removes the index files in DIR unused for INDEX_KEEP_DAYS. */
+static void index_prune(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	time_t old = time(NULL) - (time_t)INDEX_KEEP_DAYS * 24 * 60 * 60;
+	char path[1400];
+	struct stat st;
+	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, "btf-index-", 10) ||
+		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
+			continue;
+		if (stat(path, &st) == 0 && st.st_mtime < old)
+			unlink(path);
+	}
+	if (d)
+		closedir(d);
 }
 
 /* Makes DIR and the directories above it that are missing. */
@@ -326,6 +351,7 @@ static void index_save(const struct kernel_btf *kb, uint64_t key)
 	ok = fclose(f) == 0 && ok;
 	if (!ok || rename(tmp, path) != 0)
 		unlink(tmp);
+	index_prune(dir);
 }
 
 static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)

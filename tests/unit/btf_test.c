@@ -515,10 +515,11 @@ static bool load_with_cache(const char *dir, bool *cached)
 }
 
 /* The index is written to the cache once and mapped from it afterwards,
- * with the same answers; a damaged file is rebuilt; "" turns it off. */
+ * with the same answers; a damaged file is rebuilt; "" turns it off; old
+ * ones go. */
 static void test_index_cache(void)
 {
-	char dir[] = "/tmp/btf_test.XXXXXX", cmd[64];
+	char dir[] = "/tmp/btf_test.XXXXXX", cmd[160];
 	bool cached = true;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
 	CU_ASSERT(load_with_cache(dir, &cached));
@@ -534,6 +535,14 @@ static void test_index_cache(void)
 	CU_ASSERT(cached);
 	CU_ASSERT(load_with_cache("", &cached));
 	CU_ASSERT(!cached);
+	/* writing an index removes those unused for 30 days, not the others */
+	snprintf(cmd, sizeof(cmd), "cd %s && rm btf-index-* && touch -d '-40 days' btf-index-0 && "
+		 "touch btf-index-1", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	CU_ASSERT(load_with_cache(dir, &cached));
+	CU_ASSERT(!cached);
+	snprintf(cmd, sizeof(cmd), "cd %s && ! test -e btf-index-0 && test -e btf-index-1", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	CU_ASSERT_EQUAL(system(cmd), 0);
 }
