@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * measure: load the XDP program of one or more BPF object files and print
+ * measure: load the XDP or tc program of one or more BPF object files and print
  * what the kernel says about each: the instructions the verifier processed,
  * the length of the translated (xlated) and JITed program, the calls to
  * bpf_map_lookup_elem and bpf_map_update_elem in its code, and the time
  * BPF_PROG_TEST_RUN reports per packet for three crafted packets:
  *
- *   pass     IPv4/UDP from 10.0.0.1, not blocked   (XDP_PASS expected)
+ *   pass     IPv4/UDP from 10.0.0.1, not blocked   (XDP_PASS, TC_ACT_OK expected)
  *   blocked  IPv4/UDP from 10.0.0.2, which is put in the blocklist map
- *            first (when there is one)             (XDP_DROP expected)
- *   other    ARP, not IPv4                         (XDP_PASS expected)
+ *            first (when there is one)             (XDP_DROP, TC_ACT_SHOT expected)
+ *   other    ARP, not IPv4                         (XDP_PASS, TC_ACT_OK expected)
  *
  * Each test run gives the kernel's average over REPEAT runs of the
  * program, in whole nanoseconds (the kernel truncates). TRIALS test runs
@@ -151,22 +151,29 @@ static double middle_mean(unsigned int *v, unsigned int n)
 	return sum / (hi - lo);
 }
 
-static const char *action_name(unsigned int action)
+/* What a program of TYPE returned, by name. */
+static const char *action_name(enum bpf_prog_type type, unsigned int action)
 {
-	static const char *const names[] = {
+	static const char *const xdp[] = {
 		"ABORTED", "DROP", "PASS", "TX", "REDIRECT",
+	};
+	static const char *const tc[] = {
+		"OK", "RECLASSIFY", "SHOT", "PIPE", "STOLEN", "QUEUED", "REPEAT", "REDIRECT",
 	};
 	static char other[16];
 
-	if (action < sizeof(names) / sizeof(names[0]))
-		return names[action];
+	if (type == BPF_PROG_TYPE_XDP && action < sizeof(xdp) / sizeof(xdp[0]))
+		return xdp[action];
+	if (type == BPF_PROG_TYPE_SCHED_CLS && action < sizeof(tc) / sizeof(tc[0]))
+		return tc[action];
 	snprintf(other, sizeof(other), "%u", action);
 	return other;
 }
 
 /*
- * Open s->path, load only its XDP program (the one named prog_name if
- * given), read the program's info and put blocked_ip in the map map_name.
+ * Open s->path, load only its XDP or tc program (the one named prog_name
+ * if given), read the program's info and put blocked_ip in the map
+ * map_name.
  */
 static int load_subject(struct subject *s, const char *prog_name,
 			const char *map_name, __u32 blocked_ip)
@@ -185,7 +192,8 @@ static int load_subject(struct subject *s, const char *prog_name,
 	bpf_object__for_each_program(p, s->obj) {
 		bool want = prog_name ?
 			strcmp(bpf_program__name(p), prog_name) == 0 :
-			bpf_program__type(p) == BPF_PROG_TYPE_XDP;
+			bpf_program__type(p) == BPF_PROG_TYPE_XDP ||
+			bpf_program__type(p) == BPF_PROG_TYPE_SCHED_CLS;
 
 		if (want && !prog)
 			prog = p;
@@ -193,7 +201,7 @@ static int load_subject(struct subject *s, const char *prog_name,
 	}
 	if (!prog) {
 		fprintf(stderr, "%s: no %s%s\n", s->path,
-			prog_name ? "program " : "XDP program",
+			prog_name ? "program " : "XDP or tc program",
 			prog_name ? prog_name : "");
 		return -1;
 	}
@@ -261,10 +269,10 @@ static void usage(FILE *f, const char *argv0)
 {
 	fprintf(f,
 "Usage: %s [OPTIONS] [LABEL=]OBJECT.bpf.o...\n"
-"Load the XDP program of each OBJECT and print a tab-separated table:\n"
+"Load the XDP or tc program of each OBJECT and print a tab-separated table:\n"
 "  %s\n"
 "Options:\n"
-"  -p NAME   program to load (default: the first XDP program)\n"
+"  -p NAME   program to load (default: the first XDP or tc program)\n"
 "  -m NAME   blocklist map, hash<u32, u32> (default: blocklist; - for none)\n"
 "  -n N      runs per BPF_PROG_TEST_RUN (default: 100000)\n"
 "  -t N      BPF_PROG_TEST_RUN calls per packet and object; the mean of\n"
@@ -362,7 +370,7 @@ int main(int argc, char **argv)
 		for (k = 0; k < NPKT; k++)
 			printf("\t%.1f", middle_mean(s->ns[k], trials));
 		for (k = 0; k < NPKT; k++)
-			printf("\t%s", action_name(s->action[k]));
+			printf("\t%s", action_name(s->info.type, s->action[k]));
 		printf("\n");
 	}
 	status = 0;

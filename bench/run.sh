@@ -11,7 +11,9 @@
 #     calls to bpf_map_lookup_elem and bpf_map_update_elem in the code.
 #  1b. The same for the map counter of counter/counter.ks against its
 #     hand-written twin counter/counter.bpf.c: lookups reused.
-#  1c. A fixed-size ring buffer record written with bpf_ringbuf_reserve
+#  1c. The XDP filter's blocklist as a tc classifier (tc_filter/tc_filter.ks)
+#     against its twin tc_filter/tc_filter.bpf.c.
+#  1d. A fixed-size ring buffer record written with bpf_ringbuf_reserve
 #     and submit (ringbuf/plain.bpf.c, what kernelscript generates) and
 #     with the dynptr functions (ringbuf/dynptr.bpf.c).
 #  2. The time kernelscript takes per .ks file in examples/ (compile when
@@ -193,6 +195,18 @@ echo
 echo "== Map counter (counter/counter.ks): one lookup, an atomic add or an insert"
 [ -z "$counter_ours" ] && echo "   ours: could not compile and build counter/counter.ks"
 compare "counter" "$BUILD/counter.bpf.o" "$counter_ours" -
+
+# The same blocklist as a tc classifier.
+tc_ours=
+if [ "$ks_works" = yes ] &&
+    "$KS" compile "$BENCH/tc_filter/tc_filter.ks" -o "$TMP/tc_filter" >/dev/null 2>&1 &&
+    make -s -C "$TMP/tc_filter" >"$TMP/tc_filter.log" 2>&1; then
+    tc_ours=$(find "$TMP/tc_filter" -name tc_filter.bpf.o | head -n 1)
+fi
+echo
+echo "== tc filter (tc_filter/tc_filter.ks): the XDP filter's blocklist as a tc classifier"
+[ -z "$tc_ours" ] && echo "   ours: could not compile and build tc_filter/tc_filter.ks"
+compare "tc filter" "$BUILD/tc_filter.bpf.o" "$tc_ours" blocklist
 
 # A fixed-size record through a ring buffer: plain reserve/submit, which
 # kernelscript generates, against the dynptr functions. Few repeats: the
