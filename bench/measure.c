@@ -247,9 +247,18 @@ static int load_subject(struct subject *s, const char *prog_name,
 	return 0;
 }
 
+/* Whether the kernel runs S's program on a packet (BPF_PROG_TEST_RUN):
+ * XDP and tc; of the others (-p), only the instructions are shown. */
+static bool runs_on_packets(const struct subject *s)
+{
+	return s->info.type == BPF_PROG_TYPE_XDP || s->info.type == BPF_PROG_TYPE_SCHED_CLS;
+}
+
 static int test_run(struct subject *s, int kind, const struct packet *pkt,
 		    unsigned int repeat, unsigned int trial)
 {
+	if (!runs_on_packets(s))
+		return 0;
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
 		    .data_in = pkt->bytes,
 		    .data_size_in = pkt->len,
@@ -368,9 +377,12 @@ int main(int argc, char **argv)
 		       s->info.verified_insns,
 		       s->info.xlated_prog_len / 8, s->info.jited_prog_len);
 		for (k = 0; k < NPKT; k++)
-			printf("\t%.1f", middle_mean(s->ns[k], trials));
+			if (runs_on_packets(s))
+				printf("\t%.1f", middle_mean(s->ns[k], trials));
+			else
+				printf("\t-");
 		for (k = 0; k < NPKT; k++)
-			printf("\t%s", action_name(s->info.type, s->action[k]));
+			printf("\t%s", runs_on_packets(s) ? action_name(s->info.type, s->action[k]) : "-");
 		printf("\n");
 	}
 	status = 0;

@@ -13,7 +13,9 @@
 #     hand-written twin counter/counter.bpf.c: lookups reused.
 #  1c. The XDP filter's blocklist as a tc classifier (tc_filter/tc_filter.ks)
 #     against its twin tc_filter/tc_filter.bpf.c.
-#  1d. A fixed-size ring buffer record written with bpf_ringbuf_reserve
+#  1d. A tracepoint counter with per-CPU maps (tp_counter/): instructions
+#     only, since the kernel cannot test-run a tracepoint program.
+#  1e. A fixed-size ring buffer record written with bpf_ringbuf_reserve
 #     and submit (ringbuf/plain.bpf.c, what kernelscript generates) and
 #     with the dynptr functions (ringbuf/dynptr.bpf.c).
 #  2. The time kernelscript takes per .ks file in examples/ (compile when
@@ -207,6 +209,19 @@ echo
 echo "== tc filter (tc_filter/tc_filter.ks): the XDP filter's blocklist as a tc classifier"
 [ -z "$tc_ours" ] && echo "   ours: could not compile and build tc_filter/tc_filter.ks"
 compare "tc filter" "$BUILD/tc_filter.bpf.o" "$tc_ours" blocklist
+
+# A tracepoint counter with per-CPU maps: instructions only, since the
+# kernel cannot test-run a tracepoint program.
+tp_ours=
+if [ "$ks_works" = yes ] &&
+    "$KS" compile "$BENCH/tp_counter/tp_counter.ks" -o "$TMP/tp_counter" >/dev/null 2>&1 &&
+    make -s -C "$TMP/tp_counter" >"$TMP/tp_counter.log" 2>&1; then
+    tp_ours=$(find "$TMP/tp_counter" -name tp_counter.bpf.o | head -n 1)
+fi
+echo
+echo "== Tracepoint counter (tp_counter/tp_counter.ks): per-CPU maps; instructions only"
+[ -z "$tp_ours" ] && echo "   ours: could not compile and build tp_counter/tp_counter.ks"
+compare "tracepoint counter" "$BUILD/tp_counter.bpf.o" "$tp_ours" - -p tp_counter
 
 # A fixed-size record through a ring buffer: plain reserve/submit, which
 # kernelscript generates, against the dynptr functions. Few repeats: the
