@@ -17,7 +17,8 @@
 #     only, since the kernel cannot test-run a tracepoint program.
 #  1e. A fixed-size ring buffer record written with bpf_ringbuf_reserve
 #     and submit (ringbuf/plain.bpf.c, what kernelscript generates) and
-#     with the dynptr functions (ringbuf/dynptr.bpf.c).
+#     with the dynptr functions (ringbuf/dynptr.bpf.c); then the producer
+#     kernelscript generates from ringbuf/record.ks against plain.bpf.c.
 #  2. The time kernelscript takes per .ks file in examples/ (compile when
 #     it works, check until then).
 #
@@ -231,6 +232,19 @@ echo "== Ring buffer record (ringbuf/): bpf_ringbuf_reserve against the dynptr f
 echo "   ns/packet: the kernel's figure; mean of the middle half of $TRIALS test runs of 1000 repeats"
 LABELS="plain dynptr" REPEAT=1000 compare "ring buffer" "$BUILD/ringbuf_plain.bpf.o" \
     "$BUILD/ringbuf_dynptr.bpf.o" - -p record
+
+# The producer kernelscript generates from ringbuf/record.ks, against the
+# plain one as its twin.
+rb_ours=
+if [ "$ks_works" = yes ] &&
+    "$KS" compile "$BENCH/ringbuf/record.ks" -o "$TMP/record" >/dev/null 2>&1 &&
+    make -s -C "$TMP/record" >"$TMP/record.log" 2>&1; then
+    rb_ours=$(find "$TMP/record" -name record.bpf.o | head -n 1)
+fi
+echo
+echo "== Ring buffer producer (ringbuf/record.ks) against ringbuf/plain.bpf.c"
+[ -z "$rb_ours" ] && echo "   ours: could not compile and build ringbuf/record.ks"
+REPEAT=1000 compare "ring buffer producer" "$BUILD/ringbuf_plain.bpf.o" "$rb_ours" - -p record
 
 echo
 if [ "$ks_works" = no ]; then
