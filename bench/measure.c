@@ -60,6 +60,9 @@ struct subject {
 };
 
 static bool verbose;
+/* -a: load every program of the object (the targets of its tail calls),
+ * not only the one measured */
+static bool load_all;
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
@@ -172,8 +175,8 @@ static const char *action_name(enum bpf_prog_type type, unsigned int action)
 
 /*
  * Open s->path, load only its XDP or tc program (the one named prog_name
- * if given), read the program's info and put blocked_ip in the map
- * map_name.
+ * if given; with -a, every program), read the program's info and put
+ * blocked_ip in the map map_name.
  */
 static int load_subject(struct subject *s, const char *prog_name,
 			const char *map_name, __u32 blocked_ip)
@@ -197,7 +200,7 @@ static int load_subject(struct subject *s, const char *prog_name,
 
 		if (want && !prog)
 			prog = p;
-		bpf_program__set_autoload(p, p == prog);
+		bpf_program__set_autoload(p, load_all || p == prog);
 	}
 	if (!prog) {
 		fprintf(stderr, "%s: no %s%s\n", s->path,
@@ -282,6 +285,7 @@ static void usage(FILE *f, const char *argv0)
 "  %s\n"
 "Options:\n"
 "  -p NAME   program to load (default: the first XDP or tc program)\n"
+"  -a        load every program of the object (tail-call targets too)\n"
 "  -m NAME   blocklist map, hash<u32, u32> (default: blocklist; - for none)\n"
 "  -n N      runs per BPF_PROG_TEST_RUN (default: 100000)\n"
 "  -t N      BPF_PROG_TEST_RUN calls per packet and object; the mean of\n"
@@ -301,8 +305,9 @@ int main(int argc, char **argv)
 	__u32 blocked_ip;
 	int opt, cpu = -1, n, i, k, status = 1;
 
-	while ((opt = getopt(argc, argv, "p:m:n:t:c:vh")) != -1) {
+	while ((opt = getopt(argc, argv, "ap:m:n:t:c:vh")) != -1) {
 		switch (opt) {
+		case 'a': load_all = true; break;
 		case 'p': prog_name = optarg; break;
 		case 'm': map_name = optarg; break;
 		case 'n': repeat = strtoul(optarg, NULL, 0); break;

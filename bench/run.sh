@@ -13,9 +13,11 @@
 #     hand-written twin counter/counter.bpf.c: lookups reused.
 #  1c. The XDP filter's blocklist as a tc classifier (tc_filter/tc_filter.ks)
 #     against its twin tc_filter/tc_filter.bpf.c.
-#  1d. A tracepoint counter with per-CPU maps (tp_counter/): instructions
+#  1d. A chain of three XDP programs joined by tail calls (tail_chain/),
+#     run from its entry.
+#  1e. A tracepoint counter with per-CPU maps (tp_counter/): instructions
 #     only, since the kernel cannot test-run a tracepoint program.
-#  1e. A fixed-size ring buffer record written with bpf_ringbuf_reserve
+#  1f. A fixed-size ring buffer record written with bpf_ringbuf_reserve
 #     and submit (ringbuf/plain.bpf.c, what kernelscript generates) and
 #     with the dynptr functions (ringbuf/dynptr.bpf.c); then the producer
 #     kernelscript generates from ringbuf/record.ks against plain.bpf.c.
@@ -210,6 +212,19 @@ echo
 echo "== tc filter (tc_filter/tc_filter.ks): the XDP filter's blocklist as a tc classifier"
 [ -z "$tc_ours" ] && echo "   ours: could not compile and build tc_filter/tc_filter.ks"
 compare "tc filter" "$BUILD/tc_filter.bpf.o" "$tc_ours" blocklist
+
+# A chain of tail calls: measure loads every program (-a), so that libbpf
+# fills the program array, and runs the entry.
+chain_ours=
+if [ "$ks_works" = yes ] &&
+    "$KS" compile "$BENCH/tail_chain/tail_chain.ks" -o "$TMP/tail_chain" >/dev/null 2>&1 &&
+    make -s -C "$TMP/tail_chain" >"$TMP/tail_chain.log" 2>&1; then
+    chain_ours=$(find "$TMP/tail_chain" -name tail_chain.bpf.o | head -n 1)
+fi
+echo
+echo "== Tail-call chain (tail_chain/tail_chain.ks): entry -> parse -> finish; the entry's code"
+[ -z "$chain_ours" ] && echo "   ours: could not compile and build tail_chain/tail_chain.ks"
+compare "tail-call chain" "$BUILD/tail_chain.bpf.o" "$chain_ours" - -a -p entry
 
 # A tracepoint counter with per-CPU maps: instructions only, since the
 # kernel cannot test-run a tracepoint program.
