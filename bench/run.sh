@@ -17,7 +17,9 @@
 #     run from its entry.
 #  1e. A tracepoint counter with per-CPU maps (tp_counter/): instructions
 #     only, since the kernel cannot test-run a tracepoint program.
-#  1f. A fixed-size ring buffer record written with bpf_ringbuf_reserve
+#  1f. A struct_ops congestion control (struct_ops_cc/): the instructions
+#     of each function.
+#  1g. A fixed-size ring buffer record written with bpf_ringbuf_reserve
 #     and submit (ringbuf/plain.bpf.c, what kernelscript generates) and
 #     with the dynptr functions (ringbuf/dynptr.bpf.c); then the producer
 #     kernelscript generates from ringbuf/record.ks against plain.bpf.c.
@@ -238,6 +240,29 @@ echo
 echo "== Tracepoint counter (tp_counter/tp_counter.ks): per-CPU maps; instructions only"
 [ -z "$tp_ours" ] && echo "   ours: could not compile and build tp_counter/tp_counter.ks"
 compare "tracepoint counter" "$BUILD/tp_counter.bpf.o" "$tp_ours" - -p tp_counter
+
+# A struct_ops congestion control: the instructions of each function, as
+# the verifier loads them (nothing is registered).
+cc_ours=
+if [ "$ks_works" = yes ] &&
+    "$KS" compile "$BENCH/struct_ops_cc/cc.ks" -o "$TMP/cc" >/dev/null 2>&1 &&
+    make -s -C "$TMP/cc" >"$TMP/cc.log" 2>&1; then
+    cc_ours=$(find "$TMP/cc" -name cc.bpf.o | head -n 1)
+fi
+echo
+echo "== struct_ops congestion control (struct_ops_cc/cc.ks): xlated instructions per function"
+echo
+if [ -z "$cc_ours" ]; then
+    echo "   ours: could not compile and build struct_ops_cc/cc.ks"
+else
+    printf "%-26s%16s%16s%14s\n" "" twin ours ours/twin
+    for f in ssthresh undo_cwnd cong_avoid init; do
+        "$BUILD/measure" -a -p "ks_bench_cc_$f" -m - -n 1 -t 1 \
+            "twin=$BUILD/cc.bpf.o" "ours=$cc_ours" >"$TMP/cc.tsv"
+        awk -F '\t' -v f="$f" 'NR == 2 { t = $5 } NR == 3 { o = $5 }
+            END { printf "%-26s%16s%16s%13.2fx\n", f, t, o, o / t }' "$TMP/cc.tsv"
+    done
+fi
 
 # A fixed-size record through a ring buffer: plain reserve/submit, which
 # kernelscript generates, against the dynptr functions. Few repeats: the
