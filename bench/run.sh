@@ -23,8 +23,9 @@
 #     and submit (ringbuf/plain.bpf.c, what kernelscript generates) and
 #     with the dynptr functions (ringbuf/dynptr.bpf.c); then the producer
 #     kernelscript generates from ringbuf/record.ks against plain.bpf.c.
-#  2. The time kernelscript takes per .ks file in examples/ (compile when
-#     it works, check until then).
+#  2. The time and peak memory kernelscript takes per .ks file in
+#     examples/ (compile when it works, check until then), and how they
+#     grow with a program of 10, 100 and 1000 maps and helpers.
 #
 # Usage: bench/run.sh [--ours FILE.bpf.o] [-n REPEAT] [-t TRIALS] [-r RUNS]
 #
@@ -291,7 +292,7 @@ if [ "$ks_works" = no ]; then
     echo "== kernelscript: $KS not found (set KS=path/to/kernelscript)"
     exit 0
 fi
-echo "== kernelscript $KS_MODE: ms per file, median of $RUNS runs"
+echo "== kernelscript $KS_MODE: ms per file (median of $RUNS runs) and peak memory"
 echo
 # Wall-clock time of one run of the compiler, in microseconds.
 run_us() {
@@ -307,15 +308,56 @@ run_us() {
     end=${EPOCHREALTIME/[.,]/}
     echo $((10#$end - 10#$start))
 }
-for f in "$ROOT"/examples/*.ks; do
-    i=0
+# Peak resident memory of one run of the compiler, in MB (GNU time).
+peak_mb() {
+    rm -rf "$TMP/out"
+    if [ ! -x /usr/bin/time ]; then
+        echo "-"
+    elif [ "$KS_MODE" = compile ]; then
+        /usr/bin/time -f %M -o "$TMP/rss" "$KS" compile "$1" -o "$TMP/out" >/dev/null 2>&1 || :
+        awk '{ printf "%.1f\n", $1 / 1024 }' "$TMP/rss"
+    else
+        /usr/bin/time -f %M -o "$TMP/rss" "$KS" check "$1" >/dev/null 2>&1 || :
+        awk '{ printf "%.1f\n", $1 / 1024 }' "$TMP/rss"
+    fi
+}
+# ms (median of RUNS) and peak MB of the compiler on .ks file $1, named $2.
+time_file() {
+    local i=0
     : >"$TMP/times"
     while [ $i -lt "$RUNS" ]; do
-        run_us "$f" >>"$TMP/times"
+        run_us "$1" >>"$TMP/times"
         i=$((i + 1))
     done
-    sort -n "$TMP/times" | awk -v f="examples/${f##*/}" \
+    sort -n "$TMP/times" | awk -v f="$2" -v mb="$(peak_mb "$1")" \
         '{ t[NR] = $1 } END {
             m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
-            printf "%-34s %8.2f\n", f, m / 1000 }'
+            printf "%-34s %8.2f %9s\n", f, m / 1000, mb }'
+}
+printf "%-34s %8s %9s\n" "" ms "peak MB"
+for f in "$ROOT"/examples/*.ks; do
+    time_file "$f" "examples/${f##*/}"
+done
+
+# How time and memory grow with the program: N maps, each counted by a
+# helper that an XDP program calls.
+echo
+for n in 10 100 1000; do
+    {
+        i=0
+        while [ $i -lt $n ]; do
+            echo "var m$i: hash<u32, u64>(64)"
+            echo "@helper fn bump$i(k: u32) { m$i[k] += 1 }"
+            i=$((i + 1))
+        done
+        echo "@xdp fn prog(ctx: *xdp_md) -> xdp_action {"
+        i=0
+        while [ $i -lt $n ]; do
+            echo "    bump$i(ctx->rx_queue_index)"
+            i=$((i + 1))
+        done
+        echo "    return XDP_PASS"
+        echo "}"
+    } >"$TMP/grow$n.ks"
+    time_file "$TMP/grow$n.ks" "$n maps and helpers"
 done
