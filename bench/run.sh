@@ -23,6 +23,8 @@
 #     and submit (ringbuf/plain.bpf.c, what kernelscript generates) and
 #     with the dynptr functions (ringbuf/dynptr.bpf.c); then the producer
 #     kernelscript generates from ringbuf/record.ks against plain.bpf.c.
+#  1h. The loaders of the XDP filter, ours and the twin's: source lines,
+#     code size, the time from exec to attached and waiting, peak memory.
 #  2. The time and peak memory kernelscript takes per .ks file in
 #     examples/ (compile when it works, check until then), and how they
 #     grow with a program of 10, 100 and 1000 maps and helpers.
@@ -286,6 +288,40 @@ echo
 echo "== Ring buffer producer (ringbuf/record.ks) against ringbuf/plain.bpf.c"
 [ -z "$rb_ours" ] && echo "   ours: could not compile and build ringbuf/record.ks"
 REPEAT=1000 compare "ring buffer producer" "$BUILD/ringbuf_plain.bpf.o" "$rb_ours" - -p record
+
+# The loaders of the XDP filter: ours (the project kernelscript wrote)
+# and the hand-written twin, attached to lo.  "ms to ready" is the time
+# from exec to the first sleep of the loop that follows the attach (strace
+# timestamps; strace slows both alike), median of five runs.
+loader_figures() {
+    local label=$1 binary=$2 lines=$3 i=0 ms rss
+    : >"$TMP/ready"
+    while [ $i -lt 5 ]; do
+        strace -f -ttt -e trace=execve,nanosleep,clock_nanosleep -o "$TMP/strace" \
+            timeout -s INT 1 "$binary" --interface=lo --block=16777226 >/dev/null 2>&1 || :
+        awk -v b="$binary" 'index($0, "execve(\"" b "\"") && !t0 { t0 = $2 }
+            /nanosleep/ && t0 && !t1 { t1 = $2 }
+            END { if (t1) printf "%.1f\n", (t1 - t0) * 1000 }' "$TMP/strace" >>"$TMP/ready"
+        i=$((i + 1))
+    done
+    ms=$(sort -n "$TMP/ready" | awk '{ t[NR] = $1 } END { print NR ? t[int((NR + 1) / 2)] : "-" }')
+    rss=-
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f %M -o "$TMP/rss" timeout -s INT 1 "$binary" --interface=lo \
+            --block=16777226 >/dev/null 2>&1 || :
+        rss=$(awk '{ printf "%.1f", $1 / 1024 }' "$TMP/rss")
+    fi
+    printf "%-10s%14s%14s%16s%14s\n" "$label" "$lines" \
+        "$(size "$binary" | awk 'NR == 2 { print $1 }')" "$ms" "$rss"
+}
+if [ -d "$TMP/ours" ] && [ -x "$TMP/ours/xdp_filter" ] && command -v strace >/dev/null; then
+    echo
+    echo "== The XDP filter's loader: ours (NAME.c and the headers it includes) and the twin's"
+    echo
+    printf "%-10s%14s%14s%16s%14s\n" "" "source lines" "text bytes" "ms to ready" "peak MB"
+    loader_figures ours "$TMP/ours/xdp_filter" "$(cat "$TMP"/ours/xdp_filter.c "$TMP"/ours/*.h | wc -l)"
+    loader_figures twin "$BUILD/xdp_filter" "$(wc -l <"$BENCH/xdp_filter/xdp_filter.c")"
+fi
 
 echo
 if [ "$ks_works" = no ]; then
