@@ -23,12 +23,13 @@ struct {
 SEC("tracepoint/sched/sched_switch")
 int tp_counter(struct trace_event_raw_sched_switch *ctx)
 {
-	__u32 zero = 0, pid = (__u32)ctx->prev_pid;
+	__u32 zero = 0, pid;
 	__u64 one = 1, *n;
 
 	n = bpf_map_lookup_elem(&switches, &zero);
 	if (n)
 		*n += 1;
+	pid = (__u32)ctx->prev_pid;
 	n = bpf_map_lookup_elem(&switched_out, &pid);
 	if (n)
 		*n += 1;	/* per CPU: no other CPU writes it */
