@@ -67,7 +67,10 @@ static bool load_all;
 static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
-	if (level == LIBBPF_DEBUG && !verbose)
+	/* without -v, libbpf's warnings too: it warns of what it works
+	 * around (a program array's BTF), and a failure is reported anyway */
+	(void)level;
+	if (!verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }

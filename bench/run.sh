@@ -309,7 +309,8 @@ loader_figures() {
     if [ -x /usr/bin/time ]; then
         /usr/bin/time -f %M -o "$TMP/rss" timeout -s INT 1 "$binary" --interface=lo \
             --block=16777226 >/dev/null 2>&1 || :
-        rss=$(awk '{ printf "%.1f", $1 / 1024 }' "$TMP/rss")
+        # (GNU time says first that timeout's status was not 0)
+        rss=$(awk 'END { printf "%.1f", $1 / 1024 }' "$TMP/rss")
     fi
     printf "%-10s%14s%14s%16s%14s\n" "$label" "$lines" \
         "$(size "$binary" | awk 'NR == 2 { print $1 }')" "$ms" "$rss"
@@ -351,10 +352,10 @@ peak_mb() {
         echo "-"
     elif [ "$KS_MODE" = compile ]; then
         /usr/bin/time -f %M -o "$TMP/rss" "$KS" compile "$1" -o "$TMP/out" >/dev/null 2>&1 || :
-        awk '{ printf "%.1f\n", $1 / 1024 }' "$TMP/rss"
+        awk 'END { printf "%.1f\n", $1 / 1024 }' "$TMP/rss"
     else
         /usr/bin/time -f %M -o "$TMP/rss" "$KS" check "$1" >/dev/null 2>&1 || :
-        awk '{ printf "%.1f\n", $1 / 1024 }' "$TMP/rss"
+        awk 'END { printf "%.1f\n", $1 / 1024 }' "$TMP/rss"
     fi
 }
 # ms (median of RUNS) and peak MB of the compiler on .ks file $1, named $2.
