@@ -6,6 +6,8 @@
  * It attaches programs by target (XDP, tc, tracepoint), remembers every
  * attachment so that one call undoes them all, mounts bpffs and tracefs when
  * they are missing, and turns SIGINT/SIGTERM into a flag the main loop reads.
+ * ks_state.h, included at its end, keeps the running program's maps and
+ * links pinned, for --upgrade, --status and --rollback.
  * Its map section lets userspace use maps before the object is loaded and
  * ends the program when a map operation fails.
  *
@@ -93,6 +95,10 @@
  */
 #define KS_TC_F_LEGACY (1U << 0)	/* always the clsact qdisc */
 #define KS_TC_F_TCX (1U << 1)		/* tcx only, no fallback */
+
+/* The kernel's ENOTSUPP, which userspace headers lack: what
+ * BPF_PROG_TEST_RUN answers for a program type it cannot run. */
+#define KS_ENOTSUPP 524
 
 #define KS_MAX_ATTACHMENTS 64
 #define KS_BPFFS_DIR "/sys/fs/bpf"
@@ -1070,8 +1076,7 @@ static inline __u32 ks_test_run(struct bpf_program *prog, const void *data, size
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = data, .data_size_in = (__u32)size,
 		    .repeat = 1);
 	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
-	/* the kernel's ENOTSUPP (524): no test run for this program type */
-	if (err == -524 || err == -EOPNOTSUPP) {
+	if (err == -KS_ENOTSUPP || err == -EOPNOTSUPP) {
 		static char why[128];
 
 		snprintf(why, sizeof(why), "this kernel cannot run %s programs (%s) on test data",
