@@ -194,25 +194,27 @@ echo "   ns/packet: the kernel's figure; mean of the middle half of $TRIALS test
 [ -n "$ours_note" ] && echo "   ours: $ours_note"
 compare "XDP filter" "$BUILD/xdp_filter.bpf.o" "$OURS" blocklist
 
+# ours_object FILE.ks: the eBPF object kernelscript compiles FILE.ks (a path
+# below bench/) into, built with the project's Makefile in $TMP; nothing
+# when it cannot.
+ours_object() {
+    local name
+    name=$(basename "$1" .ks)
+    [ "$ks_works" = yes ] &&
+        "$KS" compile "$BENCH/$1" -o "$TMP/$name" >/dev/null 2>&1 &&
+        make -s -C "$TMP/$name" >"$TMP/$name.log" 2>&1 &&
+        find "$TMP/$name" -name "$name.bpf.o" | head -n 1
+}
+
 # The counter: lookups reused (one lookup, then an atomic add or an insert).
-counter_ours=
-if [ "$ks_works" = yes ] &&
-    "$KS" compile "$BENCH/counter/counter.ks" -o "$TMP/counter" >/dev/null 2>&1 &&
-    make -s -C "$TMP/counter" >"$TMP/counter.log" 2>&1; then
-    counter_ours=$(find "$TMP/counter" -name counter.bpf.o | head -n 1)
-fi
+counter_ours=$(ours_object counter/counter.ks || :)
 echo
 echo "== Map counter (counter/counter.ks): one lookup, an atomic add or an insert"
 [ -z "$counter_ours" ] && echo "   ours: could not compile and build counter/counter.ks"
 compare "counter" "$BUILD/counter.bpf.o" "$counter_ours" -
 
 # The same blocklist as a tc classifier.
-tc_ours=
-if [ "$ks_works" = yes ] &&
-    "$KS" compile "$BENCH/tc_filter/tc_filter.ks" -o "$TMP/tc_filter" >/dev/null 2>&1 &&
-    make -s -C "$TMP/tc_filter" >"$TMP/tc_filter.log" 2>&1; then
-    tc_ours=$(find "$TMP/tc_filter" -name tc_filter.bpf.o | head -n 1)
-fi
+tc_ours=$(ours_object tc_filter/tc_filter.ks || :)
 echo
 echo "== tc filter (tc_filter/tc_filter.ks): the XDP filter's blocklist as a tc classifier"
 [ -z "$tc_ours" ] && echo "   ours: could not compile and build tc_filter/tc_filter.ks"
@@ -220,12 +222,7 @@ compare "tc filter" "$BUILD/tc_filter.bpf.o" "$tc_ours" blocklist
 
 # A chain of tail calls: measure loads every program (-a), so that libbpf
 # fills the program array, and runs the entry.
-chain_ours=
-if [ "$ks_works" = yes ] &&
-    "$KS" compile "$BENCH/tail_chain/tail_chain.ks" -o "$TMP/tail_chain" >/dev/null 2>&1 &&
-    make -s -C "$TMP/tail_chain" >"$TMP/tail_chain.log" 2>&1; then
-    chain_ours=$(find "$TMP/tail_chain" -name tail_chain.bpf.o | head -n 1)
-fi
+chain_ours=$(ours_object tail_chain/tail_chain.ks || :)
 echo
 echo "== Tail-call chain (tail_chain/tail_chain.ks): entry -> parse -> finish; the entry's code"
 [ -z "$chain_ours" ] && echo "   ours: could not compile and build tail_chain/tail_chain.ks"
@@ -233,12 +230,7 @@ compare "tail-call chain" "$BUILD/tail_chain.bpf.o" "$chain_ours" - -a -p entry
 
 # A tracepoint counter with per-CPU maps: instructions only, since the
 # kernel cannot test-run a tracepoint program.
-tp_ours=
-if [ "$ks_works" = yes ] &&
-    "$KS" compile "$BENCH/tp_counter/tp_counter.ks" -o "$TMP/tp_counter" >/dev/null 2>&1 &&
-    make -s -C "$TMP/tp_counter" >"$TMP/tp_counter.log" 2>&1; then
-    tp_ours=$(find "$TMP/tp_counter" -name tp_counter.bpf.o | head -n 1)
-fi
+tp_ours=$(ours_object tp_counter/tp_counter.ks || :)
 echo
 echo "== Tracepoint counter (tp_counter/tp_counter.ks): per-CPU maps; instructions only"
 [ -z "$tp_ours" ] && echo "   ours: could not compile and build tp_counter/tp_counter.ks"
@@ -246,12 +238,7 @@ compare "tracepoint counter" "$BUILD/tp_counter.bpf.o" "$tp_ours" - -p tp_counte
 
 # A struct_ops congestion control: the instructions of each function, as
 # the verifier loads them (nothing is registered).
-cc_ours=
-if [ "$ks_works" = yes ] &&
-    "$KS" compile "$BENCH/struct_ops_cc/cc.ks" -o "$TMP/cc" >/dev/null 2>&1 &&
-    make -s -C "$TMP/cc" >"$TMP/cc.log" 2>&1; then
-    cc_ours=$(find "$TMP/cc" -name cc.bpf.o | head -n 1)
-fi
+cc_ours=$(ours_object struct_ops_cc/cc.ks || :)
 echo
 echo "== struct_ops congestion control (struct_ops_cc/cc.ks): xlated instructions per function"
 echo
@@ -278,12 +265,7 @@ LABELS="plain dynptr" REPEAT=1000 compare "ring buffer" "$BUILD/ringbuf_plain.bp
 
 # The producer kernelscript generates from ringbuf/record.ks, against the
 # plain one as its twin.
-rb_ours=
-if [ "$ks_works" = yes ] &&
-    "$KS" compile "$BENCH/ringbuf/record.ks" -o "$TMP/record" >/dev/null 2>&1 &&
-    make -s -C "$TMP/record" >"$TMP/record.log" 2>&1; then
-    rb_ours=$(find "$TMP/record" -name record.bpf.o | head -n 1)
-fi
+rb_ours=$(ours_object ringbuf/record.ks || :)
 echo
 echo "== Ring buffer producer (ringbuf/record.ks) against ringbuf/plain.bpf.c"
 [ -z "$rb_ours" ] && echo "   ours: could not compile and build ringbuf/record.ks"
