@@ -149,6 +149,27 @@ static inline bool ks_version_alive(const struct ks_version *v)
 	return v->pid && ks_process_start((int)v->pid) == v->start_time;
 }
 
+/* The program the link at LINK_FD runs: a new fd for it, or -1. */
+static inline int ks_link_prog_fd(int link_fd)
+{
+	struct bpf_link_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (link_fd < 0 || bpf_obj_get_info_by_fd(link_fd, &info, &len))
+		return -1;
+	return bpf_prog_get_fd_by_id(info.prog_id);
+}
+
+/* The program's name and the state's directory, from the command line. */
+static inline void ks_state_name(const struct ks_command_line *cli)
+{
+	ks_state.name = cli->state_name;
+	ks_state.source_hash = cli->source_hash;
+	snprintf(ks_state.dir, sizeof(ks_state.dir), KS_BPFFS_DIR "/%s/" KS_STATE_SUBDIR,
+		 ks_state.name);
+}
+
 static inline const char *ks_state_path(char *buf, size_t size, const char *sub,
 					const char *name)
 {
@@ -507,10 +528,8 @@ static inline int ks_state_start(struct bpf_object *obj, const struct ks_command
 	int changed = 0, fd, err;
 	bool said = false;
 
-	ks_state.name = cli->state_name;
-	ks_state.source_hash = cli->source_hash;
+	ks_state_name(cli);
 	ks_object = obj;
-	snprintf(ks_state.dir, sizeof(ks_state.dir), KS_BPFFS_DIR "/%s/" KS_STATE_SUBDIR, ks_state.name);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = ks_state_notify;
 	sigemptyset(&sa.sa_mask);
@@ -637,8 +656,6 @@ static inline void ks_state_loaded(void)
  */
 static inline int ks_state_take_over(struct ks_attachment *a, int prog_fd)
 {
-	struct bpf_link_info info;
-	__u32 len = sizeof(info);
 	char name[128], path[320];
 	struct ks_handed *h;
 	int fd;
@@ -649,10 +666,8 @@ static inline int ks_state_take_over(struct ks_attachment *a, int prog_fd)
 				       ks_link_name(name, sizeof(name), a)));
 	if (fd < 0)
 		return 0;
-	memset(&info, 0, sizeof(info));
 	h = &ks_state.handed[ks_state.nr_handed];
-	h->old_prog_fd = bpf_obj_get_info_by_fd(fd, &info, &len) ? -1
-			 : bpf_prog_get_fd_by_id(info.prog_id);
+	h->old_prog_fd = ks_link_prog_fd(fd);
 	if (bpf_link_update(fd, prog_fd, NULL)) {
 		if (ks_verbose)
 			fprintf(stderr, "link %s: the kernel does not swap its program (%s), "
@@ -685,10 +700,8 @@ static inline int ks_state_take_over(struct ks_attachment *a, int prog_fd)
 static inline void ks_state_link(struct ks_attachment *a)
 {
 	char name[128], path[320], next[336];
-	struct bpf_link_info info;
-	__u32 len = sizeof(info);
 	struct ks_handed *h;
-	int fd, err;
+	int fd, old, err;
 
 	if (!ks_state.active || a->pinned)
 		return;
@@ -701,12 +714,8 @@ static inline void ks_state_link(struct ks_attachment *a)
 		h = &ks_state.handed[ks_state.nr_handed++];
 		h->a = a;
 		h->staged = true;
-		h->old_prog_fd = -1;
-		int old = bpf_obj_get(path);
-
-		memset(&info, 0, sizeof(info));
-		if (old >= 0 && !bpf_obj_get_info_by_fd(old, &info, &len))
-			h->old_prog_fd = bpf_prog_get_fd_by_id(info.prog_id);
+		old = bpf_obj_get(path);
+		h->old_prog_fd = ks_link_prog_fd(old);
 		if (old >= 0)
 			close(old);
 		snprintf(next, sizeof(next), "%s+next", path);
@@ -1075,15 +1084,11 @@ static inline int ks_tracepoint_link(int prog, const char *name)
 static inline int ks_rollback_link(const char *name, int link, int prog, bool doit)
 {
 	char path[320], next[336];
-	struct bpf_link_info info;
 	struct bpf_prog_info pinfo;
-	__u32 len = sizeof(info), plen = sizeof(pinfo);
-	int now = -1, err, fd;
+	__u32 plen = sizeof(pinfo);
+	int now = ks_link_prog_fd(link), err, fd;
 
-	memset(&info, 0, sizeof(info));
 	memset(&pinfo, 0, sizeof(pinfo));
-	if (!bpf_obj_get_info_by_fd(link, &info, &len))
-		now = bpf_prog_get_fd_by_id(info.prog_id);
 	/* swapping in the program it runs already: whether it swaps at all
 	   (tcx answers EEXIST) */
 	err = bpf_link_update(link, doit ? prog : now, NULL) ? -errno : 0;
@@ -1211,8 +1216,7 @@ static inline int ks_state_rollback(void)
 /* --status or --rollback, instead of running the program: the exit status. */
 static inline int ks_state_command(const struct ks_command_line *cli)
 {
-	ks_state.name = cli->state_name;
-	snprintf(ks_state.dir, sizeof(ks_state.dir), KS_BPFFS_DIR "/%s/" KS_STATE_SUBDIR, ks_state.name);
+	ks_state_name(cli);
 	if (ks_ensure_bpffs())
 		return 1;
 	return cli->status ? ks_state_status() : ks_state_rollback();

@@ -703,30 +703,28 @@ static void emit_main(struct emitter *e)
 	/* the kernel module, when a program calls its kfuncs */
 	const struct module_plan *module = e->plan->module && e->plan->module->prog_types.len
 					   ? e->plan->module : NULL;
+	/* every program with an eBPF side has a state (ks_state.h): --upgrade,
+	   --status, --rollback; and so something to set here */
 	bool state = cp->has_programs && !runner;
-	if (!about && !options && !state && cp->has_programs && !module && !cp->direct_attach) {
-		emit_line(e, "struct ks_command_line cli = {};");
-	} else {
-		emit_line(e, "struct ks_command_line cli = {");
-		if (about)
-			emit_line(e, "\t.about = about,");
-		if (module)
-			emit_line(e, "\t.kfunc_module = \"%s\",", module->name);
-		if (cp->direct_attach)
-			emit_line(e, "\t.direct_attach = true,");
-		if (runner)
-			emit_line(e, "\t.tests = true,");
-		if (state)	/* --upgrade, --status, --rollback: ks_state.h */
-			emit_line(e, "\t.state_name = \"%s\", .source_hash = %#018llxULL,", cp->name,
-				  (unsigned long long)source_hash(cp->main->src));
-		if (options) {
-			emit_line(e, "\t.options = options,");
-			emit_line(e, "\t.nr_options = sizeof(options) / sizeof(options[0]),");
-		}
-		if (!cp->has_programs)
-			emit_line(e, "\t.verbose_help = \"no effect: this program loads no eBPF\",");
-		emit_line(e, "};");
+	emit_line(e, "struct ks_command_line cli = {");
+	if (about)
+		emit_line(e, "\t.about = about,");
+	if (module)
+		emit_line(e, "\t.kfunc_module = \"%s\",", module->name);
+	if (cp->direct_attach)
+		emit_line(e, "\t.direct_attach = true,");
+	if (runner)
+		emit_line(e, "\t.tests = true,");
+	if (state)
+		emit_line(e, "\t.state_name = \"%s\", .source_hash = %#018llxULL,", cp->name,
+			  (unsigned long long)source_hash(cp->main->src));
+	if (options) {
+		emit_line(e, "\t.options = options,");
+		emit_line(e, "\t.nr_options = sizeof(options) / sizeof(options[0]),");
 	}
+	if (!cp->has_programs)
+		emit_line(e, "\t.verbose_help = \"no effect: this program loads no eBPF\",");
+	emit_line(e, "};");
 	emit_code(e, "\
 	int status = ks_parse_command_line(&cli, argc, argv);\n\
 	if (status != KS_RUN)\n\

@@ -179,6 +179,13 @@ bool c_is_keyword(const char *name)
 	return false;
 }
 
+/* Every word of WORDS, a NULL-terminated array. */
+static void take_words(struct names *n, const char *const *words)
+{
+	for (const char *const *w = words; *w; w++)
+		names_take(n, *w);
+}
+
 /* Every line of an embedded list (src/reserved/). */
 static void take_list(struct names *n, const char *list)
 {
@@ -243,12 +250,10 @@ void names_take_reserved(struct names *n, enum reserved set)
 {
 	switch (set) {
 	case RESERVED_BPF:
-		for (const char *const *k = c_keywords; *k; k++)
-			names_take(n, *k);
+		take_words(n, c_keywords);
 		take_list(n, "src/plan/reserved/bpf.names");
 		take_list(n, "src/plan/reserved/builtins.names");
-		for (const char *const *k = bpf_macro_names; *k; k++)
-			names_take(n, *k);
+		take_words(n, bpf_macro_names);
 		names_take(n, "LICENSE");	/* the license string every object has */
 		break;
 	case RESERVED_USER_DECLARED:
@@ -256,17 +261,14 @@ void names_take_reserved(struct names *n, enum reserved set)
 		take_list(n, "src/plan/reserved/builtins.names");
 		break;
 	case RESERVED_USER_VISIBLE:
-		for (const char *const *k = c_keywords; *k; k++)
-			names_take(n, *k);
+		take_words(n, c_keywords);
 		take_list(n, "src/plan/reserved/user.macros");
 		take_runtime(n);
-		for (const char *const *k = user_calls; *k; k++)
-			names_take(n, *k);
+		take_words(n, user_calls);
 		names_take(n, "main");
 		break;
 	case RESERVED_MEMBERS:
-		for (const char *const *k = c_keywords; *k; k++)
-			names_take(n, *k);
+		take_words(n, c_keywords);
 		take_list(n, "src/plan/reserved/user.macros");
 		take_list(n, "src/plan/reserved/bpf.names");
 		take_runtime(n);	/* KS_ macros */
@@ -281,11 +283,9 @@ void names_take_reserved(struct names *n, enum reserved set)
 		take_list(n, "src/plan/reserved/builtins.names");
 		break;
 	case RESERVED_MODULE_VISIBLE:
-		for (const char *const *k = c_keywords; *k; k++)
-			names_take(n, *k);
+		take_words(n, c_keywords);
 		take_list(n, "src/plan/reserved/module.macros");
-		for (const char *const *k = module_calls; *k; k++)
-			names_take(n, *k);
+		take_words(n, module_calls);
 		break;
 	case RESERVED_MODULE_TAGS:
 		take_list(n, "src/plan/reserved/module.tags");
