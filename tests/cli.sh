@@ -63,6 +63,23 @@ done
 if [ -e "$tmpdir/bad" ]; then fail compile-error-writes-nothing; else pass compile-error-writes-nothing; fi
 (cd "$tmpdir" && "$KS" compile ok.ks >/dev/null 2>&1)
 if [ -s "$tmpdir/ok/ok.c" ]; then pass compile-default-dir; else fail compile-default-dir; fi
+# A file whose text is the same is not written again (make sees no change);
+# one whose text changed is.
+touch -d '2000-01-01' "$tmpdir/ok/ok.c" "$tmpdir/ok/ok.h"
+"$KS" compile "$tmpdir/ok.ks" -o "$tmpdir/ok" >/dev/null 2>&1
+printf 'fn main() -> i32 {\n    return 1\n}\n' >"$tmpdir/ok1.ks"
+if [ -n "$(find "$tmpdir/ok/ok.c" -newermt 2001-01-01)" ]; then
+	fail compile-same-text-kept "ok.c was written again"
+else
+	pass compile-same-text-kept
+fi
+cp "$tmpdir/ok1.ks" "$tmpdir/ok.ks"
+"$KS" compile "$tmpdir/ok.ks" -o "$tmpdir/ok" >/dev/null 2>&1
+if [ -n "$(find "$tmpdir/ok/ok.c" -newermt 2001-01-01)" ] && grep -q 'return 1' "$tmpdir/ok/ok.c"; then
+	pass compile-changed-text-written
+else
+	fail compile-changed-text-written "ok.c kept its old text"
+fi
 
 expect ks2c-help 0 '^Usage: ks2c' "$KS2C" --help
 expect ks2c-version 0 '^ks2c (kernelscript) [0-9]' "$KS2C" --version

@@ -1,4 +1,5 @@
 #include "btf.h"
+#include "btf_raw.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +13,6 @@
 #include <sys/stat.h>
 
 #include <bpf/btf.h>
-#include <bpf/libbpf.h>
 
 /* Types nest (typedef of const of array of ...) and structs hold structs;
  * no real kernel type comes near this depth. */
@@ -31,14 +31,14 @@ struct slot {
 };
 
 struct table {
-	const struct btf *btf;	/* whose strings the names are */
+	const struct raw_btf *raw;	/* whose strings the names are */
 	struct slot *slots;
 	uint32_t mask;		/* capacity - 1; capacity is a power of two */
 };
 
 struct kernel_btf {
 	struct arena *arena;
-	struct btf *btf;
+	struct raw_btf raw;
 	const char *path;
 	struct table types;		/* struct, union, enum, typedef, func */
 	struct table enumerators;	/* every enumerator of every enum */
@@ -58,12 +58,12 @@ static uint32_t hash_name(const char *name, uint32_t kind)
 	return h;
 }
 
-static void table_init(struct arena *a, struct table *t, const struct btf *btf, size_t entries)
+static void table_init(struct arena *a, struct table *t, const struct raw_btf *raw, size_t entries)
 {
 	size_t cap = 64;
 	while (cap < entries * 2)
 		cap *= 2;
-	t->btf = btf;
+	t->raw = raw;
 	t->slots = arena_alloc(a, cap * sizeof(*t->slots));
 	t->mask = (uint32_t)cap - 1;
 }
@@ -72,7 +72,7 @@ static bool slot_is(const struct table *t, const struct slot *s, uint32_t hash,
 		    const char *name, uint32_t kind)
 {
 	return s->hash == hash && s->kind == kind &&
-	       !strcmp(btf__name_by_offset(t->btf, s->name_off), name);
+	       !strcmp(raw_btf_name(t->raw, s->name_off), name);
 }
 
 /* Adds NAME (at NAME_OFF) unless (kind, NAME) is there already: the first
@@ -110,12 +110,12 @@ static const struct slot *table_get(const struct table *t, const char *name, uin
 
 static const struct btf_type *type_at(const struct kernel_btf *kb, uint32_t id)
 {
-	return btf__type_by_id(kb->btf, id);
+	return raw_btf_type(&kb->raw, id);
 }
 
 static const char *name_of(const struct kernel_btf *kb, const struct btf_type *t)
 {
-	const char *name = btf__name_by_offset(kb->btf, t->name_off);
+	const char *name = raw_btf_name(&kb->raw, t->name_off);
 	return name ? name : "";
 }
 
@@ -148,14 +148,14 @@ static bool kind_of(const struct btf_type *t, enum kernel_kind *kind)
 
 static void add_enumerator(struct kernel_btf *kb, uint32_t name_off, uint32_t id, uint32_t i)
 {
-	const char *name = btf__name_by_offset(kb->btf, name_off);
+	const char *name = raw_btf_name(&kb->raw, name_off);
 	if (name && *name)
 		table_add(&kb->enumerators, name, name_off, 0, id, i);
 }
 
 static void build_indexes(struct kernel_btf *kb)
 {
-	uint32_t n = btf__type_cnt(kb->btf);
+	uint32_t n = kb->raw.count;
 	size_t ntypes = 0, nenumerators = 0, nclasses = 0;
 	for (uint32_t id = 1; id < n; id++) {
 		const struct btf_type *t = type_at(kb, id);
@@ -168,8 +168,8 @@ static void build_indexes(struct kernel_btf *kb)
 					       strlen(TRACE_CLASS_PREFIX)))
 			nclasses++;
 	}
-	table_init(kb->arena, &kb->types, kb->btf, ntypes);
-	table_init(kb->arena, &kb->enumerators, kb->btf, nenumerators);
+	table_init(kb->arena, &kb->types, &kb->raw, ntypes);
+	table_init(kb->arena, &kb->enumerators, &kb->raw, nenumerators);
 	kb->trace_classes = arena_alloc(kb->arena, (nclasses + 1) * sizeof(uint32_t));
 
 	for (uint32_t id = 1; id < n; id++) {
@@ -195,42 +195,25 @@ static void build_indexes(struct kernel_btf *kb)
 /* ---- the index, kept on disk -------------------------------------------- */
 
 /*
- * Building the index takes longer than everything else a compile does
- * but loading the BTF, so it is kept in a file of the cache directory
- * (index_dir), named by a hash of the BTF's bytes, and mapped by the next
- * compile: the tables as they are in memory, then the trace classes.  A
- * file that does not match is ignored, and one that cannot be written
- * costs nothing but the time.  A file is touched when used, and one
- * unused for INDEX_KEEP_DAYS (an old kernel's) is removed when another
- * is written.
+ * Building the index takes longer than everything else a compile does,
+ * so it is kept in a file of the cache directory (index_dir), named by
+ * the BTF file's key (btf_raw.c), and mapped by the next compile: where
+ * each type starts, then the tables as they are in memory, then the
+ * trace classes.  A file that does not match is ignored, and one that
+ * cannot be written costs nothing but the time.  A file is touched when
+ * used, and one unused for INDEX_KEEP_DAYS (an old kernel's) is removed
+ * when another is written.
  */
 #define INDEX_KEEP_DAYS 30
-#define INDEX_MAGIC "ksbtfix1"
+#define INDEX_MAGIC "ksbtfix2"
 
 struct index_header {
 	char magic[8];
-	uint64_t key;			/* btf_key() of the BTF it indexes */
-	uint32_t type_cnt;		/* the BTF's, as a second check */
+	uint64_t key;			/* the BTF's raw_btf key */
+	uint32_t type_cnt;		/* the BTF's, and the sizes of its */
+	uint32_t types_len, strings_len;	/* sections, as a second check */
 	uint32_t types_cap, enumerators_cap, ntrace_classes;
 };
-
-/* A hash of the BTF's bytes, eight at a time. */
-static uint64_t btf_key(const struct btf *btf)
-{
-	uint32_t size = 0;
-	const unsigned char *raw = btf__raw_data(btf, &size);
-	uint64_t h = 0xcbf29ce484222325ULL ^ size;
-	uint32_t i = 0;
-	for (; raw && i + 8 <= size; i += 8) {
-		uint64_t w;
-		memcpy(&w, raw + i, 8);
-		h = (h ^ w) * 0x100000001b3ULL;
-		h ^= h >> 32;
-	}
-	for (; raw && i < size; i++)
-		h = (h ^ raw[i]) * 0x100000001b3ULL;
-	return h;
-}
 
 /* The cache directory: $KERNELSCRIPT_CACHE_DIR ("" turns the cache off),
  * else $XDG_CACHE_HOME/kernelscript, else $HOME/.cache/kernelscript. */
@@ -254,35 +237,45 @@ static bool power_of_two(uint32_t n)
 	return n && !(n & (n - 1));
 }
 
-/* The index of KB's BTF from the cache, mapped: whether there was one. */
-static bool index_load(struct kernel_btf *kb, uint64_t key)
+static size_t index_size(const struct index_header *h)
+{
+	return sizeof(*h) + (size_t)h->type_cnt * sizeof(uint32_t) +
+	       ((size_t)h->types_cap + h->enumerators_cap) * sizeof(struct slot) +
+	       (size_t)h->ntrace_classes * sizeof(uint32_t);
+}
+
+/* The index of KB's BTF from the cache, mapped: whether there was one.
+ * Not read ahead: a compile reads a few of its pages. */
+static bool index_load(struct kernel_btf *kb)
 {
 	char dir[1024], path[1100];
-	if (!index_dir(dir, sizeof(dir)))
+	if (!kb->raw.cacheable || !index_dir(dir, sizeof(dir)))
 		return false;
-	snprintf(path, sizeof(path), "%s/btf-index-%016llx", dir, (unsigned long long)key);
+	snprintf(path, sizeof(path), "%s/btf-index-%016llx", dir, (unsigned long long)kb->raw.key);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	struct stat st;
 	void *map = MAP_FAILED;
 	if (fstat(fd, &st) == 0 && (size_t)st.st_size >= sizeof(struct index_header))
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED)
 		return false;
 	const struct index_header *h = map;
-	size_t want = sizeof(*h) + ((size_t)h->types_cap + h->enumerators_cap) * sizeof(struct slot) +
-		      (size_t)h->ntrace_classes * sizeof(uint32_t);
-	if (memcmp(h->magic, INDEX_MAGIC, sizeof(h->magic)) || h->key != key ||
-	    h->type_cnt != btf__type_cnt(kb->btf) || !power_of_two(h->types_cap) ||
-	    !power_of_two(h->enumerators_cap) || want != (size_t)st.st_size) {
+	if (memcmp(h->magic, INDEX_MAGIC, sizeof(h->magic)) || h->key != kb->raw.key ||
+	    h->types_len != kb->raw.types_len || h->strings_len != kb->raw.strings_len ||
+	    !h->type_cnt || !power_of_two(h->types_cap) || !power_of_two(h->enumerators_cap) ||
+	    index_size(h) != (size_t)st.st_size) {
 		munmap(map, (size_t)st.st_size);
 		return false;
 	}
-	struct slot *slots = (struct slot *)(h + 1);	/* read only from here on */
-	kb->types = (struct table){ kb->btf, slots, h->types_cap - 1 };
-	kb->enumerators = (struct table){ kb->btf, slots + h->types_cap, h->enumerators_cap - 1 };
+	const uint32_t *offsets = (const uint32_t *)(h + 1);	/* read only from here on */
+	struct slot *slots = (struct slot *)(offsets + h->type_cnt);
+	kb->raw.offsets = offsets;
+	kb->raw.count = h->type_cnt;
+	kb->types = (struct table){ &kb->raw, slots, h->types_cap - 1 };
+	kb->enumerators = (struct table){ &kb->raw, slots + h->types_cap, h->enumerators_cap - 1 };
 	kb->trace_classes = (uint32_t *)(slots + h->types_cap + h->enumerators_cap);
 	kb->ntrace_classes = h->ntrace_classes;
 	kb->index_map = map;
@@ -327,15 +320,16 @@ static bool make_dirs(char *dir)
 
 /* Writes KB's index into the cache (a file renamed into place, so that a
  * compile running meanwhile sees all of it or nothing). */
-static void index_save(const struct kernel_btf *kb, uint64_t key)
+static void index_save(const struct kernel_btf *kb)
 {
 	char dir[1024], path[1100], tmp[1130];
-	if (!index_dir(dir, sizeof(dir)) || !make_dirs(dir))
+	if (!kb->raw.cacheable || !index_dir(dir, sizeof(dir)) || !make_dirs(dir))
 		return;
-	snprintf(path, sizeof(path), "%s/btf-index-%016llx", dir, (unsigned long long)key);
+	snprintf(path, sizeof(path), "%s/btf-index-%016llx", dir, (unsigned long long)kb->raw.key);
 	snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid());
 	struct index_header h = {
-		.magic = INDEX_MAGIC, .key = key, .type_cnt = btf__type_cnt(kb->btf),
+		.magic = INDEX_MAGIC, .key = kb->raw.key, .type_cnt = kb->raw.count,
+		.types_len = kb->raw.types_len, .strings_len = kb->raw.strings_len,
 		.types_cap = kb->types.mask + 1, .enumerators_cap = kb->enumerators.mask + 1,
 		.ntrace_classes = (uint32_t)kb->ntrace_classes,
 	};
@@ -343,6 +337,7 @@ static void index_save(const struct kernel_btf *kb, uint64_t key)
 	if (!f)
 		return;
 	bool ok = fwrite(&h, sizeof(h), 1, f) == 1 &&
+		  fwrite(kb->raw.offsets, sizeof(uint32_t), h.type_cnt, f) == h.type_cnt &&
 		  fwrite(kb->types.slots, sizeof(struct slot), h.types_cap, f) == h.types_cap &&
 		  fwrite(kb->enumerators.slots, sizeof(struct slot), h.enumerators_cap, f) ==
 		  h.enumerators_cap &&
@@ -354,74 +349,32 @@ static void index_save(const struct kernel_btf *kb, uint64_t key)
 	index_prune(dir);
 }
 
-static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
-
-/*
- * Raw BTF (not an ELF file) at PATH, mapped rather than read: the kernel's
- * is 5 MB or more, and reading it costs more than everything else a
- * compile does.  The kernel maps /sys/kernel/btf/vmlinux from 6.16 on.
- * NULL when PATH cannot be mapped or is not raw BTF: the caller reads it
- * as libbpf does.
- */
-static struct btf *btf_map_raw(const char *path)
-{
-	struct stat st;
-	struct btf *btf = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) == 0 && st.st_size > 4) {
-		size_t size = (size_t)st.st_size;
-		void *raw = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-		/* BTF's magic, 0xeb9f, in this machine's byte order */
-		if (raw != MAP_FAILED && *(const uint16_t *)raw == 0xeb9f)
-			btf = btf__new(raw, (uint32_t)size);	/* copies what it keeps */
-		if (raw != MAP_FAILED)
-			munmap(raw, size);
-	}
-	close(fd);
-	return btf && !libbpf_get_error(btf) ? btf : NULL;
-}
-
 struct kernel_btf *kernel_btf_load(struct arena *a, const char *path, const char **why)
 {
-	/* Our own messages say what went wrong; libbpf's would repeat it. */
-	libbpf_print_fn_t old_print = libbpf_set_print(silent_print);
+	const char *file = path ? path : KERNEL_BTF_DEFAULT_PATH, *what = NULL;
+	struct kernel_btf *kb = arena_alloc(a, sizeof(*kb));
 	errno = 0;
-	struct btf *btf = btf_map_raw(path ? path : KERNEL_BTF_DEFAULT_PATH);
-	if (!btf)
-		btf = path ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
-	int err = errno;
-	libbpf_set_print(old_print);
-
-	if (!btf) {
+	if (!raw_btf_open(&kb->raw, file, a, &what)) {
+		int err = errno;
 		if (!path)
-			*why = arena_printf(a, "cannot read the running kernel's BTF (%s): %s",
-					    KERNEL_BTF_DEFAULT_PATH,
-					    err == ESRCH || err == ENOENT || !err
-					    ? "the kernel has none" : strerror(err));
-		else if (access(path, R_OK) != 0)
-			*why = arena_printf(a, "cannot read '%s': %s", path, strerror(errno));
+			*why = arena_printf(a, "cannot read the running kernel's BTF (%s): %s", file,
+					    err == ENOENT ? "the kernel has none" : what);
+		else if (err)
+			*why = arena_printf(a, "cannot read '%s': %s", path, what);
 		else
-			*why = arena_printf(a, "cannot read BTF from '%s': %s", path,
-					    err == ENOMEM ? strerror(err)
-					    : "not a BTF file, nor an ELF file with a .BTF section");
+			*why = arena_printf(a, "cannot read BTF from '%s': %s", path, what);
 		return NULL;
 	}
-	struct kernel_btf *kb = arena_alloc(a, sizeof(*kb));
 	kb->arena = a;
-	kb->btf = btf;
-	kb->path = arena_strdup(a, path ? path : KERNEL_BTF_DEFAULT_PATH);
-	uint64_t key = btf_key(btf);
-	if (!index_load(kb, key)) {
+	kb->path = arena_strdup(a, file);
+	if (!index_load(kb)) {
+		if (!raw_btf_walk(&kb->raw, a, &what)) {
+			*why = arena_printf(a, "cannot read BTF from '%s': %s", file, what);
+			raw_btf_close(&kb->raw);
+			return NULL;
+		}
 		build_indexes(kb);
-		index_save(kb, key);
+		index_save(kb);
 	}
 	return kb;
 }
@@ -430,11 +383,11 @@ void kernel_btf_free(struct kernel_btf *kb)
 {
 	if (!kb)
 		return;
-	btf__free(kb->btf);
-	kb->btf = NULL;
+	raw_btf_close(&kb->raw);
 	if (kb->index_map)
 		munmap(kb->index_map, kb->index_size);
 	kb->index_map = NULL;
+	kb->raw = (struct raw_btf){ 0 };
 	kb->types = kb->enumerators = (struct table){ 0 };
 	kb->trace_classes = NULL;
 	kb->ntrace_classes = 0;
@@ -450,9 +403,25 @@ const char *kernel_btf_path(const struct kernel_btf *kb)
 	return kb->path;
 }
 
-const struct btf *kernel_btf_raw(const struct kernel_btf *kb)
+const struct btf_type *kernel_btf_type(const struct kernel_btf *kb, uint32_t id)
 {
-	return kb->btf;
+	return raw_btf_type(&kb->raw, id);
+}
+
+const char *kernel_btf_name(const struct kernel_btf *kb, uint32_t name_off)
+{
+	const char *name = raw_btf_name(&kb->raw, name_off);
+	return name ? name : "";
+}
+
+uint32_t kernel_btf_type_count(const struct kernel_btf *kb)
+{
+	return kb->raw.count;
+}
+
+int64_t kernel_btf_size(const struct kernel_btf *kb, uint32_t id)
+{
+	return raw_btf_size(&kb->raw, id);
 }
 
 /* ---- names ------------------------------------------------------------- */
@@ -521,6 +490,11 @@ static uint32_t skip_typedefs(const struct kernel_btf *kb, uint32_t id)
 	return id;
 }
 
+uint32_t kernel_btf_resolve(const struct kernel_btf *kb, uint32_t id)
+{
+	return skip_typedefs(kb, id);
+}
+
 struct text {
 	const char *s;
 	bool opaque;	/* bytes with no KernelScript type: u8[N] */
@@ -582,13 +556,13 @@ static struct text array_text(const struct kernel_btf *kb, uint32_t id, int dept
 		const struct btf_array *arr = btf_array(t);
 		int n = snprintf(dims + len, sizeof(dims) - len, "[%u]", arr->nelems);
 		if (n < 0 || (size_t)n >= sizeof(dims) - len)
-			return opaque_bytes(kb, btf__resolve_size(kb->btf, id));
+			return opaque_bytes(kb, raw_btf_size(&kb->raw, id));
 		len += (size_t)n;
 		elem = arr->type;
 	}
 	struct text e = type_text(kb, elem, NULL, depth + 1);
 	if (e.opaque)
-		return opaque_bytes(kb, btf__resolve_size(kb->btf, id));
+		return opaque_bytes(kb, raw_btf_size(&kb->raw, id));
 	return plain(arena_printf(kb->arena, "%s%s", e.s, dims));
 }
 
@@ -660,7 +634,7 @@ static void add_members(const struct kernel_btf *kb, struct vec *out,
 	for (uint32_t i = 0; i < btf_vlen(t); i++) {
 		uint32_t bit_offset = base_bits + btf_member_bit_offset(t, i);
 		uint32_t bit_size = btf_member_bitfield_size(t, i);
-		const char *name = btf__name_by_offset(kb->btf, m[i].name_off);
+		const char *name = raw_btf_name(&kb->raw, m[i].name_off);
 		if (!name || !*name) {
 			/* A nameless struct or union: C names its members as
 			 * the outer struct's.  A nameless bitfield is padding. */
@@ -772,7 +746,7 @@ static struct kernel_enum *make_enum(const struct kernel_btf *kb, uint32_t id,
 	for (uint32_t i = 0; i < e->count; i++) {
 		uint32_t name_off = btf_is_enum64(t) ? btf_enum64(t)[i].name_off
 						     : btf_enum(t)[i].name_off;
-		e->values[i].name = arena_strdup(kb->arena, btf__name_by_offset(kb->btf, name_off));
+		e->values[i].name = arena_strdup(kb->arena, raw_btf_name(&kb->raw, name_off));
 		e->values[i].value = enumerator_value(t, i);
 	}
 	return e;
@@ -806,7 +780,7 @@ const struct kernel_func *kernel_btf_func(const struct kernel_btf *kb, const cha
 	f->count = n;
 	f->params = arena_alloc(kb->arena, (n + 1) * sizeof(*f->params));
 	for (size_t i = 0; i < n; i++) {
-		const char *pname = btf__name_by_offset(kb->btf, p[i].name_off);
+		const char *pname = raw_btf_name(&kb->raw, p[i].name_off);
 		f->params[i].name = arena_strdup(kb->arena, pname ? pname : "");
 		f->params[i].type = type_text(kb, p[i].type, NULL, 0).s;
 		f->params[i].type_id = p[i].type;

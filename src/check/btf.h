@@ -2,7 +2,7 @@
  * know about the kernel's structs, enums and functions.
  *
  * In:  a BTF file (by default the running kernel's, /sys/kernel/btf/vmlinux),
- *      read through libbpf's btf API.
+ *      read by btf_raw.c.
  * Out: answers to name queries (is NAME a kernel struct, an enumerator, ...),
  *      kernel structs, enums and function prototypes whose types are written
  *      as KernelScript type text, tracepoint contexts, and .kh declarations.
@@ -52,7 +52,7 @@
 
 #include "arena.h"
 
-struct btf;
+struct btf_type;
 struct kernel_btf;
 
 #define KERNEL_BTF_DEFAULT_PATH "/sys/kernel/btf/vmlinux"
@@ -61,7 +61,7 @@ struct kernel_btf;
  * the running kernel's when PATH is NULL.  On failure returns NULL and sets
  * *why to a description allocated in A. */
 struct kernel_btf *kernel_btf_load(struct arena *a, const char *path, const char **why);
-/* Releases libbpf's copy of the BTF.  Takes NULL. */
+/* Releases the BTF's bytes.  Takes NULL. */
 void kernel_btf_free(struct kernel_btf *kb);
 
 /* Whether the name index came from the cache directory rather than being
@@ -70,8 +70,15 @@ void kernel_btf_free(struct kernel_btf *kb);
 bool kernel_btf_index_cached(const struct kernel_btf *kb);
 /* The file the BTF came from. */
 const char *kernel_btf_path(const struct kernel_btf *kb);
-/* libbpf's view, for what this module does not cover (btf_dump, ...). */
-const struct btf *kernel_btf_raw(const struct kernel_btf *kb);
+/* The BTF itself, for what this module does not cover: type ID (void's
+ * for 0, NULL past the last), the string at NAME_OFF ("" past the last),
+ * how many ids there are (void's included), ID without modifiers and
+ * typedefs, and the size of ID in bytes (-1 when it has none). */
+const struct btf_type *kernel_btf_type(const struct kernel_btf *kb, uint32_t id);
+const char *kernel_btf_name(const struct kernel_btf *kb, uint32_t name_off);
+uint32_t kernel_btf_type_count(const struct kernel_btf *kb);
+uint32_t kernel_btf_resolve(const struct kernel_btf *kb, uint32_t id);
+int64_t kernel_btf_size(const struct kernel_btf *kb, uint32_t id);
 
 /* ---- names ------------------------------------------------------------- */
 

@@ -125,13 +125,12 @@ void kernel_btf_struct_ops_names(const struct kernel_btf *btf, struct arena *a, 
 {
 	if (!btf)
 		return;
-	const struct btf *raw = kernel_btf_raw(btf);
 	size_t plen = strlen(STRUCT_OPS_PREFIX);
-	for (uint32_t id = 1; id < btf__type_cnt(raw); id++) {
-		const struct btf_type *t = btf__type_by_id(raw, id);
+	for (uint32_t id = 1; id < kernel_btf_type_count(btf); id++) {
+		const struct btf_type *t = kernel_btf_type(btf, id);
 		if (!btf_is_struct(t))
 			continue;
-		const char *name = btf__name_by_offset(raw, t->name_off);
+		const char *name = kernel_btf_name(btf, t->name_off);
 		if (!name || strncmp(name, STRUCT_OPS_PREFIX, plen))
 			continue;
 		if (is_struct_ops_value(kernel_btf_struct_by_id(btf, id), name + plen))
@@ -167,18 +166,17 @@ const struct type *kernel_btf_member_function(const struct kernel_btf *btf, stru
 static bool scan_kfuncs(const struct kernel_btf *btf, const char *name, struct arena *a,
 			struct vec *out, size_t *tags)
 {
-	const struct btf *raw = kernel_btf_raw(btf);
 	*tags = 0;
-	for (uint32_t id = 1; id < btf__type_cnt(raw); id++) {
-		const struct btf_type *t = btf__type_by_id(raw, id);
+	for (uint32_t id = 1; id < kernel_btf_type_count(btf); id++) {
+		const struct btf_type *t = kernel_btf_type(btf, id);
 		if (!btf_is_decl_tag(t) || btf_decl_tag(t)->component_idx != -1)
 			continue;
-		const char *tag = btf__name_by_offset(raw, t->name_off);
-		const struct btf_type *f = btf__type_by_id(raw, t->type);
+		const char *tag = kernel_btf_name(btf, t->name_off);
+		const struct btf_type *f = kernel_btf_type(btf, t->type);
 		if (!tag || strcmp(tag, "bpf_kfunc") || !f || !btf_is_func(f))
 			continue;
 		++*tags;
-		const char *fname = btf__name_by_offset(raw, f->name_off);
+		const char *fname = kernel_btf_name(btf, f->name_off);
 		if (name && fname && !strcmp(fname, name))
 			return true;
 		if (out && fname)

@@ -387,17 +387,17 @@ static int resolve_tracepoint(struct arena *a, const struct kernel_btf *kb,
 /* The named struct, union or enum that type ID is, points to or is an
  * array of (through typedefs and qualifiers), or NULL: what a .kh must
  * declare for a value of type ID to be read. */
-static const char *used_type(const struct btf *btf, uint32_t id)
+static const char *used_type(const struct kernel_btf *kb, uint32_t id)
 {
 	for (int depth = 0; depth < 32; depth++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_type *t = kernel_btf_type(kb, id);
 		if (!t)
 			return NULL;
 		if (btf_is_typedef(t)) {
 			/* typedef struct { ... } pmd_t: the struct is known as pmd_t */
-			const struct btf_type *u = btf__type_by_id(btf, btf__resolve_type(btf, t->type));
+			const struct btf_type *u = kernel_btf_type(kb, kernel_btf_resolve(kb, t->type));
 			if (u && btf_is_composite(u) && !u->name_off)
-				return btf__name_by_offset(btf, t->name_off);
+				return kernel_btf_name(kb, t->name_off);
 		}
 		switch (btf_kind(t)) {
 		case BTF_KIND_TYPEDEF: case BTF_KIND_CONST: case BTF_KIND_VOLATILE:
@@ -409,7 +409,7 @@ static const char *used_type(const struct btf *btf, uint32_t id)
 			break;
 		case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_ENUM:
 		case BTF_KIND_ENUM64: {
-			const char *name = btf__name_by_offset(btf, t->name_off);
+			const char *name = kernel_btf_name(kb, t->name_off);
 			return name && *name ? name : NULL;
 		}
 		default:
@@ -421,9 +421,9 @@ static const char *used_type(const struct btf *btf, uint32_t id)
 
 /* Adds the type ID uses (see used_type) to the NULL-terminated LIST of at
  * most MAX names, once. */
-static void add_used_type(const struct btf *btf, uint32_t id, const char **list, size_t max)
+static void add_used_type(const struct kernel_btf *kb, uint32_t id, const char **list, size_t max)
 {
-	const char *name = used_type(btf, id);
+	const char *name = used_type(kb, id);
 	if (!name)
 		return;
 	size_t n = 0;
@@ -507,12 +507,11 @@ static const char *similar_functions(struct arena *a, const struct kernel_btf *k
 	const char *best[MAX] = { 0 };
 	size_t score[MAX];
 	size_t len = strlen(name), limit = len < 6 ? 1 : 2;
-	const struct btf *btf = kernel_btf_raw(kb);
-	for (uint32_t id = 1; id < btf__type_cnt(btf); id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
+	for (uint32_t id = 1; id < kernel_btf_type_count(kb); id++) {
+		const struct btf_type *t = kernel_btf_type(kb, id);
 		if (!btf_is_func(t))
 			continue;
-		const char *f = btf__name_by_offset(btf, t->name_off);
+		const char *f = kernel_btf_name(kb, t->name_off);
 		size_t flen = strlen(f), s;
 		if (strstr(f, name))
 			s = flen - len;
@@ -601,7 +600,7 @@ static int resolve_probe(struct arena *a, const struct kernel_btf *kb, struct pr
 
 	const char **types = arena_alloc(a, (f->count + 1) * sizeof(*types));
 	for (size_t i = 0; i < f->count; i++)
-		add_used_type(kernel_btf_raw(kb), f->params[i].type_id, types, f->count + 1);
+		add_used_type(kb, f->params[i].type_id, types, f->count + 1);
 	p->type_names = types;
 	p->nparams = f->count;
 	p->renamed = renamed;
@@ -645,26 +644,26 @@ static bool same_prototype(const struct btf_type *a, const struct btf_type *b)
  * named, preferring the stubs BPF struct_ops are checked against (named
  * bpf_*_MEMBER or __bpf_*_MEMBER).  Its parameter names are the ones to
  * use.  NULL when there is none. */
-static const struct btf_type *named_prototype(const struct btf *btf, const char *member,
+static const struct btf_type *named_prototype(const struct kernel_btf *kb, const char *member,
 					      const struct btf_type *proto)
 {
 	const struct btf_type *found = NULL;
 	int found_rank = 0;
 	size_t mlen = strlen(member);
-	for (uint32_t id = 1; id < btf__type_cnt(btf); id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
+	for (uint32_t id = 1; id < kernel_btf_type_count(kb); id++) {
+		const struct btf_type *t = kernel_btf_type(kb, id);
 		if (!btf_is_func(t))
 			continue;
-		const char *name = btf__name_by_offset(btf, t->name_off);
+		const char *name = kernel_btf_name(kb, t->name_off);
 		size_t len = strlen(name);
 		if (len <= mlen + 1 || name[len - mlen - 1] != '_' || strcmp(name + len - mlen, member))
 			continue;
-		const struct btf_type *fp = btf__type_by_id(btf, t->type);
+		const struct btf_type *fp = kernel_btf_type(kb, t->type);
 		if (!fp || !btf_is_func_proto(fp) || !same_prototype(fp, proto))
 			continue;
 		bool named = true;
 		for (uint32_t i = 0; i < btf_vlen(fp); i++) {
-			const char *pn = btf__name_by_offset(btf, btf_params(fp)[i].name_off);
+			const char *pn = kernel_btf_name(kb, btf_params(fp)[i].name_off);
 			named = named && pn && *pn;
 		}
 		if (!named)
@@ -685,13 +684,12 @@ static struct ops_function ops_function(struct arena *a, const struct kernel_btf
 					const char *member, const struct btf_type *proto,
 					const char *const *taken)
 {
-	const struct btf *btf = kernel_btf_raw(kb);
-	const struct btf_type *named = named_prototype(btf, member, proto);
+	const struct btf_type *named = named_prototype(kb, member, proto);
 	size_t n = btf_vlen(proto);
 	const char **kernel_names = arena_alloc(a, (n + 1) * sizeof(*kernel_names));
 	for (size_t i = 0; i < n; i++) {
 		const char *type = kernel_btf_type_text(kb, btf_params(proto)[i].type);
-		kernel_names[i] = named ? btf__name_by_offset(btf, btf_params(named)[i].name_off)
+		kernel_names[i] = named ? kernel_btf_name(kb, btf_params(named)[i].name_off)
 				: !strcmp(type, "*sock") ? "sk" : "";
 	}
 	const char **names = safe_names(a, kernel_names, n, taken);
@@ -753,7 +751,6 @@ static const char *extern_decl(struct arena *a, const struct kernel_btf *kb, con
 static int resolve_struct_ops(struct arena *a, const struct kernel_btf *kb, struct project *p,
 			      FILE *err)
 {
-	const struct btf *btf = kernel_btf_raw(kb);
 	const struct kernel_struct *s = kernel_btf_struct(kb, p->ops);
 	if (!s || s->is_union)
 		return error(err, "the kernel's BTF (%s) has no struct %s: this kernel has no "
@@ -780,15 +777,15 @@ static int resolve_struct_ops(struct arena *a, const struct kernel_btf *kb, stru
 		if (!proto) {
 			decl = arena_printf(a, "%s    %s: %s,\n", decl, m->name, m->type);
 			if (!strchr(m->type, '*'))
-				add_used_type(btf, m->type_id, types, max_types);
+				add_used_type(kb, m->type_id, types, max_types);
 			continue;
 		}
 		struct ops_function fn = ops_function(a, kb, m->name, proto, taken);
 		decl = arena_printf(a, "%s    %s: fn%s,\n", decl, m->name,
 				    fn.signature + strlen(m->name));
-		add_used_type(btf, proto->type, types, max_types);
+		add_used_type(kb, proto->type, types, max_types);
 		for (uint32_t j = 0; j < btf_vlen(proto); j++)
-			add_used_type(btf, btf_params(proto)[j].type, types, max_types);
+			add_used_type(kb, btf_params(proto)[j].type, types, max_types);
 		const char *about = NULL;
 		bool required = false;
 		for (size_t j = 0; j < sizeof(congestion_functions) / sizeof(congestion_functions[0]); j++)

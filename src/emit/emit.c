@@ -2,14 +2,40 @@
 #include "emit_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "templates.h"
 
+/* Whether the file at PATH holds TEXT already. */
+static bool holds(const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool same = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (size_t)st.st_size == len;
+	char buf[8192];
+	for (size_t at = 0; same && at < len;) {
+		ssize_t n = read(fd, buf, len - at < sizeof(buf) ? len - at : sizeof(buf));
+		same = n > 0 && !memcmp(buf, text + at, (size_t)n);
+		at += n > 0 ? (size_t)n : 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	return same;
+}
+
+/* A file that holds TEXT already is left as it is: its time stamp tells
+ * make that nothing in it changed, and rewriting it costs more than
+ * reading it. */
 static bool write_text(struct diag *d, const char *path, const char *text)
 {
+	if (holds(path, text))
+		return true;
 	FILE *f = fopen(path, "w");
 	if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
 		diag_error_plain(d, "cannot write '%s': %s", path, strerror(errno));

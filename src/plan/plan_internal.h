@@ -9,6 +9,17 @@
 
 struct names;
 
+/* A sorted list of names, built into the program (src/plan/reserved/,
+ * made into reserved_data.c by embed.sh). */
+struct word_list {
+	const char *text;	/* the names, each ended by NUL */
+	const uint32_t *at;	/* where each one starts in text */
+	size_t count;
+};
+extern const struct word_list reserved_bpf_names, reserved_bpf_tags, reserved_builtins_names,
+	reserved_user_names, reserved_user_macros, reserved_user_tags, reserved_module_names,
+	reserved_module_macros, reserved_module_tags, reserved_runtime;
+
 /* The names taken before the program's: C's own and the headers'. */
 enum reserved {
 	RESERVED_BPF,		/* NAME.bpf.c: keywords, libbpf's eBPF headers */

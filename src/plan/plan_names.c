@@ -6,10 +6,8 @@
  * namespace before anything else. */
 #include "plan_internal.h"
 
-#include <ctype.h>
 #include <string.h>
 
-#include "templates.h"
 #include "btf.h"
 
 struct names {
@@ -23,6 +21,8 @@ struct names {
 	bool btf_types;		/* ... its typedefs and enumerators */
 	bool btf_tags;		/* ... its struct, union and enum names */
 	bool python;		/* Python.h's names: Py..., _Py..., PY... */
+	const struct word_list *lists[4];	/* reserved: taken without copying */
+	size_t nlists;
 };
 
 static size_t hash(const char *s)
@@ -47,8 +47,28 @@ static bool python_name(const char *name)
 	return !strncmp(name, "Py", 2) || !strncmp(name, "_Py", 3) || !strncmp(name, "PY", 2);
 }
 
+/* Whether LIST has NAME: a binary search. */
+static bool listed(const struct word_list *list, const char *name)
+{
+	size_t lo = 0, hi = list->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, list->text + list->at[mid]);
+		if (!c)
+			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
+
 static bool has_own(const struct names *n, const char *name)
 {
+	for (size_t i = 0; i < n->nlists; i++)
+		if (listed(n->lists[i], name))
+			return true;
 	if (n->cap) {
 		for (size_t i = hash(name) & (n->cap - 1); n->slots[i]; i = (i + 1) & (n->cap - 1))
 			if (!strcmp(n->slots[i], name))
@@ -186,44 +206,14 @@ static void take_words(struct names *n, const char *const *words)
 		names_take(n, *w);
 }
 
-/* Every line of an embedded list (src/reserved/). */
-static void take_list(struct names *n, const char *list)
+/* Every name of LIST, a reserved list: searched, not copied. */
+static void take_list(struct names *n, const struct word_list *list)
 {
-	const char *text = template_text(n->arena, list);
-	for (const char *p = text; p && *p;) {
-		const char *end = strchr(p, '\n');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len)
-			names_take(n, arena_strndup(n->arena, p, len));
-		p += len + (end ? 1 : 0);
-	}
-}
-
-/* The names the runtime headers define: every identifier in them that
- * starts with ks_ or KS_. */
-static void take_runtime_header(struct names *n, const char *header)
-{
-	const char *text = template_text(n->arena, header);
-	for (const char *p = text; p && *p;) {
-		if (!(isalpha((unsigned char)*p) || *p == '_')) {
-			p++;
-			continue;
-		}
-		const char *start = p;
-		while (isalnum((unsigned char)*p) || *p == '_')
-			p++;
-		if ((p - start > 3) && (!strncmp(start, "ks_", 3) || !strncmp(start, "KS_", 3)))
-			names_take(n, arena_strndup(n->arena, start, (size_t)(p - start)));
-	}
-}
-
-static void take_runtime(struct names *n)
-{
-	take_runtime_header(n, "skeleton/ks_runtime.h");
-	take_runtime_header(n, "skeleton/ks_state.h");
-	take_runtime_header(n, "skeleton/ks_options.h");
-	take_runtime_header(n, "skeleton/ks_python.h");
-	take_runtime_header(n, "skeleton/ks_exec.h");
+	if (n->nlists < sizeof(n->lists) / sizeof(n->lists[0]))
+		n->lists[n->nlists++] = list;
+	else
+		for (size_t i = 0; i < list->count; i++)
+			names_take(n, list->text + list->at[i]);
 }
 
 /* What libbpf's eBPF headers declare inside their macros' expansions
@@ -251,44 +241,44 @@ void names_take_reserved(struct names *n, enum reserved set)
 	switch (set) {
 	case RESERVED_BPF:
 		take_words(n, c_keywords);
-		take_list(n, "src/plan/reserved/bpf.names");
-		take_list(n, "src/plan/reserved/builtins.names");
+		take_list(n, &reserved_bpf_names);
+		take_list(n, &reserved_builtins_names);
 		take_words(n, bpf_macro_names);
 		names_take(n, "LICENSE");	/* the license string every object has */
 		break;
 	case RESERVED_USER_DECLARED:
-		take_list(n, "src/plan/reserved/user.names");
-		take_list(n, "src/plan/reserved/builtins.names");
+		take_list(n, &reserved_user_names);
+		take_list(n, &reserved_builtins_names);
 		break;
 	case RESERVED_USER_VISIBLE:
 		take_words(n, c_keywords);
-		take_list(n, "src/plan/reserved/user.macros");
-		take_runtime(n);
+		take_list(n, &reserved_user_macros);
+		take_list(n, &reserved_runtime);
 		take_words(n, user_calls);
 		names_take(n, "main");
 		break;
 	case RESERVED_MEMBERS:
 		take_words(n, c_keywords);
-		take_list(n, "src/plan/reserved/user.macros");
-		take_list(n, "src/plan/reserved/bpf.names");
-		take_runtime(n);	/* KS_ macros */
+		take_list(n, &reserved_user_macros);
+		take_list(n, &reserved_bpf_names);
+		take_list(n, &reserved_runtime);	/* KS_ macros */
 		break;
 	case RESERVED_TAGS:
-		take_list(n, "src/plan/reserved/user.tags");
-		take_list(n, "src/plan/reserved/bpf.tags");
-		take_runtime(n);
+		take_list(n, &reserved_user_tags);
+		take_list(n, &reserved_bpf_tags);
+		take_list(n, &reserved_runtime);
 		break;
 	case RESERVED_MODULE_DECLARED:
-		take_list(n, "src/plan/reserved/module.names");
-		take_list(n, "src/plan/reserved/builtins.names");
+		take_list(n, &reserved_module_names);
+		take_list(n, &reserved_builtins_names);
 		break;
 	case RESERVED_MODULE_VISIBLE:
 		take_words(n, c_keywords);
-		take_list(n, "src/plan/reserved/module.macros");
+		take_list(n, &reserved_module_macros);
 		take_words(n, module_calls);
 		break;
 	case RESERVED_MODULE_TAGS:
-		take_list(n, "src/plan/reserved/module.tags");
+		take_list(n, &reserved_module_tags);
 		break;
 	}
 }

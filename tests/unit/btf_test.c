@@ -5,12 +5,15 @@
  * and is skipped (exit status 77). */
 #include "btf.h"
 
+#include <elf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include "unit.h"
 
@@ -93,9 +96,176 @@ static void test_explicit_path(void)
 	struct kernel_btf *other = kernel_btf_load(unit.arena, KERNEL_BTF_DEFAULT_PATH, &why);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(other);
 	CU_ASSERT_STRING_EQUAL(kernel_btf_path(other), KERNEL_BTF_DEFAULT_PATH);
-	CU_ASSERT_PTR_NOT_NULL(kernel_btf_raw(other));
+	CU_ASSERT_PTR_NOT_NULL(kernel_btf_type(other, 1));
 	CU_ASSERT(kernel_btf_is_struct(other, "xdp_md"));
 	kernel_btf_free(other);
+}
+
+/* Our reader sees the kernel's BTF as libbpf does: the same records, the
+ * same names, the same sizes, whether the index was built or mapped. */
+static void same_as_libbpf(const struct kernel_btf *k, const struct btf *lib)
+{
+	uint32_t n = btf__type_cnt(lib), differ = 0;
+	CU_ASSERT_EQUAL_FATAL(kernel_btf_type_count(k), n);
+	for (uint32_t id = 1; id < n; id++) {
+		const struct btf_type *ours = kernel_btf_type(k, id), *theirs = btf__type_by_id(lib, id);
+		differ += !ours || memcmp(ours, theirs, sizeof(*ours)) ||
+			  strcmp(kernel_btf_name(k, ours->name_off),
+				 btf__name_by_offset(lib, theirs->name_off));
+		if (btf_is_composite(theirs) || btf_is_array(theirs) || btf_is_typedef(theirs)) {
+			int64_t size = btf__resolve_size(lib, id);
+			differ += size >= 0 && kernel_btf_size(k, id) != size;
+		}
+	}
+	CU_ASSERT_EQUAL(differ, 0);
+	CU_ASSERT_PTR_NULL(kernel_btf_type(k, n));
+	CU_ASSERT_EQUAL(btf_kind(kernel_btf_type(k, 0)), 0);
+}
+
+static void test_like_libbpf(void)
+{
+	struct btf *lib = btf__load_vmlinux_btf();
+	CU_ASSERT_FATAL(!libbpf_get_error(lib));
+	const char *why = NULL;
+	setenv("KERNELSCRIPT_CACHE_DIR", "", 1);
+	struct kernel_btf *walked = kernel_btf_load(unit.arena, NULL, &why);
+	unsetenv("KERNELSCRIPT_CACHE_DIR");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(walked);
+	CU_ASSERT(!kernel_btf_index_cached(walked));
+	same_as_libbpf(walked, lib);
+	same_as_libbpf(kb, lib);
+	kernel_btf_free(walked);
+	btf__free(lib);
+}
+
+/* A small BTF file: int, struct pair { int a, b; }, struct pair *. */
+static void *small_btf(uint32_t *size)
+{
+	struct btf *b = btf__new_empty();
+	int i = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	int s = btf__add_struct(b, "pair", 8);
+	btf__add_field(b, "a", i, 0, 0);
+	btf__add_field(b, "b", i, 32, 0);
+	btf__add_ptr(b, s);
+	const void *raw = btf__raw_data(b, size);
+	void *copy = malloc(*size);
+	memcpy(copy, raw, *size);
+	btf__free(b);
+	return copy;
+}
+
+/* Loads the BYTES written to a file, the cache off. */
+static struct kernel_btf *load_bytes(const void *bytes, size_t size, const char **why)
+{
+	char path[] = "/tmp/btf_test.XXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(write(fd, bytes, size) == (ssize_t)size);
+	close(fd);
+	setenv("KERNELSCRIPT_CACHE_DIR", "", 1);
+	*why = NULL;
+	struct kernel_btf *k = kernel_btf_load(unit.arena, path, why);
+	unsetenv("KERNELSCRIPT_CACHE_DIR");
+	unlink(path);
+	return k;
+}
+
+/* An ELF file whose .BTF section is BTF at SKEW bytes past a 4-byte
+ * boundary: what a vmlinux or an eBPF object looks like to the reader. */
+static void *elf_around(const void *btf, uint32_t btf_size, size_t skew, size_t *size)
+{
+	static const char names[] = "\0.shstrtab\0.BTF";
+	size_t btf_at = sizeof(Elf64_Ehdr) + sizeof(names) + 1 + skew;
+	size_t sh_at = (btf_at + btf_size + 7) / 8 * 8;
+	*size = sh_at + 3 * sizeof(Elf64_Shdr);
+	unsigned char *f = calloc(1, *size);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)f;
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_REL;
+	eh->e_shoff = sh_at;
+	eh->e_shentsize = sizeof(Elf64_Shdr);
+	eh->e_shnum = 3;
+	eh->e_shstrndx = 1;
+	memcpy(f + sizeof(*eh), names, sizeof(names));
+	memcpy(f + btf_at, btf, btf_size);
+	Elf64_Shdr *sh = (Elf64_Shdr *)(f + sh_at);
+	sh[1] = (Elf64_Shdr){ .sh_name = 1, .sh_type = SHT_STRTAB, .sh_offset = sizeof(*eh),
+			      .sh_size = sizeof(names) };
+	sh[2] = (Elf64_Shdr){ .sh_name = 11, .sh_type = SHT_PROGBITS, .sh_offset = btf_at,
+			      .sh_size = btf_size };
+	return f;
+}
+
+/* The .BTF section of an ELF file is read, aligned or not; an ELF file
+ * without one is refused. */
+static void test_elf(void)
+{
+	uint32_t btf_size;
+	void *btf = small_btf(&btf_size);
+	const char *why;
+	for (size_t skew = 0; skew < 2; skew++) {
+		size_t size;
+		unsigned char *elf = elf_around(btf, btf_size, skew, &size);
+		struct kernel_btf *k = load_bytes(elf, size, &why);
+		CU_ASSERT_PTR_NOT_NULL(k);
+		CU_ASSERT(k && kernel_btf_is_struct(k, "pair"));
+		CU_ASSERT(k && !strcmp(kernel_btf_type_text(k, 3), "*pair"));
+		kernel_btf_free(k);
+		elf[sizeof(Elf64_Ehdr) + 12] = 'X';	/* .BTF is .BXF now */
+		k = load_bytes(elf, size, &why);
+		CU_ASSERT_PTR_NULL(k);
+		CU_ASSERT(why && strstr(why, "nor an ELF file with a .BTF section"));
+		free(elf);
+	}
+	free(btf);
+}
+
+/* Damaged BTF is refused with what is wrong, never read past its end. */
+static void test_damaged(void)
+{
+	uint32_t size;
+	unsigned char *good = small_btf(&size), *bad = malloc(size);
+	const struct btf_header *h = (const struct btf_header *)good;
+	const char *why;
+	struct kernel_btf *k = load_bytes(good, size, &why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	CU_ASSERT(kernel_btf_is_struct(k, "pair"));
+	CU_ASSERT_STRING_EQUAL(kernel_btf_type_text(k, 3), "*pair");
+	CU_ASSERT_EQUAL(kernel_btf_size(k, 2), 8);
+	kernel_btf_free(k);
+
+	/* type 1, the int, takes 16 bytes; type 2, the struct, 12 and 12 a member */
+	size_t types = h->hdr_len + h->type_off, strings = h->hdr_len + h->str_off;
+	struct { const char *what; size_t at; uint32_t value; const char *says; } cases[] = {
+		{ "type section cut", offsetof(struct btf_header, type_len), h->type_len - 4,
+		  "cut short" },
+		{ "unknown kind", types + 16 + 4, (uint32_t)31 << 24 | 2, "unknown kind" },
+		{ "member of no type", types + 16 + 12 + 4, 99, "lacks" },
+		{ "name past the strings", types, 0xffff, "lacks" },
+		{ "strings past the end", offsetof(struct btf_header, str_len), 4096, "outside" },
+		{ "unknown version", 2, 7, "version" },
+		{ "strings not ended", strings + h->str_len - 4, 0x41414141, "NUL" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memcpy(bad, good, size);
+		if (cases[i].at == 2)
+			bad[2] = (unsigned char)cases[i].value;
+		else
+			memcpy(bad + cases[i].at, &cases[i].value, 4);
+		k = load_bytes(bad, size, &why);
+		if (k || !why || !strstr(why, cases[i].says))
+			fprintf(stderr, "\n  %s: %s\n", cases[i].what, k ? "loaded" : why);
+		CU_ASSERT_PTR_NULL(k);
+		CU_ASSERT(why && strstr(why, "cannot read BTF from") && strstr(why, cases[i].says));
+		kernel_btf_free(k);
+	}
+	k = load_bytes(good, size / 2, &why);
+	CU_ASSERT_PTR_NULL(k);
+	free(good);
+	free(bad);
 }
 
 static void test_names(void)
@@ -239,14 +409,13 @@ static void test_type_text(void)
  * its members. */
 static void test_every_type(void)
 {
-	const struct btf *raw = kernel_btf_raw(kb);
-	uint32_t n = btf__type_cnt(raw);
+	uint32_t n = kernel_btf_type_count(kb);
 	size_t empty = 0, composites = 0, members = 0;
 	for (uint32_t id = 0; id < n; id++) {
 		const char *text = kernel_btf_type_text(kb, id);
 		if (!text || !*text)
 			empty++;
-		const struct btf_type *t = btf__type_by_id(raw, id);
+		const struct btf_type *t = kernel_btf_type(kb, id);
 		if (id && btf_is_composite(t)) {
 			const struct kernel_struct *s = kernel_btf_struct_by_id(kb, id);
 			composites += s != NULL;
@@ -557,6 +726,9 @@ int main(void)
 	CU_TestInfo tests[] = {
 		{ "load errors", test_load_errors },
 		{ "explicit path", test_explicit_path },
+		{ "like libbpf", test_like_libbpf },
+		{ "damaged", test_damaged },
+		{ "ELF", test_elf },
 		{ "names", test_names },
 		{ "enumerators", test_enumerators },
 		{ "xdp_md", test_xdp_md },
