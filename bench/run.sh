@@ -25,9 +25,11 @@
 #     kernelscript generates from ringbuf/record.ks against plain.bpf.c.
 #  1h. The loaders of the XDP filter, ours and the twin's: source lines,
 #     code size, the time from exec to attached and waiting, peak memory.
-#  2. The time and peak memory kernelscript takes per .ks file in
-#     examples/ (compile when it works, check until then), and how they
-#     grow with a program of 10, 100 and 1000 maps and helpers.
+#  2. The time and peak memory kernelscript takes for examples/xdp_filter.ks
+#     (compile when it works, check until then), how they grow with a
+#     program of 10, 100 and 1000 maps and helpers, and compile.sh's
+#     figures for every example (side by side with REFERENCE, another
+#     compiler of the language, when it is set).
 #
 # Usage: bench/run.sh [--ours FILE.bpf.o] [-n REPEAT] [-t TRIALS] [-r RUNS]
 #
@@ -354,13 +356,10 @@ time_file() {
             printf "%-34s %8.2f %9s\n", f, m / 1000, mb }'
 }
 printf "%-34s %8s %9s\n" "" ms "peak MB"
-for f in "$ROOT"/examples/*.ks; do
-    time_file "$f" "examples/${f##*/}"
-done
+time_file "$ROOT/examples/xdp_filter.ks" "examples/xdp_filter.ks"
 
 # How time and memory grow with the program: N maps, each counted by a
 # helper that an XDP program calls.
-echo
 for n in 10 100 1000; do
     {
         i=0
@@ -380,3 +379,9 @@ for n in 10 100 1000; do
     } >"$TMP/grow$n.ks"
     time_file "$TMP/grow$n.ks" "$n maps and helpers"
 done
+
+# Every example, side by side with REFERENCE when it is set.
+if [ "$KS_MODE" = compile ]; then
+    echo
+    KS=$KS RUNS=$RUNS "$BENCH/compile.sh" "$ROOT/examples"
+fi

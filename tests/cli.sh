@@ -52,6 +52,34 @@ else
 fi
 expect check-bad-btf-path 1 "kernelscript: error: cannot read '$tmpdir/none.btf'" \
 	"$KS" check --btf-vmlinux-path "$tmpdir/none.btf" "$tmpdir/ok.ks"
+# --diagnostics-format=json: GCC's shape, notes as children, [] when clean.
+json_check() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = d[0]
+assert len(d) == 1 and e["kind"] == "error", d
+assert e["message"].startswith("'"'"'second'"'"' (260 bytes)"), e
+c = e["locations"][0]["caret"]
+assert c["file"].endswith("check_bpf_stack_limit.ks") and c["line"] == 9 and c["column"] == 9, c
+assert e["locations"][0]["finish"]["column"] == 14, e
+assert [n["kind"] for n in e["children"]] == ["note"], e
+' "$1"
+}
+stack_ks=$TESTS_SRCDIR/errors/check_bpf_stack_limit.ks
+status=0
+"$KS" check --diagnostics-format=json "$stack_ks" 2>"$tmpdir/json" >/dev/null || status=$?
+if [ "$status" = 1 ] && json_check "$tmpdir/json"; then
+	pass check-json
+else
+	fail check-json "exit status $status"
+	sed 's/^/    /' "$tmpdir/json"
+fi
+expect check-json-clean 0 '^\[\]$' "$KS" check --diagnostics-format=json "$tmpdir/ok.ks"
+expect check-json-compile 1 '"kind": "error"' \
+	"$KS" compile --diagnostics-format=json "$tmpdir/bad.ks" -o "$tmpdir/bad"
+expect check-bad-format 2 "unknown diagnostics format 'xml'" \
+	"$KS" check --diagnostics-format=xml "$tmpdir/ok.ks"
 expect dump-ast 0 '^1:1 fn main() -> i32$' "$KS" check --dump-ast "$tmpdir/ok.ks"
 expect compile-help 0 '^Usage: kernelscript compile' "$KS" compile --help
 expect compile-no-file 2 'expected exactly one FILE.ks' "$KS" compile
@@ -79,6 +107,19 @@ if [ -n "$(find "$tmpdir/ok/ok.c" -newermt 2001-01-01)" ] && grep -q 'return 1' 
 	pass compile-changed-text-written
 else
 	fail compile-changed-text-written "ok.c kept its old text"
+fi
+
+# The runtime headers hold what the loader uses: an XDP loader has the XDP
+# attach and not the tc one; the full headers come back when it uses both.
+xdp_ks=$TESTS_SRCDIR/../examples/xdp_filter.ks
+if "$KS" compile "$xdp_ks" -o "$tmpdir/xdp" >/dev/null 2>&1 &&
+   grep -q '^static inline int ks_attach_xdp(' "$tmpdir/xdp/ks_runtime.h" &&
+   ! grep -q 'ks_attach_tc' "$tmpdir/xdp/ks_runtime.h" &&
+   grep -q '^#endif /\* KS_RUNTIME_H \*/' "$tmpdir/xdp/ks_runtime.h" &&
+   grep -q '^#define KS_RUNTIME_H$' "$tmpdir/xdp/ks_runtime.h"; then
+	pass compile-trims-runtime
+else
+	fail compile-trims-runtime "ks_runtime.h is not what an XDP loader uses"
 fi
 
 expect ks2c-help 0 '^Usage: ks2c' "$KS2C" --help

@@ -20,6 +20,14 @@ else
 	exit 77
 fi
 
+# How init's next steps run kernelscript: by name when PATH finds this one,
+# else by the path of this one (a build tree before make install).
+found=$(command -v kernelscript 2>/dev/null || true)
+if [ -n "$found" ] && [ "$(readlink -f "$found")" = "$(readlink -f "$KS")" ]; then
+	ks_cmd=kernelscript
+else
+	ks_cmd=$(readlink -f "$KS")
+fi
 work=$tmpdir/work
 mkdir "$work" || exit 1
 cd "$work" || exit 1
@@ -123,8 +131,18 @@ has "xdp program" hello_world/hello_world.ks 'include "xdp.kh"' "@xdp" \
 	"    interface: str(16)," "fn main(args: Args) -> i32 {" \
 	"    var prog = load(count_packets)" "    attach(prog, args.interface, 0)" \
 	"    while (true) {" "        sleep(1000)"
-has "init's next steps" "$tmpdir/init.out" "  kernelscript compile hello_world/hello_world.ks" \
+has "init's next steps" "$tmpdir/init.out" "  $ks_cmd compile hello_world/hello_world.ks" \
 	"  cd hello_world && make && sudo ./hello_world --interface=eth0"
+
+# Before make install, the next steps name this kernelscript by its path;
+# once PATH finds it, by its name: both work as printed.
+mkdir "$tmpdir/bin" "$tmpdir/nobin"
+ln -s "$(readlink -f "$KS")" "$tmpdir/bin/kernelscript"
+PATH=$tmpdir/bin:$PATH "$KS" init xdp $btf_flag on_path >"$tmpdir/init.out" 2>&1
+has "next steps: installed" "$tmpdir/init.out" "  kernelscript compile on_path/on_path.ks"
+PATH=$tmpdir/nobin "$KS" init xdp $btf_flag off_path >"$tmpdir/init.out" 2>&1
+has "next steps: not installed" "$tmpdir/init.out" \
+	"  $(readlink -f "$KS") compile off_path/off_path.ks"
 
 project tc_default tc.kh tc tc_default
 has "tc: ingress by default" tc_default/tc_default.ks '@tc("ingress")' \
@@ -166,9 +184,9 @@ has "tracepoint.kh: sys_exit" opens/tracepoint.kh "struct trace_event_raw_sys_ex
 # 'next_steps NAME': init said how to go on: compile, make and run when this
 # version compiles the program, check and why not otherwise.
 next_steps() {
-	if grep -q -x -F "  kernelscript compile $1/$1.ks" "$tmpdir/init.out"; then
+	if grep -q -x -F "  $ks_cmd compile $1/$1.ks" "$tmpdir/init.out"; then
 		pass "$1: next steps"
-	elif grep -q -x -F "  kernelscript check $1/$1.ks" "$tmpdir/init.out" &&
+	elif grep -q -x -F "  $ks_cmd check $1/$1.ks" "$tmpdir/init.out" &&
 		grep -q "^Compiling it needs a later version of kernelscript: this one says \"..*\"\.$" \
 			"$tmpdir/init.out" &&
 		grep -q -x -F "//   kernelscript check $1/$1.ks" "$1/$1.ks" &&

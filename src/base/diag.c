@@ -7,12 +7,23 @@
 #define SHOW_MAX 160
 #define SHOW_BEFORE 60
 
+/* A diagnostic kept for JSON. */
+struct kept {
+	const char *kind;
+	const char *message;
+	struct span at;
+	struct vec notes;
+};
+
 struct diag {
+	struct arena *arena;
 	FILE *out;
 	unsigned errors;
 	bool gave_up;
 	bool last_dropped;	/* the last error was dropped: drop its notes too */
 	bool werror;		/* warnings are errors (-Werror) */
+	bool json;		/* kept for diag_finish(), not printed */
+	struct vec kept;
 };
 
 void diag_warnings_are_errors(struct diag *d)
@@ -23,8 +34,14 @@ void diag_warnings_are_errors(struct diag *d)
 struct diag *diag_new(struct arena *a, FILE *out)
 {
 	struct diag *d = arena_alloc(a, sizeof(*d));
+	d->arena = a;
 	d->out = out;
 	return d;
+}
+
+void diag_use_json(struct diag *d)
+{
+	d->json = true;
 }
 
 unsigned diag_error_count(const struct diag *d)
@@ -109,9 +126,26 @@ static void show_source(struct diag *d, struct span at)
 	fprintf(d->out, "\n      | %.*s\n", (int)ncaret, caret_line);
 }
 
+/* Keeps a diagnostic for JSON: a note with the one before it. */
+static void keep(struct diag *d, const char *kind, struct span at, const char *fmt, va_list ap)
+{
+	struct kept *k = arena_alloc(d->arena, sizeof(*k));
+	k->kind = kind;
+	k->message = arena_vprintf(d->arena, fmt, ap);
+	k->at = at;
+	if (!strcmp(kind, "note") && d->kept.len)
+		vec_push(d->arena, &((struct kept *)vec_at(d->kept, d->kept.len - 1))->notes, k);
+	else
+		vec_push(d->arena, &d->kept, k);
+}
+
 static void report(struct diag *d, const char *kind, struct span at,
 		   const char *fmt, va_list ap)
 {
+	if (d->json) {
+		keep(d, kind, at, fmt, ap);
+		return;
+	}
 	if (at.src) {
 		unsigned line, col;
 		source_line_col(at.src, at.begin, &line, &col);
@@ -145,7 +179,7 @@ void diag_error(struct diag *d, struct span at, const char *fmt, ...)
 	va_start(ap, fmt);
 	report(d, "error", at, fmt, ap);
 	va_end(ap);
-	if (d->gave_up)
+	if (d->gave_up && !d->json)
 		fprintf(d->out, "kernelscript: too many errors (%d); stopping\n",
 			DIAG_MAX_ERRORS);
 }
@@ -178,4 +212,79 @@ void diag_error_plain(struct diag *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	report(d, "error", (struct span){0}, fmt, ap);
 	va_end(ap);
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+/* S as a JSON string: UTF-8 kept, control bytes escaped, bytes that are
+ * not UTF-8 replaced. */
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		unsigned n = *p < 0x80 ? 1 : utf8_sequence_length(p, strnlen((const char *)p, 4));
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", out);
+		else if (*p == '\t')
+			fputs("\\t", out);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\u%04x", *p);
+		else if (n == 0)
+			fputs("\\ufffd", out);
+		else
+			fwrite(p, 1, n, out);
+		p += n ? n : 1;
+	}
+	fputc('"', out);
+}
+
+static void json_point(FILE *out, const struct source *src, uint32_t offset)
+{
+	unsigned line, col;
+	source_line_col(src, offset, &line, &col);
+	uint32_t len;
+	const char *text = source_line(src, line, &len);
+	fputs("{\"file\": ", out);
+	json_string(out, src->name);
+	fprintf(out, ", \"line\": %u, \"display-column\": %u, \"byte-column\": %u, "
+		"\"column\": %u}", line, col, offset - (uint32_t)(text - src->text) + 1, col);
+}
+
+static void json_kept(FILE *out, const struct kept *k)
+{
+	fputs("{\"kind\": ", out);
+	json_string(out, k->kind);
+	fputs(", \"message\": ", out);
+	json_string(out, k->message);
+	fputs(", \"children\": [", out);
+	for (size_t i = 0; i < k->notes.len; i++) {
+		fputs(i ? ", " : "", out);
+		json_kept(out, vec_at(k->notes, i));
+	}
+	fputs("], \"column-origin\": 1, \"locations\": [", out);
+	if (k->at.src) {
+		fputs("{\"caret\": ", out);
+		json_point(out, k->at.src, k->at.begin);
+		if (k->at.end > k->at.begin + 1) {
+			fputs(", \"finish\": ", out);
+			json_point(out, k->at.src, k->at.end - 1);
+		}
+		fputc('}', out);
+	}
+	fputs("], \"escape-source\": false}", out);
+}
+
+void diag_finish(struct diag *d)
+{
+	if (!d->json)
+		return;
+	fputc('[', d->out);
+	for (size_t i = 0; i < d->kept.len; i++) {
+		fputs(i ? ", " : "", d->out);
+		json_kept(d->out, vec_at(d->kept, i));
+	}
+	fputs("]\n", d->out);
+	d->kept.len = 0;
 }

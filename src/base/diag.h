@@ -20,6 +20,14 @@
 struct diag;
 
 struct diag *diag_new(struct arena *a, FILE *out);
+/* From now on diagnostics are kept, and diag_finish() prints them as one
+ * JSON array in the shape of GCC's -fdiagnostics-format=json: objects
+ * with kind, message, locations (caret and finish: file, line, column,
+ * display-column, byte-column) and children (the notes). */
+void diag_use_json(struct diag *d);
+/* Prints what was kept (JSON); nothing for text, which is printed as it
+ * comes.  Call once, when no more diagnostics can come. */
+void diag_finish(struct diag *d);
 /* From now on a warning is reported and counted as an error (-Werror). */
 void diag_warnings_are_errors(struct diag *d);
 

@@ -886,6 +886,8 @@ struct checked_program *check_program(struct arena *a, struct diag *d,
 	struct vec seen = { 0 };
 	vec_push(a, &seen, (void *)main->src->name);
 	flatten(c, main, &seen, 0);
+	for (size_t i = 1; i < seen.len; i++)
+		vec_push(a, &c->cp->inputs, vec_at(seen, i));
 	/* The built-in declarations come last, so the program's names win. */
 	const char *prelude = template_text(a, "prelude/perf.kh");
 	if (prelude)

@@ -281,10 +281,14 @@ void load_import(struct checker *c, struct symbol *sym)
 		diag_error(c->diag, path_span(d), "cannot read '%s': %s", m->path, why);
 		return;
 	}
+	vec_push(A, &c->cp->inputs, (void *)m->path);
 	if (python)
 		load_python(c, m, src);
 	else
 		load_kernelscript(c, m, d, src);
+	/* the module's own includes and imports are the program's inputs too */
+	for (size_t i = 0; m->checked && i < m->checked->inputs.len; i++)
+		vec_push(A, &c->cp->inputs, vec_at(m->checked->inputs, i));
 	sym->module = m;
 }
 

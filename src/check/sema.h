@@ -251,6 +251,9 @@ struct checked_program {
 	const char *name;	/* project name: the main file's base name */
 	struct program *main;
 	struct vec decls;	/* struct decl *: includes flattened, in order */
+	/* const char *: the files read besides the main one (includes,
+	   imports and theirs), as opened */
+	struct vec inputs;
 	struct vec functions;	/* struct function_info * */
 	struct vec maps;	/* struct symbol * */
 	struct vec globals;	/* struct symbol *: global vars */

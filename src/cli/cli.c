@@ -13,6 +13,8 @@ int run_front_end(const char *path, const struct front_options *opts, FILE *err,
 	struct diag *diag = diag_new(arena, err);
 	if (opts->werror)
 		diag_warnings_are_errors(diag);
+	if (opts->json)
+		diag_use_json(diag);
 	struct checked_program *checked = NULL;
 	struct plan *plan = NULL;
 
@@ -51,6 +53,7 @@ out:;
 		result->program = checked;
 		result->plan = plan;
 	} else {
+		diag_finish(diag);
 		arena_free(arena);
 	}
 	return status;

@@ -15,6 +15,7 @@ struct front_options {
 	bool werror;		/* warnings are errors */
 	bool plan;		/* also plan the C (for the code generators) */
 	bool test;		/* ... with a test runner for main (compile --test) */
+	bool json;		/* diagnostics as JSON (diag_use_json) */
 };
 
 /* What the front end made of one file, for the code generators. */
@@ -27,7 +28,9 @@ struct front_result {
 
 /* Loads, parses and checks PATH; diagnostics go to ERR.  Returns the exit
  * status: 0 when the program is well-formed, 1 when it has errors.  With
- * RESULT, the caller gets the checked program and frees RESULT->arena. */
+ * RESULT, the caller gets the checked program, calls diag_finish() on
+ * RESULT->diag when it has reported what it will, and frees
+ * RESULT->arena. */
 int run_front_end(const char *path, const struct front_options *opts, FILE *err,
 		  struct front_result *result);
 

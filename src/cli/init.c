@@ -1,6 +1,7 @@
 #include "init.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -380,6 +381,31 @@ static int resolve_tracepoint(struct arena *a, const struct kernel_btf *kb,
 	names[0] = p->tp.context;
 	p->type_names = names;
 	return -1;
+}
+
+/* How to run this kernelscript in the "Next" lines: "kernelscript" when
+ * that is what PATH finds, else the path this one runs from (a build
+ * tree before make install). */
+static const char *command_name(struct arena *a)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return "kernelscript";
+	self[n] = '\0';
+	struct stat mine, found;
+	const char *path = getenv("PATH");
+	if (stat(self, &mine) != 0)
+		return "kernelscript";
+	for (const char *p = path ? path : ""; *p;) {
+		size_t len = strcspn(p, ":");
+		const char *candidate = arena_printf(a, "%.*s/kernelscript", (int)len, len ? p : ".");
+		if (stat(candidate, &found) == 0 && access(candidate, X_OK) == 0)
+			return found.st_dev == mine.st_dev && found.st_ino == mine.st_ino
+			       ? "kernelscript" : arena_strdup(a, self);
+		p += len + (p[len] == ':');
+	}
+	return arena_strdup(a, self);
 }
 
 /* ---- kernel types from BTF ---------------------------------------------- */
@@ -1141,22 +1167,23 @@ int run_init(const struct init_request *req, FILE *out, FILE *err)
 		"  README.md: how to build and run it\n",
 		p.name, p.name, p.header,
 		*p.type_list ? p.type_list : "none: the function's parameters are plain values");
+	const char *ks = command_name(a);
 	if (p.verdict == VERDICT_COMPILES)
 		fprintf(out, "Next:\n"
-			"  kernelscript compile %s/%s.ks\n"
+			"  %s compile %s/%s.ks\n"
 			"  cd %s && make && sudo ./%s%s\n",
-			p.name, p.name, p.name, p.name,
+			ks, p.name, p.name, p.name, p.name,
 			p.kind->init.run_args ? p.kind->init.run_args : "");
 	else if (p.verdict == VERDICT_CHECKS)
 		fprintf(out, "Next:\n"
-			"  kernelscript check %s/%s.ks\n"
+			"  %s check %s/%s.ks\n"
 			"Compiling it needs a later version of kernelscript: this one says "
-			"\"%s\".\n", p.name, p.name, p.why_not);
+			"\"%s\".\n", ks, p.name, p.name, p.why_not);
 	else
 		fprintf(out, "Next:\n"
-			"  kernelscript check --parse-only %s/%s.ks\n"
+			"  %s check --parse-only %s/%s.ks\n"
 			"Checking and compiling it needs a later version of kernelscript: this one "
-			"says \"%s\".\n", p.name, p.name, p.why_not);
+			"says \"%s\".\n", ks, p.name, p.name, p.why_not);
 	status = 0;
 	goto done;
 undo:

@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 	const struct checked_program *cp = front.program;
 	const struct plan *plan = front.plan;
 	if (dir) {
-		status = emit_project(front.arena, front.diag, plan, dir);
+		status = emit_project(front.arena, front.diag, plan, dir, "");
 	} else {
 		/* Generate everything first: print nothing when any part fails. */
 		char *text = NULL;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -179,7 +180,58 @@ static bool copy_python_modules(struct arena *a, struct diag *d, const struct ch
 	return true;
 }
 
-int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const char *dir)
+/* PATH escaped for a make rule's prerequisites: what make reads as a
+ * separator, a comment or a variable. */
+static const char *make_escaped(struct arena *a, const char *path)
+{
+	char *out = arena_alloc(a, 2 * strlen(path) + 1), *o = out;
+	for (const char *p = path; *p; p++) {
+		if (strchr(" \t#:\\", *p))
+			*o++ = '\\';
+		else if (*p == '$')
+			*o++ = '$';
+		*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* FILE's path from directory DIR, through their real paths, so that the
+ * project's Makefile finds it wherever make runs; FILE as it is when
+ * either cannot be resolved. */
+static const char *path_from(struct arena *a, const char *dir, const char *file)
+{
+	char rd[PATH_MAX], rf[PATH_MAX];
+	if (!realpath(dir, rd) || !realpath(file, rf))
+		return file;
+	if (!strcmp(rd, "/"))
+		return arena_strdup(a, rf + 1);
+	size_t i = 0, common = 0;
+	while (rd[i] && rd[i] == rf[i])
+		if (rd[i++] == '/')
+			common = i - 1;
+	if (!rd[i] && rf[i] == '/')
+		common = i;	/* FILE is under DIR */
+	const char *up = "";
+	for (const char *p = rd + common; *p; p++)
+		if (*p == '/')
+			up = arena_printf(a, "%s../", up);
+	return arena_printf(a, "%s%s", up, rf + common + 1);
+}
+
+/* The files the project is generated from, for its Makefile: the main
+ * .ks first (the rule's $<), then what it includes and imports. */
+static const char *sources(struct arena *a, const struct checked_program *cp, const char *dir)
+{
+	const char *list = make_escaped(a, path_from(a, dir, cp->main->src->name));
+	for (size_t i = 0; i < cp->inputs.len; i++)
+		list = arena_printf(a, "%s %s", list,
+				    make_escaped(a, path_from(a, dir, vec_at(cp->inputs, i))));
+	return list;
+}
+
+int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const char *dir,
+		 const char *flags)
 {
 	const struct checked_program *cp = plan->cp;
 	/* Everything is generated before anything is written: a program that
@@ -196,6 +248,7 @@ int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const
 		return 1;
 	bool python = emit_uses_python(cp), exec = emit_uses_exec(cp);
 	const char *vars[] = { "NAME", cp->name, "SKELETON", plan->skeleton,
+			       "SOURCES", sources(a, cp, dir), "KSFLAGS", flags ? flags : "",
 			       "PROGRAM", plan->program, "HEADER", plan->header,
 			       "PYTHON", python ? python_make : "",
 			       "DEPS", arena_printf(a, "%s%s", python ? " ks_python.h" : "",
@@ -222,14 +275,20 @@ int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const
 				       "`--kfunc-module=PATH`) before its eBPF programs, and removes it when "
 				       "it exits.", plan->module->name) : "",
 			       NULL };
+	/* the runtime: what the loader and the headers it includes use */
+	const char *runtime[] = { template_text(a, "skeleton/ks_options.h"),
+				  template_text(a, "skeleton/ks_runtime.h"),
+				  template_text(a, "skeleton/ks_state.h") };
+	const char *users[] = { user, python ? template_text(a, "skeleton/ks_python.h") : "",
+				exec ? template_text(a, "skeleton/ks_exec.h") : "", NULL };
+	emit_trim(a, users, runtime, bpf ? 3 : 1);
 	const char *base = arena_printf(a, "%s/%s", dir, cp->name);
 	bool ok = write_text(d, arena_printf(a, "%s/%s", dir, plan->header), header) &&
 		  write_text(d, arena_printf(a, "%s.c", base), user);
 	if (ok && bpf)
 		ok = write_text(d, arena_printf(a, "%s.bpf.c", base), bpf) &&
-		     copy_template(a, d, "skeleton/ks_runtime.h",
-				   arena_printf(a, "%s/ks_runtime.h", dir)) &&
-		     copy_template(a, d, "skeleton/ks_state.h", arena_printf(a, "%s/ks_state.h", dir));
+		     write_text(d, arena_printf(a, "%s/ks_runtime.h", dir), runtime[1]) &&
+		     write_text(d, arena_printf(a, "%s/ks_state.h", dir), runtime[2]);
 	if (ok && module)
 		ok = write_text(d, arena_printf(a, "%s/%s", dir, plan->module->source), module) &&
 		     write_text(d, arena_printf(a, "%s/Kbuild", dir), kbuild);
@@ -245,11 +304,17 @@ int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const
 	}
 	/* the command line, with or without an eBPF side */
 	if (ok)
-		ok = copy_template(a, d, "skeleton/ks_options.h",
-				   arena_printf(a, "%s/ks_options.h", dir));
+		ok = write_text(d, arena_printf(a, "%s/ks_options.h", dir), runtime[0]);
+	/* The Makefile's time stamp says when the project was generated: its
+	 * rule compiles again when a source is newer. */
+	const char *makefile = arena_printf(a, "%s/Makefile", dir);
 	if (ok)
 		ok = write_template(a, d, cp->has_programs ? "build/Makefile.in" : "build/Makefile.user.in",
-				    arena_printf(a, "%s/Makefile", dir), vars);
+				    makefile, vars);
+	if (ok && utimensat(AT_FDCWD, makefile, NULL, 0) != 0) {
+		diag_error_plain(d, "cannot touch '%s': %s", makefile, strerror(errno));
+		ok = false;
+	}
 	/* A README someone wrote (init's, or the user's) is theirs to keep. */
 	const char *readme = arena_printf(a, "%s/README.md", dir);
 	if (ok && !readme_is_someone_elses(a, readme, cp->name))

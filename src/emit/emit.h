@@ -18,10 +18,12 @@
 #include "diag.h"
 #include "plan.h"
 
-/* Writes the whole project into DIR (created if missing).  Returns 0, or
- * 1 after reporting an error. */
+/* Writes the whole project into DIR (created if missing).  FLAGS are the
+ * compile options its Makefile gives kernelscript when it compiles the
+ * .ks again (" -Werror --test"), or "".  Returns 0, or 1 after reporting
+ * an error. */
 int emit_project(struct arena *a, struct diag *d, const struct plan *plan,
-		 const char *dir);
+		 const char *dir, const char *flags);
 
 /* The C files, for ks2c and for tests. */
 void emit_types_header(struct arena *a, struct diag *d, const struct plan *plan,

@@ -100,6 +100,11 @@ void emit_python_modules(struct emitter *e);
 void emit_python_call(struct emitter *e, const struct expr *x, bool discarded);
 /* Whether the program calls exec(). */
 bool emit_uses_exec(const struct checked_program *cp);
+
+/* Trimming (emit_trim.c): each of TEXTS[0..N), headers of ours, without
+ * the top-level declarations that the code in USERS (NULL-ended) does not
+ * reach, directly or through the declarations kept. */
+void emit_trim(struct arena *a, const char *const *users, const char **texts, size_t n);
 /* exec(path): the attachments kept, the maps handed over (ks_exec.h);
  * two statements when STATEMENT, one expression otherwise. */
 void emit_exec(struct emitter *e, const struct expr *x, bool statement);
