@@ -1,6 +1,9 @@
 # bash completion for kernelscript and ks2c.
 # Works with bash-completion's helpers when they are loaded, and without
 # them too (plain compgen), so sourcing this file alone is enough.
+# COMPREPLY=($(compgen ...)) splits on purpose: the words hold no spaces,
+# and file names are split at newlines only.
+# shellcheck disable=SC2207
 
 # Where tracepoint events are listed; tracefs is mounted in one of these.
 _kernelscript_tracefs_dirs=${_kernelscript_tracefs_dirs:-/sys/kernel/tracing /sys/kernel/debug/tracing}
