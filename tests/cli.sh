@@ -48,7 +48,7 @@ expect check-bad-warning-option 2 'unknown warning option -Wall' "$KS" check -Wa
 if [ -r /sys/kernel/btf/vmlinux ]; then
 	expect check-btf-path 0 '' "$KS" check --btf-vmlinux-path /sys/kernel/btf/vmlinux "$tmpdir/ok.ks"
 else
-	echo "[SKIP] check-btf-path: this kernel has no /sys/kernel/btf/vmlinux"
+	skip check-btf-path "this kernel has no /sys/kernel/btf/vmlinux"
 fi
 expect check-bad-btf-path 1 "kernelscript: error: cannot read '$tmpdir/none.btf'" \
 	"$KS" check --btf-vmlinux-path "$tmpdir/none.btf" "$tmpdir/ok.ks"

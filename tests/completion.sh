@@ -5,9 +5,7 @@
 
 script=$TESTS_SRCDIR/../completion/kernelscript.bash
 if ! command -v bash >/dev/null 2>&1; then
-	echo "SKIP: no bash to complete in"
-	summary
-	exit 77
+	skip_all "no bash to complete in"
 fi
 
 # A directory to complete in, and a tracefs of three events.

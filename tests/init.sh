@@ -16,8 +16,7 @@ elif [ -n "${KS_BTF_VMLINUX:-}" ] && [ -r "$KS_BTF_VMLINUX" ]; then
 	btf=$KS_BTF_VMLINUX
 	btf_flag=--btf-vmlinux-path=$btf
 else
-	echo "SKIP: no kernel BTF: /sys/kernel/btf/vmlinux is absent and KS_BTF_VMLINUX names no file"
-	exit 77
+	skip_all "no kernel BTF: /sys/kernel/btf/vmlinux is absent and KS_BTF_VMLINUX names no file"
 fi
 
 # How init's next steps run kernelscript: by name when PATH finds this one,

@@ -1,4 +1,5 @@
-# Shared by the test drivers: counters, PASS/FAIL lines and the summary.
+# Shared by the test drivers: counters, results and the summary, in TAP
+# (make check's summary counts each result: passed, failed, skipped).
 # Drivers get KS, KS2C and TESTS_SRCDIR from 'make check' (or set them).
 set -u
 LC_ALL=C
@@ -16,18 +17,22 @@ esac
 
 passed=0
 failed=0
+skipped=0
+results=0
 tmpdir=$(mktemp -d)
 trap 'rm -rf "$tmpdir"' EXIT
 
 pass() {
 	passed=$((passed + 1))
-	echo "[PASS] $1"
+	results=$((results + 1))
+	echo "ok $results - $1"
 }
 
 # fail NAME [WHY]: also shows the diff of the last failed compare.
 fail() {
 	failed=$((failed + 1))
-	echo "[FAIL] $1${2:+: $2}"
+	results=$((results + 1))
+	echo "not ok $results - $1${2:+: $2}"
 	if [ -s "$tmpdir/diff" ]; then
 		sed 's/^/    /' "$tmpdir/diff"
 		: >"$tmpdir/diff"
@@ -72,7 +77,22 @@ ensure_tracefs() {
 	echo "note: no tracefs (and cannot mount it): the syscall probe programs will differ"
 }
 
+# skip NAME WHY: NAME cannot be tested here, for the reason WHY.
+skip() {
+	skipped=$((skipped + 1))
+	results=$((results + 1))
+	echo "ok $results - $1 # SKIP $2"
+}
+
+# skip_all WHY: nothing in this file can be tested here; exits.
+skip_all() {
+	echo "1..0 # SKIP $1"
+	echo "0 passed, 0 failed, 0 skipped"
+	exit 0
+}
+
 summary() {
-	echo "$passed passed, $failed failed"
+	echo "1..$results"
+	echo "$passed passed, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ]
 }

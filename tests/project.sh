@@ -6,8 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v make >/dev/null || ! command -v cc >/dev/null; then
-	echo "[SKIP] project: needs make and cc to build the generated project"
-	exit 77
+	skip_all "needs make and cc to build the generated project"
 fi
 
 # check NAME COMMAND...: pass when COMMAND succeeds.

@@ -12,8 +12,7 @@
 
 for tool in make "${CC:-cc}"; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "SKIP: no $tool"
-		exit 77
+		skip_all "no $tool"
 	fi
 done
 
@@ -44,7 +43,7 @@ for ks in *.ks; do
 	# a program that imports Python embeds CPython: it needs python3-dev
 	if grep -q '^import .* from ".*\.py"' "$ks" &&
 	   ! pkg-config --exists python3-embed 2>/dev/null; then
-		echo "[SKIP] $name: imports Python, and pkg-config knows no python3-embed (python3-dev)"
+		skip "$name" "imports Python, and pkg-config knows no python3-embed (python3-dev)"
 		continue
 	fi
 	if ! "$KS" compile "$ks" -o "$out" >"$tmpdir/log" 2>&1; then

@@ -5,15 +5,30 @@
 
 vimfiles=$TESTS_SRCDIR/../editors/vim
 if ! command -v vim >/dev/null 2>&1; then
-	echo "SKIP: no vim (apt-get install vim) to load the syntax file in"
-	summary
-	exit 77
+	skip_all "no vim (apt-get install vim) to load the syntax file in"
 fi
 if ! vim -u NONE -i NONE -N -es -c 'if !has("syntax") | cquit | endif' -c 'qa!' </dev/null; then
-	echo "SKIP: this vim has no syntax highlighting (vim-tiny?)"
-	summary
-	exit 77
+	skip_all "this vim has no syntax highlighting (vim-tiny?)"
 fi
+
+# run_vim NAME SCRIPT WANT GOT VAR=VALUE...: runs SCRIPT in vim with the
+# syntax files and the variables in its environment (KS_OUT=GOT too); NAME
+# passes when SCRIPT wrote GOT equal to WANT.
+run_vim() {
+	name=$1 script=$2 want=$3 got=$4
+	shift 4
+	status=0
+	env "$@" KS_OUT="$got" vim -u NONE -i NONE -N -es --cmd "set rtp^=$vimfiles" \
+		-S "$script" </dev/null >"$tmpdir/vim.out" 2>&1 || status=$?
+	if [ "$status" -ne 0 ] || [ ! -f "$got" ]; then
+		fail "$name" "vim exited with $status"
+		sed 's/^/    /' "$tmpdir/vim.out"
+	elif compare "$name" "$want" "$got"; then
+		pass "$name"
+	else
+		fail "$name"
+	fi
+}
 
 cat >"$tmpdir/probe.ks" <<'KS'
 // Counts packets. TODO: more
@@ -67,18 +82,7 @@ return ksStatement
 errors none
 WANT
 
-status=0
-KS_FILE=$tmpdir/probe.ks KS_OUT=$tmpdir/got vim -u NONE -i NONE -N -es \
-	--cmd "set rtp^=$vimfiles" -S "$tmpdir/check.vim" </dev/null >"$tmpdir/vim.out" 2>&1 ||
-	status=$?
-if [ "$status" -ne 0 ] || [ ! -f "$tmpdir/got" ]; then
-	fail syntax "vim exited with $status"
-	sed 's/^/    /' "$tmpdir/vim.out"
-elif compare syntax "$tmpdir/want" "$tmpdir/got"; then
-	pass syntax
-else
-	fail syntax
-fi
+run_vim syntax "$tmpdir/check.vim" "$tmpdir/want" "$tmpdir/got" KS_FILE="$tmpdir/probe.ks"
 
 # Every example highlighted from top to bottom without an error.
 cat >"$tmpdir/examples.vim" <<'VIM'
@@ -100,21 +104,11 @@ call add(out, 'errors ' . (v:errmsg == '' ? 'none' : v:errmsg))
 call writefile(out, $KS_OUT)
 qa!
 VIM
-status=0
-KS_EXAMPLES=$TESTS_SRCDIR/../examples KS_OUT=$tmpdir/got-examples vim -u NONE -i NONE -N -es \
-	--cmd "set rtp^=$vimfiles" -S "$tmpdir/examples.vim" </dev/null >"$tmpdir/vim.out" 2>&1 ||
-	status=$?
 for f in "$TESTS_SRCDIR"/../examples/*.ks; do
 	echo "$(basename "$f") kernelscript highlighted"
 done >"$tmpdir/want-examples"
 echo "errors none" >>"$tmpdir/want-examples"
-if [ "$status" -ne 0 ] || [ ! -f "$tmpdir/got-examples" ]; then
-	fail examples "vim exited with $status"
-	sed 's/^/    /' "$tmpdir/vim.out"
-elif compare examples "$tmpdir/want-examples" "$tmpdir/got-examples"; then
-	pass examples
-else
-	fail examples
-fi
+run_vim examples "$tmpdir/examples.vim" "$tmpdir/want-examples" "$tmpdir/got-examples" \
+	KS_EXAMPLES="$TESTS_SRCDIR/../examples"
 
 summary

@@ -16,7 +16,6 @@ TESTS_SRCDIR=$here/..
 mkdir -p "$tmpdir/t"
 TMPDIR=$tmpdir/t	# clang's crash reports
 export TMPDIR
-skipped=0
 
 bpf_why=""
 if [ "$(id -u)" != 0 ]; then
@@ -38,8 +37,7 @@ for name in "$@"; do
 	case $name in
 	bpf_*)
 		if [ -n "$bpf_why" ]; then
-			echo "[SKIP] $name: $bpf_why"
-			skipped=$((skipped + 1))
+			skip "$name" "$bpf_why"
 			continue
 		fi ;;
 	esac
@@ -65,5 +63,4 @@ for name in "$@"; do
 	esac
 	golden "$name" 0 "$status" "$name.out" "$tmpdir/stdout"
 done
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+summary

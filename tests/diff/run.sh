@@ -24,8 +24,8 @@
 #	-o DIR      keep the generated programs and logs in DIR
 #
 # Needs python3, make, cc; for eBPF also root, clang, bpftool and libbpf.
-# Without root or a usable bpf() it runs userspace only and exits 77
-# (skipped) when nothing failed.
+# Without root or a usable bpf() it runs userspace only, and says the
+# eBPF side was skipped, with the reason.
 
 here=$(cd "$(dirname "$0")" && pwd)
 TESTS_SRCDIR=$here/..
@@ -57,14 +57,12 @@ fi
 
 for tool in python3 make "${CC:-cc}"; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "[SKIP] diff: no $tool"
-		echo "0 passed, 0 failed, 1 skipped"
-		exit 77
+		skip_all "no $tool"
 	fi
 done
 if [ ! -x "$KS" ]; then
-	echo "[FAIL] diff: no kernelscript compiler at $KS (build it, or set KS)"
-	echo "0 passed, 1 failed"
+	fail diff "no kernelscript compiler at $KS (build it, or set KS)"
+	summary
 	exit 1
 fi
 
@@ -107,7 +105,8 @@ if [ -z "$bpf_why" ]; then
 		bpf_why="no kernel BTF (/sys/kernel/btf/vmlinux)"
 	fi
 fi
-[ -n "$bpf_why" ] && echo "[SKIP] diff eBPF: $bpf_why (userspace only)"
+# the eBPF side is skipped, saying why; the userspace side runs
+[ -n "$bpf_why" ] && [ "$useronly" = 0 ] && skip "diff eBPF" "$bpf_why (userspace only)"
 
 # show FILE [N]: the first N (20) lines of FILE, indented.
 show() {
@@ -316,8 +315,4 @@ while [ "$nprog" -lt "$count" ]; do
 done
 
 echo "compared $compared results"
-if [ "$failed" -eq 0 ] && [ -n "$bpf_why" ] && [ "$useronly" = 0 ]; then
-	echo "$passed passed, $failed failed, 1 skipped"
-	exit 77
-fi
 summary

@@ -3,9 +3,11 @@
 #
 # A test script does:
 #	. "$(dirname "$0")/lib.sh"
-#	need_root_and_bpf		# or: SKIP line, summary, exit 77
+#	need_root_and_bpf		# or: the file is skipped, with the reason
 #	... pass NAME / fail NAME WHY / skip NAME WHY ...
 #	summary				# "N passed, N failed, N skipped"; exit status
+#
+# Results are TAP, so that make check's summary counts each one.
 #
 # Packets are sent and received by ktool (ktool.c beside this file), a small
 # C program built here with cc: the tests need neither ping nor python.
@@ -25,6 +27,7 @@ KT_NAME=$(basename "$0" .sh)
 kt_passed=0
 kt_failed=0
 kt_skipped=0
+kt_results=0
 KT_BPF_OK=0		# set by need_root_and_bpf once bpf() is known to work
 KT_PIDS=""		# background processes to end at exit
 KT_NETNS=""		# network namespaces to delete at exit
@@ -62,13 +65,15 @@ trap 'exit 143' TERM
 
 pass() {
 	kt_passed=$((kt_passed + 1))
-	echo "[PASS] $1"
+	kt_results=$((kt_results + 1))
+	echo "ok $kt_results - $1"
 }
 
 # fail NAME WHY [FILE...]: the files (logs) are shown indented.
 fail() {
 	kt_failed=$((kt_failed + 1))
-	echo "[FAIL] $1: $2"
+	kt_results=$((kt_results + 1))
+	echo "not ok $kt_results - $1: $2"
 	shift 2
 	for f in "$@"; do
 		[ -s "$f" ] && sed 's/^/    | /' "$f"
@@ -78,7 +83,8 @@ fail() {
 
 skip() {
 	kt_skipped=$((kt_skipped + 1))
-	echo "[SKIP] $1: $2"
+	kt_results=$((kt_results + 1))
+	echo "ok $kt_results - $1 # SKIP $2"
 }
 
 # check NAME WHY-IF-FALSE TEST...: pass when the test command succeeds.
@@ -96,17 +102,17 @@ summary() {
 		[ "$kt_skipped" -gt 0 ]; then
 		fail "$KT_NAME" "bpf() works but every test skipped (no silent skips)"
 	fi
+	echo "1..$kt_results"
 	echo "$kt_passed passed, $kt_failed failed, $kt_skipped skipped"
 	[ "$kt_failed" -eq 0 ] || exit 1
 	exit 0
 }
 
-# The whole file cannot run here: one SKIP line with the reason, the
-# summary, and automake's exit status for a skipped test.
+# The whole file cannot run here: a TAP plan that says so, with the reason.
 kt_skip_all() {
-	echo "[SKIP] $KT_NAME: $1"
+	echo "1..0 # SKIP $KT_NAME: $1"
 	echo "0 passed, 0 failed, 1 skipped"
-	exit 77
+	exit 0
 }
 
 # ---- prerequisites ----
