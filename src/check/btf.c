@@ -201,8 +201,8 @@ static void build_indexes(struct kernel_btf *kb)
  * each type starts, then the tables as they are in memory, then the
  * trace classes.  A file that does not match is ignored, and one that
  * cannot be written costs nothing but the time.  A file is touched when
- * used, and one unused for INDEX_KEEP_DAYS (an old kernel's) is removed
- * when another is written.
+ * used (daily), and one unused for INDEX_KEEP_DAYS (an old kernel's) is
+ * removed when another is written.
  */
 #define INDEX_KEEP_DAYS 30
 #define INDEX_MAGIC "ksbtfix2"
@@ -280,7 +280,10 @@ static bool index_load(struct kernel_btf *kb)
 	kb->ntrace_classes = h->ntrace_classes;
 	kb->index_map = map;
 	kb->index_size = (size_t)st.st_size;
-	utimensat(AT_FDCWD, path, NULL, 0);	/* used: kept */
+	/* used: kept (index_prune); once a day is enough, and spares a
+	 * write of the inode at every compile */
+	if (st.st_mtime < time(NULL) - 24 * 60 * 60)
+		utimensat(AT_FDCWD, path, NULL, 0);
 	return true;
 }
 
