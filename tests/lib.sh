@@ -84,7 +84,7 @@ ensure_tracefs() {
 # syscall probe and there is no tracefs to check its parameters against.
 skip_syscall_probe() {
 	[ "$have_tracefs" = 0 ] && grep -q '@probe("sys_' "$2" || return 1
-	echo "[SKIP] $1: a syscall probe, and no tracefs"
+	skip "$1" "a syscall probe, and no tracefs"
 }
 
 # skip NAME WHY: NAME cannot be tested here, for the reason WHY.

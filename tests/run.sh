@@ -48,7 +48,7 @@ for ks in *.ks; do
 	fi
 	# a map is created with bpf(), which needs root
 	if [ "$(id -u)" != 0 ] && grep -q '^var [A-Za-z_0-9]*: *[a-z_]*<' "$ks"; then
-		echo "[SKIP] $name: has a map, and bpf() needs root"
+		skip "$name" "has a map, and bpf() needs root"
 		continue
 	fi
 	if ! "$KS" compile "$ks" -o "$out" >"$tmpdir/log" 2>&1; then
