@@ -30,10 +30,20 @@ struct slot {
 	uint16_t index;		/* enumerators: the enumerator's index in its enum */
 };
 
+/*
+ * A table and its filter: two bits of FILTER_BITS a slot, set for each
+ * name in it.  Most names asked about are not the kernel's (the plan asks
+ * for each one it gives), and a lookup that finds a bit clear ends there,
+ * in the filter's few pages rather than in a random page of the table:
+ * each page the index touches costs a fault, and the table is megabytes.
+ */
+#define FILTER_BITS 4	/* a slot: 8 bits or more a name at half load */
+
 struct table {
 	const struct raw_btf *raw;	/* whose strings the names are */
 	struct slot *slots;
 	uint32_t mask;		/* capacity - 1; capacity is a power of two */
+	uint32_t *filter;	/* capacity * FILTER_BITS bits */
 };
 
 struct kernel_btf {
@@ -58,6 +68,24 @@ static uint32_t hash_name(const char *name, uint32_t kind)
 	return h;
 }
 
+static size_t filter_words(uint32_t mask)
+{
+	return ((size_t)mask + 1) * FILTER_BITS / 32;
+}
+
+/* Bit WHICH (0 or 1) of HASH in a filter of MASK + 1 slots. */
+static uint32_t filter_bit(uint32_t hash, uint32_t mask, int which)
+{
+	uint32_t x = hash * (which ? 0x85ebca6bu : 0x9e3779b1u);
+	return (x ^ (x >> 15)) & (((mask + 1) * FILTER_BITS) - 1);
+}
+
+static bool filter_has(const struct table *t, uint32_t hash)
+{
+	uint32_t a = filter_bit(hash, t->mask, 0), b = filter_bit(hash, t->mask, 1);
+	return (t->filter[a / 32] >> (a % 32) & 1) && (t->filter[b / 32] >> (b % 32) & 1);
+}
+
 static void table_init(struct arena *a, struct table *t, const struct raw_btf *raw, size_t entries)
 {
 	size_t cap = 64;
@@ -66,6 +94,7 @@ static void table_init(struct arena *a, struct table *t, const struct raw_btf *r
 	t->raw = raw;
 	t->slots = arena_alloc(a, cap * sizeof(*t->slots));
 	t->mask = (uint32_t)cap - 1;
+	t->filter = arena_alloc(a, filter_words(t->mask) * sizeof(*t->filter));
 }
 
 static bool slot_is(const struct table *t, const struct slot *s, uint32_t hash,
@@ -85,6 +114,10 @@ static void table_add(struct table *t, const char *name, uint32_t name_off, uint
 		struct slot *s = &t->slots[i];
 		if (!s->name_off) {
 			*s = (struct slot){ hash, name_off, id, (uint16_t)kind, (uint16_t)index };
+			for (int which = 0; which < 2; which++) {
+				uint32_t bit = filter_bit(hash, t->mask, which);
+				t->filter[bit / 32] |= 1u << (bit % 32);
+			}
 			return;
 		}
 		if (slot_is(t, s, hash, name, kind))
@@ -97,6 +130,8 @@ static const struct slot *table_get(const struct table *t, const char *name, uin
 	if (!t->slots)
 		return NULL;
 	uint32_t hash = hash_name(name, kind);
+	if (!filter_has(t, hash))
+		return NULL;
 	for (uint32_t i = hash & t->mask;; i = (i + 1) & t->mask) {
 		const struct slot *s = &t->slots[i];
 		if (!s->name_off)
@@ -199,13 +234,13 @@ static void build_indexes(struct kernel_btf *kb)
  * so it is kept in a file of the cache directory (index_dir), named by
  * the BTF file's key (btf_raw.c), and mapped by the next compile: where
  * each type starts, then the tables as they are in memory, then the
- * trace classes.  A file that does not match is ignored, and one that
+ * trace classes, then the tables' filters.  A file that does not match is ignored, and one that
  * cannot be written costs nothing but the time.  A file is touched when
  * used (daily), and one unused for INDEX_KEEP_DAYS (an old kernel's) is
  * removed when another is written.
  */
 #define INDEX_KEEP_DAYS 30
-#define INDEX_MAGIC "ksbtfix2"
+#define INDEX_MAGIC "ksbtfix3"
 
 struct index_header {
 	char magic[8];
@@ -241,7 +276,9 @@ static size_t index_size(const struct index_header *h)
 {
 	return sizeof(*h) + (size_t)h->type_cnt * sizeof(uint32_t) +
 	       ((size_t)h->types_cap + h->enumerators_cap) * sizeof(struct slot) +
-	       (size_t)h->ntrace_classes * sizeof(uint32_t);
+	       (size_t)h->ntrace_classes * sizeof(uint32_t) +
+	       (filter_words(h->types_cap - 1) + filter_words(h->enumerators_cap - 1)) *
+	       sizeof(uint32_t);
 }
 
 /* The index of KB's BTF from the cache, mapped: whether there was one.
@@ -274,10 +311,12 @@ static bool index_load(struct kernel_btf *kb)
 	struct slot *slots = (struct slot *)(offsets + h->type_cnt);
 	kb->raw.offsets = offsets;
 	kb->raw.count = h->type_cnt;
-	kb->types = (struct table){ &kb->raw, slots, h->types_cap - 1 };
-	kb->enumerators = (struct table){ &kb->raw, slots + h->types_cap, h->enumerators_cap - 1 };
 	kb->trace_classes = (uint32_t *)(slots + h->types_cap + h->enumerators_cap);
 	kb->ntrace_classes = h->ntrace_classes;
+	uint32_t *filters = kb->trace_classes + kb->ntrace_classes;
+	kb->types = (struct table){ &kb->raw, slots, h->types_cap - 1, filters };
+	kb->enumerators = (struct table){ &kb->raw, slots + h->types_cap, h->enumerators_cap - 1,
+					  filters + filter_words(h->types_cap - 1) };
 	kb->index_map = map;
 	kb->index_size = (size_t)st.st_size;
 	/* used: kept (index_prune); once a day is enough, and spares a
@@ -345,7 +384,11 @@ static void index_save(const struct kernel_btf *kb)
 		  fwrite(kb->enumerators.slots, sizeof(struct slot), h.enumerators_cap, f) ==
 		  h.enumerators_cap &&
 		  fwrite(kb->trace_classes, sizeof(uint32_t), kb->ntrace_classes, f) ==
-		  kb->ntrace_classes;
+		  kb->ntrace_classes &&
+		  fwrite(kb->types.filter, sizeof(uint32_t), filter_words(kb->types.mask), f) ==
+		  filter_words(kb->types.mask) &&
+		  fwrite(kb->enumerators.filter, sizeof(uint32_t), filter_words(kb->enumerators.mask),
+			 f) == filter_words(kb->enumerators.mask);
 	ok = fclose(f) == 0 && ok;
 	if (!ok || rename(tmp, path) != 0)
 		unlink(tmp);

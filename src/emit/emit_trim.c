@@ -30,7 +30,7 @@ struct piece {
 	bool comment;			/* a comment, kept with what follows */
 	bool kept;
 	struct vec names;		/* what it declares */
-	struct vec uses;		/* the identifiers in it */
+	struct vec uses;		/* struct name_slot *: the identifiers in it */
 };
 
 /* A name, the pieces declaring it, and whether the loader reaches it. */
@@ -47,41 +47,55 @@ struct trim {
 	struct vec work;		/* names reached, not yet followed */
 };
 
-static size_t hash(const char *s)
+static size_t hash(const char *s, size_t len)
 {
 	size_t h = 5381;
-	for (; *s; s++)
-		h = h * 33 + (unsigned char)*s;
+	for (size_t i = 0; i < len; i++)
+		h = h * 33 + (unsigned char)s[i];
 	return h;
 }
 
-static size_t find(struct name_slot **slots, size_t cap, const char *name)
+static size_t find(struct name_slot **slots, size_t cap, const char *name, size_t len)
 {
-	size_t i = hash(name) & (cap - 1);
-	while (slots[i] && strcmp(slots[i]->name, name))
+	size_t i = hash(name, len) & (cap - 1);
+	while (slots[i] && (strncmp(slots[i]->name, name, len) || slots[i]->name[len]))
 		i = (i + 1) & (cap - 1);
 	return i;
 }
 
-/* NAME's slot, made when it has none. */
-static struct name_slot *slot(struct trim *t, const char *name)
+/* The slot of the name NAME[0, LEN), made (and the name copied) when it
+ * has none. */
+static struct name_slot *slot_n(struct trim *t, const char *name, size_t len)
 {
 	if (2 * (t->len + 1) > t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 1024;
 		struct name_slot **slots = arena_alloc(t->arena, cap * sizeof(*slots));
 		for (size_t i = 0; i < t->cap; i++)
 			if (t->slots[i])
-				slots[find(slots, cap, t->slots[i]->name)] = t->slots[i];
+				slots[find(slots, cap, t->slots[i]->name,
+					   strlen(t->slots[i]->name))] = t->slots[i];
 		t->slots = slots;
 		t->cap = cap;
 	}
-	size_t i = find(t->slots, t->cap, name);
+	size_t i = find(t->slots, t->cap, name, len);
 	if (!t->slots[i]) {
 		t->slots[i] = arena_alloc(t->arena, sizeof(**t->slots));
-		t->slots[i]->name = name;
+		t->slots[i]->name = arena_strndup(t->arena, name, len);
 		t->len++;
 	}
 	return t->slots[i];
+}
+
+static struct name_slot *slot(struct trim *t, const char *name)
+{
+	return slot_n(t, name, strlen(name));
+}
+
+/* The slot of NAME[0, LEN) when a piece declares it, else NULL. */
+static struct name_slot *declared(const struct trim *t, const char *name, size_t len)
+{
+	struct name_slot *s = t->cap ? t->slots[find(t->slots, t->cap, name, len)] : NULL;
+	return s && s->pieces.len ? s : NULL;
 }
 
 /* TEXT with its comments, strings and character constants blanked out
@@ -126,9 +140,11 @@ static bool ident_char(char c)
 	return isalnum((unsigned char)c) || c == '_';
 }
 
-/* Every identifier of CODE[start, end) pushed to OUT. */
-static void identifiers(struct arena *a, const char *code, size_t start, size_t end,
-			struct vec *out)
+/* Every identifier of CODE[start, end) pushed to OUT: with T, the slot of
+ * each one a piece declares (the others cannot reach anything), else a
+ * copy of each. */
+static void identifiers(struct arena *a, struct trim *t, const char *code, size_t start,
+			size_t end, struct vec *out)
 {
 	for (size_t i = start; i < end;) {
 		if (!ident_start(code[i]) || (i > start && ident_char(code[i - 1]))) {
@@ -138,7 +154,10 @@ static void identifiers(struct arena *a, const char *code, size_t start, size_t 
 		size_t j = i;
 		while (j < end && ident_char(code[j]))
 			j++;
-		vec_push(a, out, arena_strndup(a, code + i, j - i));
+		void *item = t ? (void *)declared(t, code + i, j - i)
+			       : (void *)arena_strndup(a, code + i, j - i);
+		if (item)
+			vec_push(a, out, item);
 		i = j;
 	}
 }
@@ -207,7 +226,7 @@ static void declared_names(struct arena *a, const char *code, size_t start, size
 				}
 			}
 		}
-		identifiers(a, code, close, end, out);	/* typedef or variable names */
+		identifiers(a, NULL, code, close, end, out);	/* typedef or variable names */
 		return;
 	}
 	if (paren) {
@@ -275,7 +294,8 @@ static size_t fallback_define(struct arena *a, const char *code, size_t at, stru
 	return line_end(code, third);
 }
 
-/* TEXT cut into pieces, each declaring piece's names in T. */
+/* TEXT cut into pieces, each declaring piece's names in T (what each
+ * uses comes once every header is cut: uses()). */
 static struct vec cut(struct trim *t, const char *text, const char *code)
 {
 	struct arena *a = t->arena;
@@ -309,20 +329,26 @@ static struct vec cut(struct trim *t, const char *text, const char *code)
 		}
 		p->end = end;
 		p->declares = p->names.len > 0;
-		if (p->declares) {
-			identifiers(a, code, at, end, &p->uses);
-			for (size_t i = 0; i < p->names.len; i++)
-				vec_push(a, &slot(t, vec_at(p->names, i))->pieces, p);
-		}
+		for (size_t i = 0; i < p->names.len; i++)
+			vec_push(a, &slot(t, vec_at(p->names, i))->pieces, p);
 		vec_push(a, &pieces, p);
 		at = end;
 	}
 	return pieces;
 }
 
-static void reach(struct trim *t, const char *name)
+/* What each declaring piece of PIECES names that a piece declares. */
+static void uses(struct trim *t, const struct vec *pieces, const char *code)
 {
-	struct name_slot *s = slot(t, name);
+	for (size_t i = 0; i < pieces->len; i++) {
+		struct piece *p = vec_at(*pieces, i);
+		if (p->declares)
+			identifiers(t->arena, t, code, p->start, p->end, &p->uses);
+	}
+}
+
+static void reach(struct trim *t, struct name_slot *s)
+{
 	if (!s->reached) {
 		s->reached = true;
 		vec_push(t->arena, &t->work, s);
@@ -356,12 +382,17 @@ void emit_trim(struct arena *a, const char *const *users, const char **texts, si
 {
 	struct trim t = { .arena = a };
 	struct vec *pieces = arena_alloc(a, n * sizeof(*pieces));
+	const char **codes = arena_alloc(a, n * sizeof(*codes));
+	for (size_t i = 0; i < n; i++) {
+		codes[i] = blank(a, texts[i]);
+		pieces[i] = cut(&t, texts[i], codes[i]);
+	}
 	for (size_t i = 0; i < n; i++)
-		pieces[i] = cut(&t, texts[i], blank(a, texts[i]));
+		uses(&t, &pieces[i], codes[i]);
 	for (const char *const *u = users; *u; u++) {
 		struct vec names = { 0 };
 		const char *code = blank(a, *u);
-		identifiers(a, code, 0, strlen(code), &names);
+		identifiers(a, &t, code, 0, strlen(code), &names);
 		for (size_t i = 0; i < names.len; i++)
 			reach(&t, vec_at(names, i));
 	}
