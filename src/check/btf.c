@@ -439,6 +439,11 @@ void kernel_btf_free(struct kernel_btf *kb)
 	kb->ntrace_classes = 0;
 }
 
+void kernel_btf_use_arena(struct kernel_btf *kb, struct arena *a)
+{
+	kb->arena = a;
+}
+
 bool kernel_btf_index_cached(const struct kernel_btf *kb)
 {
 	return kb->index_map != NULL;

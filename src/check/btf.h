@@ -63,6 +63,10 @@ struct kernel_btf;
 struct kernel_btf *kernel_btf_load(struct arena *a, const char *path, const char **why);
 /* Releases the BTF's bytes.  Takes NULL. */
 void kernel_btf_free(struct kernel_btf *kb);
+/* From now on, results are allocated in A instead (the indexes stay where
+ * they are): one load serves many compilations, each with its own arena,
+ * as the fuzzing harnesses do.  Set it back before A is freed. */
+void kernel_btf_use_arena(struct kernel_btf *kb, struct arena *a);
 
 /* Whether the name index came from the cache directory rather than being
  * built ($KERNELSCRIPT_CACHE_DIR, "" for none; else $XDG_CACHE_HOME or
