@@ -1,9 +1,12 @@
 /* What the harnesses share: see fuzz.h. */
+#define _GNU_SOURCE	/* memmem */
 #include "fuzz.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "btf.h"
+#include "sema.h"
 #include "source.h"
 
 FILE *fuzz_diag_stream(void)
@@ -50,4 +53,20 @@ void fuzz_btf_done(void)
 {
 	if (btf)
 		kernel_btf_use_arena(btf, btf_arena);
+}
+
+void fuzz_load_btf(void)
+{
+	struct arena *a = arena_new();
+	fuzz_btf(a);
+	fuzz_btf_done();
+	arena_free(a);
+}
+
+struct checked_program *fuzz_check(struct arena *a, struct diag *d, struct program *p,
+				   const uint8_t *data, size_t size)
+{
+	struct check_options opts = { .btf = fuzz_btf(a),
+				      .test_runner = memmem(data, size, "@test", 5) != NULL };
+	return check_program(a, d, p, &opts);
 }

@@ -2,7 +2,6 @@
  * does: parse, check, plan, and every file of the project written into a
  * directory of the harness's own, emptied after each input and removed at
  * exit.  The C is not compiled (too slow); its text is generated. */
-#define _GNU_SOURCE	/* memmem */
 #include "fuzz.h"
 
 #include <dirent.h>
@@ -46,10 +45,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	atexit(remove_out_dir);
-	struct arena *a = arena_new();
-	fuzz_btf(a);
-	fuzz_btf_done();
-	arena_free(a);
+	fuzz_load_btf();
 	return 0;
 }
 
@@ -60,9 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct program *p = fuzz_parse(a, &d, data, size);
 	if (diag_error_count(d))
 		goto out;
-	struct check_options opts = { .btf = fuzz_btf(a),
-				      .test_runner = memmem(data, size, "@test", 5) != NULL };
-	struct checked_program *cp = check_program(a, d, p, &opts);
+	struct checked_program *cp = fuzz_check(a, d, p, data, size);
 	struct plan *plan = diag_error_count(d) ? NULL : plan_program(a, cp);
 	fuzz_btf_done();
 	if (plan) {

@@ -12,6 +12,8 @@
 #include "diag.h"
 #include "parse.h"
 
+struct checked_program;
+
 /* Where diagnostics go: /dev/null, so that printing them (source lines,
  * carets) is exercised too; stderr when KS_FUZZ_DIAG is set, to see them
  * while reproducing an input. */
@@ -25,5 +27,12 @@ struct program *fuzz_parse(struct arena *a, struct diag **d, const uint8_t *data
  * Its results go to A until fuzz_btf_done(). */
 struct kernel_btf *fuzz_btf(struct arena *a);
 void fuzz_btf_done(void);
+/* Loads the BTF before the first input (LLVMFuzzerInitialize). */
+void fuzz_load_btf(void);
+/* P checked as 'kernelscript check' does, and as 'compile --test' when the
+ * input has @test functions; the BTF's results go to A until
+ * fuzz_btf_done(). */
+struct checked_program *fuzz_check(struct arena *a, struct diag *d, struct program *p,
+				   const uint8_t *data, size_t size);
 
 #endif
