@@ -161,6 +161,16 @@ static bool realign(struct raw_btf *rb)
 	return true;
 }
 
+/* The first two bytes of the BTF, 0 when it is shorter than a header.
+ * Copied out: an ELF section may start at any byte. */
+static uint16_t magic_of(const struct raw_btf *rb)
+{
+	uint16_t magic = 0;
+	if (rb->size >= sizeof(struct btf_header))
+		memcpy(&magic, rb->data, sizeof(magic));
+	return magic;
+}
+
 static bool bad(struct arena *a, const char **why, const char *what)
 {
 	*why = arena_strdup(a, what);
@@ -206,7 +216,7 @@ bool raw_btf_open(struct raw_btf *rb, const char *path, struct arena *a, const c
 	errno = 0;	/* from here on, the bytes are wrong, not the file */
 	rb->data = rb->file;
 	rb->size = rb->file_size;
-	uint16_t magic = rb->size >= sizeof(struct btf_header) ? *(const uint16_t *)rb->data : 0;
+	uint16_t magic = magic_of(rb);
 	if (magic != BTF_MAGIC && !find_elf_section(rb)) {
 		raw_btf_close(rb);
 		*why = arena_strdup(a, magic == __builtin_bswap16(BTF_MAGIC)
@@ -214,7 +224,7 @@ bool raw_btf_open(struct raw_btf *rb, const char *path, struct arena *a, const c
 				    : "not a BTF file, nor an ELF file with a .BTF section");
 		return false;
 	}
-	if (rb->size < sizeof(struct btf_header) || *(const uint16_t *)rb->data != BTF_MAGIC) {
+	if (magic_of(rb) != BTF_MAGIC) {
 		raw_btf_close(rb);
 		return bad(a, why, "an ELF file whose .BTF section is not BTF as this machine "
 			   "writes it");
