@@ -18,6 +18,10 @@
  * no real kernel type comes near this depth. */
 #define MAX_DEPTH 64
 
+/* Nameless structs and unions flattened into one struct, at most: the
+ * kernel's own have a handful. */
+#define MAX_FLATTENED 4096
+
 #define TRACE_CLASS_PREFIX "__bpf_trace_"
 
 /* One slot of an open-addressing hash table keyed by (kind, name): 16
@@ -678,9 +682,15 @@ const char *kernel_btf_type_text(const struct kernel_btf *kb, uint32_t id)
 
 /* ---- structs, enums, functions ----------------------------------------- */
 
+/* Nameless members are flattened into the struct; *BUDGET bounds how
+ * many structs that visits, since a damaged BTF could share one nameless
+ * struct between members at every level (C cannot: each is its own type). */
 static void add_members(const struct kernel_btf *kb, struct vec *out,
-			const struct btf_type *t, uint32_t base_bits, int depth)
+			const struct btf_type *t, uint32_t base_bits, int depth, unsigned *budget)
 {
+	if (!*budget)
+		return;
+	--*budget;
 	const struct btf_member *m = btf_members(t);
 	for (uint32_t i = 0; i < btf_vlen(t); i++) {
 		uint32_t bit_offset = base_bits + btf_member_bit_offset(t, i);
@@ -691,7 +701,7 @@ static void add_members(const struct kernel_btf *kb, struct vec *out,
 			 * the outer struct's.  A nameless bitfield is padding. */
 			const struct btf_type *inner = type_at(kb, skip_typedefs(kb, m[i].type));
 			if (inner && btf_is_composite(inner) && depth < MAX_DEPTH)
-				add_members(kb, out, inner, bit_offset, depth + 1);
+				add_members(kb, out, inner, bit_offset, depth + 1, budget);
 			continue;
 		}
 		if (!bit_size) {
@@ -723,7 +733,8 @@ static struct kernel_struct *make_struct(const struct kernel_btf *kb, uint32_t i
 	s->size = t->size;
 	s->is_union = btf_is_union(t);
 	struct vec members = { 0 };
-	add_members(kb, &members, t, 0, 0);
+	unsigned budget = MAX_FLATTENED;
+	add_members(kb, &members, t, 0, 0, &budget);
 	s->count = members.len;
 	s->members = arena_alloc(kb->arena, (members.len + 1) * sizeof(*s->members));
 	for (size_t i = 0; i < members.len; i++)

@@ -223,6 +223,36 @@ static void test_elf(void)
 	free(btf);
 }
 
+/* A nameless struct shared by two nameless members at each of 40 levels,
+ * which C cannot write but a damaged BTF can: flattening it is bounded
+ * (it took 2^40 steps, found by fuzzing).  The alarm fails a hang. */
+static void test_shared_nameless(void)
+{
+	struct btf *b = btf__new_empty();
+	int prev = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	prev = btf__add_struct(b, NULL, 4);
+	btf__add_field(b, "x", 1, 0, 0);
+	for (int level = 0; level < 40; level++) {
+		int next = btf__add_struct(b, NULL, 4);
+		btf__add_field(b, NULL, prev, 0, 0);
+		btf__add_field(b, NULL, prev, 0, 0);
+		prev = next;
+	}
+	btf__add_struct(b, "deep", 4);
+	btf__add_field(b, NULL, prev, 0, 0);
+	uint32_t size;
+	const void *raw = btf__raw_data(b, &size);
+	const char *why;
+	alarm(10);
+	struct kernel_btf *k = load_bytes(raw, size, &why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	const struct kernel_struct *deep = kernel_btf_struct(k, "deep");
+	CU_ASSERT(deep && deep->count > 0 && !strcmp(deep->members[0].name, "x"));
+	alarm(0);
+	kernel_btf_free(k);
+	btf__free(b);
+}
+
 /* Damaged BTF is refused with what is wrong, never read past its end. */
 static void test_damaged(void)
 {
@@ -729,6 +759,7 @@ int main(void)
 		{ "like libbpf", test_like_libbpf },
 		{ "damaged", test_damaged },
 		{ "ELF", test_elf },
+		{ "shared nameless members", test_shared_nameless },
 		{ "names", test_names },
 		{ "enumerators", test_enumerators },
 		{ "xdp_md", test_xdp_md },
