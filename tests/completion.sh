@@ -9,15 +9,15 @@ if ! command -v bash >/dev/null 2>&1; then
 fi
 
 # A directory to complete in, and a tracefs of three events.
-mkdir -p "$tmpdir/work/sub" "$tmpdir/tracefs/events/sched/sched_switch" \
+mkdir -p "$tmpdir/cwd/sub" "$tmpdir/tracefs/events/sched/sched_switch" \
 	"$tmpdir/tracefs/events/sched/sched_wakeup" "$tmpdir/tracefs/events/net/netif_rx"
-: >"$tmpdir/work/a.ks"
-: >"$tmpdir/work/b.txt"
+: >"$tmpdir/cwd/a.ks"
+: >"$tmpdir/cwd/b.txt"
 
 # complete LOADER LINE: the completions for LINE, the cursor at its end,
 # sorted on one line.  LOADER is a file sourced first (or /dev/null).
 complete_line() {
-	(cd "$tmpdir/work" && LOADER=$1 LINE=$2 SCRIPT=$script \
+	(cd "$tmpdir/cwd" && LOADER=$1 LINE=$2 SCRIPT=$script \
 		TRACEFS="$tmpdir/tracefs" bash --norc --noprofile -c '
 		. "$LOADER" >/dev/null 2>&1
 		_kernelscript_tracefs_dirs=${TRACEFS_DIRS-$TRACEFS}

@@ -27,7 +27,7 @@ if [ -n "$found" ] && [ "$(readlink -f "$found")" = "$(readlink -f "$KS")" ]; th
 else
 	ks_cmd=$(readlink -f "$KS")
 fi
-work=$tmpdir/work
+work=$tmpdir/cwd
 mkdir "$work" || exit 1
 cd "$work" || exit 1
 

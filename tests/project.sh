@@ -54,12 +54,12 @@ check nothing-to-do sh -c "make -C '$proj' KERNELSCRIPT='$KS' >'$tmpdir/make' &&
 	grep -q 'Nothing to be done' '$tmpdir/make'"
 
 # Elsewhere, NAME/ in the current directory, as before.
-mkdir "$tmpdir/elsewhere" "$tmpdir/work"
+mkdir "$tmpdir/elsewhere" "$tmpdir/cwd"
 cp "$proj/hello.ks" "$proj/greeting.kh" "$tmpdir/elsewhere/"
-check default-dir-name sh -c "cd '$tmpdir/work' && '$KS' compile ../elsewhere/hello.ks &&
+check default-dir-name sh -c "cd '$tmpdir/cwd' && '$KS' compile ../elsewhere/hello.ks &&
 	test -f hello/Makefile"
 check make-finds-sources grep -q '^Makefile: \.\./\.\./elsewhere/hello\.ks \.\./\.\./elsewhere/greeting\.kh$' \
-	"$tmpdir/work/hello/Makefile"
+	"$tmpdir/cwd/hello/Makefile"
 
 # An include changed: make compiles again, then builds what changed.
 sleep 1
