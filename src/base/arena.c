@@ -1,11 +1,16 @@
+#include "config.h"
 #include "arena.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-/* Memory comes in chunks; a request larger than a chunk gets a chunk of its own. */
+/* Memory comes in chunks; a request larger than a chunk gets a chunk of its own.
+ * A chunk is mapped from the kernel, which gives it zeroed, and populated
+ * at once: faulting its pages in one by one costs several times more, and
+ * calloc would write every page of it even where the arena never does. */
 #define CHUNK_SIZE (64 * 1024)
 
 struct chunk {
@@ -15,34 +20,73 @@ struct chunk {
 	max_align_t data[];
 };
 
-struct arena {
-	struct chunk *head;
+struct cleanup {
+	struct cleanup *next;
+	void (*fn)(void *);
+	void *arg;
 };
 
-static void *xcalloc(size_t n, size_t size)
+struct arena {
+	struct chunk *head;
+	struct cleanup *cleanups;
+};
+
+static void out_of_memory(void)
 {
-	void *p = calloc(n, size);
-	if (!p) {
-		fputs("kernelscript: out of memory\n", stderr);
-		abort();
-	}
-	return p;
+	fputs("kernelscript: out of memory\n", stderr);
+	abort();
+}
+
+#ifndef MAP_POPULATE
+#define MAP_POPULATE 0
+#endif
+
+static struct chunk *chunk_new(size_t size)
+{
+	size_t bytes = sizeof(struct chunk) + size;
+	struct chunk *c = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (c == MAP_FAILED)
+		out_of_memory();
+	c->size = size;
+	return c;
 }
 
 struct arena *arena_new(void)
 {
-	return xcalloc(1, sizeof(struct arena));
+	struct arena *a = calloc(1, sizeof(*a));
+	if (!a)
+		out_of_memory();
+	return a;
 }
 
 void arena_free(struct arena *a)
 {
 	if (!a)
 		return;
+	for (struct cleanup *c = a->cleanups; c; c = c->next)
+		c->fn(c->arg);
 	for (struct chunk *c = a->head, *next; c; c = next) {
 		next = c->next;
-		free(c);
+		munmap(c, sizeof(*c) + c->size);
 	}
 	free(a);
+}
+
+void arena_end(struct arena *a)
+{
+#ifdef KS_LEAK_CHECK
+	arena_free(a);
+#else
+	(void)a;
+#endif
+}
+
+void arena_on_free(struct arena *a, void (*fn)(void *), void *arg)
+{
+	struct cleanup *c = arena_alloc(a, sizeof(*c));
+	*c = (struct cleanup){ a->cleanups, fn, arg };
+	a->cleanups = c;
 }
 
 void *arena_alloc(struct arena *a, size_t size)
@@ -52,9 +96,7 @@ void *arena_alloc(struct arena *a, size_t size)
 
 	struct chunk *c = a->head;
 	if (!c || c->size - c->used < size) {
-		size_t chunk_size = size > CHUNK_SIZE ? size : CHUNK_SIZE;
-		c = xcalloc(1, sizeof(*c) + chunk_size);
-		c->size = chunk_size;
+		c = chunk_new(size > CHUNK_SIZE - sizeof(*c) ? size : CHUNK_SIZE - sizeof(*c));
 		c->next = a->head;
 		a->head = c;
 	}

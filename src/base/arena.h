@@ -11,6 +11,15 @@ struct arena;
 
 struct arena *arena_new(void);
 void arena_free(struct arena *a);
+/* Ends A in a program about to exit.  The exit takes back its memory and
+ * mappings all at once, for less than arena_free spends giving them back
+ * one by one; so A is left to it, except in a build that checks for leaks
+ * (--enable-sanitizers), where A is freed and the checker finds it clean. */
+void arena_end(struct arena *a);
+/* FN(ARG) is called when A is freed: for what the arena's memory refers
+ * to but does not hold, such as a mapped file.  Last registered, first
+ * called. */
+void arena_on_free(struct arena *a, void (*fn)(void *), void *arg);
 
 /* Zeroed memory; aborts on out-of-memory like xmalloc. */
 void *arena_alloc(struct arena *a, size_t size);

@@ -399,6 +399,11 @@ static void index_save(const struct kernel_btf *kb)
 	index_prune(dir);
 }
 
+static void release(void *kb)
+{
+	kernel_btf_free(kb);
+}
+
 struct kernel_btf *kernel_btf_load(struct arena *a, const char *path, const char **why)
 {
 	const char *file = path ? path : KERNEL_BTF_DEFAULT_PATH, *what = NULL;
@@ -417,6 +422,7 @@ struct kernel_btf *kernel_btf_load(struct arena *a, const char *path, const char
 	}
 	kb->arena = a;
 	kb->path = arena_strdup(a, file);
+	arena_on_free(a, release, kb);
 	if (!index_load(kb)) {
 		if (!raw_btf_walk(&kb->raw, a, &what)) {
 			*why = arena_printf(a, "cannot read BTF from '%s': %s", file, what);

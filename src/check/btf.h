@@ -61,7 +61,8 @@ struct kernel_btf;
  * the running kernel's when PATH is NULL.  On failure returns NULL and sets
  * *why to a description allocated in A. */
 struct kernel_btf *kernel_btf_load(struct arena *a, const char *path, const char **why);
-/* Releases the BTF's bytes.  Takes NULL. */
+/* Releases the BTF's bytes, as freeing the arena does.  Takes NULL, and
+ * a BTF released already. */
 void kernel_btf_free(struct kernel_btf *kb);
 /* From now on, results are allocated in A instead (the indexes stay where
  * they are): one load serves many compilations, each with its own arena,

@@ -42,8 +42,8 @@ int run_front_end(const char *path, const struct front_options *opts, FILE *err,
 	checked = check_program(arena, diag, program, &check);
 	if (opts->plan && !diag_error_count(diag))
 		plan = plan_program(arena, checked);
-	/* What the checker and the plan took from BTF is in the arena already. */
-	kernel_btf_free(btf);
+	/* What the checker and the plan took from BTF is in the arena already;
+	 * the BTF itself goes with the arena. */
 	checked->btf = NULL;
 out:;
 	int status = diag_error_count(diag) ? 1 : 0;
@@ -54,7 +54,7 @@ out:;
 		result->plan = plan;
 	} else {
 		diag_finish(diag);
-		arena_free(arena);
+		arena_end(arena);
 	}
 	return status;
 }

@@ -29,8 +29,9 @@ struct front_result {
 /* Loads, parses and checks PATH; diagnostics go to ERR.  Returns the exit
  * status: 0 when the program is well-formed, 1 when it has errors.  With
  * RESULT, the caller gets the checked program, calls diag_finish() on
- * RESULT->diag when it has reported what it will, and frees
- * RESULT->arena. */
+ * RESULT->diag when it has reported what it will, and ends RESULT->arena.
+ * For a command about to exit: what it does not hand back it leaves to the
+ * exit (arena_end). */
 int run_front_end(const char *path, const struct front_options *opts, FILE *err,
 		  struct front_result *result);
 

@@ -97,6 +97,6 @@ int main(int argc, char **argv)
 			fwrite(text, 1, len, stdout);
 		free(text);
 	}
-	arena_free(front.arena);
+	arena_end(front.arena);
 	return status;
 }

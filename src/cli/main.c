@@ -250,7 +250,7 @@ static int do_compile(int argc, char **argv)
 	diag_finish(front.diag);
 	if (!status && verbose)
 		fprintf(stderr, "kernelscript: wrote %s/\n", output);
-	arena_free(front.arena);
+	arena_end(front.arena);
 	return status;
 }
 
