@@ -122,6 +122,25 @@ else
 	fail compile-trims-runtime "ks_runtime.h is not what an XDP loader uses"
 fi
 
+# Headers read from $KERNELSCRIPT_TEMPLATES are trimmed the same way, from
+# tables made at run time rather than by the build: the same project, less
+# a declaration added that no loader uses.
+mkdir -p "$tmpdir/templates/skeleton"
+for h in ks_runtime.h ks_state.h ks_options.h; do
+	cp "$TESTS_SRCDIR/../skeleton/$h" "$tmpdir/templates/skeleton/"
+done
+sed -i 's|^#endif /\* KS_RUNTIME_H \*/|/* not for any loader */\nstatic inline int ks_used_by_none(void)\n{\n\treturn 0;\n}\n\n&|' \
+	"$tmpdir/templates/skeleton/ks_runtime.h"
+if grep -q ks_used_by_none "$tmpdir/templates/skeleton/ks_runtime.h" &&
+   KERNELSCRIPT_TEMPLATES=$tmpdir/templates "$KS" compile "$xdp_ks" -o "$tmpdir/xdp-read" \
+	>"$tmpdir/out" 2>&1 &&
+   diff -r "$tmpdir/xdp" "$tmpdir/xdp-read" >"$tmpdir/diff"; then
+	pass compile-trims-templates-read
+else
+	fail compile-trims-templates-read "the headers read are not trimmed as the built-in ones"
+	sed 's/^/    /' "$tmpdir/out"
+fi
+
 expect ks2c-help 0 '^Usage: ks2c' "$KS2C" --help
 expect ks2c-version 0 '^ks2c (kernelscript) [0-9]' "$KS2C" --version
 expect ks2c-no-file 2 'expected one FILE.ks' "$KS2C"

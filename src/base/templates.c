@@ -15,6 +15,11 @@ const char *template_text(struct arena *a, const char *name)
 		if (src)
 			return src->text;
 	}
+	return template_builtin(name);
+}
+
+const char *template_builtin(const char *name)
+{
 	for (const struct template_file *t = template_files; t->name; t++)
 		if (!strcmp(t->name, name))
 			return t->text;

@@ -16,6 +16,9 @@ extern const struct template_file template_files[];
 
 /* The text of template NAME, or NULL when there is none. */
 const char *template_text(struct arena *a, const char *name);
+/* The text of template NAME as built in, whatever $KERNELSCRIPT_TEMPLATES
+ * says, or NULL. */
+const char *template_builtin(const char *name);
 
 /* TEXT with every @KEY@ replaced by its value.  VARS holds KEY, VALUE
  * pairs and ends with NULL.  "@@" stands for one '@'.  An unknown key is

@@ -12,37 +12,75 @@
 #include "templates.h"
 
 /* Whether the file at PATH holds TEXT already. */
-static bool holds(const char *path, const char *text)
+static bool holds(const char *path, const struct text_slices *text)
 {
-	size_t len = strlen(text);
+	size_t len = 0;
+	for (size_t i = 0; i < text->n; i++)
+		len += text->v[i].iov_len;
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	bool same = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 		    (size_t)st.st_size == len;
 	char buf[8192];
-	for (size_t at = 0; same && at < len;) {
-		ssize_t n = read(fd, buf, len - at < sizeof(buf) ? len - at : sizeof(buf));
-		same = n > 0 && !memcmp(buf, text + at, (size_t)n);
-		at += n > 0 ? (size_t)n : 0;
+	for (size_t i = 0; same && i < text->n; i++) {
+		const char *slice = text->v[i].iov_base;
+		for (size_t at = 0, left = text->v[i].iov_len; same && left;) {
+			ssize_t n = read(fd, buf, left < sizeof(buf) ? left : sizeof(buf));
+			same = n > 0 && !memcmp(buf, slice + at, (size_t)n);
+			at += n > 0 ? (size_t)n : 0;
+			left -= n > 0 ? (size_t)n : left;
+		}
 	}
 	if (fd >= 0)
 		close(fd);
 	return same;
 }
 
+/* The slices writev takes at once (Linux's UIO_MAXIOV). */
+#define WRITEV_MAX 1024
+
 /* A file that holds TEXT already is left as it is: its time stamp tells
  * make that nothing in it changed, and rewriting it costs more than
- * reading it. */
-static bool write_text(struct diag *d, const char *path, const char *text)
+ * reading it.  TEXT's slices are used up. */
+static bool write_slices(struct diag *d, const char *path, struct text_slices *text)
 {
 	if (holds(path, text))
 		return true;
-	FILE *f = fopen(path, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-		diag_error_plain(d, "cannot write '%s': %s", path, strerror(errno));
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	bool ok = fd >= 0;
+	struct iovec *v = text->v;
+	for (size_t n = text->n; ok && n;) {
+		ssize_t wrote = writev(fd, v, n < WRITEV_MAX ? (int)n : WRITEV_MAX);
+		if (wrote < 0 && errno == EINTR)
+			continue;
+		if (wrote <= 0) {
+			errno = wrote ? errno : EIO;
+			ok = false;
+			break;
+		}
+		/* what is left: writev may stop short */
+		size_t done = (size_t)wrote;
+		for (; n && done >= v->iov_len; v++, n--)
+			done -= v->iov_len;
+		if (n) {
+			v->iov_base = (char *)v->iov_base + done;
+			v->iov_len -= done;
+		}
+	}
+	int err = ok ? 0 : errno;
+	if (fd >= 0 && close(fd) != 0 && !err)
+		err = errno;
+	if (err) {
+		diag_error_plain(d, "cannot write '%s': %s", path, strerror(err));
 		return false;
 	}
 	return true;
+}
+
+static bool write_text(struct diag *d, const char *path, const char *text)
+{
+	struct iovec whole = { (char *)text, strlen(text) };
+	return write_slices(d, path, &(struct text_slices){ &whole, 1 });
 }
 
 static bool readme_is_someone_elses(struct arena *a, const char *path, const char *name)
@@ -276,19 +314,22 @@ int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const
 				       "it exits.", plan->module->name) : "",
 			       NULL };
 	/* the runtime: what the loader and the headers it includes use */
-	const char *runtime[] = { template_text(a, "skeleton/ks_options.h"),
-				  template_text(a, "skeleton/ks_runtime.h"),
-				  template_text(a, "skeleton/ks_state.h") };
+	const char *const runtime_names[] = { "skeleton/ks_options.h", "skeleton/ks_runtime.h",
+					      "skeleton/ks_state.h" };
+	const char *const texts[] = { template_text(a, runtime_names[0]),
+				      template_text(a, runtime_names[1]),
+				      template_text(a, runtime_names[2]) };
 	const char *users[] = { user, python ? template_text(a, "skeleton/ks_python.h") : "",
 				exec ? template_text(a, "skeleton/ks_exec.h") : "", NULL };
-	emit_trim(a, users, runtime, bpf ? 3 : 1);
+	struct text_slices runtime[3];
+	emit_trim(a, users, runtime_names, texts, bpf ? 3 : 1, runtime);
 	const char *base = arena_printf(a, "%s/%s", dir, cp->name);
 	bool ok = write_text(d, arena_printf(a, "%s/%s", dir, plan->header), header) &&
 		  write_text(d, arena_printf(a, "%s.c", base), user);
 	if (ok && bpf)
 		ok = write_text(d, arena_printf(a, "%s.bpf.c", base), bpf) &&
-		     write_text(d, arena_printf(a, "%s/ks_runtime.h", dir), runtime[1]) &&
-		     write_text(d, arena_printf(a, "%s/ks_state.h", dir), runtime[2]);
+		     write_slices(d, arena_printf(a, "%s/ks_runtime.h", dir), &runtime[1]) &&
+		     write_slices(d, arena_printf(a, "%s/ks_state.h", dir), &runtime[2]);
 	if (ok && module)
 		ok = write_text(d, arena_printf(a, "%s/%s", dir, plan->module->source), module) &&
 		     write_text(d, arena_printf(a, "%s/Kbuild", dir), kbuild);
@@ -304,7 +345,7 @@ int emit_project(struct arena *a, struct diag *d, const struct plan *plan, const
 	}
 	/* the command line, with or without an eBPF side */
 	if (ok)
-		ok = write_text(d, arena_printf(a, "%s/ks_options.h", dir), runtime[0]);
+		ok = write_slices(d, arena_printf(a, "%s/ks_options.h", dir), &runtime[0]);
 	/* The Makefile's time stamp says when the project was generated: its
 	 * rule compiles again when a source is newer. */
 	const char *makefile = arena_printf(a, "%s/Makefile", dir);

@@ -3,6 +3,7 @@
 #define KS_EMIT_INTERNAL_H
 
 #include <stdarg.h>
+#include <sys/uio.h>
 
 #include "emit.h"
 #include "plan.h"
@@ -101,10 +102,19 @@ void emit_python_call(struct emitter *e, const struct expr *x, bool discarded);
 /* Whether the program calls exec(). */
 bool emit_uses_exec(const struct checked_program *cp);
 
-/* Trimming (emit_trim.c): each of TEXTS[0..N), headers of ours, without
- * the top-level declarations that the code in USERS (NULL-ended) does not
- * reach, directly or through the declarations kept. */
-void emit_trim(struct arena *a, const char *const *users, const char **texts, size_t n);
+/* A text made of slices of others, written out without being copied
+ * into one. */
+struct text_slices {
+	struct iovec *v;
+	size_t n;
+};
+
+/* Trimming (emit_trim.c): OUT[i], each of TEXTS[0..N), the templates
+ * NAMES[0..N) (headers of ours), without the top-level declarations that
+ * the code in USERS (NULL-ended) does not reach, directly or through the
+ * declarations kept. */
+void emit_trim(struct arena *a, const char *const *users, const char *const *names,
+	       const char *const *texts, size_t n, struct text_slices *out);
 /* exec(path): the attachments kept, the maps handed over (ks_exec.h);
  * two statements when STATEMENT, one expression otherwise. */
 void emit_exec(struct emitter *e, const struct expr *x, bool statement);

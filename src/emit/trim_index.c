@@ -1,13 +1,6 @@
 /*
- * The runtime headers a project gets, trimmed to what its loader uses.
- *
- * ks_runtime.h, ks_state.h and ks_options.h hold everything any loader
- * may call; a program calls part of it.  The compiler would drop the rest
- * from the binary anyway (every function is static inline), but a person
- * reading the project would still read it.  So the headers are cut at
- * their top-level declarations, and a declaration is kept when the
- * loader's code reaches it: named in NAME.c, or named by a declaration
- * kept.  What is left builds to the same binary.
+ * Finding the top-level declarations of the runtime headers, what each
+ * declares and what each uses (trim_index.h).
  *
  * The headers are ours, written in a plain layout this relies on: a
  * declaration starts in column 0 and ends on a line ending with ';' or
@@ -16,35 +9,34 @@
  * a value names something (one without is a flag or an include guard).
  * Anything else (blank lines, comments, #include, #if) is kept as it is.
  */
-#include "emit_internal.h"
+#include "trim_index.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
-
-#include "arena.h"
 
 /* One piece of a header: lines [start, end) of it. */
 struct piece {
 	size_t start, end;		/* byte offsets */
 	bool declares;			/* kept only when reached */
 	bool comment;			/* a comment, kept with what follows */
-	bool kept;
+	uint32_t index;			/* among all headers' pieces */
 	struct vec names;		/* what it declares */
 	struct vec uses;		/* struct name_slot *: the identifiers in it */
 };
 
-/* A name, the pieces declaring it, and whether the loader reaches it. */
+/* A name and the pieces declaring it. */
 struct name_slot {
 	const char *name;
 	struct vec pieces;
-	bool reached;
+	uint32_t index;			/* in the sorted names */
+	uint32_t last_user;		/* 1 + the last piece counted as using it */
 };
 
 struct trim {
 	struct arena *arena;
 	struct name_slot **slots;	/* open addressing, at most half full */
 	size_t cap, len;
-	struct vec work;		/* names reached, not yet followed */
 };
 
 static size_t hash(const char *s, size_t len)
@@ -347,66 +339,171 @@ static void uses(struct trim *t, const struct vec *pieces, const char *code)
 	}
 }
 
-static void reach(struct trim *t, struct name_slot *s)
+
+static int by_name(const void *x, const void *y)
 {
-	if (!s->reached) {
-		s->reached = true;
-		vec_push(t->arena, &t->work, s);
-	}
+	return strcmp((*(struct name_slot *const *)x)->name, (*(struct name_slot *const *)y)->name);
 }
 
-/* TEXT without the pieces not kept, nor the comments right above them,
- * nor the blank line either would leave doubled. */
-static const char *assemble(struct arena *a, const char *text, const struct vec *pieces)
-{
-	char *out = arena_alloc(a, strlen(text) + 1);
-	size_t len = 0;
-	for (size_t i = 0; i < pieces->len; i++) {
-		const struct piece *p = vec_at(*pieces, i);
-		const struct piece *next = i + 1 < pieces->len ? vec_at(*pieces, i + 1) : NULL;
-		if (p->declares && !p->kept)
-			continue;
-		if (p->comment && next && next->declares && !next->kept)
-			continue;
-		bool blank_line = text[p->start] == '\n';
-		if (blank_line && (len == 0 || (len >= 2 && out[len - 1] == '\n' && out[len - 2] == '\n')))
-			continue;
-		memcpy(out + len, text + p->start, p->end - p->start);
-		len += p->end - p->start;
-	}
-	out[len] = '\0';
-	return out;
-}
-
-void emit_trim(struct arena *a, const char *const *users, const char **texts, size_t n)
+const struct trim_index *trim_index_build(struct arena *a, const char *const *names,
+					  const char *const *texts, size_t n)
 {
 	struct trim t = { .arena = a };
 	struct vec *pieces = arena_alloc(a, n * sizeof(*pieces));
 	const char **codes = arena_alloc(a, n * sizeof(*codes));
+	uint32_t n_pieces = 0;
 	for (size_t i = 0; i < n; i++) {
 		codes[i] = blank(a, texts[i]);
 		pieces[i] = cut(&t, texts[i], codes[i]);
+		for (size_t j = 0; j < pieces[i].len; j++)
+			((struct piece *)vec_at(pieces[i], j))->index = n_pieces++;
 	}
 	for (size_t i = 0; i < n; i++)
 		uses(&t, &pieces[i], codes[i]);
-	for (const char *const *u = users; *u; u++) {
-		struct vec names = { 0 };
-		const char *code = blank(a, *u);
-		identifiers(a, &t, code, 0, strlen(code), &names);
-		for (size_t i = 0; i < names.len; i++)
-			reach(&t, vec_at(names, i));
-	}
-	while (t.work.len) {
-		struct name_slot *s = vec_at(t.work, --t.work.len);
-		for (size_t i = 0; i < s->pieces.len; i++) {
-			struct piece *p = vec_at(s->pieces, i);
-			if (p->kept)
-				continue;
-			p->kept = true;
-			for (size_t j = 0; j < p->uses.len; j++)
-				reach(&t, vec_at(p->uses, j));
+
+	/* the names, sorted, and the strings holding them */
+	struct name_slot **sorted = arena_alloc(a, (t.len + 1) * sizeof(*sorted));
+	size_t n_names = 0, strings_len = 0, n_decls = 0, n_uses = 0;
+	for (size_t i = 0; i < t.cap; i++)
+		if (t.slots[i]) {
+			sorted[n_names++] = t.slots[i];
+			strings_len += strlen(t.slots[i]->name) + 1;
+			n_decls += t.slots[i]->pieces.len;
 		}
+	qsort(sorted, n_names, sizeof(*sorted), by_name);
+	struct trim_name *out_names = arena_alloc(a, (n_names + 1) * sizeof(*out_names));
+	char *strings = arena_alloc(a, strings_len + 1);
+	uint32_t *decl_pieces = arena_alloc(a, (n_decls + 1) * sizeof(*decl_pieces));
+	size_t at = 0, decls = 0;
+	for (size_t i = 0; i < n_names; i++) {
+		struct name_slot *s = sorted[i];
+		s->index = (uint32_t)i;
+		out_names[i] = (struct trim_name){ (uint32_t)at, (uint32_t)decls,
+						   (uint32_t)s->pieces.len };
+		strcpy(strings + at, s->name);
+		at += strlen(s->name) + 1;
+		for (size_t j = 0; j < s->pieces.len; j++)
+			decl_pieces[decls++] = ((struct piece *)vec_at(s->pieces, j))->index;
 	}
+
+	/* the pieces, each with the names it uses, once each */
 	for (size_t i = 0; i < n; i++)
-		texts[i] = assemble(a, texts[i], &pieces[i]);
+		for (size_t j = 0; j < pieces[i].len; j++)
+			n_uses += ((struct piece *)vec_at(pieces[i], j))->uses.len;
+	struct trim_piece *out_pieces = arena_alloc(a, (n_pieces + 1) * sizeof(*out_pieces));
+	uint32_t *use_names = arena_alloc(a, (n_uses + 1) * sizeof(*use_names));
+	uint32_t *header_pieces = arena_alloc(a, (n + 1) * sizeof(*header_pieces));
+	uint32_t *header_lengths = arena_alloc(a, n * sizeof(*header_lengths));
+	size_t uses_len = 0;
+	for (size_t i = 0; i < n; i++) {
+		header_lengths[i] = (uint32_t)strlen(texts[i]);
+		for (size_t j = 0; j < pieces[i].len; j++) {
+			const struct piece *p = vec_at(pieces[i], j);
+			struct trim_piece *o = &out_pieces[p->index];
+			*o = (struct trim_piece){ (uint32_t)p->start, (uint32_t)p->end,
+						  (uint32_t)uses_len, 0,
+						  (p->declares ? TRIM_DECLARES : 0) |
+						  (p->comment ? TRIM_COMMENT : 0) };
+			for (size_t k = 0; k < p->uses.len; k++) {
+				struct name_slot *s = vec_at(p->uses, k);
+				if (s->last_user == p->index + 1)
+					continue;
+				s->last_user = p->index + 1;
+				use_names[uses_len++] = s->index;
+				o->n_uses++;
+			}
+		}
+		header_pieces[i + 1] = header_pieces[i] + (uint32_t)pieces[i].len;
+	}
+
+	const char **header_names = arena_alloc(a, n * sizeof(*header_names));
+	for (size_t i = 0; i < n; i++)
+		header_names[i] = arena_strdup(a, names[i]);
+	struct trim_index *ix = arena_alloc(a, sizeof(*ix));
+	*ix = (struct trim_index){
+		.n_headers = n, .header_names = header_names, .header_lengths = header_lengths,
+		.header_pieces = header_pieces, .pieces = out_pieces,
+		.n_names = n_names, .names = out_names, .strings = strings,
+		.decl_pieces = decl_pieces, .use_names = use_names,
+	};
+	return ix;
+}
+
+long trim_index_find(const struct trim_index *ix, const char *name, size_t len)
+{
+	size_t lo = 0, hi = ix->n_names;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *s = ix->strings + ix->names[mid].name;
+		int order = strncmp(s, name, len);
+		if (!order && s[len])
+			order = 1;	/* NAME is a prefix of S: S sorts after it */
+		if (!order)
+			return (long)mid;
+		if (order < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* N numbers, eight a line, as the initializer of a uint32_t array. */
+static void print_numbers(FILE *out, const char *name, const uint32_t *v, size_t n)
+{
+	fprintf(out, "static const uint32_t %s[] = {", name);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s%u,", i % 8 ? " " : "\n\t", v[i]);
+	fputs("\n\t0\n};\n\n", out);	/* never empty */
+}
+
+void trim_index_print(FILE *out, const struct trim_index *ix)
+{
+	size_t n = ix->n_headers, n_pieces = ix->header_pieces[n];
+	size_t n_decls = 0, n_uses = 0;
+	for (size_t i = 0; i < ix->n_names; i++)
+		n_decls += ix->names[i].n_decls;
+	for (size_t i = 0; i < n_pieces; i++)
+		n_uses += ix->pieces[i].n_uses;
+
+	fputs("/* Generated by trim-index: where the declarations of the runtime\n"
+	      " * headers are, what each declares and uses (src/emit/trim_index.h). */\n"
+	      "#include \"trim_index.h\"\n\n", out);
+	fputs("static const char *const header_names[] = {\n", out);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "\t\"%s\",\n", ix->header_names[i]);
+	fputs("};\n\n", out);
+	print_numbers(out, "header_lengths", ix->header_lengths, n);
+	print_numbers(out, "header_pieces", ix->header_pieces, n + 1);
+	fputs("static const struct trim_piece pieces[] = {\n", out);
+	for (size_t i = 0; i < n_pieces; i++) {
+		const struct trim_piece *p = &ix->pieces[i];
+		fprintf(out, "\t{ %u, %u, %u, %u, %u },\n", p->start, p->end, p->uses, p->n_uses,
+			p->flags);
+	}
+	fputs("\t{ 0, 0, 0, 0, 0 }\n};\n\n", out);
+	fputs("static const struct trim_name names[] = {\n", out);
+	for (size_t i = 0; i < ix->n_names; i++)
+		fprintf(out, "\t{ %u, %u, %u },\n", ix->names[i].name, ix->names[i].decls,
+			ix->names[i].n_decls);
+	fputs("\t{ 0, 0, 0 }\n};\n\n", out);
+	/* identifiers: nothing in them to escape */
+	fputs("static const char strings[] =", out);
+	for (size_t i = 0; i < ix->n_names; i++)
+		fprintf(out, "\n\t\"%s\\0\"", ix->strings + ix->names[i].name);
+	fputs(";\n\n", out);
+	print_numbers(out, "decl_pieces", ix->decl_pieces, n_decls);
+	print_numbers(out, "use_names", ix->use_names, n_uses);
+	fprintf(out, "const struct trim_index trim_builtin = {\n"
+		"\t.n_headers = %zu,\n"
+		"\t.header_names = header_names,\n"
+		"\t.header_lengths = header_lengths,\n"
+		"\t.header_pieces = header_pieces,\n"
+		"\t.pieces = pieces,\n"
+		"\t.n_names = %zu,\n"
+		"\t.names = names,\n"
+		"\t.strings = strings,\n"
+		"\t.decl_pieces = decl_pieces,\n"
+		"\t.use_names = use_names,\n"
+		"};\n", n, ix->n_names);
 }
