@@ -9,11 +9,11 @@
 #
 # Each figure is the median wall-clock time of RUNS runs of one compile
 # into an empty directory, run from the file's directory (for its
-# includes).  "exec" is the same for /bin/true: what starting any process
-# costs on this machine, which no compiler can go under; the last line
-# takes it off both means, leaving what each compiler does beyond starting
-# a process.  A compile that fails is marked "!" and left out of the
-# totals.
+# includes).  /bin/true runs between them, as often: what starting any
+# process costs on this machine, which no compiler can go under.  The last
+# line takes it off both means, leaving what each compiler does beyond
+# starting a process.  A compile that fails is marked "!" and left out of
+# the totals.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${1:-$ROOT/examples}
@@ -32,34 +32,48 @@ if [ -n "$REFERENCE" ] && ! command -v "$REFERENCE" >/dev/null; then
     exit 1
 fi
 
-# median_us COMMAND...: median wall-clock microseconds of RUNS runs; the
-# last run's exit status in $TMP/status.
-median_us() {
-    local i=0 start end status
-    : >"$TMP/times"
-    while [ $i -lt "$RUNS" ]; do
-        rm -rf "$TMP/out"
-        start=${EPOCHREALTIME/[.,]/}
-        "$@" >/dev/null 2>&1
-        status=$?
-        end=${EPOCHREALTIME/[.,]/}
-        echo $((10#$end - 10#$start)) >>"$TMP/times"
-        i=$((i + 1))
-    done
+# time_us COMMAND...: wall-clock microseconds of one run, after emptying
+# $TMP/out; the exit status goes to $TMP/status.
+time_us() {
+    local start end status
+    rm -rf "$TMP/out"
+    start=${EPOCHREALTIME/[.,]/}
+    "$@" >/dev/null 2>&1
+    status=$?
+    end=${EPOCHREALTIME/[.,]/}
     echo "$status" >"$TMP/status"
-    sort -n "$TMP/times" | awk '{ t[NR] = $1 } END {
+    echo $((10#$end - 10#$start))
+}
+
+# median FILE: the median of the numbers in FILE, a line each.
+median() {
+    sort -n "$1" | awk '{ t[NR] = $1 } END {
         print NR % 2 ? t[(NR + 1) / 2] : int((t[NR / 2] + t[NR / 2 + 1]) / 2) }'
 }
 
-# compile_us COMPILER FILE: the median, with "!" after it when it failed.
-compile_us() {
-    local us
-    us=$(cd "$(dirname "$2")" && median_us "$1" compile "$(basename "$2")" -o "$TMP/out")
-    [ "$(cat "$TMP/status")" = 0 ] && echo "$us" || echo "$us!"
+# row FILE: FILE's name, then the medians of /bin/true, ours and the
+# reference's ("-" without one), a "!" after a compile that failed.  The
+# three run in turn, RUNS times, so that the machine's drift falls on all
+# of them alike.
+row() {
+    local i=0 failed_ours="" failed_ref=""
+    : >"$TMP/true"; : >"$TMP/ours"; : >"$TMP/ref"
+    cd "$(dirname "$1")" || return
+    while [ $i -lt "$RUNS" ]; do
+        time_us /bin/true >>"$TMP/true"
+        time_us "$KS" compile "$(basename "$1")" -o "$TMP/out" >>"$TMP/ours"
+        [ "$(cat "$TMP/status")" = 0 ] || failed_ours="!"
+        if [ -n "$REFERENCE" ]; then
+            time_us "$REFERENCE" compile "$(basename "$1")" -o "$TMP/out" >>"$TMP/ref"
+            [ "$(cat "$TMP/status")" = 0 ] || failed_ref="!"
+        fi
+        i=$((i + 1))
+    done
+    echo "${1##*/} $(median "$TMP/true") $(median "$TMP/ours")$failed_ours" \
+         "$([ -n "$REFERENCE" ] && echo "$(median "$TMP/ref")$failed_ref" || echo -)"
 }
 
-floor=$(median_us /bin/true)
-echo "== compile: ms per file, median of $RUNS runs (exec of /bin/true: $(awk -v u="$floor" 'BEGIN { printf "%.2f", u / 1000 }') ms)"
+echo "== compile: ms per file, median of $RUNS runs"
 echo
 if [ -n "$REFERENCE" ]; then
     printf "%-34s %9s %11s %9s\n" "" ours reference "ref/ours"
@@ -68,35 +82,35 @@ else
 fi
 : >"$TMP/rows"
 for f in "$DIR"/*.ks; do
-    ours=$(compile_us "$KS" "$f")
-    ref=-
-    [ -n "$REFERENCE" ] && ref=$(compile_us "$REFERENCE" "$f")
-    echo "${f##*/} $ours $ref" >>"$TMP/rows"
+    (row "$f") >>"$TMP/rows"
 done
-awk -v withref="$REFERENCE" -v floor="$floor" '
+# Columns of a row: name, /bin/true, ours, reference.
+awk -v withref="$REFERENCE" '
     function ms(v) { return sprintf("%.2f%s", v / 1000, v ~ /!$/ ? "!" : "") }
     {
-        if (withref == "") { printf "%-34s %9s\n", $1, ms($2); }
+        if (withref == "") { printf "%-34s %9s\n", $1, ms($3); }
         else {
-            ratio = ($2 !~ /!$/ && $3 !~ /!$/) ? sprintf("%.1f", $3 / $2) : "-"
-            printf "%-34s %9s %11s %9s\n", $1, ms($2), ms($3), ratio
+            ratio = ($3 !~ /!$/ && $4 !~ /!$/) ? sprintf("%.1f", $4 / $3) : "-"
+            printf "%-34s %9s %11s %9s\n", $1, ms($3), ms($4), ratio
         }
-        if ($2 !~ /!$/ && (withref == "" || $3 !~ /!$/)) {
-            n++; ours += $2; ref += $3; logr += withref == "" ? 0 : log($3 / $2)
+        if ($3 !~ /!$/ && (withref == "" || $4 !~ /!$/)) {
+            n++; floor += $2; ours += $3; ref += $4
+            logr += withref == "" ? 0 : log($4 / $3)
         }
     }
     END {
         if (!n) exit
         if (withref == "") {
             printf "%-34s %9.2f\n", "mean of " n " files", ours / n / 1000
-            printf "%-34s %9.2f\n", "  less the exec of /bin/true", (ours / n - floor) / 1000
+            printf "%-34s %9.2f  (/bin/true: %.2f)\n", "  less the exec of /bin/true",
+                   (ours - floor) / n / 1000, floor / n / 1000
         } else {
             printf "%-34s %9.2f %11.2f %9.1f  (geometric mean of the ratios: %.1f)\n",
                    "mean of " n " files both compile", ours / n / 1000, ref / n / 1000,
                    ref / ours, exp(logr / n)
             # what each compiler does beyond starting a process at all
-            printf "%-34s %9.2f %11.2f %9.1f\n", "  less the exec of /bin/true",
-                   (ours / n - floor) / 1000, (ref / n - floor) / 1000,
-                   (ref / n - floor) / (ours / n - floor)
+            printf "%-34s %9.2f %11.2f %9.1f  (/bin/true: %.2f)\n",
+                   "  less the exec of /bin/true", (ours - floor) / n / 1000,
+                   (ref - floor) / n / 1000, (ref - floor) / (ours - floor), floor / n / 1000
         }
     }' "$TMP/rows"

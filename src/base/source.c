@@ -1,9 +1,11 @@
 #include "source.h"
 
 #include <errno.h>
-#include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 static void index_lines(struct arena *a, struct source *src)
 {
@@ -19,58 +21,67 @@ static void index_lines(struct arena *a, struct source *src)
 			src->line_starts[src->nlines++] = i + 1;
 }
 
-struct source *source_from_memory(struct arena *a, const char *name,
-				  const char *text, size_t len)
+/* A source of LEN bytes at TEXT, which the arena holds already. */
+static struct source *source_at(struct arena *a, const char *name, char *text, size_t len)
 {
 	struct source *src = arena_alloc(a, sizeof(*src));
 	src->name = arena_strdup(a, name);
-	src->text = arena_strndup(a, text, len);
+	src->text = text;
 	src->len = (uint32_t)len;
 	index_lines(a, src);
 	return src;
 }
 
+struct source *source_from_memory(struct arena *a, const char *name,
+				  const char *text, size_t len)
+{
+	return source_at(a, name, arena_strndup(a, text, len), len);
+}
+
+/* Read straight into the arena, sized by fstat (room for a byte more, so
+ * that the read that finds the end needs no second buffer), and grown when
+ * the file holds more than it says, as /proc and pipes do. */
 struct source *source_load(struct arena *a, const char *path, const char **why)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
 		*why = strerror(errno);
+		if (fd >= 0)
+			close(fd);
 		return NULL;
 	}
-	size_t cap = 8192, len = 0;
-	char *buf = malloc(cap);
+	size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 2 : 8192;
+	size_t len = 0;
+	char *buf = NULL;
 	for (;;) {
-		if (!buf) {
-			fclose(f);
-			*why = strerror(ENOMEM);
-			return NULL;
-		}
-		len += fread(buf + len, 1, cap - len, f);
-		if (len < cap)
-			break;
-		if (cap >= SOURCE_MAX_LEN) {
-			free(buf);
-			fclose(f);
+		if (cap > SOURCE_MAX_LEN + 1) {
+			close(fd);
 			*why = "file too large";
 			return NULL;
 		}
-		char *bigger = realloc(buf, cap * 2);
-		if (!bigger)
-			free(buf);
+		char *bigger = arena_alloc(a, cap);
+		if (len)
+			memcpy(bigger, buf, len);
 		buf = bigger;
+		ssize_t n;
+		while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				*why = strerror(errno);
+				close(fd);
+				return NULL;
+			}
+			len += (size_t)n;
+		}
+		if (len < cap - 1)
+			break;		/* the end of the file */
 		cap *= 2;
 	}
-	int failed = ferror(f);
-	int saved = errno;
-	fclose(f);
-	if (failed) {
-		free(buf);
-		*why = strerror(saved);
-		return NULL;
-	}
-	struct source *src = source_from_memory(a, path, buf, len);
-	free(buf);
-	return src;
+	close(fd);
+	buf[len] = '\0';
+	return source_at(a, path, buf, len);
 }
 
 unsigned utf8_sequence_length(const unsigned char *s, size_t n)

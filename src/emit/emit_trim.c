@@ -98,28 +98,30 @@ static bool goes_out(const struct trim *t, uint32_t i, uint32_t last)
 }
 
 /* Header H's TEXT as the slices of it that go out, pieces in a row
- * joined, and without the blank lines that would then come two in a row. */
+ * joined, and without the blank lines that would then come two in a row.
+ * What the pieces hold is known from their flags: the text itself is read
+ * only when it is written. */
 static struct text_slices assemble(struct arena *a, const struct trim *t, size_t h,
 				   const char *text)
 {
 	const struct trim_index *ix = t->ix;
 	uint32_t first = ix->header_pieces[h], last = ix->header_pieces[h + 1];
 	struct text_slices out = { arena_alloc(a, (last - first + 1) * sizeof(*out.v)), 0 };
-	char before_last = 0, last_char = 0;	/* of the text so far */
+	bool newline = false, blank = false;	/* the text so far ends with one, two */
 	for (uint32_t i = first; i < last; i++) {
 		const struct trim_piece *p = &ix->pieces[i];
 		if (!goes_out(t, i, last))
 			continue;
-		bool blank_line = text[p->start] == '\n';
-		if (blank_line && (!out.n || (last_char == '\n' && before_last == '\n')))
+		if ((p->flags & TRIM_BLANK) && (!out.n || blank))
 			continue;
 		if (out.n && (const char *)out.v[out.n - 1].iov_base + out.v[out.n - 1].iov_len ==
 			     text + p->start)
 			out.v[out.n - 1].iov_len += p->end - p->start;
 		else
 			out.v[out.n++] = (struct iovec){ (char *)text + p->start, p->end - p->start };
-		before_last = p->end - p->start >= 2 ? text[p->end - 2] : last_char;
-		last_char = text[p->end - 1];
+		bool ends_line = p->flags & TRIM_ENDS_LINE;
+		blank = p->end - p->start >= 2 ? (p->flags & TRIM_ENDS_BLANK) != 0 : newline && ends_line;
+		newline = ends_line;
 	}
 	return out;
 }

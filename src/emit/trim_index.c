@@ -340,6 +340,15 @@ static void uses(struct trim *t, const struct vec *pieces, const char *code)
 }
 
 
+/* TRIM_BLANK, TRIM_ENDS_LINE and TRIM_ENDS_BLANK for TEXT[start, end). */
+static uint32_t piece_looks(const char *text, size_t start, size_t end)
+{
+	return (text[start] == '\n' ? TRIM_BLANK : 0) |
+	       (text[end - 1] == '\n' ? TRIM_ENDS_LINE : 0) |
+	       (end - start >= 2 && text[end - 2] == '\n' && text[end - 1] == '\n' ? TRIM_ENDS_BLANK
+										  : 0);
+}
+
 static int by_name(const void *x, const void *y)
 {
 	return strcmp((*(struct name_slot *const *)x)->name, (*(struct name_slot *const *)y)->name);
@@ -403,7 +412,8 @@ const struct trim_index *trim_index_build(struct arena *a, const char *const *na
 			*o = (struct trim_piece){ (uint32_t)p->start, (uint32_t)p->end,
 						  (uint32_t)uses_len, 0,
 						  (p->declares ? TRIM_DECLARES : 0) |
-						  (p->comment ? TRIM_COMMENT : 0) };
+						  (p->comment ? TRIM_COMMENT : 0) |
+						  piece_looks(texts[i], p->start, p->end) };
 			for (size_t k = 0; k < p->uses.len; k++) {
 				struct name_slot *s = vec_at(p->uses, k);
 				if (s->last_user == p->index + 1)

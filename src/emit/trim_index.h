@@ -20,6 +20,10 @@
 enum {
 	TRIM_DECLARES = 1,	/* kept only when reached */
 	TRIM_COMMENT = 2,	/* a comment, kept with the declaration below it */
+	/* what the text of a piece looks like, for joining them: */
+	TRIM_BLANK = 4,		/* a blank line */
+	TRIM_ENDS_LINE = 8,	/* it ends with a newline */
+	TRIM_ENDS_BLANK = 16,	/* ... with two */
 };
 
 /* Lines [start, end) of a header (byte offsets). */

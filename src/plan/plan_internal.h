@@ -15,10 +15,17 @@ struct word_list {
 	const char *text;	/* the names, each ended by NUL */
 	const uint32_t *at;	/* where each one starts in text */
 	size_t count;
+	const uint32_t *filter;	/* filter_bits bits: the names' hashes (embed.sh) */
+	uint32_t filter_bits;	/* a power of two */
 };
 extern const struct word_list reserved_bpf_names, reserved_bpf_tags, reserved_builtins_names,
 	reserved_user_names, reserved_user_macros, reserved_user_tags, reserved_module_names,
 	reserved_module_macros, reserved_module_tags, reserved_runtime;
+/* Whether LIST's filter lets NAME through: both of its bits set, at the
+ * positions embed.sh gives them.  False: LIST has not NAME. */
+bool word_list_may_have(const struct word_list *list, const char *name);
+/* Whether LIST has NAME: its filter, then a binary search. */
+bool word_list_has(const struct word_list *list, const char *name);
 
 /* The names taken before the program's: C's own and the headers'. */
 enum reserved {

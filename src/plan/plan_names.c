@@ -47,9 +47,22 @@ static bool python_name(const char *name)
 	return !strncmp(name, "Py", 2) || !strncmp(name, "_Py", 3) || !strncmp(name, "PY", 2);
 }
 
-/* Whether LIST has NAME: a binary search. */
-static bool listed(const struct word_list *list, const char *name)
+bool word_list_may_have(const struct word_list *list, const char *name)
 {
+	uint32_t h = 5381, g = 0, mask = list->filter_bits - 1;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		h = h * 33 + *p;
+		g = g * 131 + *p;
+	}
+	h &= mask;
+	g &= mask;
+	return (list->filter[h / 32] >> (h % 32) & 1) && (list->filter[g / 32] >> (g % 32) & 1);
+}
+
+bool word_list_has(const struct word_list *list, const char *name)
+{
+	if (!word_list_may_have(list, name))
+		return false;
 	size_t lo = 0, hi = list->count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -67,7 +80,7 @@ static bool listed(const struct word_list *list, const char *name)
 static bool has_own(const struct names *n, const char *name)
 {
 	for (size_t i = 0; i < n->nlists; i++)
-		if (listed(n->lists[i], name))
+		if (word_list_has(n->lists[i], name))
 			return true;
 	if (n->cap) {
 		for (size_t i = hash(name) & (n->cap - 1); n->slots[i]; i = (i + 1) & (n->cap - 1))
