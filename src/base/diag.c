@@ -1,6 +1,7 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Lines longer than this are shown as a window around the span. */
@@ -77,7 +78,7 @@ static const char *show_char(FILE *out, const char *p, const char *end,
 	return p + n;
 }
 
-static void show_source(struct diag *d, struct span at)
+static void show_source(FILE *out, struct span at)
 {
 	const struct source *src = at.src;
 	unsigned line, col;
@@ -104,9 +105,9 @@ static void show_source(struct diag *d, struct span at)
 
 	char caret_line[SHOW_MAX * 2 + 16];
 	size_t ncaret = 0;
-	fprintf(d->out, " %4u | ", line);
+	fprintf(out, " %4u | ", line);
 	if (show_begin > 0) {
-		fputs("...", d->out);
+		fputs("...", out);
 		memcpy(caret_line, "   ", 3);
 		ncaret = 3;
 	}
@@ -115,15 +116,41 @@ static void show_source(struct diag *d, struct span at)
 		uint32_t off = (uint32_t)(p - text);
 		char mark = off < mark_begin || off >= mark_end ? ' '
 			    : off == mark_begin ? '^' : '~';
-		p = show_char(d->out, p, text + len, caret_line, &ncaret, mark);
+		p = show_char(out, p, text + len, caret_line, &ncaret, mark);
 	}
 	if (show_end < len)
-		fputs("...", d->out);
+		fputs("...", out);
 	if (mark_begin >= show_end)	/* the span is at the end of the line */
 		caret_line[ncaret++] = '^';
 	while (ncaret > 0 && (caret_line[ncaret - 1] == ' ' || caret_line[ncaret - 1] == '\t'))
 		ncaret--;
-	fprintf(d->out, "\n      | %.*s\n", (int)ncaret, caret_line);
+	fprintf(out, "\n      | %.*s\n", (int)ncaret, caret_line);
+}
+
+/* What goes to D->out, gathered in memory and written at once: stderr is
+ * unbuffered, and would take a write for each character of a caret line. */
+struct gathered {
+	FILE *f;
+	char *text;
+	size_t len;
+};
+
+/* Where to print: the memory of G, else (no memory) D->out itself. */
+static FILE *gather(struct diag *d, struct gathered *g)
+{
+	*g = (struct gathered){ 0 };
+	g->f = open_memstream(&g->text, &g->len);
+	return g->f ? g->f : d->out;
+}
+
+static void gathered_out(struct diag *d, struct gathered *g)
+{
+	if (!g->f)
+		return;
+	if (fclose(g->f) == 0)
+		fwrite(g->text, 1, g->len, d->out);
+	free(g->text);
+	fflush(d->out);
 }
 
 /* Keeps a diagnostic for JSON: a note with the one before it. */
@@ -146,17 +173,20 @@ static void report(struct diag *d, const char *kind, struct span at,
 		keep(d, kind, at, fmt, ap);
 		return;
 	}
+	struct gathered g;
+	FILE *out = gather(d, &g);
 	if (at.src) {
 		unsigned line, col;
 		source_line_col(at.src, at.begin, &line, &col);
-		fprintf(d->out, "%s:%u:%u: %s: ", at.src->name, line, col, kind);
+		fprintf(out, "%s:%u:%u: %s: ", at.src->name, line, col, kind);
 	} else {
-		fprintf(d->out, "kernelscript: %s: ", kind);
+		fprintf(out, "kernelscript: %s: ", kind);
 	}
-	vfprintf(d->out, fmt, ap);
-	fputc('\n', d->out);
+	vfprintf(out, fmt, ap);
+	fputc('\n', out);
 	if (at.src)
-		show_source(d, at);
+		show_source(out, at);
+	gathered_out(d, &g);
 }
 
 static bool count_error(struct diag *d)
@@ -280,11 +310,14 @@ void diag_finish(struct diag *d)
 {
 	if (!d->json)
 		return;
-	fputc('[', d->out);
+	struct gathered g;
+	FILE *out = gather(d, &g);
+	fputc('[', out);
 	for (size_t i = 0; i < d->kept.len; i++) {
-		fputs(i ? ", " : "", d->out);
-		json_kept(d->out, vec_at(d->kept, i));
+		fputs(i ? ", " : "", out);
+		json_kept(out, vec_at(d->kept, i));
 	}
-	fputs("]\n", d->out);
+	fputs("]\n", out);
+	gathered_out(d, &g);
 	d->kept.len = 0;
 }

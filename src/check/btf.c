@@ -58,6 +58,9 @@ struct kernel_btf {
 	struct table enumerators;	/* every enumerator of every enum */
 	uint32_t *trace_classes;	/* FUNCs named __bpf_trace_CLASS */
 	size_t ntrace_classes;
+	uint32_t *kfuncs;		/* FUNCs tagged bpf_kfunc, a tag each, in order */
+	uint32_t *kfuncs_by_name;	/* ... sorted by name */
+	size_t nkfuncs;
 	void *index_map;		/* the index, when it came from the cache */
 	size_t index_size;
 };
@@ -192,10 +195,45 @@ static void add_enumerator(struct kernel_btf *kb, uint32_t name_off, uint32_t id
 		table_add(&kb->enumerators, name, name_off, 0, id, i);
 }
 
+/* The FUNC that T, a BTF_KIND_DECL_TAG "bpf_kfunc" on a whole function,
+ * tags; else 0. */
+static uint32_t kfunc_tagged(const struct kernel_btf *kb, const struct btf_type *t)
+{
+	if (!btf_is_decl_tag(t) || btf_decl_tag(t)->component_idx != -1 ||
+	    strcmp(name_of(kb, t), "bpf_kfunc"))
+		return 0;
+	const struct btf_type *f = t->type < kb->raw.count ? type_at(kb, t->type) : NULL;
+	return f && btf_is_func(f) ? t->type : 0;
+}
+
+struct named_id {
+	const char *name;
+	uint32_t id;
+};
+
+static int by_name_then_id(const void *x, const void *y)
+{
+	const struct named_id *a = x, *b = y;
+	int order = strcmp(a->name, b->name);
+	return order ? order : (a->id > b->id) - (a->id < b->id);
+}
+
+/* kb->kfuncs_by_name, from kb->kfuncs. */
+static void sort_kfuncs(struct kernel_btf *kb)
+{
+	struct named_id *sorted = arena_alloc(kb->arena, (kb->nkfuncs + 1) * sizeof(*sorted));
+	for (size_t i = 0; i < kb->nkfuncs; i++)
+		sorted[i] = (struct named_id){ name_of(kb, type_at(kb, kb->kfuncs[i])), kb->kfuncs[i] };
+	qsort(sorted, kb->nkfuncs, sizeof(*sorted), by_name_then_id);
+	kb->kfuncs_by_name = arena_alloc(kb->arena, (kb->nkfuncs + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < kb->nkfuncs; i++)
+		kb->kfuncs_by_name[i] = sorted[i].id;
+}
+
 static void build_indexes(struct kernel_btf *kb)
 {
 	uint32_t n = kb->raw.count;
-	size_t ntypes = 0, nenumerators = 0, nclasses = 0;
+	size_t ntypes = 0, nenumerators = 0, nclasses = 0, nkfuncs = 0;
 	for (uint32_t id = 1; id < n; id++) {
 		const struct btf_type *t = type_at(kb, id);
 		enum kernel_kind kind;
@@ -206,10 +244,12 @@ static void build_indexes(struct kernel_btf *kb)
 		if (btf_is_func(t) && !strncmp(name_of(kb, t), TRACE_CLASS_PREFIX,
 					       strlen(TRACE_CLASS_PREFIX)))
 			nclasses++;
+		nkfuncs += kfunc_tagged(kb, t) != 0;
 	}
 	table_init(kb->arena, &kb->types, &kb->raw, ntypes);
 	table_init(kb->arena, &kb->enumerators, &kb->raw, nenumerators);
 	kb->trace_classes = arena_alloc(kb->arena, (nclasses + 1) * sizeof(uint32_t));
+	kb->kfuncs = arena_alloc(kb->arena, (nkfuncs + 1) * sizeof(uint32_t));
 
 	for (uint32_t id = 1; id < n; id++) {
 		const struct btf_type *t = type_at(kb, id);
@@ -228,7 +268,11 @@ static void build_indexes(struct kernel_btf *kb)
 		}
 		if (btf_is_func(t) && !strncmp(name, TRACE_CLASS_PREFIX, strlen(TRACE_CLASS_PREFIX)))
 			kb->trace_classes[kb->ntrace_classes++] = id;
+		uint32_t kfunc = kfunc_tagged(kb, t);
+		if (kfunc)
+			kb->kfuncs[kb->nkfuncs++] = kfunc;
 	}
+	sort_kfuncs(kb);
 }
 
 /* ---- the index, kept on disk -------------------------------------------- */
@@ -247,14 +291,14 @@ static void build_indexes(struct kernel_btf *kb)
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ 22
 #endif
-#define INDEX_MAGIC "ksbtfix3"
+#define INDEX_MAGIC "ksbtfix4"
 
 struct index_header {
 	char magic[8];
 	uint64_t key;			/* the BTF's raw_btf key */
 	uint32_t type_cnt;		/* the BTF's, and the sizes of its */
 	uint32_t types_len, strings_len;	/* sections, as a second check */
-	uint32_t types_cap, enumerators_cap, ntrace_classes;
+	uint32_t types_cap, enumerators_cap, ntrace_classes, nkfuncs;
 };
 
 /* The cache directory: $KERNELSCRIPT_CACHE_DIR ("" turns the cache off),
@@ -283,7 +327,7 @@ static size_t index_size(const struct index_header *h)
 {
 	return sizeof(*h) + (size_t)h->type_cnt * sizeof(uint32_t) +
 	       ((size_t)h->types_cap + h->enumerators_cap) * sizeof(struct slot) +
-	       (size_t)h->ntrace_classes * sizeof(uint32_t) +
+	       ((size_t)h->ntrace_classes + 2 * (size_t)h->nkfuncs) * sizeof(uint32_t) +
 	       (filter_words(h->types_cap - 1) + filter_words(h->enumerators_cap - 1)) *
 	       sizeof(uint32_t);
 }
@@ -320,7 +364,10 @@ static bool index_load(struct kernel_btf *kb)
 	kb->raw.count = h->type_cnt;
 	kb->trace_classes = (uint32_t *)(slots + h->types_cap + h->enumerators_cap);
 	kb->ntrace_classes = h->ntrace_classes;
-	uint32_t *filters = kb->trace_classes + kb->ntrace_classes;
+	kb->kfuncs = kb->trace_classes + kb->ntrace_classes;
+	kb->kfuncs_by_name = kb->kfuncs + h->nkfuncs;
+	kb->nkfuncs = h->nkfuncs;
+	uint32_t *filters = kb->kfuncs_by_name + kb->nkfuncs;
 	kb->types = (struct table){ &kb->raw, slots, h->types_cap - 1, filters };
 	kb->enumerators = (struct table){ &kb->raw, slots + h->types_cap, h->enumerators_cap - 1,
 					  filters + filter_words(h->types_cap - 1) };
@@ -385,7 +432,7 @@ static void index_save(const struct kernel_btf *kb)
 		.magic = INDEX_MAGIC, .key = kb->raw.key, .type_cnt = kb->raw.count,
 		.types_len = kb->raw.types_len, .strings_len = kb->raw.strings_len,
 		.types_cap = kb->types.mask + 1, .enumerators_cap = kb->enumerators.mask + 1,
-		.ntrace_classes = (uint32_t)kb->ntrace_classes,
+		.ntrace_classes = (uint32_t)kb->ntrace_classes, .nkfuncs = (uint32_t)kb->nkfuncs,
 	};
 	FILE *f = fopen(tmp, "wb");
 	if (!f)
@@ -397,6 +444,8 @@ static void index_save(const struct kernel_btf *kb)
 		  h.enumerators_cap &&
 		  fwrite(kb->trace_classes, sizeof(uint32_t), kb->ntrace_classes, f) ==
 		  kb->ntrace_classes &&
+		  fwrite(kb->kfuncs, sizeof(uint32_t), kb->nkfuncs, f) == kb->nkfuncs &&
+		  fwrite(kb->kfuncs_by_name, sizeof(uint32_t), kb->nkfuncs, f) == kb->nkfuncs &&
 		  fwrite(kb->types.filter, sizeof(uint32_t), filter_words(kb->types.mask), f) ==
 		  filter_words(kb->types.mask) &&
 		  fwrite(kb->enumerators.filter, sizeof(uint32_t), filter_words(kb->enumerators.mask),
@@ -455,6 +504,8 @@ void kernel_btf_free(struct kernel_btf *kb)
 	kb->types = kb->enumerators = (struct table){ 0 };
 	kb->trace_classes = NULL;
 	kb->ntrace_classes = 0;
+	kb->kfuncs = kb->kfuncs_by_name = NULL;
+	kb->nkfuncs = 0;
 }
 
 void kernel_btf_use_arena(struct kernel_btf *kb, struct arena *a)
@@ -494,6 +545,32 @@ int64_t kernel_btf_size(const struct kernel_btf *kb, uint32_t id)
 }
 
 /* ---- names ------------------------------------------------------------- */
+
+size_t kernel_btf_kfunc_count(const struct kernel_btf *kb)
+{
+	return kb->nkfuncs;
+}
+
+uint32_t kernel_btf_kfunc(const struct kernel_btf *kb, size_t i)
+{
+	return kb->kfuncs[i];
+}
+
+bool kernel_btf_is_kfunc(const struct kernel_btf *kb, const char *name)
+{
+	size_t lo = 0, hi = kb->nkfuncs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int order = strcmp(name, name_of(kb, type_at(kb, kb->kfuncs_by_name[mid])));
+		if (!order)
+			return true;
+		if (order < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
 
 uint32_t kernel_btf_find(const struct kernel_btf *kb, const char *name, enum kernel_kind kind)
 {

@@ -98,6 +98,13 @@ enum kernel_kind {
 
 /* BTF type id of the kernel's KIND named NAME, or 0 when there is none. */
 uint32_t kernel_btf_find(const struct kernel_btf *kb, const char *name, enum kernel_kind kind);
+/* The functions tagged bpf_kfunc (their FUNC ids), a tag each, in the
+ * BTF's order: found once, with the index, not by walking the BTF at each
+ * question.  None in BTF from before such tags. */
+size_t kernel_btf_kfunc_count(const struct kernel_btf *kb);
+uint32_t kernel_btf_kfunc(const struct kernel_btf *kb, size_t i);
+/* Whether a function named NAME is tagged bpf_kfunc. */
+bool kernel_btf_is_kfunc(const struct kernel_btf *kb, const char *name);
 
 static inline bool kernel_btf_is_struct(const struct kernel_btf *kb, const char *name)
 {

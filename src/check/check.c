@@ -134,7 +134,9 @@ struct symbol *lookup(struct checker *c, const char *name)
 	return global_lookup(c, name);
 }
 
-static size_t edit_distance(const char *a, const char *b)
+/* The edit distance of A and B, or anything over CAP once it is sure to
+ * be over it: no row's distance is smaller than the row before's least. */
+static size_t edit_distance(const char *a, const char *b, size_t cap)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	if (la > 64 || lb > 64)
@@ -143,7 +145,7 @@ static size_t edit_distance(const char *a, const char *b)
 	for (size_t j = 0; j <= lb; j++)
 		row[j] = j;
 	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
+		size_t diag = row[0], least = i;
 		row[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
 			size_t up = row[j];
@@ -154,7 +156,11 @@ static size_t edit_distance(const char *a, const char *b)
 				best = row[j - 1] + 1;
 			row[j] = best;
 			diag = up;
+			if (best < least)
+				least = best;
 		}
+		if (least > cap)
+			return cap + 1;
 	}
 	return row[lb];
 }
@@ -164,8 +170,15 @@ static void consider(const char *name, const char *candidate, const char **best,
 {
 	if (!strcmp(name, candidate))
 		return;
-	size_t d = edit_distance(name, candidate);
-	if (d < *best_distance && d <= (strlen(name) + 2) / 3) {
+	/* the distance is at least the difference in length: most
+	 * candidates are too far without working it out */
+	size_t name_len = strlen(name), candidate_len = strlen(candidate);
+	size_t limit = (name_len + 2) / 3;
+	if ((name_len > candidate_len ? name_len - candidate_len : candidate_len - name_len) > limit)
+		return;
+	size_t d = edit_distance(name, candidate,
+				 limit < *best_distance ? limit : *best_distance - 1);
+	if (d < *best_distance && d <= limit) {
 		*best = candidate;
 		*best_distance = d;
 	}

@@ -45,6 +45,9 @@ struct checker {
 	/* checking deferred work that runs as it is written, on the way out:
 	 * the scope of its defer */
 	struct scope *deferring;
+	/* what an extern may name: the kernel's kfuncs and helpers, once
+	 * asked for (check_kfunc.c) */
+	struct vec callable_names;
 };
 
 #define A (c->arena)

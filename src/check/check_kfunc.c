@@ -61,9 +61,9 @@ void check_extern(struct checker *c, struct decl *d)
 		/* A near name is a typing mistake; none may be a kfunc of a
 		 * subsystem this kernel lacks: the declaration stands, and the
 		 * program will not load here. */
-		struct vec names = { 0 };
-		kernel_btf_callable_names(c->btf, A, &names);
-		const char *near = closest_name(c, d->name, &names);
+		if (!c->callable_names.len)
+			kernel_btf_callable_names(c->btf, A, &c->callable_names);
+		const char *near = closest_name(c, d->name, &c->callable_names);
 		if (*near)
 			diag_error(c->diag, d->name_span, "the kernel has no kfunc '%s'%s", d->name, near);
 		else

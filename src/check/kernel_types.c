@@ -161,30 +161,6 @@ const struct type *kernel_btf_member_function(const struct kernel_btf *btf, stru
 	return f;
 }
 
-/* Every function tagged bpf_kfunc: pushes its name to OUT when OUT is not
- * NULL; returns whether NAME is one (NAME may be NULL).  *TAGS counts them. */
-static bool scan_kfuncs(const struct kernel_btf *btf, const char *name, struct arena *a,
-			struct vec *out, size_t *tags)
-{
-	*tags = 0;
-	for (uint32_t id = 1; id < kernel_btf_type_count(btf); id++) {
-		const struct btf_type *t = kernel_btf_type(btf, id);
-		if (!btf_is_decl_tag(t) || btf_decl_tag(t)->component_idx != -1)
-			continue;
-		const char *tag = kernel_btf_name(btf, t->name_off);
-		const struct btf_type *f = kernel_btf_type(btf, t->type);
-		if (!tag || strcmp(tag, "bpf_kfunc") || !f || !btf_is_func(f))
-			continue;
-		++*tags;
-		const char *fname = kernel_btf_name(btf, f->name_off);
-		if (name && fname && !strcmp(fname, name))
-			return true;
-		if (out && fname)
-			vec_push(a, out, arena_strdup(a, fname));
-	}
-	return false;
-}
-
 /* "bpf_ktime_get_ns" is a helper when BPF_FUNC_ktime_get_ns is. */
 static bool is_helper(const struct kernel_btf *btf, const char *name)
 {
@@ -204,16 +180,17 @@ enum kernel_callable kernel_btf_callable(const struct kernel_btf *btf, const cha
 		return KERNEL_HELPER;
 	if (!kernel_btf_find(btf, name, KERNEL_FUNC))
 		return KERNEL_NO_FUNCTION;
-	size_t tags;
-	if (scan_kfuncs(btf, name, NULL, NULL, &tags) || tags == 0)
+	/* BTF without kfunc tags (before 6.0) says no function is not one */
+	if (!kernel_btf_kfunc_count(btf) || kernel_btf_is_kfunc(btf, name))
 		return KERNEL_KFUNC;
 	return KERNEL_PLAIN_FUNCTION;
 }
 
 void kernel_btf_callable_names(const struct kernel_btf *btf, struct arena *a, struct vec *out)
 {
-	size_t tags;
-	scan_kfuncs(btf, NULL, a, out, &tags);
+	for (size_t i = 0; i < kernel_btf_kfunc_count(btf); i++)
+		vec_push(a, out, arena_strdup(a, kernel_btf_name(btf, kernel_btf_type(btf,
+								   kernel_btf_kfunc(btf, i))->name_off)));
 	const struct kernel_enum *ids = kernel_btf_enum(btf, "bpf_func_id");
 	for (size_t i = 0; ids && i < ids->count; i++)
 		if (!strncmp(ids->values[i].name, "BPF_FUNC_", 9))
