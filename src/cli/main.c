@@ -226,9 +226,10 @@ static int do_compile(int argc, char **argv)
 			opts.btf_path = optarg;
 			break;
 		case 'h':
-			fputs("Usage: kernelscript compile FILE.ks [-o DIR] [-v] [--test] [-Werror] "
-			      "[--btf-vmlinux-path PATH]\n"
-			      "                                  [--diagnostics-format=text|json]\n",
+			fputs("Usage: kernelscript compile FILE.ks [-o|--output DIR] [-v|--verbose] [--test] "
+			      "[-Werror]\n"
+			      "                                  [--btf-vmlinux-path PATH] "
+			      "[--diagnostics-format=text|json]\n",
 			      stdout);
 			return 0;
 		default:
@@ -304,7 +305,7 @@ static int do_test(int argc, char **argv)
 			opts.btf_path = optarg;
 			break;
 		case 'h':
-			fputs("Usage: kernelscript test FILE.ks [--filter NAME] [-o DIR] "
+			fputs("Usage: kernelscript test FILE.ks [--filter NAME] [-o|--output DIR] "
 			      "[--btf-vmlinux-path PATH]\n"
 			      "Builds the @test functions of FILE.ks with their runner (in DIR, or a\n"
 			      "temporary directory) and runs them; each runs the programs it tests in\n"
