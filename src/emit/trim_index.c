@@ -402,10 +402,8 @@ const struct trim_index *trim_index_build(struct arena *a, const char *const *na
 	struct trim_piece *out_pieces = arena_alloc(a, (n_pieces + 1) * sizeof(*out_pieces));
 	uint32_t *use_names = arena_alloc(a, (n_uses + 1) * sizeof(*use_names));
 	uint32_t *header_pieces = arena_alloc(a, (n + 1) * sizeof(*header_pieces));
-	uint32_t *header_lengths = arena_alloc(a, n * sizeof(*header_lengths));
 	size_t uses_len = 0;
 	for (size_t i = 0; i < n; i++) {
-		header_lengths[i] = (uint32_t)strlen(texts[i]);
 		for (size_t j = 0; j < pieces[i].len; j++) {
 			const struct piece *p = vec_at(pieces[i], j);
 			struct trim_piece *o = &out_pieces[p->index];
@@ -431,7 +429,7 @@ const struct trim_index *trim_index_build(struct arena *a, const char *const *na
 		header_names[i] = arena_strdup(a, names[i]);
 	struct trim_index *ix = arena_alloc(a, sizeof(*ix));
 	*ix = (struct trim_index){
-		.n_headers = n, .header_names = header_names, .header_lengths = header_lengths,
+		.n_headers = n, .header_names = header_names,
 		.header_pieces = header_pieces, .pieces = out_pieces,
 		.n_names = n_names, .names = out_names, .strings = strings,
 		.decl_pieces = decl_pieces, .use_names = use_names,
@@ -483,7 +481,6 @@ void trim_index_print(FILE *out, const struct trim_index *ix)
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, "\t\"%s\",\n", ix->header_names[i]);
 	fputs("};\n\n", out);
-	print_numbers(out, "header_lengths", ix->header_lengths, n);
 	print_numbers(out, "header_pieces", ix->header_pieces, n + 1);
 	fputs("static const struct trim_piece pieces[] = {\n", out);
 	for (size_t i = 0; i < n_pieces; i++) {
@@ -507,7 +504,6 @@ void trim_index_print(FILE *out, const struct trim_index *ix)
 	fprintf(out, "const struct trim_index trim_builtin = {\n"
 		"\t.n_headers = %zu,\n"
 		"\t.header_names = header_names,\n"
-		"\t.header_lengths = header_lengths,\n"
 		"\t.header_pieces = header_pieces,\n"
 		"\t.pieces = pieces,\n"
 		"\t.n_names = %zu,\n"

@@ -41,7 +41,6 @@ struct trim_name {
 struct trim_index {
 	size_t n_headers;
 	const char *const *header_names;	/* the template names, e.g. skeleton/ks_state.h */
-	const uint32_t *header_lengths;
 	const uint32_t *header_pieces;	/* header i: pieces[header_pieces[i] .. [i + 1]) */
 	const struct trim_piece *pieces;
 	size_t n_names;
